@@ -1,0 +1,56 @@
+//! `shortlist build`: render the site into the output folder.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use shortlist::Options;
+
+use super::{ProjectArgs, report_failure, summary};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Where to write the site [default: ROOT/output]
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// The address the site will be published at (overrides `base_url` of report.yaml)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+pub fn run(args: Args) -> u8 {
+    let options = Options {
+        root: args.project.root.clone(),
+        output: args.output,
+        base_url: args.base_url,
+        drafts: args.project.drafts,
+    };
+    let started = Instant::now();
+    match shortlist::build(&options) {
+        Ok(built) => {
+            if !built.warnings.is_empty() {
+                eprintln!(
+                    "note: {} (run `shortlist check` to see them)",
+                    summary(&built.warnings)
+                );
+            }
+            let pages = built
+                .files
+                .iter()
+                .filter(|f| f.path.ends_with(".html"))
+                .count();
+            println!(
+                "built {} vendors, {} criteria and {} notes into `{}`: {} pages in {} ms",
+                built.report.vendors.len(),
+                built.report.criteria.len(),
+                built.report.notes.len(),
+                options.output_dir().display(),
+                pages,
+                started.elapsed().as_millis()
+            );
+            0
+        }
+        Err(f) => report_failure(f, "build"),
+    }
+}

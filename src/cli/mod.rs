@@ -1,0 +1,115 @@
+//! The command line: one file per subcommand, each an `Args` struct and a `run()`.
+//!
+//! The library does the work; this layer parses arguments, prints what happened and picks the
+//! exit status (0 success, 1 content errors, 2 usage errors), as SPEC.md says.
+
+pub mod build;
+pub mod check;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use shortlist::Failure;
+use shortlist::diagnostic::{Diagnostic, Severity};
+
+#[derive(Parser)]
+#[command(
+    name = "shortlist",
+    version,
+    about = "Turn vendor dossiers and notes into a ranked, evidence-backed report site"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Build the report site into the output folder
+    Build(build::Args),
+    /// Validate everything and report problems, writing nothing
+    Check(check::Args),
+}
+
+/// Options shared by the commands that read a project.
+#[derive(Args, Clone)]
+pub struct ProjectArgs {
+    /// The project folder (holding content/)
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Include notes marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+/// Exit statuses of SPEC.md.
+pub const EXIT_CONTENT: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn color() -> bool {
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+/// Prints diagnostics to stderr, in full (snippet and hint).
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let color = color();
+    for d in diags {
+        eprintln!("{}\n", d.render(color));
+    }
+}
+
+pub fn summary(diags: &[Diagnostic]) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    let files = {
+        let mut f: Vec<_> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| &d.file)
+            .collect();
+        f.sort();
+        f.dedup();
+        f.len()
+    };
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, w) => plural(w, "warning"),
+        (e, 0) => format!("{} in {}", plural(e, "error"), plural(files, "file")),
+        (e, w) => format!(
+            "{} in {}, and {}",
+            plural(e, "error"),
+            plural(files, "file"),
+            plural(w, "warning")
+        ),
+    }
+}
+
+/// Reports a failure and returns its exit status.
+pub fn report_failure(failure: Failure, what: &str) -> u8 {
+    match failure {
+        Failure::Content(diags) => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "error: {what} failed: {}; nothing was written",
+                summary(&diags)
+            );
+            EXIT_CONTENT
+        }
+        Failure::Refused(message) => {
+            eprintln!("error: {message}");
+            EXIT_USAGE
+        }
+        Failure::Io(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            EXIT_CONTENT
+        }
+    }
+}

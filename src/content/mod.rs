@@ -1,0 +1,371 @@
+//! Finding and reading the project's files.
+//!
+//! This module walks `content/` (and a theme folder) with walkdir, reads each file as UTF-8,
+//! splits a note's front matter from its body and deserializes the raw types of [`raw`]. It
+//! refuses what could hurt: symlinks that lead out of the folder, symlink loops, non-UTF-8,
+//! empty and oversized files. It knows nothing of what the values mean; that is `validate`.
+
+pub mod raw;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, line_col};
+use crate::yaml;
+
+/// The largest content file we read; anything bigger is almost certainly a mistake.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What kind of content a file holds, from where it sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Report,
+    Vendor,
+    Note,
+    Asset,
+}
+
+/// A file found under `content/`, before it is read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entry {
+    pub kind: Kind,
+    /// Absolute or root-joined path on disk.
+    pub path: PathBuf,
+    /// Path relative to the project root, as shown to the user (`content/vendors/acme.yaml`).
+    pub shown: PathBuf,
+    /// Path relative to `content/` with forward slashes (`vendors/acme.yaml`).
+    pub rel: String,
+}
+
+/// A text file that was read, with its source kept for positions and snippets.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub entry: Entry,
+    pub text: String,
+}
+
+/// Lists every file under `content_dir`, sorted, and the problems met on the way.
+pub fn walk(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let mut entries = Vec::new();
+    let mut problems = Vec::new();
+    let canonical_content = match content_dir.canonicalize() {
+        Ok(p) => p,
+        Err(e) => {
+            problems.push(
+                Diagnostic::error(
+                    shown(root, content_dir),
+                    0,
+                    0,
+                    format!("cannot read the content folder: {e}"),
+                )
+                .with_hint(
+                    "run `shortlist init` to start a project, or pass `--root` to point at one",
+                ),
+            );
+            return (entries, problems);
+        }
+    };
+    let walker = WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name();
+    for item in walker {
+        let item = match item {
+            Ok(item) => item,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content_dir.to_path_buf());
+                let message = if e.loop_ancestor().is_some() {
+                    "this symlink makes a loop".to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), ToString::to_string)
+                    )
+                };
+                problems.push(
+                    Diagnostic::error(shown(root, &path), 0, 0, message)
+                        .with_hint("remove the symlink or point it at a file inside `content/`"),
+                );
+                continue;
+            }
+        };
+        let path = item.path();
+        let name = item.file_name().to_string_lossy();
+        if item.depth() > 0 && name.starts_with('.') {
+            continue;
+        }
+        if item.path_is_symlink() {
+            let inside = path
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&canonical_content));
+            if !inside {
+                problems.push(
+                    Diagnostic::error(
+                        shown(root, path),
+                        0,
+                        0,
+                        "this symlink leads outside `content/`, so it is not read",
+                    )
+                    .with_hint("copy the file into `content/` instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        if !item.file_type().is_file() {
+            continue;
+        }
+        let rel = path
+            .strip_prefix(content_dir)
+            .unwrap_or(path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let Some(kind) = classify(&rel) else { continue };
+        entries.push(Entry {
+            kind,
+            path: path.to_path_buf(),
+            shown: shown(root, path),
+            rel,
+        });
+    }
+    entries.sort();
+    (entries, problems)
+}
+
+/// Which content a path relative to `content/` is, or `None` for a file we do not use.
+fn classify(rel: &str) -> Option<Kind> {
+    let ext = rel.rsplit_once('.').map(|(_, e)| e);
+    if rel == "report.yaml" || rel == "report.yml" {
+        Some(Kind::Report)
+    } else if let Some(rest) = rel.strip_prefix("vendors/") {
+        (!rest.contains('/') && matches!(ext, Some("yaml" | "yml"))).then_some(Kind::Vendor)
+    } else if rel.starts_with("notes/") {
+        (ext == Some("md")).then_some(Kind::Note)
+    } else if rel.starts_with("assets/") {
+        Some(Kind::Asset)
+    } else {
+        None
+    }
+}
+
+/// The path as the user should see it: relative to the project root when it is inside it.
+pub fn shown(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Reads the text files among `entries` in parallel; assets are left for the writer to copy.
+pub fn read_all(entries: &[Entry]) -> (Vec<Source>, Vec<Diagnostic>) {
+    let results: Vec<Result<Source, Diagnostic>> = entries
+        .par_iter()
+        .filter(|e| e.kind != Kind::Asset)
+        .map(|e| {
+            read_text(e).map(|text| Source {
+                entry: e.clone(),
+                text,
+            })
+        })
+        .collect();
+    let mut sources = Vec::new();
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(s) => sources.push(s),
+            Err(d) => problems.push(d),
+        }
+    }
+    (sources, problems)
+}
+
+/// Reads one file as UTF-8 text, refusing empty, oversized and non-UTF-8 files.
+pub fn read_text(entry: &Entry) -> Result<String, Diagnostic> {
+    let shown = &entry.shown;
+    let size = std::fs::metadata(&entry.path)
+        .map_err(|e| Diagnostic::error(shown, 0, 0, format!("cannot read this file: {e}")))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            shown,
+            0,
+            0,
+            format!(
+                "this file is {} MiB; content files may be at most {} MiB",
+                size >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+        )
+        .with_hint("split it into smaller notes, or move large material to `content/assets/`"));
+    }
+    let bytes = std::fs::read(&entry.path)
+        .map_err(|e| Diagnostic::error(shown, 0, 0, format!("cannot read this file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let (line, col) = line_col(&prefix, valid);
+        Diagnostic::error(shown, line, col, "this file is not valid UTF-8 text").with_hint(
+            "save it as UTF-8 in your editor (\"Save with encoding\" or \"Reopen with encoding\")",
+        )
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(shown, 1, 1, "this file is empty").with_hint(match entry.kind {
+            Kind::Report => "a report needs at least `title` and `criteria`",
+            Kind::Vendor => "a dossier needs at least `name:`; delete the file if the vendor is gone",
+            _ => "a note starts with front matter between `---` lines, with at least `title` and `date`",
+        }));
+    }
+    Ok(text)
+}
+
+/// A note split into its front matter and its body, with the line each starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub front: &'a str,
+    /// 1-based line of the first front matter line in the file.
+    pub front_line: usize,
+    pub body: &'a str,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+}
+
+/// Splits `---` front matter from a note's Markdown body.
+pub fn split_front_matter(text: &str) -> Option<Split<'_>> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let front_start = first_end + 1;
+    let mut offset = front_start;
+    for line in text[front_start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some(Split {
+                front: &text[front_start..offset],
+                front_line: 2,
+                body: &text[offset + line.len()..],
+                body_offset: offset + line.len(),
+            });
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Parses YAML from a file, turning a parse error into a diagnostic at the right line.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(
+    shown: &Path,
+    text: &str,
+    first_line: usize,
+    full_text: &str,
+) -> Result<T, Diagnostic> {
+    yaml::parse(text).map_err(|e| {
+        let line = if e.line == 0 {
+            first_line
+        } else {
+            e.line + first_line - 1
+        };
+        let col = e.col.max(1);
+        let hint = yaml_hint(&e.message);
+        let mut d = Diagnostic::error(shown, line, col, hint.0).attach_source(full_text);
+        if let Some(h) = hint.1 {
+            d = d.with_hint(h);
+        }
+        d
+    })
+}
+
+/// Rewrites serde's messages for people: field suggestions and plain words.
+fn yaml_hint(message: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.split("unknown field `").nth(1) {
+        let field = rest.split('`').next().unwrap_or_default();
+        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        let prefix = message.split("unknown field").next().unwrap_or_default();
+        let msg = format!("{prefix}unknown field `{field}`");
+        let hint = match crate::diagnostic::did_you_mean(field, expected.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if expected.is_empty() => "remove it".to_string(),
+            None => format!(
+                "the fields allowed here are {}; free-form data goes under `extra:`",
+                expected
+                    .iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        return (msg, Some(hint));
+    }
+    if let Some(rest) = message.split("missing field `").nth(1) {
+        let field = rest.split('`').next().unwrap_or_default();
+        return (
+            message.to_string(),
+            Some(format!("add `{field}:` with a value")),
+        );
+    }
+    if message.contains("did not find expected")
+        || message.contains("mapping values are not allowed")
+    {
+        return (
+            message.to_string(),
+            Some("check the indentation and the `:` after each key; text with a `: ` inside needs quotes".to_string()),
+        );
+    }
+    if message.contains("nested more than") {
+        return (
+            message.to_string(),
+            Some("flatten the structure".to_string()),
+        );
+    }
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        return (
+            message.to_string(),
+            Some(
+                "remove the YAML aliases (`*name`) or the deep nesting; dossiers never need them"
+                    .to_string(),
+            ),
+        );
+    }
+    (message.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let text = "---\ntitle: A\ndate: 2026-01-01\n---\nBody\n";
+        let s = split_front_matter(text).unwrap();
+        assert_eq!(s.front, "title: A\ndate: 2026-01-01\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(&text[s.body_offset..], "Body\n");
+        assert!(split_front_matter("title: A\n").is_none());
+        assert!(split_front_matter("---\ntitle: A\n").is_none());
+    }
+
+    #[test]
+    fn classifies_paths() {
+        assert_eq!(classify("report.yaml"), Some(Kind::Report));
+        assert_eq!(classify("vendors/a.yml"), Some(Kind::Vendor));
+        assert_eq!(classify("vendors/sub/a.yml"), None);
+        assert_eq!(classify("notes/x/y.md"), Some(Kind::Note));
+        assert_eq!(classify("notes/readme.txt"), None);
+        assert_eq!(classify("assets/logo.png"), Some(Kind::Asset));
+    }
+
+    #[test]
+    fn unknown_field_gets_a_suggestion() {
+        let (msg, hint) = yaml_hint("unknown field `scroes`, expected one of `name`, `scores`");
+        assert_eq!(msg, "unknown field `scroes`");
+        assert_eq!(hint.as_deref(), Some("did you mean `scores`?"));
+    }
+}

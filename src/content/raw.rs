@@ -1,0 +1,256 @@
+//! Serde mirrors of the files, exactly as written, before anything is checked.
+//!
+//! Every struct denies unknown fields, so a typo is an error with a position (and
+//! `content::parse_yaml` adds a "did you mean"). Values are kept loose here (strings for dates
+//! and statuses, numbers for scores); `validate` turns them into model types.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    pub title: String,
+    pub organisation: Option<String>,
+    pub summary: Option<String>,
+    pub theme: Option<String>,
+    pub base_url: Option<String>,
+    pub scale: Option<RawScale>,
+    pub partner_threshold: Option<f64>,
+    pub criteria: Vec<RawCriterion>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScale {
+    pub min: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCriterion {
+    pub id: String,
+    pub name: String,
+    pub weight: f64,
+    pub question: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVendor {
+    pub name: String,
+    pub status: Option<String>,
+    pub website: Option<String>,
+    pub headquarters: Option<String>,
+    pub founded: Option<i32>,
+    pub employees: Option<u64>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub services: Vec<String>,
+    pub pricing: Option<RawPricing>,
+    pub track_record: Option<RawTrackRecord>,
+    #[serde(default)]
+    pub references: Vec<RawReference>,
+    #[serde(default)]
+    pub scores: BTreeMap<String, RawScore>,
+    #[serde(default)]
+    pub strengths: Vec<String>,
+    #[serde(default)]
+    pub concerns: Vec<String>,
+    #[serde(default)]
+    pub risks: Vec<RawRisk>,
+    #[serde(default)]
+    pub contacts: Vec<RawContact>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPricing {
+    pub model: Option<String>,
+    pub annual_estimate: Option<f64>,
+    pub currency: Option<String>,
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub confidential: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrackRecord {
+    pub years_in_learning: Option<u32>,
+    #[serde(default)]
+    pub case_studies: Vec<RawCaseStudy>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCaseStudy {
+    pub title: String,
+    pub client: Option<String>,
+    pub year: Option<i32>,
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub verified: bool,
+    #[serde(default)]
+    pub confidential: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReference {
+    pub name: String,
+    pub role: Option<String>,
+    pub organisation: Option<String>,
+    pub date: Option<String>,
+    pub sentiment: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub confidential: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRisk {
+    pub title: String,
+    pub likelihood: Option<String>,
+    pub impact: Option<String>,
+    pub mitigation: Option<String>,
+    #[serde(default)]
+    pub confidential: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContact {
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// A score, written either in full or as a bare number (`cost: 3`).
+#[derive(Debug)]
+pub struct RawScore {
+    pub score: f64,
+    pub rationale: Option<String>,
+    pub evidence: Vec<String>,
+    pub confidential: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScoreFull {
+    score: f64,
+    rationale: Option<String>,
+    #[serde(default)]
+    evidence: Vec<String>,
+    #[serde(default)]
+    confidential: bool,
+}
+
+impl<'de> Deserialize<'de> for RawScore {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ScoreVisitor;
+        impl<'de> Visitor<'de> for ScoreVisitor {
+            type Value = RawScore;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number, or a map with `score`, `rationale` and `evidence`")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawScore, E> {
+                Ok(RawScore::bare(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawScore, E> {
+                Ok(RawScore::bare(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawScore, E> {
+                Ok(RawScore::bare(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawScore, A::Error> {
+                let full = RawScoreFull::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let RawScoreFull {
+                    score,
+                    rationale,
+                    evidence,
+                    confidential,
+                } = full;
+                Ok(RawScore {
+                    score,
+                    rationale,
+                    evidence,
+                    confidential,
+                })
+            }
+        }
+        d.deserialize_any(ScoreVisitor)
+    }
+}
+
+impl RawScore {
+    fn bare(score: f64) -> Self {
+        RawScore {
+            score,
+            rationale: None,
+            evidence: Vec::new(),
+            confidential: false,
+        }
+    }
+}
+
+/// A note's front matter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNote {
+    pub title: String,
+    pub date: String,
+    #[serde(default)]
+    pub vendors: Vec<String>,
+    #[serde(default)]
+    pub criteria: Vec<String>,
+    pub kind: Option<String>,
+    pub author: Option<String>,
+    #[serde(default)]
+    pub confidential: bool,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    #[test]
+    fn scores_accept_full_and_bare_forms() {
+        let v: RawVendor =
+            yaml::parse("name: A\nscores:\n  cost: 3\n  fit: { score: 4.5, evidence: [n] }\n")
+                .unwrap();
+        assert_eq!(v.scores["cost"].score, 3.0);
+        assert_eq!(v.scores["fit"].score, 4.5);
+        assert_eq!(v.scores["fit"].evidence, vec!["n"]);
+    }
+
+    #[test]
+    fn unknown_keys_inside_a_score_are_errors_with_a_position() {
+        let e = yaml::parse::<RawVendor>("name: A\nscores:\n  fit: { score: 4, evidense: [n] }\n")
+            .unwrap_err();
+        assert!(e.message.contains("unknown field `evidense`"), "{e:?}");
+        assert_eq!(e.line, 3);
+    }
+
+    #[test]
+    fn a_missing_name_is_named() {
+        let e = yaml::parse::<RawVendor>("status: longlist\n").unwrap_err();
+        assert!(e.message.contains("missing field `name`"), "{e:?}");
+    }
+}

@@ -1,0 +1,214 @@
+//! The machine-readable exports: `report.json` (the whole model as built) and `matrix.csv`.
+//!
+//! Their shape is part of SPEC.md: snake_case keys, vendors by rank, notes by date then slug.
+//! CSV cells that a spreadsheet would run as a formula are defused.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Report, Status, format_number};
+use crate::score::Standing;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    title: &'a str,
+    organisation: Option<&'a str>,
+    audience: &'a str,
+    base_url: &'a str,
+    scale: JsonScale,
+    partner_threshold: f64,
+    criteria: Vec<JsonCriterion<'a>>,
+    vendors: Vec<JsonVendor<'a>>,
+    notes: Vec<JsonNote<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonScale {
+    min: f64,
+    max: f64,
+}
+
+#[derive(Serialize)]
+struct JsonCriterion<'a> {
+    id: &'a str,
+    name: &'a str,
+    weight: f64,
+    question: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonVendor<'a> {
+    slug: &'a str,
+    name: &'a str,
+    status: Status,
+    rank: usize,
+    weighted_score: Option<f64>,
+    coverage: f64,
+    scored: usize,
+    partner: bool,
+    unsupported: &'a [String],
+    scores: BTreeMap<&'a str, JsonScore<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonScore<'a> {
+    score: f64,
+    rationale: Option<&'a str>,
+    evidence: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonNote<'a> {
+    slug: &'a str,
+    title: &'a str,
+    date: &'a str,
+    kind: &'a str,
+    vendors: &'a [String],
+    criteria: &'a [String],
+    author: Option<&'a str>,
+}
+
+/// Rounds away floating-point noise so that the JSON reads like the page.
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+pub fn report_json(report: &Report, standings: &[Standing], audience: &str) -> Vec<u8> {
+    let vendors = standings
+        .iter()
+        .filter_map(|st| {
+            let v = report.vendor(&st.slug)?;
+            Some(JsonVendor {
+                slug: &v.slug,
+                name: &v.name,
+                status: v.status,
+                rank: st.rank,
+                weighted_score: st.weighted_score.map(round4),
+                coverage: round4(st.coverage),
+                scored: st.scored,
+                partner: st.partner,
+                unsupported: &st.unsupported,
+                scores: v
+                    .scores
+                    .iter()
+                    .map(|(id, s)| {
+                        (
+                            id.as_str(),
+                            JsonScore {
+                                score: s.score,
+                                rationale: s.rationale.as_ref().map(|r| r.source.trim_end()),
+                                evidence: &s.evidence,
+                            },
+                        )
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let json = JsonReport {
+        title: &report.title,
+        organisation: report.organisation.as_deref(),
+        audience,
+        base_url: &report.base_url,
+        scale: JsonScale {
+            min: report.scale.min,
+            max: report.scale.max,
+        },
+        partner_threshold: report.partner_threshold,
+        criteria: report
+            .criteria
+            .iter()
+            .map(|c| JsonCriterion {
+                id: &c.id,
+                name: &c.name,
+                weight: c.weight,
+                question: c.question.as_deref(),
+            })
+            .collect(),
+        vendors,
+        notes: report
+            .notes
+            .iter()
+            .map(|n| JsonNote {
+                slug: &n.slug,
+                title: &n.title,
+                date: &n.date,
+                kind: n.kind.as_str(),
+                vendors: &n.vendors,
+                criteria: &n.criteria,
+                author: n.author.as_deref(),
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// Text that a spreadsheet would take for a formula gets a leading `'` (OWASP's advice).
+pub fn defuse(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r', '|', '%']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+pub fn matrix_csv(report: &Report, standings: &[Standing]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "rank",
+        "vendor",
+        "slug",
+        "status",
+        "weighted_score",
+        "coverage",
+        "partner",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(report.criteria.iter().map(|c| defuse(&c.id)));
+    let mut rows = vec![header];
+    for st in standings {
+        let Some(v) = report.vendor(&st.slug) else {
+            continue;
+        };
+        let mut row = vec![
+            st.rank.to_string(),
+            defuse(&v.name),
+            v.slug.clone(),
+            v.status.to_string(),
+            st.weighted_score
+                .map(|s| format!("{s:.2}"))
+                .unwrap_or_default(),
+            format!("{}/{}", st.scored, st.total),
+            if st.partner { "partner" } else { "vendor" }.to_string(),
+        ];
+        row.extend(report.criteria.iter().map(|c| {
+            v.scores
+                .get(&c.id)
+                .map(|s| format_number(s.score))
+                .unwrap_or_default()
+        }));
+        rows.push(row);
+    }
+    for row in rows {
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(&row);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse("+1"), "'+1");
+        assert_eq!(defuse("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse("Brightpath"), "Brightpath");
+    }
+}

@@ -1,0 +1,118 @@
+//! shortlist: a static report generator for choosing an outsourcing partner.
+//!
+//! The pipeline, one module per stage: [`content`] finds and reads files, [`validate`] turns
+//! them into the [`model`] (collecting every [`diagnostic`]), [`score`] ranks the vendors,
+//! [`render`] fills the [`theme`]'s templates with the data of [`view`] and the exports of
+//! [`export`], and [`output`] swaps the new site in. [`build`] runs them all; the command line
+//! in `cli` is a thin layer on top.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod content;
+pub mod diagnostic;
+pub mod export;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod score;
+pub mod theme;
+pub mod validate;
+pub mod view;
+pub mod yaml;
+
+use std::path::PathBuf;
+
+use diagnostic::Diagnostic;
+use model::Report;
+use render::OutputFile;
+use score::Standing;
+
+/// What to build, from where, to where.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The project folder, holding `content/` and maybe `themes/`.
+    pub root: PathBuf,
+    /// Where the site goes; `ROOT/output` when `None`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of report.yaml.
+    pub base_url: Option<String>,
+    /// Include notes marked `draft: true`.
+    pub drafts: bool,
+}
+
+impl Options {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("output"))
+    }
+}
+
+/// A site made in memory (and, after [`build`], written).
+#[derive(Debug)]
+pub struct Built {
+    pub report: Report,
+    pub standings: Vec<Standing>,
+    pub files: Vec<OutputFile>,
+    /// Warnings of the run, sorted; they never fail a build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a run did not produce a site.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the user's content or theme, sorted, warnings included (exit status 1).
+    Content(Vec<Diagnostic>),
+    /// The command asks for something we refuse to do, like an output folder over `content/` (exit 2).
+    Refused(String),
+    /// Anything else: a file that cannot be written, say (exit 1).
+    Io(anyhow::Error),
+}
+
+/// Reads, validates, scores and renders the project, all in memory; writes nothing.
+pub fn make_site(options: &Options) -> Result<Built, Failure> {
+    let root = &options.root;
+    let content_dir = root.join("content");
+    let (entries, mut diags) = content::walk(root, &content_dir);
+    let (sources, read_problems) = content::read_all(&entries);
+    diags.extend(read_problems);
+    let settings = validate::Settings {
+        root,
+        drafts: options.drafts,
+        base_url: options.base_url.as_deref(),
+    };
+    let (report, validation) = validate::validate(&entries, &sources, &settings);
+    diags.extend(validation);
+    diagnostic::sort(&mut diags);
+    let report = match report {
+        Some(r) if !diags.iter().any(Diagnostic::is_error) => r,
+        _ => return Err(Failure::Content(diags)),
+    };
+    let theme = theme::load(root, &report.theme).map_err(|mut problems| {
+        problems.extend(diags.iter().cloned());
+        Failure::Content(problems)
+    })?;
+    let standings = score::rank(&report);
+    let files = render::render(&report, &standings, &theme, &content_dir, "internal").map_err(
+        |mut problems| {
+            problems.extend(diags.iter().cloned());
+            Failure::Content(problems)
+        },
+    )?;
+    Ok(Built {
+        report,
+        standings,
+        files,
+        warnings: diags,
+    })
+}
+
+/// Builds the site and swaps it into the output folder; on any failure the old output stays.
+pub fn build(options: &Options) -> Result<Built, Failure> {
+    let output = options.output_dir();
+    output::check_target(&options.root, &output).map_err(|r| Failure::Refused(r.0))?;
+    let built = make_site(options)?;
+    output::write(&output, &built.files).map_err(Failure::Io)?;
+    Ok(built)
+}

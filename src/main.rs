@@ -1,0 +1,22 @@
+//! The `shortlist` binary: parse the arguments, run the command, set the exit status.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { cli::EXIT_USAGE } else { 0 });
+        }
+    };
+    let status = match cli.command {
+        cli::Command::Build(args) => cli::build::run(args),
+        cli::Command::Check(args) => cli::check::run(args),
+    };
+    ExitCode::from(status)
+}

@@ -1,0 +1,386 @@
+//! Markdown to safe HTML.
+//!
+//! pulldown-cmark parses (tables, footnotes, strikethrough, task lists, heading attributes);
+//! this module gives headings stable ids, rewrites links to content files (`../vendors/acme.yaml`)
+//! into links to their pages, and runs the result through ammonia so raw HTML cannot carry
+//! script. Links come out relative to the site root behind [`ROOT`]; the renderer replaces
+//! that marker with the page's own way back to the root (`../../`), so one rendering serves
+//! pages at any depth. Whether a link target exists is for the caller's resolver to say.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// Marks the site root inside rendered HTML; replaced per page by the renderer.
+pub const ROOT: &str = "%ROOT%/";
+
+/// A heading of a rendered document, for a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link or image in the Markdown that points at a content file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentLink {
+    /// The destination as written.
+    pub written: String,
+    /// Byte offset of the link in the Markdown source.
+    pub offset: usize,
+    /// Whether the resolver found the file.
+    pub found: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<ContentLink>,
+}
+
+/// Where relative links in a piece of Markdown point from, and how to find their pages.
+pub trait Resolver {
+    /// The site-root-relative URL of the content file at `content_path` (relative to
+    /// `content/`, already normalised), or `None` if there is no such file.
+    fn url_of(&self, content_path: &str) -> Option<String>;
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `source`, a piece of Markdown that lives in the content folder `base_dir`
+/// (`notes/brightpath`, `vendors`, or empty for `content/` itself).
+pub fn render(source: &str, base_dir: &str, resolver: &dyn Resolver) -> Rendered {
+    let mut links = Vec::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: rewrite(dest_url, base_dir, range.start, resolver, &mut links),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: rewrite(dest_url, base_dir, range.start, resolver, &mut links),
+                title,
+                id,
+            }),
+            other => other,
+        };
+        events.push(event);
+    }
+    let headings = assign_heading_ids(&mut events);
+    let mut raw_html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
+    Rendered {
+        html: sanitize(&raw_html),
+        headings,
+        links,
+    }
+}
+
+/// Renders Markdown that has no links worth resolving (a one-line rationale in a test, say).
+pub fn render_plain(source: &str) -> String {
+    struct NoFiles;
+    impl Resolver for NoFiles {
+        fn url_of(&self, _: &str) -> Option<String> {
+            None
+        }
+    }
+    render(source, "", &NoFiles).html
+}
+
+fn rewrite<'a>(
+    dest: CowStr<'a>,
+    base_dir: &str,
+    offset: usize,
+    resolver: &dyn Resolver,
+    links: &mut Vec<ContentLink>,
+) -> CowStr<'a> {
+    if !is_relative_path(&dest) {
+        return dest;
+    }
+    let (path, fragment) = match dest.find('#') {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (&dest[..], ""),
+    };
+    let (path, query) = match path.find('?') {
+        Some(i) => (&path[..i], &path[i..]),
+        None => (path, ""),
+    };
+    let Some(target) = normalize(base_dir, &percent_decode(path)) else {
+        links.push(ContentLink {
+            written: dest.to_string(),
+            offset,
+            found: false,
+        });
+        return dest;
+    };
+    let url = resolver.url_of(&target);
+    links.push(ContentLink {
+        written: dest.to_string(),
+        offset,
+        found: url.is_some(),
+    });
+    match url {
+        Some(url) => format!("{ROOT}{url}{query}{fragment}").into(),
+        None => dest,
+    }
+}
+
+/// A link to a file beside this one: no scheme, not absolute, not only a fragment.
+fn is_relative_path(dest: &str) -> bool {
+    let scheme = dest.find(':').is_some_and(|i| {
+        dest[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && i > 0
+    });
+    !(dest.is_empty()
+        || dest.starts_with('#')
+        || dest.starts_with('/')
+        || dest.starts_with('\\')
+        || scheme)
+}
+
+/// Joins `path` onto `base_dir` and resolves `.` and `..`; `None` if it climbs out of content.
+pub fn normalize(base_dir: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        if let (b'%', Some(Ok(b))) = (bytes[i], hex.map(|h| u8::from_str_radix(h, 16))) {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Gives every heading an id (its own `{#id}` or a slug of its text, with -1, -2 for repeats).
+fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut headings = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = heading_level(*level);
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = explicit.unwrap_or_else(|| slugify(&text));
+            let base = if base.is_empty() {
+                "section".to_string()
+            } else {
+                base
+            };
+            let mut unique = base.clone();
+            let mut n = 0;
+            while !used.insert(unique.clone()) {
+                n += 1;
+                unique = format!("{base}-{n}");
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(unique.clone().into());
+            }
+            headings.push(Heading {
+                level,
+                id: unique,
+                text,
+            });
+            i = j;
+        }
+        i += 1;
+    }
+    headings
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Lowercase letters and digits, other runs turned into single hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut hyphen = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if hyphen && !out.is_empty() {
+                out.push('-');
+            }
+            hyphen = false;
+            out.push(c);
+        } else {
+            hyphen = true;
+        }
+    }
+    out
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class"])
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attribute_values("input", "type", ["checkbox"])
+        .link_rel(Some("noopener noreferrer"));
+    b
+});
+
+/// Removes everything from `html` that could run script or break out of the page.
+pub fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Files(&'static [(&'static str, &'static str)]);
+    impl Resolver for Files {
+        fn url_of(&self, p: &str) -> Option<String> {
+            self.0
+                .iter()
+                .find(|(k, _)| *k == p)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+    const FILES: Files = Files(&[
+        ("vendors/acme.yaml", "vendors/acme/index.html"),
+        ("notes/calls/demo.md", "notes/demo/index.html"),
+    ]);
+
+    #[test]
+    fn content_links_become_page_links_behind_the_root_marker() {
+        let r = render(
+            "See [Acme](../../vendors/acme.yaml#risks) and [demo](demo.md).",
+            "notes/calls",
+            &FILES,
+        );
+        assert!(
+            r.html
+                .contains(r#"href="%ROOT%/vendors/acme/index.html#risks""#),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains(r#"href="%ROOT%/notes/demo/index.html""#),
+            "{}",
+            r.html
+        );
+        assert!(r.links.iter().all(|l| l.found));
+    }
+
+    #[test]
+    fn missing_content_files_are_reported_with_their_offset() {
+        let src = "Intro.\n\nSee [gone](../vendors/gone.yaml).";
+        let r = render(src, "notes", &FILES);
+        assert_eq!(r.links.len(), 1);
+        assert!(!r.links[0].found);
+        assert_eq!(&src[r.links[0].offset..r.links[0].offset + 5], "[gone");
+    }
+
+    #[test]
+    fn external_and_fragment_links_are_left_alone() {
+        let r = render(
+            "[a](https://x.example/) [b](#top) [c](mailto:a@b.example)",
+            "notes",
+            &FILES,
+        );
+        assert!(r.links.is_empty());
+        assert!(r.html.contains("https://x.example/"));
+    }
+
+    #[test]
+    fn raw_html_is_sanitized() {
+        let html = render_plain(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n<a href=\"javascript:alert(1)\">x</a>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = render(
+            "# Risks\n\n## Risks\n\n## Cost & value {#money}\n",
+            "",
+            &FILES,
+        );
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["risks", "risks-1", "money"]);
+        assert!(r.html.contains(r#"<h2 id="risks-1">"#), "{}", r.html);
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let html = render_plain(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nText[^1]\n\n[^1]: Note.\n",
+        );
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<del>old</del>"), "{html}");
+        assert!(html.contains("checkbox"), "{html}");
+        assert!(html.contains("footnote"), "{html}");
+    }
+
+    #[test]
+    fn normalize_refuses_to_climb_out() {
+        assert_eq!(
+            normalize("notes/a", "../b.md").as_deref(),
+            Some("notes/b.md")
+        );
+        assert_eq!(normalize("notes", "../../x"), None);
+    }
+}

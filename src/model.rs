@@ -1,0 +1,362 @@
+//! The validated report: the only types scoring and rendering ever see.
+//!
+//! Everything here has been checked by `validate`: slugs follow the rules, scores lie on the
+//! scale and name real criteria, evidence names real notes, Markdown is already safe HTML.
+//! Maps are `BTreeMap` and lists are sorted, so the same input always gives the same output.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::markdown::Heading;
+
+/// The whole evaluation, ready to score and render.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub title: String,
+    pub organisation: Option<String>,
+    pub summary: Option<Rich>,
+    pub theme: String,
+    pub base_url: String,
+    pub scale: Scale,
+    pub partner_threshold: f64,
+    pub criteria: Vec<Criterion>,
+    /// Sorted by slug; `score::rank` gives the ranking.
+    pub vendors: Vec<Vendor>,
+    /// Sorted by date, then slug.
+    pub notes: Vec<Note>,
+    /// Files under `content/assets/`, relative to `content/`, sorted.
+    pub assets: Vec<String>,
+}
+
+/// Markdown rendered to sanitized HTML; links to the site root are behind `markdown::ROOT`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Rich {
+    /// The Markdown as written, for exports.
+    #[serde(skip)]
+    pub source: String,
+    pub html: String,
+    pub headings: Vec<Heading>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Scale {
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Scale {
+    pub fn contains(&self, value: f64) -> bool {
+        value >= self.min && value <= self.max
+    }
+
+    /// Where `value` sits on the scale, from 0 (min) to 1 (max).
+    pub fn fraction(&self, value: f64) -> f64 {
+        ((value - self.min) / (self.max - self.min)).clamp(0.0, 1.0)
+    }
+
+    /// One of five colour steps (1 to 5) for a value, 3 being the middle of the scale.
+    pub fn step(&self, value: f64) -> u8 {
+        (1.0 + (self.fraction(value) * 4.0).round()) as u8
+    }
+}
+
+impl Default for Scale {
+    fn default() -> Self {
+        Scale { min: 1.0, max: 5.0 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Criterion {
+    pub id: String,
+    pub name: String,
+    pub weight: f64,
+    pub question: Option<String>,
+    pub description: Option<Rich>,
+}
+
+/// Where a vendor stands in the selection process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Longlist,
+    Shortlisted,
+    Finalist,
+    Selected,
+    Rejected,
+}
+
+impl Status {
+    pub const ALL: [(&'static str, Status); 5] = [
+        ("longlist", Status::Longlist),
+        ("shortlisted", Status::Shortlisted),
+        ("finalist", Status::Finalist),
+        ("selected", Status::Selected),
+        ("rejected", Status::Rejected),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Status::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("longlist", |(n, _)| n)
+    }
+
+    /// Still in the running past the long list.
+    pub fn is_shortlisted(self) -> bool {
+        matches!(
+            self,
+            Status::Shortlisted | Status::Finalist | Status::Selected
+        )
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Vendor {
+    pub slug: String,
+    pub name: String,
+    pub status: Status,
+    pub website: Option<String>,
+    pub headquarters: Option<String>,
+    pub founded: Option<i32>,
+    pub employees: Option<u64>,
+    pub summary: Option<Rich>,
+    pub services: Vec<String>,
+    pub pricing: Option<Pricing>,
+    pub track_record: Option<TrackRecord>,
+    pub references: Vec<Reference>,
+    /// Keyed by criterion id.
+    pub scores: BTreeMap<String, Score>,
+    pub strengths: Vec<String>,
+    pub concerns: Vec<String>,
+    pub risks: Vec<Risk>,
+    pub contacts: Vec<Contact>,
+    pub tags: Vec<String>,
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// The dossier's path relative to `content/`.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pricing {
+    pub model: Option<String>,
+    pub annual_estimate: Option<f64>,
+    pub currency: Option<String>,
+    pub notes: Option<String>,
+    pub confidential: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackRecord {
+    pub years_in_learning: Option<u32>,
+    pub case_studies: Vec<CaseStudy>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseStudy {
+    pub title: String,
+    pub client: Option<String>,
+    pub year: Option<i32>,
+    pub outcome: Option<String>,
+    pub verified: bool,
+    pub confidential: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Reference {
+    pub name: String,
+    pub role: Option<String>,
+    pub organisation: Option<String>,
+    pub date: Option<String>,
+    pub sentiment: Option<Sentiment>,
+    pub summary: Option<String>,
+    pub confidential: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sentiment {
+    Positive,
+    Mixed,
+    Neutral,
+    Negative,
+}
+
+impl Sentiment {
+    pub const ALL: [(&'static str, Sentiment); 4] = [
+        ("positive", Sentiment::Positive),
+        ("mixed", Sentiment::Mixed),
+        ("neutral", Sentiment::Neutral),
+        ("negative", Sentiment::Negative),
+    ];
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Risk {
+    pub title: String,
+    pub likelihood: Option<Level>,
+    pub impact: Option<Level>,
+    pub mitigation: Option<String>,
+    pub confidential: bool,
+}
+
+/// Low, medium or high: the likelihood or impact of a risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+}
+
+impl Level {
+    pub const ALL: [(&'static str, Level); 3] = [
+        ("low", Level::Low),
+        ("medium", Level::Medium),
+        ("high", Level::High),
+    ];
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Contact {
+    pub name: String,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// One vendor's score on one criterion.
+#[derive(Debug, Clone, Serialize)]
+pub struct Score {
+    pub score: f64,
+    pub rationale: Option<Rich>,
+    /// Slugs of the notes that back the score.
+    pub evidence: Vec<String>,
+    pub confidential: bool,
+}
+
+impl Score {
+    /// A score no note backs up.
+    pub fn is_unsupported(&self) -> bool {
+        self.evidence.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub slug: String,
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub vendors: Vec<String>,
+    pub criteria: Vec<String>,
+    pub kind: NoteKind,
+    pub author: Option<String>,
+    pub confidential: bool,
+    pub draft: bool,
+    pub tags: Vec<String>,
+    pub body: Rich,
+    /// The note's path relative to `content/`.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteKind {
+    ReferenceCall,
+    Demo,
+    Interview,
+    SiteVisit,
+    RfpResponse,
+    Internal,
+}
+
+impl NoteKind {
+    pub const ALL: [(&'static str, NoteKind); 6] = [
+        ("reference-call", NoteKind::ReferenceCall),
+        ("demo", NoteKind::Demo),
+        ("interview", NoteKind::Interview),
+        ("site-visit", NoteKind::SiteVisit),
+        ("rfp-response", NoteKind::RfpResponse),
+        ("internal", NoteKind::Internal),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        NoteKind::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("internal", |(n, _)| n)
+    }
+
+    /// The kind in words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            NoteKind::ReferenceCall => "Reference call",
+            NoteKind::Demo => "Demo",
+            NoteKind::Interview => "Interview",
+            NoteKind::SiteVisit => "Site visit",
+            NoteKind::RfpResponse => "RFP response",
+            NoteKind::Internal => "Internal note",
+        }
+    }
+}
+
+impl Report {
+    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.id == id)
+    }
+
+    pub fn note(&self, slug: &str) -> Option<&Note> {
+        self.notes.iter().find(|n| n.slug == slug)
+    }
+
+    pub fn vendor(&self, slug: &str) -> Option<&Vendor> {
+        self.vendors.iter().find(|v| v.slug == slug)
+    }
+}
+
+/// A number as people write it: `4`, `3.5`, `3.46` (at most two decimals).
+pub fn format_number(n: f64) -> String {
+    let s = format!("{n:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_without_noise() {
+        assert_eq!(format_number(4.0), "4");
+        assert_eq!(format_number(3.5), "3.5");
+        assert_eq!(format_number(3.456), "3.46");
+        assert_eq!(format_number(-0.001), "0");
+    }
+
+    #[test]
+    fn scale_steps_put_the_middle_on_three() {
+        let s = Scale::default();
+        assert_eq!(
+            [1.0, 2.0, 3.0, 4.0, 5.0].map(|v| s.step(v)),
+            [1, 2, 3, 4, 5]
+        );
+        let ten = Scale {
+            min: 0.0,
+            max: 10.0,
+        };
+        assert_eq!([0.0, 5.0, 10.0].map(|v| ten.step(v)), [1, 3, 5]);
+    }
+}

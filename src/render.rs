@@ -1,0 +1,177 @@
+//! Model and theme to the files of the site, in memory: no file I/O here.
+//!
+//! Each page is a Tera template rendered with the shared `site` data of `view` and a few
+//! variables of its own, in parallel (Tera is `Sync`). `root` is the page's way back to the site
+//! root (`""`, `"../"`, `"../../"`), so every link is relative and the site works from disk and
+//! under any sub-path; the same prefix replaces the `markdown::ROOT` marker in rendered
+//! Markdown. The exports (`report.json`, `matrix.csv`) come from `export`.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde_json::Value;
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::diagnostic::Diagnostic;
+use crate::export;
+use crate::markdown;
+use crate::model::Report;
+use crate::score::Standing;
+use crate::theme::{Theme, template_error};
+use crate::view;
+
+/// What a file of the site holds: bytes made here, or a content file to copy as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+}
+
+/// One file of the built site, at a path relative to the output folder (forward slashes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub body: Body,
+}
+
+/// A page to render: which template, where it goes, and its own variables.
+struct Page {
+    template: &'static str,
+    path: String,
+    vars: Vec<(&'static str, Value)>,
+}
+
+/// Filters themes may use besides Tera's own.
+pub fn register_filters(tera: &mut Tera) {
+    tera.register_filter("number", |v: f64, _: Kwargs, _: &State| {
+        crate::model::format_number(v)
+    });
+}
+
+/// Renders every page and export of the report.
+pub fn render(
+    report: &Report,
+    standings: &[Standing],
+    theme: &Theme,
+    content_dir: &std::path::Path,
+    audience: &str,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let site = view::build(report, standings, audience);
+    let site_value = tera::Value::from_serializable(&site.data);
+
+    let mut pages = vec![
+        Page {
+            template: "index.html",
+            path: "index.html".into(),
+            vars: vec![],
+        },
+        Page {
+            template: "vendors.html",
+            path: "vendors/index.html".into(),
+            vars: vec![],
+        },
+        Page {
+            template: "criteria.html",
+            path: "criteria/index.html".into(),
+            vars: vec![],
+        },
+        Page {
+            template: "notes.html",
+            path: "notes/index.html".into(),
+            vars: vec![],
+        },
+        Page {
+            template: "compare.html",
+            path: "compare/index.html".into(),
+            vars: vec![],
+        },
+    ];
+    pages.extend(site.vendors.iter().map(|(slug, v)| Page {
+        template: "vendor.html",
+        path: view::vendor_url(slug),
+        vars: vec![("vendor", v.clone())],
+    }));
+    pages.extend(site.criteria.iter().map(|(id, c)| Page {
+        template: "criterion.html",
+        path: view::criterion_url(id),
+        vars: vec![("criterion", c.clone())],
+    }));
+    pages.extend(site.notes.iter().map(|(slug, n)| Page {
+        template: "note.html",
+        path: view::note_url(slug),
+        vars: vec![("note", n.clone())],
+    }));
+
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
+        .par_iter()
+        .map(|page| {
+            let root = root_of(&page.path);
+            let mut ctx = Context::new();
+            ctx.insert_value("site", site_value.clone());
+            ctx.insert("root", &root);
+            ctx.insert("page_path", &page.path);
+            for (k, v) in &page.vars {
+                ctx.insert_value(*k, tera::Value::from_serializable(v));
+            }
+            let html = theme
+                .tera
+                .render(page.template, &ctx)
+                .map_err(|e| template_error(&format!("templates/{}", page.template), &e))?;
+            Ok(OutputFile {
+                path: page.path.clone(),
+                body: Body::Bytes(html.replace(markdown::ROOT, &root).into_bytes()),
+            })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + 8);
+    let mut problems = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
+    if !problems.is_empty() {
+        problems.dedup_by(|a, b| a.message == b.message);
+        return Err(problems);
+    }
+    files.push(OutputFile {
+        path: "report.json".into(),
+        body: Body::Bytes(export::report_json(report, standings, audience)),
+    });
+    files.push(OutputFile {
+        path: "matrix.csv".into(),
+        body: Body::Bytes(export::matrix_csv(report, standings)),
+    });
+    for (path, bytes) in &theme.static_files {
+        files.push(OutputFile {
+            path: format!("static/{path}"),
+            body: Body::Bytes(bytes.clone()),
+        });
+    }
+    for asset in &report.assets {
+        files.push(OutputFile {
+            path: asset.clone(),
+            body: Body::Copy(content_dir.join(asset)),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// `../` once per folder between the page and the site root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_climbs_one_level_per_folder() {
+        assert_eq!(root_of("index.html"), "");
+        assert_eq!(root_of("compare/index.html"), "../");
+        assert_eq!(root_of("vendors/acme/index.html"), "../../");
+    }
+}

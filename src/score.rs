@@ -1,0 +1,241 @@
+//! Weighted scores, coverage, partner or vendor, and the ranking: pure functions of the model.
+//!
+//! - weighted score = Σ(weight × score) / Σ(weight), over the criteria the vendor has scores for;
+//! - coverage = criteria scored / criteria defined;
+//! - a *partner* has a weighted score at or above `partner_threshold` and complete coverage;
+//! - ranking: weighted score descending, then name; vendors with no scores come last.
+
+use std::cmp::Ordering;
+
+use serde::Serialize;
+
+use crate::model::{Report, Vendor};
+
+/// How one vendor stands: the numbers every page shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Standing {
+    pub slug: String,
+    /// 1-based position in the ranking.
+    pub rank: usize,
+    /// `None` when the vendor has no scores at all.
+    pub weighted_score: Option<f64>,
+    pub scored: usize,
+    pub total: usize,
+    /// `scored / total`, from 0 to 1.
+    pub coverage: f64,
+    pub complete: bool,
+    pub partner: bool,
+    /// Criterion ids (in report order) of scores with no evidence.
+    pub unsupported: Vec<String>,
+    /// Criterion ids (in report order) the vendor has no score for.
+    pub missing: Vec<String>,
+}
+
+/// The weighted score of `vendor` over the criteria it has scores for.
+pub fn weighted_score(report: &Report, vendor: &Vendor) -> Option<f64> {
+    let (sum, weights) = report
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            vendor
+                .scores
+                .get(&c.id)
+                .map(|s| (c.weight * s.score, c.weight))
+        })
+        .fold((0.0, 0.0), |(s, w), (ds, dw)| (s + ds, w + dw));
+    (weights > 0.0).then(|| sum / weights)
+}
+
+/// Scores every vendor and returns the standings in rank order.
+pub fn rank(report: &Report) -> Vec<Standing> {
+    let total = report.criteria.len();
+    let mut standings: Vec<(Standing, &str)> = report
+        .vendors
+        .iter()
+        .map(|v| {
+            let weighted = weighted_score(report, v);
+            let scored = report
+                .criteria
+                .iter()
+                .filter(|c| v.scores.contains_key(&c.id))
+                .count();
+            let complete = scored == total;
+            let unsupported = report
+                .criteria
+                .iter()
+                .filter(|c| v.scores.get(&c.id).is_some_and(|s| s.is_unsupported()))
+                .map(|c| c.id.clone())
+                .collect();
+            let missing = report
+                .criteria
+                .iter()
+                .filter(|c| !v.scores.contains_key(&c.id))
+                .map(|c| c.id.clone())
+                .collect();
+            let standing = Standing {
+                slug: v.slug.clone(),
+                rank: 0,
+                weighted_score: weighted,
+                scored,
+                total,
+                coverage: if total == 0 {
+                    0.0
+                } else {
+                    scored as f64 / total as f64
+                },
+                complete,
+                partner: complete && weighted.is_some_and(|w| w >= report.partner_threshold - 1e-9),
+                unsupported,
+                missing,
+            };
+            (standing, v.name.as_str())
+        })
+        .collect();
+    standings.sort_by(|(a, an), (b, bn)| {
+        compare_scores(a.weighted_score, b.weighted_score)
+            .then_with(|| an.to_lowercase().cmp(&bn.to_lowercase()))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    standings
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut s, _))| {
+            s.rank = i + 1;
+            s
+        })
+        .collect()
+}
+
+/// Higher scores first; a vendor with no score after every vendor with one.
+fn compare_scores(a: Option<f64>, b: Option<f64>) -> Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => b.partial_cmp(&a).unwrap_or(Ordering::Equal),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use std::collections::BTreeMap;
+
+    fn criterion(id: &str, weight: f64) -> Criterion {
+        Criterion {
+            id: id.into(),
+            name: id.into(),
+            weight,
+            question: None,
+            description: None,
+        }
+    }
+
+    fn vendor(slug: &str, name: &str, scores: &[(&str, f64, bool)]) -> Vendor {
+        let scores = scores
+            .iter()
+            .map(|(id, s, evidence)| {
+                let evidence = if *evidence {
+                    vec!["n".to_string()]
+                } else {
+                    vec![]
+                };
+                (
+                    id.to_string(),
+                    Score {
+                        score: *s,
+                        rationale: None,
+                        evidence,
+                        confidential: false,
+                    },
+                )
+            })
+            .collect();
+        Vendor {
+            slug: slug.into(),
+            name: name.into(),
+            status: Status::Shortlisted,
+            website: None,
+            headquarters: None,
+            founded: None,
+            employees: None,
+            summary: None,
+            services: vec![],
+            pricing: None,
+            track_record: None,
+            references: vec![],
+            scores,
+            strengths: vec![],
+            concerns: vec![],
+            risks: vec![],
+            contacts: vec![],
+            tags: vec![],
+            extra: BTreeMap::new(),
+            source: format!("vendors/{slug}.yaml"),
+        }
+    }
+
+    fn report(vendors: Vec<Vendor>) -> Report {
+        Report {
+            title: "t".into(),
+            organisation: None,
+            summary: None,
+            theme: "default".into(),
+            base_url: "/".into(),
+            scale: Scale::default(),
+            partner_threshold: 3.5,
+            criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],
+            vendors,
+            notes: vec![],
+            assets: vec![],
+        }
+    }
+
+    #[test]
+    fn weighted_score_uses_only_scored_criteria() {
+        let r = report(vec![
+            vendor("x", "X", &[("a", 4.0, true), ("b", 2.0, true)]),
+            vendor("y", "Y", &[("b", 5.0, true)]),
+        ]);
+        assert_eq!(weighted_score(&r, &r.vendors[0]), Some(3.5));
+        assert_eq!(weighted_score(&r, &r.vendors[1]), Some(5.0));
+    }
+
+    #[test]
+    fn partner_needs_threshold_and_full_coverage() {
+        let r = report(vec![
+            vendor("x", "X", &[("a", 4.0, true), ("b", 2.0, true)]),
+            vendor("y", "Y", &[("b", 5.0, true)]),
+            vendor("z", "Z", &[("a", 3.0, true), ("b", 3.0, false)]),
+        ]);
+        let s = rank(&r);
+        let by = |slug: &str| s.iter().find(|s| s.slug == slug).unwrap().clone();
+        assert!(by("x").partner, "3.5 meets a 3.5 threshold");
+        assert!(!by("y").partner, "incomplete coverage is never a partner");
+        assert_eq!(by("y").coverage, 0.5);
+        assert_eq!(by("y").missing, vec!["a"]);
+        assert!(!by("z").partner);
+        assert_eq!(by("z").unsupported, vec!["b"]);
+    }
+
+    #[test]
+    fn ranking_is_by_score_then_name_with_unscored_last() {
+        let r = report(vec![
+            vendor("b", "Bravo", &[("a", 4.0, true)]),
+            vendor("n", "Nothing", &[]),
+            vendor("a", "Alpha", &[("a", 4.0, true)]),
+            vendor("c", "Charlie", &[("a", 5.0, true)]),
+        ]);
+        let order: Vec<_> = rank(&r).iter().map(|s| (s.rank, s.slug.clone())).collect();
+        assert_eq!(
+            order,
+            [
+                (1, "c".into()),
+                (2, "a".into()),
+                (3, "b".into()),
+                (4, "n".into())
+            ]
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! Themes: the embedded default theme and a project's overrides.
+//!
+//! The default theme in `themes/default/` is compiled into the binary, so `shortlist` works in a
+//! project without a `themes/` folder. A project's `themes/<name>/templates/X.html` replaces the
+//! embedded `X.html`, and its `static/**` files are copied over the embedded ones (mdBook's and
+//! Zola's model). This module loads templates into Tera (autoescape on for `.html`) and collects
+//! static files; it renders nothing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::content::shown;
+use crate::diagnostic::Diagnostic;
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $name)))),*]
+    };
+}
+
+/// Every file of `themes/default/`, relative to it. A test checks this list against the folder.
+pub const EMBEDDED: &[(&str, &[u8])] = embed![
+    "templates/base.html",
+    "templates/index.html",
+    "templates/vendor.html",
+    "templates/vendors.html",
+    "templates/criterion.html",
+    "templates/criteria.html",
+    "templates/note.html",
+    "templates/notes.html",
+    "templates/compare.html",
+    "templates/partials/score_cell.html",
+    "templates/partials/evidence.html",
+    "static/style.css",
+];
+
+/// A loaded theme: templates ready to render and the static files to copy.
+pub struct Theme {
+    pub tera: Tera,
+    /// Output path under `static/` → bytes.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Loads the theme `name`: embedded defaults, then the project's own files on top.
+pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut static_files = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (path, bytes) in EMBEDDED {
+        if let Some(t) = path.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            templates.insert(
+                t.to_string(),
+                (format!("themes/default/{path} (built in)"), text),
+            );
+        } else if let Some(s) = path.strip_prefix("static/") {
+            static_files.insert(s.to_string(), bytes.to_vec());
+        }
+    }
+    let dir = root.join("themes").join(name);
+    for (sub, is_template) in [("templates", true), ("static", false)] {
+        let base = dir.join(sub);
+        if !base.is_dir() {
+            continue;
+        }
+        for item in WalkDir::new(&base).sort_by_file_name() {
+            let item = match item {
+                Ok(i) => i,
+                Err(e) => {
+                    let p = e.path().unwrap_or(&base).to_path_buf();
+                    problems.push(Diagnostic::error(
+                        shown(root, &p),
+                        0,
+                        0,
+                        format!("cannot read the theme: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            if !item.file_type().is_file() || item.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let rel = item
+                .path()
+                .strip_prefix(&base)
+                .unwrap_or(item.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let shown_path = shown(root, item.path());
+            match std::fs::read(item.path()) {
+                Ok(bytes) if is_template => match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        templates.insert(rel, (shown_path.to_string_lossy().into_owned(), text));
+                    }
+                    Err(_) => problems.push(
+                        Diagnostic::error(
+                            shown_path,
+                            0,
+                            0,
+                            "this template is not valid UTF-8 text",
+                        )
+                        .with_hint("save it as UTF-8 in your editor"),
+                    ),
+                },
+                Ok(bytes) => {
+                    static_files.insert(rel, bytes);
+                }
+                Err(e) => problems.push(Diagnostic::error(
+                    shown_path,
+                    0,
+                    0,
+                    format!("cannot read this file: {e}"),
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    crate::render::register_filters(&mut tera);
+    let mut parse_problems = Vec::new();
+    for (name, (shown_path, text)) in &templates {
+        // Parse each alone first, so a broken template is named on its own.
+        let mut probe = Tera::new();
+        if let Err(e) = probe.add_raw_template(name, text) {
+            parse_problems.push(template_error(shown_path, &e));
+        }
+    }
+    if !parse_problems.is_empty() {
+        return Err(parse_problems);
+    }
+    tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
+        .map_err(|e| vec![template_error(&format!("themes/{name}/templates"), &e)])?;
+    Ok(Theme { tera, static_files })
+}
+
+/// A Tera error as a diagnostic: Tera's own message already shows the line and a caret.
+pub fn template_error(file: &str, e: &tera::Error) -> Diagnostic {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    Diagnostic::error(
+        file,
+        0,
+        0,
+        format!("the template cannot be used: {message}"),
+    )
+    .with_hint("fix the template, or delete it to fall back on the built-in one")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_of_the_default_theme_is_embedded() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut on_disk: Vec<String> = WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = EMBEDDED.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.sort();
+        assert_eq!(
+            on_disk, embedded,
+            "update theme::EMBEDDED to match themes/default/"
+        );
+    }
+
+    #[test]
+    fn the_embedded_theme_loads_without_a_project_theme() {
+        let tmp = tempfile::tempdir().unwrap();
+        let theme = load(tmp.path(), "default").unwrap();
+        assert!(theme.tera.get_template_names().any(|n| n == "index.html"));
+        assert!(theme.static_files.contains_key("style.css"));
+    }
+
+    #[test]
+    fn a_project_template_replaces_the_embedded_one_and_errors_name_the_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let t = tmp.path().join("themes/default/templates");
+        std::fs::create_dir_all(&t).unwrap();
+        std::fs::write(t.join("note.html"), "{% if %}").unwrap();
+        let problems = load(tmp.path(), "default").err().unwrap();
+        assert!(
+            problems[0].file.to_string_lossy().contains("note.html"),
+            "{problems:?}"
+        );
+        std::fs::write(t.join("note.html"), "custom {{ note.title }}").unwrap();
+        let theme = load(tmp.path(), "default").unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("note", &serde_json::json!({"title": "<b>"}));
+        assert_eq!(
+            theme.tera.render("note.html", &ctx).unwrap(),
+            "custom &lt;b&gt;"
+        );
+    }
+}

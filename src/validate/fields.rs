@@ -1,0 +1,549 @@
+//! Checks of single values: slugs, dates, enumerations, URLs, scores, and the report's and a
+//! dossier's own fields. Cross-file checks live in `validate`.
+
+use std::collections::BTreeMap;
+
+use crate::content::raw::{RawReport, RawScore, RawVendor};
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::markdown;
+use crate::model::format_number as fmt;
+use crate::model::{
+    CaseStudy, Contact, Criterion, Level, Pricing, Reference, Report, Rich, Risk, Scale, Score,
+    Sentiment, Status, TrackRecord, Vendor,
+};
+use crate::yaml::Seg;
+
+use super::{Evidence, FileCtx, Settings, SiteFiles};
+
+/// `^[a-z0-9][a-z0-9-]*$`
+pub fn valid_slug(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// `YYYY-MM-DD`, a real day of the Gregorian calendar.
+pub fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))?
+            .parse::<u32>()
+            .ok()
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// Picks the named variant of an enumeration, or reports the value with a suggestion.
+pub fn choose<T: Copy>(
+    ctx: &FileCtx<'_>,
+    path: &[Seg<'_>],
+    what: &str,
+    value: &str,
+    options: &[(&'static str, T)],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let wanted = value.trim().to_lowercase();
+    if let Some((_, v)) = options.iter().find(|(n, _)| *n == wanted) {
+        return Some(*v);
+    }
+    let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+    let hint = match did_you_mean(&wanted, names.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!(
+            "use one of {}",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    diags.push(
+        ctx.error(path, format!("`{value}` is not a {what}"))
+            .with_hint(hint),
+    );
+    None
+}
+
+/// Renders a Markdown field of a YAML file; broken links are reported at the field.
+pub fn rich(
+    ctx: &FileCtx<'_>,
+    path: &[Seg<'_>],
+    source: &str,
+    base_dir: &str,
+    files: &SiteFiles,
+    diags: &mut Vec<Diagnostic>,
+) -> Rich {
+    let r = markdown::render(source, base_dir, files);
+    for link in r.links.iter().filter(|l| !l.found) {
+        let d = ctx.error(
+            path,
+            format!(
+                "this text links to `{}`, which does not exist",
+                link.written
+            ),
+        );
+        let d = match files.closest(base_dir, &link.written) {
+            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+            None => d.with_hint("check the file name; links are relative to this file's folder"),
+        };
+        diags.push(d);
+    }
+    Rich {
+        source: source.to_string(),
+        html: r.html,
+        headings: r.headings,
+    }
+}
+
+fn check_url(
+    ctx: &FileCtx<'_>,
+    path: &[Seg<'_>],
+    url: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        Some(url.trim().to_string())
+    } else {
+        diags.push(
+            ctx.error(path, format!("`{url}` is not a web address"))
+                .with_hint("write the full address, starting with `https://`"),
+        );
+        None
+    }
+}
+
+fn optional_date(
+    ctx: &FileCtx<'_>,
+    path: &[Seg<'_>],
+    date: &Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let date = date.as_ref()?;
+    if valid_date(date) {
+        Some(date.clone())
+    } else {
+        diags.push(
+            ctx.error(path, format!("`{date}` is not a date"))
+                .with_hint("write dates as YYYY-MM-DD, for example `2026-10-14`"),
+        );
+        None
+    }
+}
+
+/// The report's own fields; vendors and notes are added by the caller.
+pub fn report(
+    ctx: &FileCtx<'_>,
+    raw: RawReport,
+    settings: &Settings<'_>,
+    files: &SiteFiles,
+    diags: &mut Vec<Diagnostic>,
+) -> Report {
+    let RawReport {
+        title,
+        organisation,
+        summary,
+        theme,
+        base_url,
+        scale,
+        partner_threshold,
+        criteria,
+    } = raw;
+    if title.trim().is_empty() {
+        diags.push(
+            ctx.error(&[Seg::Key("title")], "the title is empty")
+                .with_hint("name the evaluation, e.g. `Learning partner 2027`"),
+        );
+    }
+    let scale = match scale {
+        None => Scale::default(),
+        Some(s) if s.min.is_finite() && s.max.is_finite() && s.min < s.max => Scale {
+            min: s.min,
+            max: s.max,
+        },
+        Some(s) => {
+            diags.push(
+                ctx.error(
+                    &[Seg::Key("scale")],
+                    format!("the scale runs from {} to {}, which is empty", s.min, s.max),
+                )
+                .with_hint("use a `min` below `max`, e.g. `scale: { min: 1, max: 5 }`"),
+            );
+            Scale::default()
+        }
+    };
+    let partner_threshold =
+        partner_threshold.unwrap_or(scale.min + 0.625 * (scale.max - scale.min));
+    if !scale.contains(partner_threshold) {
+        diags.push(
+            ctx.error(
+                &[Seg::Key("partner_threshold")],
+                format!("the partner threshold {partner_threshold} is off the scale"),
+            )
+            .with_hint(format!(
+                "use a number from {} to {}",
+                fmt(scale.min),
+                fmt(scale.max)
+            )),
+        );
+    }
+    let theme = theme.unwrap_or_else(|| "default".to_string());
+    if !valid_slug(&theme) {
+        diags.push(
+            ctx.error(
+                &[Seg::Key("theme")],
+                format!("`{theme}` is not a theme name"),
+            )
+            .with_hint("name a folder of `themes/`, e.g. `default`"),
+        );
+    } else if theme != "default" && !settings.root.join("themes").join(&theme).is_dir() {
+        diags.push(
+            ctx.error(&[Seg::Key("theme")], format!("there is no theme `{theme}`"))
+                .with_hint(format!("create `themes/{theme}/templates/`, or remove `theme:` to use the default theme")),
+        );
+    }
+    let mut base_url = settings
+        .base_url
+        .map(str::to_string)
+        .or(base_url)
+        .unwrap_or_else(|| "/".to_string());
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    if criteria.is_empty() {
+        diags.push(
+            ctx.error(&[Seg::Key("criteria")], "the report has no criteria")
+                .with_hint("list at least one criterion with `id`, `name` and `weight`"),
+        );
+    }
+    let mut seen = BTreeMap::new();
+    let mut model_criteria = Vec::new();
+    for (i, c) in criteria.into_iter().enumerate() {
+        let crate::content::raw::RawCriterion {
+            id,
+            name,
+            weight,
+            question,
+            description,
+        } = c;
+        let at = |key: &'static str| [Seg::Key("criteria"), Seg::Index(i), Seg::Key(key)];
+        if !valid_slug(&id) {
+            diags.push(
+                ctx.error(&at("id"), format!("`{id}` is not a valid criterion id"))
+                    .with_hint(format!(
+                        "use lowercase letters, digits and hyphens, e.g. `{}`",
+                        markdown::slugify(&id)
+                    )),
+            );
+        }
+        if seen.insert(id.clone(), i).is_some() {
+            diags.push(
+                ctx.error(&at("id"), format!("the criterion `{id}` is defined twice"))
+                    .with_hint("give each criterion its own id"),
+            );
+        }
+        if !(weight.is_finite() && weight > 0.0) {
+            diags.push(
+                ctx.error(&at("weight"), format!("the weight {weight} is not a positive number"))
+                    .with_hint("weights are relative importance, e.g. 20 for a criterion worth twice one of 10"),
+            );
+        }
+        let description = description.map(|d| rich(ctx, &at("description"), &d, "", files, diags));
+        model_criteria.push(Criterion {
+            id,
+            name,
+            weight,
+            question,
+            description,
+        });
+    }
+    let summary = summary.map(|s| rich(ctx, &[Seg::Key("summary")], &s, "", files, diags));
+    Report {
+        title: title.trim().to_string(),
+        organisation,
+        summary,
+        theme,
+        base_url,
+        scale,
+        partner_threshold,
+        criteria: model_criteria,
+        vendors: Vec::new(),
+        notes: Vec::new(),
+        assets: Vec::new(),
+    }
+}
+
+/// A dossier's own fields; scores are checked by [`score`].
+pub fn vendor(
+    ctx: &FileCtx<'_>,
+    slug: &str,
+    rel: &str,
+    raw: &RawVendor,
+    files: &SiteFiles,
+    diags: &mut Vec<Diagnostic>,
+) -> Vendor {
+    let RawVendor {
+        name,
+        status,
+        website,
+        headquarters,
+        founded,
+        employees,
+        summary,
+        services,
+        pricing,
+        track_record,
+        references,
+        scores: _,
+        strengths,
+        concerns,
+        risks,
+        contacts,
+        tags,
+        extra,
+    } = raw;
+    if name.trim().is_empty() {
+        diags.push(
+            ctx.error(&[Seg::Key("name")], "the name is empty")
+                .with_hint("write the vendor's name as it should appear in the report"),
+        );
+    }
+    let status = match status {
+        None => Status::Longlist,
+        Some(s) => choose(ctx, &[Seg::Key("status")], "status", s, &Status::ALL, diags)
+            .unwrap_or(Status::Longlist),
+    };
+    let website = website
+        .as_ref()
+        .and_then(|w| check_url(ctx, &[Seg::Key("website")], w, diags));
+    let summary = summary
+        .as_ref()
+        .map(|s| rich(ctx, &[Seg::Key("summary")], s, "vendors", files, diags));
+    let references = references
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let at = |k: &'static str| [Seg::Key("references"), Seg::Index(i), Seg::Key(k)];
+            Reference {
+                name: r.name.clone(),
+                role: r.role.clone(),
+                organisation: r.organisation.clone(),
+                date: optional_date(ctx, &at("date"), &r.date, diags),
+                sentiment: r.sentiment.as_ref().and_then(|s| {
+                    choose(
+                        ctx,
+                        &at("sentiment"),
+                        "sentiment",
+                        s,
+                        &Sentiment::ALL,
+                        diags,
+                    )
+                }),
+                summary: r.summary.clone(),
+                confidential: r.confidential,
+            }
+        })
+        .collect();
+    let risks = risks
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let at = |k: &'static str| [Seg::Key("risks"), Seg::Index(i), Seg::Key(k)];
+            Risk {
+                title: r.title.clone(),
+                likelihood: r.likelihood.as_ref().and_then(|l| {
+                    choose(ctx, &at("likelihood"), "likelihood", l, &Level::ALL, diags)
+                }),
+                impact: r.impact.as_ref().and_then(|l| {
+                    choose(ctx, &at("impact"), "impact level", l, &Level::ALL, diags)
+                }),
+                mitigation: r.mitigation.clone(),
+                confidential: r.confidential,
+            }
+        })
+        .collect();
+    Vendor {
+        slug: slug.to_string(),
+        name: name.trim().to_string(),
+        status,
+        website,
+        headquarters: headquarters.clone(),
+        founded: *founded,
+        employees: *employees,
+        summary,
+        services: services.clone(),
+        pricing: pricing.as_ref().map(|p| Pricing {
+            model: p.model.clone(),
+            annual_estimate: p.annual_estimate,
+            currency: p.currency.clone(),
+            notes: p.notes.clone(),
+            confidential: p.confidential,
+        }),
+        track_record: track_record.as_ref().map(|t| TrackRecord {
+            years_in_learning: t.years_in_learning,
+            case_studies: t
+                .case_studies
+                .iter()
+                .map(|c| CaseStudy {
+                    title: c.title.clone(),
+                    client: c.client.clone(),
+                    year: c.year,
+                    outcome: c.outcome.clone(),
+                    verified: c.verified,
+                    confidential: c.confidential,
+                })
+                .collect(),
+        }),
+        references,
+        scores: BTreeMap::new(),
+        strengths: strengths.clone(),
+        concerns: concerns.clone(),
+        risks,
+        contacts: contacts
+            .iter()
+            .map(|c| Contact {
+                name: c.name.clone(),
+                role: c.role.clone(),
+                email: c.email.clone(),
+                phone: c.phone.clone(),
+            })
+            .collect(),
+        tags: tags.clone(),
+        extra: extra.clone(),
+        source: rel.to_string(),
+    }
+}
+
+/// One score: a known criterion, a value on the scale, evidence that exists.
+#[allow(clippy::too_many_arguments)]
+pub fn score(
+    ctx: &FileCtx<'_>,
+    id: &str,
+    raw: &RawScore,
+    criteria: &[Criterion],
+    scale: Scale,
+    evidence: &Evidence<'_>,
+    files: &SiteFiles,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Score> {
+    let RawScore {
+        score,
+        rationale,
+        evidence: cited,
+        confidential,
+    } = raw;
+    let here = [Seg::Key("scores"), Seg::Key(id)];
+    if !criteria.iter().any(|c| c.id == id) {
+        diags.push(super::unknown_criterion(ctx, &here, id, criteria));
+        return None;
+    }
+    let bare = rationale.is_none() && cited.is_empty() && !confidential;
+    let value_path: Vec<Seg<'_>> = if bare {
+        here.to_vec()
+    } else {
+        vec![Seg::Key("scores"), Seg::Key(id), Seg::Key("score")]
+    };
+    if !score.is_finite() || !scale.contains(*score) {
+        diags.push(
+            ctx.error(
+                &value_path,
+                format!(
+                    "the score {} is outside the scale {} to {}",
+                    fmt(*score),
+                    fmt(scale.min),
+                    fmt(scale.max)
+                ),
+            )
+            .with_hint(format!(
+                "score `{id}` from {} to {}, as `scale` in `content/report.yaml` says",
+                fmt(scale.min),
+                fmt(scale.max)
+            )),
+        );
+    }
+    let mut kept = Vec::new();
+    for (i, slug) in cited.iter().enumerate() {
+        let at = [
+            Seg::Key("scores"),
+            Seg::Key(id),
+            Seg::Key("evidence"),
+            Seg::Index(i),
+        ];
+        if evidence.drafts.contains(slug) {
+            diags.push(
+                ctx.warning(
+                    &at,
+                    format!("the evidence `{slug}` is a draft note, left out of this build"),
+                )
+                .with_hint("publish the note (`draft: false`) or build with `--drafts`"),
+            );
+        } else if evidence.notes.contains(slug) {
+            kept.push(slug.clone());
+        } else {
+            let d = ctx.error(&at, format!("the evidence `{slug}` names no note"));
+            diags.push(match did_you_mean(slug, evidence.notes.iter().map(String::as_str)) {
+                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                None => d.with_hint("evidence lists note slugs: the file names of notes in `content/notes/`, without `.md`"),
+            });
+        }
+    }
+    let rationale = rationale.as_ref().map(|r| {
+        rich(
+            ctx,
+            &[Seg::Key("scores"), Seg::Key(id), Seg::Key("rationale")],
+            r,
+            "vendors",
+            files,
+            diags,
+        )
+    });
+    Some(Score {
+        score: *score,
+        rationale,
+        evidence: kept,
+        confidential: *confidential,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_the_rule() {
+        assert!(valid_slug("brightpath"));
+        assert!(valid_slug("2026-10-02-demo"));
+        assert!(!valid_slug("Brightpath"));
+        assert!(!valid_slug("-x"));
+        assert!(!valid_slug("a_b"));
+        assert!(!valid_slug(""));
+    }
+
+    #[test]
+    fn dates_must_be_real_days() {
+        assert!(valid_date("2026-10-14"));
+        assert!(valid_date("2024-02-29"));
+        assert!(!valid_date("2026-02-29"));
+        assert!(!valid_date("2026-13-01"));
+        assert!(!valid_date("14/10/2026"));
+        assert!(!valid_date("2026-1-14"));
+    }
+}

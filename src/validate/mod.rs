@@ -1,0 +1,569 @@
+//! Raw files to the validated model, collecting every problem on the way.
+//!
+//! `validate` parses each file (in parallel), checks each value against SPEC.md, renders the
+//! Markdown (a link to a content file that does not exist is an error), and cross-checks the
+//! files against each other: scores name real criteria and lie on the scale, evidence names real
+//! notes, notes name real vendors and criteria. It never stops at the first problem; every
+//! diagnostic carries a file, line and column found with `yaml::locate`. Only when there is no
+//! error does it hand back a [`Report`].
+
+mod fields;
+mod resolve;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::content::raw::{RawNote, RawReport, RawVendor};
+use crate::content::{self, Entry, Kind, Source, split_front_matter};
+use crate::diagnostic::{Diagnostic, did_you_mean, line_col};
+use crate::markdown;
+use crate::model::{Criterion, Note, Report, Rich, Scale, Score, Vendor};
+use crate::yaml::{Seg, locate};
+use fields::{choose, valid_date, valid_slug};
+pub use resolve::SiteFiles;
+
+/// What validation needs to know besides the files.
+pub struct Settings<'a> {
+    pub root: &'a Path,
+    pub drafts: bool,
+    pub base_url: Option<&'a str>,
+}
+
+/// One file being checked: turns key paths into positioned diagnostics.
+pub(crate) struct FileCtx<'a> {
+    pub shown: &'a Path,
+    /// The whole file, for snippets.
+    pub text: &'a str,
+    /// The YAML part (all of a dossier, the front matter of a note).
+    pub yaml: &'a str,
+    /// Line of the file on which `yaml` starts.
+    pub first_line: usize,
+}
+
+impl FileCtx<'_> {
+    fn position(&self, path: &[Seg<'_>]) -> (usize, usize) {
+        let mut path = path;
+        loop {
+            if let Some((l, c)) = locate(self.yaml, path) {
+                return (l + self.first_line - 1, c);
+            }
+            match path.split_last() {
+                Some((_, rest)) if !rest.is_empty() => path = rest,
+                _ => return (self.first_line, 1),
+            }
+        }
+    }
+
+    /// An error at the node `path`, or at its nearest ancestor that exists.
+    pub fn error(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.position(path);
+        Diagnostic::error(self.shown, line, col, message).attach_source(self.text)
+    }
+
+    pub fn warning(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.position(path);
+        Diagnostic::warning(self.shown, line, col, message).attach_source(self.text)
+    }
+
+    /// A diagnostic at a byte offset of the whole file.
+    pub fn error_at_offset(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = line_col(self.text, offset);
+        Diagnostic::error(self.shown, line, col, message).attach_source(self.text)
+    }
+}
+
+/// Checks every file and builds the report; the report is `None` when there is any error.
+pub fn validate(
+    entries: &[Entry],
+    sources: &[Source],
+    settings: &Settings<'_>,
+) -> (Option<Report>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let content_dir = settings.root.join("content");
+
+    // Slugs first: they decide which pages exist and what links may point at.
+    let vendor_sources: Vec<&Source> = sources
+        .iter()
+        .filter(|s| s.entry.kind == Kind::Vendor)
+        .collect();
+    let note_sources: Vec<&Source> = sources
+        .iter()
+        .filter(|s| s.entry.kind == Kind::Note)
+        .collect();
+    check_slugs(&vendor_sources, "dossier", &mut diags);
+    check_slugs(&note_sources, "note", &mut diags);
+
+    let report = parse_report(sources, settings, &content_dir, &mut diags);
+
+    let parsed_vendors: Vec<(&Source, Option<RawVendor>)> = vendor_sources
+        .par_iter()
+        .map(|s| {
+            (
+                *s,
+                content::parse_yaml::<RawVendor>(&s.entry.shown, &s.text, 1, &s.text),
+            )
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(s, r)| match r {
+            Ok(v) => (s, Some(v)),
+            Err(d) => {
+                diags.push(d);
+                (s, None)
+            }
+        })
+        .collect();
+
+    let parsed_notes: Vec<(&Source, Option<RawNote>)> = note_sources
+        .par_iter()
+        .map(|s| (*s, parse_note(s)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(s, r)| match r {
+            Ok(n) => (s, Some(n)),
+            Err(d) => {
+                diags.push(d);
+                (s, None)
+            }
+        })
+        .collect();
+
+    let drafts: BTreeSet<String> = parsed_notes
+        .iter()
+        .filter(|(_, n)| n.as_ref().is_some_and(|n| n.draft && !settings.drafts))
+        .map(|(s, _)| slug_of(&s.entry))
+        .collect();
+    let files = SiteFiles::new(entries, &drafts);
+    let note_slugs: BTreeSet<String> = note_sources.iter().map(|s| slug_of(&s.entry)).collect();
+    let vendor_slugs: BTreeSet<String> = vendor_sources.iter().map(|s| slug_of(&s.entry)).collect();
+
+    let Some((mut report, criteria_known)) = report else {
+        return (None, diags);
+    };
+    let scale = report.scale;
+
+    let mut notes: Vec<Note> = parsed_notes
+        .par_iter()
+        .filter_map(|(s, raw)| raw.as_ref().map(|raw| (s, raw)))
+        .map(|(s, raw)| {
+            let mut d = Vec::new();
+            let note = build_note(s, raw, &report.criteria, &vendor_slugs, &files, &mut d);
+            (note, d)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|(note, d)| {
+            diags.extend(d);
+            note
+        })
+        .filter(|n| settings.drafts || !n.draft)
+        .collect();
+    notes.sort_by(|a, b| (&a.date, &a.slug).cmp(&(&b.date, &b.slug)));
+
+    let evidence = Evidence {
+        notes: &note_slugs,
+        drafts: &drafts,
+    };
+    let mut vendors: Vec<Vendor> = parsed_vendors
+        .par_iter()
+        .filter_map(|(s, raw)| raw.as_ref().map(|raw| (s, raw)))
+        .map(|(s, raw)| {
+            let mut d = Vec::new();
+            let v = build_vendor(s, raw, &report.criteria, scale, &evidence, &files, &mut d);
+            (v, d)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|(v, d)| {
+            diags.extend(d);
+            v
+        })
+        .collect();
+    vendors.sort_by(|a, b| a.slug.cmp(&b.slug));
+
+    if criteria_known {
+        warn_uncited_notes(&notes, &vendors, &parsed_notes, &mut diags);
+    }
+    report.vendors = vendors;
+    report.notes = notes;
+    report.assets = entries
+        .iter()
+        .filter(|e| e.kind == Kind::Asset)
+        .map(|e| e.rel.clone())
+        .collect();
+    let has_errors = diags.iter().any(Diagnostic::is_error);
+    (if has_errors { None } else { Some(report) }, diags)
+}
+
+/// The slug of a content file: its file stem.
+pub fn slug_of(entry: &Entry) -> String {
+    let name = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
+    name.rsplit_once('.')
+        .map_or(name, |(stem, _)| stem)
+        .to_string()
+}
+
+fn check_slugs(sources: &[&Source], what: &str, diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<String, &Path> = BTreeMap::new();
+    for s in sources {
+        let slug = slug_of(&s.entry);
+        if !valid_slug(&slug) {
+            let suggestion = markdown::slugify(&slug);
+            let ext = s.entry.rel.rsplit_once('.').map_or("", |(_, e)| e);
+            diags.push(
+                Diagnostic::error(&s.entry.shown, 1, 1, format!("the file name `{slug}` is not a valid slug"))
+                    .with_hint(format!(
+                        "a slug uses lowercase letters, digits and hyphens and starts with a letter or digit; rename the file to `{}.{ext}`",
+                        if suggestion.is_empty() { "my-file".to_string() } else { suggestion }
+                    ))
+                    .attach_source(&s.text),
+            );
+        }
+        if let Some(first) = seen.get(&slug) {
+            diags.push(
+                Diagnostic::error(
+                    &s.entry.shown,
+                    1,
+                    1,
+                    format!(
+                        "this {what} has the slug `{slug}`, like `{}`",
+                        first.display()
+                    ),
+                )
+                .with_hint(
+                    "slugs come from file names and must be unique; rename one of the two files",
+                )
+                .attach_source(&s.text),
+            );
+        } else {
+            seen.insert(slug, &s.entry.shown);
+        }
+    }
+}
+
+/// Parses report.yaml; returns the report (without vendors and notes) and whether its criteria
+/// are trustworthy enough to check scores against.
+fn parse_report(
+    sources: &[Source],
+    settings: &Settings<'_>,
+    content_dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(Report, bool)> {
+    let mut reports = sources.iter().filter(|s| s.entry.kind == Kind::Report);
+    let Some(src) = reports.next() else {
+        diags.push(
+            Diagnostic::error(content::shown(settings.root, &content_dir.join("report.yaml")), 0, 0, "the report file is missing")
+                .with_hint("create `content/report.yaml` with a `title` and `criteria`, or run `shortlist init`"),
+        );
+        return None;
+    };
+    for extra in reports {
+        diags.push(
+            Diagnostic::error(&extra.entry.shown, 1, 1, "there are two report files").with_hint(
+                format!(
+                    "keep one of `{}` and `{}`",
+                    src.entry.shown.display(),
+                    extra.entry.shown.display()
+                ),
+            ),
+        );
+    }
+    let raw: RawReport = match content::parse_yaml(&src.entry.shown, &src.text, 1, &src.text) {
+        Ok(r) => r,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let ctx = FileCtx {
+        shown: &src.entry.shown,
+        text: &src.text,
+        yaml: &src.text,
+        first_line: 1,
+    };
+    let before = diags.len();
+    let files = SiteFiles::new(&[], &BTreeSet::new());
+    let report = fields::report(&ctx, raw, settings, &files, diags);
+    let criteria_ok = !diags[before..].iter().any(Diagnostic::is_error);
+    Some((report, criteria_ok))
+}
+
+fn parse_note(s: &Source) -> Result<RawNote, Diagnostic> {
+    let Some(split) = split_front_matter(&s.text) else {
+        return Err(Diagnostic::error(&s.entry.shown, 1, 1, "this note has no front matter")
+            .with_hint("start the file with a `---` line, then `title:` and `date:`, then another `---` line")
+            .attach_source(&s.text));
+    };
+    content::parse_yaml(&s.entry.shown, split.front, split.front_line, &s.text)
+}
+
+fn build_note(
+    s: &Source,
+    raw: &RawNote,
+    criteria: &[Criterion],
+    vendor_slugs: &BTreeSet<String>,
+    files: &SiteFiles,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Note> {
+    let split = split_front_matter(&s.text)?;
+    let ctx = FileCtx {
+        shown: &s.entry.shown,
+        text: &s.text,
+        yaml: split.front,
+        first_line: split.front_line,
+    };
+    let before = diags.len();
+    let RawNote {
+        title,
+        date,
+        vendors,
+        criteria: note_criteria,
+        kind,
+        author,
+        confidential,
+        draft,
+        tags,
+    } = raw;
+    if title.trim().is_empty() {
+        diags.push(
+            ctx.error(&[Seg::Key("title")], "the title is empty")
+                .with_hint("give the note a short title"),
+        );
+    }
+    if !valid_date(date) {
+        diags.push(
+            ctx.error(&[Seg::Key("date")], format!("`{date}` is not a date"))
+                .with_hint("write dates as YYYY-MM-DD, for example `2026-10-14`"),
+        );
+    }
+    let kind = match kind {
+        None => crate::model::NoteKind::Internal,
+        Some(k) => choose(
+            &ctx,
+            &[Seg::Key("kind")],
+            "kind",
+            k,
+            &crate::model::NoteKind::ALL,
+            diags,
+        )
+        .unwrap_or(crate::model::NoteKind::Internal),
+    };
+    for (i, v) in vendors.iter().enumerate() {
+        if !vendor_slugs.contains(v) {
+            let mut d = ctx.error(
+                &[Seg::Key("vendors"), Seg::Index(i)],
+                format!("there is no vendor `{v}`"),
+            );
+            d = match did_you_mean(v, vendor_slugs.iter().map(String::as_str)) {
+                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                None => d.with_hint(
+                    "use the file name of a dossier in `content/vendors/`, without `.yaml`",
+                ),
+            };
+            diags.push(d);
+        }
+    }
+    for (i, c) in note_criteria.iter().enumerate() {
+        if !criteria.iter().any(|k| &k.id == c) {
+            diags.push(unknown_criterion(
+                &ctx,
+                &[Seg::Key("criteria"), Seg::Index(i)],
+                c,
+                criteria,
+            ));
+        }
+    }
+    let base_dir = s.entry.rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let rendered = markdown::render(split.body, base_dir, files);
+    for link in rendered.links.iter().filter(|l| !l.found) {
+        diags.push(broken_link(
+            &ctx,
+            split.body_offset + link.offset,
+            &link.written,
+            base_dir,
+            files,
+        ));
+    }
+    if diags[before..].iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    Some(Note {
+        slug: slug_of(&s.entry),
+        title: title.trim().to_string(),
+        date: date.clone(),
+        vendors: vendors.clone(),
+        criteria: note_criteria.clone(),
+        kind,
+        author: author.clone(),
+        confidential: *confidential,
+        draft: *draft,
+        tags: tags.clone(),
+        body: Rich {
+            source: split.body.to_string(),
+            html: rendered.html,
+            headings: rendered.headings,
+        },
+        source: s.entry.rel.clone(),
+    })
+}
+
+pub(crate) fn unknown_criterion(
+    ctx: &FileCtx<'_>,
+    path: &[Seg<'_>],
+    id: &str,
+    criteria: &[Criterion],
+) -> Diagnostic {
+    let d = ctx.error(path, format!("there is no criterion `{id}`"));
+    match did_you_mean(id, criteria.iter().map(|c| c.id.as_str())) {
+        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+        None => d.with_hint(format!(
+            "the criteria of `content/report.yaml` are {}",
+            criteria
+                .iter()
+                .map(|c| format!("`{}`", c.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+pub(crate) fn broken_link(
+    ctx: &FileCtx<'_>,
+    offset: usize,
+    written: &str,
+    base_dir: &str,
+    files: &SiteFiles,
+) -> Diagnostic {
+    let target = markdown::normalize(
+        base_dir,
+        written.split(['#', '?']).next().unwrap_or(written),
+    );
+    match target {
+        Some(t) if files.is_draft(&t) => ctx
+            .error_at_offset(
+                offset,
+                format!("this links to `{written}`, a draft note this build leaves out"),
+            )
+            .with_hint(
+                "publish the note (`draft: false`), remove the link, or build with `--drafts`",
+            ),
+        Some(_) => {
+            let d = ctx.error_at_offset(
+                offset,
+                format!("this links to `{written}`, which does not exist"),
+            );
+            match files.closest(base_dir, written) {
+                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                None => {
+                    d.with_hint("check the file name; links are relative to this file's folder")
+                }
+            }
+        }
+        None => ctx
+            .error_at_offset(
+                offset,
+                format!("this links to `{written}`, outside `content/`"),
+            )
+            .with_hint("link to files inside `content/`, or use a full `https://` address"),
+    }
+}
+
+/// Which notes exist, and which of them this build leaves out as drafts.
+pub(crate) struct Evidence<'a> {
+    pub notes: &'a BTreeSet<String>,
+    pub drafts: &'a BTreeSet<String>,
+}
+
+fn build_vendor(
+    s: &Source,
+    raw: &RawVendor,
+    criteria: &[Criterion],
+    scale: Scale,
+    evidence: &Evidence<'_>,
+    files: &SiteFiles,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vendor> {
+    let ctx = FileCtx {
+        shown: &s.entry.shown,
+        text: &s.text,
+        yaml: &s.text,
+        first_line: 1,
+    };
+    let before = diags.len();
+    let vendor = fields::vendor(&ctx, &slug_of(&s.entry), &s.entry.rel, raw, files, diags);
+    let mut scores = BTreeMap::new();
+    for (id, raw_score) in &raw.scores {
+        if let Some(score) =
+            fields::score(&ctx, id, raw_score, criteria, scale, evidence, files, diags)
+        {
+            scores.insert(id.clone(), score);
+        }
+    }
+    warn_coverage(&ctx, &vendor.name, &scores, criteria, diags);
+    if diags[before..].iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    Some(Vendor { scores, ..vendor })
+}
+
+fn warn_coverage(
+    ctx: &FileCtx<'_>,
+    name: &str,
+    scores: &BTreeMap<String, Score>,
+    criteria: &[Criterion],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (id, score) in scores {
+        if score.is_unsupported() {
+            diags.push(
+                ctx.warning(
+                    &[Seg::Key("scores"), Seg::Key(id)],
+                    format!("the score for `{id}` has no evidence"),
+                )
+                .with_hint("add `evidence: [note-slug]` naming the notes that support it"),
+            );
+        }
+    }
+    let missing: Vec<String> = criteria
+        .iter()
+        .filter(|c| !scores.contains_key(&c.id))
+        .map(|c| format!("`{}`", c.id))
+        .collect();
+    if !missing.is_empty() && !criteria.is_empty() {
+        diags.push(
+            ctx.warning(
+                &[Seg::Key("scores")],
+                format!("{name} has no score for {}", missing.join(", ")),
+            )
+            .with_hint("an incomplete vendor can rank but never counts as a partner"),
+        );
+    }
+}
+
+fn warn_uncited_notes(
+    notes: &[Note],
+    vendors: &[Vendor],
+    parsed: &[(&Source, Option<RawNote>)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let cited: BTreeSet<&str> = vendors
+        .iter()
+        .flat_map(|v| v.scores.values())
+        .flat_map(|s| s.evidence.iter().map(String::as_str))
+        .collect();
+    let shown: BTreeMap<String, (&PathBuf, &str)> = parsed
+        .iter()
+        .map(|(s, _)| (slug_of(&s.entry), (&s.entry.shown, s.text.as_str())))
+        .collect();
+    for note in notes.iter().filter(|n| !cited.contains(n.slug.as_str())) {
+        if let Some((path, text)) = shown.get(&note.slug) {
+            diags.push(
+                Diagnostic::warning(*path, 1, 1, "no score cites this note as evidence")
+                    .with_hint("add its slug to the `evidence` of the scores it supports")
+                    .attach_source(text),
+            );
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Which content files become which pages: the map Markdown links are resolved against.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::content::{Entry, Kind};
+use crate::diagnostic::did_you_mean;
+use crate::markdown::Resolver;
+
+use super::slug_of;
+
+/// Every content file a link may name, with the site URL of its page (`None` for a draft
+/// this build leaves out).
+pub struct SiteFiles {
+    urls: BTreeMap<String, Option<String>>,
+}
+
+impl SiteFiles {
+    pub fn new(entries: &[Entry], drafts: &BTreeSet<String>) -> Self {
+        let mut urls = BTreeMap::new();
+        for e in entries {
+            let url = match e.kind {
+                Kind::Report => Some("index.html".to_string()),
+                Kind::Vendor => Some(format!("vendors/{}/index.html", slug_of(e))),
+                Kind::Note => {
+                    let slug = slug_of(e);
+                    (!drafts.contains(&slug)).then(|| format!("notes/{slug}/index.html"))
+                }
+                Kind::Asset => Some(e.rel.clone()),
+            };
+            urls.insert(e.rel.clone(), url);
+        }
+        SiteFiles { urls }
+    }
+
+    pub fn is_draft(&self, content_path: &str) -> bool {
+        matches!(self.urls.get(content_path), Some(None))
+    }
+
+    /// The file a mistyped link most likely meant, written relative to `base_dir`.
+    pub fn closest(&self, base_dir: &str, written: &str) -> Option<String> {
+        let target = crate::markdown::normalize(base_dir, written)?;
+        let found = did_you_mean(&target, self.urls.keys().map(String::as_str))?;
+        let depth = base_dir.split('/').filter(|p| !p.is_empty()).count();
+        Some(format!("{}{found}", "../".repeat(depth)))
+    }
+}
+
+impl Resolver for SiteFiles {
+    fn url_of(&self, content_path: &str) -> Option<String> {
+        self.urls.get(content_path).cloned().flatten()
+    }
+}
