@@ -110,6 +110,7 @@ pub fn render(
             ctx.insert_value("site", site_value.clone());
             ctx.insert("root", &root);
             ctx.insert("page_path", &page.path);
+            ctx.insert("section", section_of(page.template));
             for (k, v) in &page.vars {
                 ctx.insert_value(*k, tera::Value::from_serializable(v));
             }
@@ -157,6 +158,17 @@ pub fn render(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The navigation section a template belongs to, for `aria-current`.
+fn section_of(template: &str) -> &'static str {
+    match template {
+        "vendor.html" | "vendors.html" => "vendors",
+        "criterion.html" | "criteria.html" => "criteria",
+        "note.html" | "notes.html" => "notes",
+        "compare.html" => "compare",
+        _ => "overview",
+    }
 }
 
 /// `../` once per folder between the page and the site root.

@@ -125,19 +125,17 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     crate::render::register_filters(&mut tera);
-    let mut parse_problems = Vec::new();
-    for (name, (shown_path, text)) in &templates {
-        // Parse each alone first, so a broken template is named on its own.
-        let mut probe = Tera::new();
-        if let Err(e) = probe.add_raw_template(name, text) {
-            parse_problems.push(template_error(shown_path, &e));
-        }
-    }
-    if !parse_problems.is_empty() {
-        return Err(parse_problems);
-    }
     tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
-        .map_err(|e| vec![template_error(&format!("themes/{name}/templates"), &e)])?;
+        .map_err(|e| {
+            // Name the file the error is about: the template mentioned first in the message.
+            let message = e.to_string();
+            let file = templates
+                .iter()
+                .filter_map(|(n, (shown, _))| message.find(n.as_str()).map(|i| (i, shown.clone())))
+                .min()
+                .map_or_else(|| format!("themes/{name}/templates"), |(_, shown)| shown);
+            vec![template_error(&file, &e)]
+        })?;
     Ok(Theme { tera, static_files })
 }
 

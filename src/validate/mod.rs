@@ -95,8 +95,6 @@ pub fn validate(
     check_slugs(&vendor_sources, "dossier", &mut diags);
     check_slugs(&note_sources, "note", &mut diags);
 
-    let report = parse_report(sources, settings, &content_dir, &mut diags);
-
     let parsed_vendors: Vec<(&Source, Option<RawVendor>)> = vendor_sources
         .par_iter()
         .map(|s| {
@@ -139,6 +137,7 @@ pub fn validate(
     let note_slugs: BTreeSet<String> = note_sources.iter().map(|s| slug_of(&s.entry)).collect();
     let vendor_slugs: BTreeSet<String> = vendor_sources.iter().map(|s| slug_of(&s.entry)).collect();
 
+    let report = parse_report(sources, settings, &content_dir, &files, &mut diags);
     let Some((mut report, criteria_known)) = report else {
         return (None, diags);
     };
@@ -249,6 +248,7 @@ fn parse_report(
     sources: &[Source],
     settings: &Settings<'_>,
     content_dir: &Path,
+    files: &SiteFiles,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Report, bool)> {
     let mut reports = sources.iter().filter(|s| s.entry.kind == Kind::Report);
@@ -284,8 +284,7 @@ fn parse_report(
         first_line: 1,
     };
     let before = diags.len();
-    let files = SiteFiles::new(&[], &BTreeSet::new());
-    let report = fields::report(&ctx, raw, settings, &files, diags);
+    let report = fields::report(&ctx, raw, settings, files, diags);
     let criteria_ok = !diags[before..].iter().any(Diagnostic::is_error);
     Some((report, criteria_ok))
 }
