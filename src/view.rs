@@ -38,6 +38,19 @@ fn note_ref(n: &Note) -> Value {
     })
 }
 
+/// `480000` → `480,000`; amounts are shown to the unit.
+pub fn group_thousands(amount: f64) -> String {
+    let digits = format!("{:.0}", amount.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if amount < 0.0 { format!("-{out}") } else { out }
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -158,6 +171,10 @@ pub fn build(report: &Report, standings: &[Standing], audience: &str) -> Site {
             "summary": summary_html,
             "notes": notes, "evidence_count": cited.len(),
             "risks": risks,
+            "annual_estimate_label": v.pricing.as_ref().and_then(|p| p.annual_estimate).map(|a| {
+                let currency = v.pricing.as_ref().and_then(|p| p.currency.as_deref()).unwrap_or("");
+                format!("{currency} {}", group_thousands(a)).trim().to_string()
+            }),
         });
         if let (Value::Object(base), Value::Object(more)) = (&mut view, extra) {
             base.remove("scores");
@@ -340,4 +357,16 @@ fn recommendation(
         "runner_up": runner_view,
         "caveats": caveats,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(group_thousands(480000.0), "480,000");
+        assert_eq!(group_thousands(999.0), "999");
+        assert_eq!(group_thousands(1234567.0), "1,234,567");
+    }
 }

@@ -93,6 +93,8 @@ pub fn summary(diags: &[Diagnostic]) -> String {
 pub fn report_failure(failure: Failure, what: &str) -> u8 {
     match failure {
         Failure::Content(diags) => {
+            // Warnings computed from a half-read project mislead; show them once it builds.
+            let diags: Vec<Diagnostic> = diags.into_iter().filter(Diagnostic::is_error).collect();
             print_diagnostics(&diags);
             eprintln!(
                 "error: {what} failed: {}; nothing was written",

@@ -182,7 +182,7 @@ pub fn validate(
         .collect();
     vendors.sort_by(|a, b| a.slug.cmp(&b.slug));
 
-    if criteria_known {
+    if criteria_known && !diags.iter().any(Diagnostic::is_error) {
         warn_uncited_notes(&notes, &vendors, &parsed_notes, &mut diags);
     }
     report.vendors = vendors;

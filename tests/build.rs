@@ -1,0 +1,249 @@
+//! The real binary on real projects: what a successful build writes, and how.
+
+mod common;
+
+use common::{Project, broken_links, tree};
+
+#[test]
+fn the_example_builds_every_page_of_the_spec_with_working_links() {
+    let p = Project::example();
+    p.build_ok();
+    let out = p.path("output");
+    for page in [
+        "index.html",
+        "compare/index.html",
+        "vendors/index.html",
+        "criteria/index.html",
+        "notes/index.html",
+        "vendors/brightpath/index.html",
+        "criteria/track-record/index.html",
+        "notes/2026-10-14-brightpath-reference-hospital/index.html",
+        "report.json",
+        "matrix.csv",
+        "static/style.css",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+    let site = tree(&out);
+    let vendors = site
+        .keys()
+        .filter(|k| k.starts_with("vendors/") && k.ends_with("/index.html"))
+        .count();
+    assert_eq!(vendors, 7 + 1, "one page per dossier plus the list");
+    let broken = broken_links(&out);
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn the_draft_note_is_left_out_unless_drafts_are_asked_for() {
+    let p = Project::example();
+    p.build_ok();
+    let draft = "notes/2026-11-10-finalist-workshop-plan/index.html";
+    assert!(!p.path("output").join(draft).exists());
+    assert!(
+        !p.read("output/report.json")
+            .contains("finalist-workshop-plan")
+    );
+    let (code, _, err) = p.run("build", &["--drafts"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(p.path("output").join(draft).is_file());
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let p = Project::example();
+    p.build_ok();
+    let first = tree(&p.path("output"));
+    let (code, _, err) = p.run("build", &["--output", p.path("second").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let second = tree(&p.path("second"));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &first {
+        assert!(bytes == &second[path], "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let p = Project::fixture("minimal");
+    p.build_ok();
+    let before = tree(&p.path("output"));
+    p.edit("content/vendors/acme.yaml", "score: 4", "score: 9");
+    let err = p.build_err();
+    assert!(err.contains("content/vendors/acme.yaml:8:12"), "{err}");
+    assert_eq!(tree(&p.path("output")), before);
+    assert!(
+        !p.path(".output.staging").exists(),
+        "the staging folder is cleaned up"
+    );
+}
+
+#[test]
+fn a_rebuild_drops_pages_of_deleted_files() {
+    let p = Project::fixture("minimal");
+    p.build_ok();
+    assert!(p.path("output/vendors/budget/index.html").is_file());
+    std::fs::remove_file(p.path("content/vendors/budget.yaml")).unwrap();
+    std::fs::remove_file(p.path("content/notes/budget-demo.md")).unwrap();
+    p.build_ok();
+    assert!(!p.path("output/vendors/budget").exists());
+    assert!(!p.path("output/notes/budget-demo").exists());
+}
+
+#[test]
+fn report_json_has_the_spec_shape_in_rank_and_date_order() {
+    let p = Project::fixture("minimal");
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    assert_eq!(json["title"], "Fixture evaluation");
+    assert_eq!(json["audience"], "internal");
+    assert_eq!(json["criteria"][0]["id"], "track-record");
+    assert_eq!(json["criteria"][0]["weight"], 3.0);
+    let v = &json["vendors"][0];
+    assert_eq!(v["slug"], "acme");
+    assert_eq!(v["rank"], 1);
+    assert_eq!(v["weighted_score"], 3.75);
+    assert_eq!(v["coverage"], 1.0);
+    assert_eq!(v["partner"], true);
+    assert_eq!(v["status"], "shortlisted");
+    assert_eq!(v["scores"]["track-record"]["score"], 4.0);
+    assert_eq!(v["scores"]["track-record"]["evidence"][0], "acme-call");
+    assert_eq!(json["vendors"][1]["slug"], "budget");
+    assert_eq!(
+        json["vendors"][1]["partner"], false,
+        "2.75 is under the threshold"
+    );
+    let dates: Vec<&str> = json["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates, ["2026-09-18", "2026-10-02", "2026-10-14"]);
+    assert!(json["notes"][0].get("slug").is_some() && json["notes"][0].get("kind").is_some());
+}
+
+#[test]
+fn matrix_csv_lists_vendors_by_rank_with_scores() {
+    let p = Project::fixture("minimal");
+    p.build_ok();
+    let csv = p.read("output/matrix.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "rank,vendor,slug,status,weighted_score,coverage,partner,track-record,cost"
+    );
+    assert_eq!(
+        lines[1],
+        "1,Acme Learning,acme,shortlisted,3.75,2/2,partner,4,3"
+    );
+    assert_eq!(
+        lines[2],
+        "2,Budget Courses,budget,longlist,2.75,2/2,vendor,2,5"
+    );
+}
+
+#[test]
+fn links_between_content_files_become_relative_page_links() {
+    let p = Project::fixture("minimal");
+    p.build_ok();
+    let note = p.read("output/notes/acme-call/index.html");
+    assert!(
+        note.contains(r#"href="../../notes/acme-rfp/index.html""#),
+        "{note}"
+    );
+    assert!(note.contains(r#"href="../../vendors/acme/index.html""#));
+    let index = p.read("output/index.html");
+    assert!(index.contains(r#"href="vendors/acme/index.html""#));
+    assert!(!index.contains("%ROOT%"));
+    let vendor = p.read("output/vendors/acme/index.html");
+    assert!(vendor.contains(r#"href="../../notes/acme-call/index.html""#));
+    assert!(vendor.contains(r#"href="../../static/style.css""#));
+}
+
+#[test]
+fn a_project_template_overrides_the_embedded_one() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "themes/default/templates/note.html",
+        "<!doctype html><title>{{ note.title }}</title><p class=custom>{{ note.title }} by {{ note.author }}</p>",
+    );
+    p.build_ok();
+    let note = p.read("output/notes/acme-call/index.html");
+    assert!(
+        note.contains("<p class=custom>Reference call with an Acme client by J. Ortiz</p>"),
+        "{note}"
+    );
+    assert!(
+        p.read("output/index.html").contains("Ranking"),
+        "other pages keep the embedded templates"
+    );
+}
+
+#[test]
+fn a_named_theme_must_exist_and_its_static_files_are_copied() {
+    let p = Project::fixture("minimal");
+    p.edit("content/report.yaml", "scale:", "theme: corporate\nscale:");
+    let err = p.build_err();
+    assert!(err.contains("there is no theme `corporate`"), "{err}");
+    assert!(err.contains("content/report.yaml:5:8"), "{err}");
+    p.write("themes/corporate/static/logo.svg", "<svg/>");
+    p.build_ok();
+    assert_eq!(p.read("output/static/logo.svg"), "<svg/>");
+}
+
+#[test]
+fn assets_are_copied_verbatim() {
+    let p = Project::fixture("minimal");
+    p.write("content/assets/charts/cost.png", [0u8, 159, 146, 150]);
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "Fair price.",
+        "Fair price. ![chart](../assets/charts/cost.png)",
+    );
+    p.build_ok();
+    assert_eq!(
+        std::fs::read(p.path("output/assets/charts/cost.png")).unwrap(),
+        [0u8, 159, 146, 150]
+    );
+    assert!(
+        p.read("output/notes/acme-rfp/index.html")
+            .contains(r#"src="../../assets/charts/cost.png""#)
+    );
+}
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let p = Project::fixture("minimal");
+    let (code, out, err) = p.run("check", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ok"), "{out}");
+    assert!(!p.path("output").exists());
+    assert!(
+        err.contains("the score for `cost` has no evidence"),
+        "warnings are listed: {err}"
+    );
+    let (code, _, err) = p.run("check", &["--strict"]);
+    assert_eq!(code, 1, "--strict fails on warnings: {err}");
+}
+
+#[test]
+fn a_project_without_content_gets_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("shortlist")
+        .unwrap()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("content"), "{err}");
+    assert!(
+        err.contains("shortlist init") || err.contains("--root"),
+        "{err}"
+    );
+}

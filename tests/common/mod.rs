@@ -1,0 +1,176 @@
+//! Helpers for the integration tests: fixture projects copied to a temporary folder, the real
+//! binary run on them, and readers for the site it writes.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use tempfile::TempDir;
+use walkdir::WalkDir;
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A report project in a temporary folder.
+pub struct Project {
+    pub dir: TempDir,
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+impl Project {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(
+            &manifest_dir().join("tests/fixtures").join(name),
+            dir.path(),
+        );
+        Project { dir }
+    }
+
+    /// A copy of the example report in `content/`, without `themes/`: the embedded theme serves.
+    pub fn example() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&manifest_dir().join("content"), &dir.path().join("content"));
+        Project { dir }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+    }
+
+    /// Replaces `from` with `to` in a file, failing if `from` is not there.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, text.replacen(from, to, 1));
+    }
+
+    /// `shortlist SUBCOMMAND --root ROOT ARGS...`
+    pub fn cmd(&self, subcommand: &str, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("shortlist").unwrap();
+        c.arg(subcommand)
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .env("NO_COLOR", "1");
+        c
+    }
+
+    /// Runs a build and returns (exit code, stdout, stderr).
+    pub fn run(&self, subcommand: &str, args: &[&str]) -> (i32, String, String) {
+        let out = self.cmd(subcommand, args).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    pub fn build_ok(&self) {
+        let (code, out, err) = self.run("build", &[]);
+        assert_eq!(code, 0, "build failed\nstdout: {out}\nstderr: {err}");
+    }
+
+    /// Runs a build that must fail with exit 1, and returns its stderr.
+    pub fn build_err(&self) -> String {
+        let (code, out, err) = self.run("build", &[]);
+        assert_eq!(code, 1, "expected exit 1\nstdout: {out}\nstderr: {err}");
+        err
+    }
+}
+
+/// Every file under `dir`, relative path → bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The values of every `href` and `src` attribute in `html`.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            let after = &rest[i + attr.len()..];
+            let end = after.find('"').unwrap_or(after.len());
+            out.push(after[..end].replace("&amp;", "&"));
+            rest = &after[end..];
+        }
+    }
+    out
+}
+
+/// Whether a link leaves the site (another scheme, or protocol-relative).
+pub fn is_external(link: &str) -> bool {
+    link.starts_with("//")
+        || link
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/'))
+}
+
+/// Checks that every internal link of every page resolves to a file; returns the broken ones.
+pub fn broken_links(site: &Path) -> Vec<String> {
+    let mut broken = Vec::new();
+    for (rel, bytes) in tree(site) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(&bytes);
+        let page_dir = Path::new(&rel).parent().unwrap().to_path_buf();
+        for link in links(&html) {
+            if is_external(&link) || link.starts_with('#') || link.is_empty() {
+                continue;
+            }
+            if link.starts_with('/') {
+                broken.push(format!("{rel}: absolute link {link}"));
+                continue;
+            }
+            let path = link.split(['#', '?']).next().unwrap();
+            let target = site.join(&page_dir).join(path);
+            if !target.is_file() {
+                broken.push(format!("{rel}: {link}"));
+            }
+        }
+    }
+    broken
+}

@@ -1,0 +1,361 @@
+//! Bad input: every kind gets exit 1 and a message naming the file, line and column, and a
+//! run reports every problem, not only the first.
+
+mod common;
+
+use common::Project;
+
+/// Builds `p`, expects exit 1, and checks that stderr holds every one of `needles`.
+fn fails_with(p: &Project, needles: &[&str]) -> String {
+    let err = p.build_err();
+    for n in needles {
+        assert!(err.contains(n), "stderr lacks {n:?}:\n{err}");
+    }
+    assert!(!p.path("output").exists(), "nothing is written");
+    err
+}
+
+#[test]
+fn unknown_keys_get_a_did_you_mean() {
+    let p = Project::fixture("minimal");
+    p.edit("content/vendors/acme.yaml", "strengths:", "strenghts:");
+    fails_with(
+        &p,
+        &[
+            "content/vendors/acme.yaml:12:1",
+            "unknown field `strenghts`",
+            "did you mean `strengths`?",
+        ],
+    );
+}
+
+#[test]
+fn unknown_keys_in_front_matter_point_into_the_note() {
+    let p = Project::fixture("minimal");
+    p.edit("content/notes/acme-rfp.md", "kind:", "knd:");
+    fails_with(
+        &p,
+        &[
+            "content/notes/acme-rfp.md:6:1",
+            "unknown field `knd`",
+            "did you mean `kind`?",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_required_key_is_named() {
+    let p = Project::fixture("minimal");
+    p.edit("content/vendors/acme.yaml", "name: Acme Learning\n", "");
+    fails_with(
+        &p,
+        &[
+            "content/vendors/acme.yaml:1",
+            "missing field `name`",
+            "add `name:`",
+        ],
+    );
+}
+
+#[test]
+fn bad_and_duplicate_slugs() {
+    let p = Project::fixture("minimal");
+    p.write("content/vendors/Big_Co.yaml", "name: Big Co\n");
+    p.write("content/vendors/acme.yml", "name: Acme again\n");
+    p.write(
+        "content/notes/calls/acme-rfp.md",
+        "---\ntitle: Dup\ndate: 2026-01-01\n---\nx\n",
+    );
+    fails_with(
+        &p,
+        &[
+            "content/vendors/Big_Co.yaml:1:1",
+            "`Big_Co` is not a valid slug",
+            "rename the file to `big-co.yaml`",
+            "content/vendors/acme.yml:1:1",
+            "has the slug `acme`",
+            "has the slug `acme-rfp`",
+        ],
+    );
+}
+
+#[test]
+fn scores_off_the_scale_in_block_and_flow_style() {
+    let p = Project::fixture("minimal");
+    p.edit("content/vendors/acme.yaml", "score: 4", "score: 9");
+    p.edit("content/vendors/acme.yaml", "{ score: 3,", "{ score: 0,");
+    p.edit("content/vendors/budget.yaml", "cost: 5", "cost: 5.5");
+    fails_with(
+        &p,
+        &[
+            "content/vendors/acme.yaml:8:12",
+            "the score 9 is outside the scale 1 to 5",
+            "content/vendors/acme.yaml:11:18",
+            "the score 0 is outside",
+            "content/vendors/budget.yaml:7:9",
+            "the score 5.5 is outside",
+        ],
+    );
+}
+
+#[test]
+fn a_score_for_an_unknown_criterion() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/vendors/budget.yaml",
+        "cost: 5",
+        "cost: 5\n  cots: 2",
+    );
+    fails_with(
+        &p,
+        &[
+            "content/vendors/budget.yaml:8:9",
+            "there is no criterion `cots`",
+            "did you mean `cost`?",
+        ],
+    );
+}
+
+#[test]
+fn evidence_naming_a_missing_note() {
+    let p = Project::fixture("minimal");
+    p.edit("content/vendors/acme.yaml", "[acme-call]", "[acme-cal]");
+    fails_with(
+        &p,
+        &[
+            "content/vendors/acme.yaml:10:16",
+            "the evidence `acme-cal` names no note",
+            "did you mean `acme-call`?",
+        ],
+    );
+}
+
+#[test]
+fn a_note_linking_to_a_missing_content_file() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/notes/calls/acme-call.md",
+        "(../acme-rfp.md)",
+        "(../acme-rfq.md)",
+    );
+    fails_with(
+        &p,
+        &[
+            "content/notes/calls/acme-call.md:9:25",
+            "links to `../acme-rfq.md`, which does not exist",
+            "did you mean `../../notes/acme-rfp.md`?",
+        ],
+    );
+}
+
+#[test]
+fn notes_naming_unknown_vendors_and_criteria_and_bad_dates() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/notes/budget-demo.md",
+        "vendors: [budget]",
+        "vendors: [budgte]",
+    );
+    p.edit(
+        "content/notes/budget-demo.md",
+        "criteria: [track-record]",
+        "criteria: [trackrecord]",
+    );
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "date: 2026-09-18",
+        "date: 18/09/2026",
+    );
+    fails_with(
+        &p,
+        &[
+            "content/notes/budget-demo.md:4:11",
+            "there is no vendor `budgte`",
+            "did you mean `budget`?",
+            "content/notes/budget-demo.md:5:12",
+            "did you mean `track-record`?",
+            "content/notes/acme-rfp.md:3:7",
+            "`18/09/2026` is not a date",
+        ],
+    );
+}
+
+#[test]
+fn bad_enumerations_and_unsafe_websites() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/vendors/acme.yaml",
+        "status: shortlisted",
+        "status: shortlistd",
+    );
+    p.edit(
+        "content/vendors/acme.yaml",
+        "website: https://acme.example",
+        "website: javascript:alert(1)",
+    );
+    p.edit(
+        "content/vendors/acme.yaml",
+        "likelihood: medium",
+        "likelihood: mediun",
+    );
+    fails_with(
+        &p,
+        &[
+            "content/vendors/acme.yaml:2:9",
+            "did you mean `shortlisted`?",
+            "content/vendors/acme.yaml:3:10",
+            "is not a web address",
+            "did you mean `medium`?",
+        ],
+    );
+}
+
+#[test]
+fn yaml_syntax_errors_have_a_position_and_a_hint() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/vendors/budget.yaml",
+        "status: longlist",
+        "status: [longlist",
+    );
+    fails_with(&p, &["content/vendors/budget.yaml:", "error:"]);
+}
+
+#[test]
+fn a_note_without_front_matter() {
+    let p = Project::fixture("minimal");
+    p.write("content/notes/loose.md", "Just text.\n");
+    fails_with(&p, &["content/notes/loose.md:1:1", "no front matter"]);
+}
+
+#[test]
+fn non_utf8_empty_and_huge_files() {
+    let p = Project::fixture("minimal");
+    p.write("content/vendors/latin1.yaml", b"name: Caf\xe9\n".as_slice());
+    p.write("content/vendors/empty.yaml", "  \n");
+    p.write(
+        "content/notes/huge.md",
+        format!(
+            "---\ntitle: Huge\ndate: 2026-01-01\n---\n{}",
+            "a".repeat(9 << 20)
+        ),
+    );
+    fails_with(
+        &p,
+        &[
+            "content/vendors/latin1.yaml:1:10",
+            "not valid UTF-8",
+            "content/vendors/empty.yaml:1:1",
+            "this file is empty",
+            "content/notes/huge.md",
+            "MiB",
+        ],
+    );
+}
+
+#[test]
+fn alias_bombs_and_absurd_nesting_are_errors_not_hangs() {
+    let p = Project::fixture("minimal");
+    let mut bomb = String::from("name: Bomb\nextra:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let prev = format!("*a{}", i - 1);
+        bomb.push_str(&format!("  a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+    }
+    p.write("content/vendors/bomb.yaml", bomb);
+    p.write(
+        "content/vendors/deep.yaml",
+        format!(
+            "name: Deep\nextra: {}{}\n",
+            "{a: ".repeat(50_000),
+            "}".repeat(50_000)
+        ),
+    );
+    p.write(
+        "content/vendors/deeplist.yaml",
+        format!(
+            "name: Deep list\nextra:\n  x: {}{}\n",
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        ),
+    );
+    fails_with(
+        &p,
+        &[
+            "content/vendors/bomb.yaml",
+            "content/vendors/deep.yaml:2:",
+            "nested more than",
+            "content/vendors/deeplist.yaml",
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_links_out_of_content_are_errors() {
+    let p = Project::fixture("minimal");
+    std::os::unix::fs::symlink("..", p.path("content/notes/calls/loop")).unwrap();
+    let outside = p.path("secret.md");
+    std::fs::write(
+        &outside,
+        "---\ntitle: Secret\ndate: 2026-01-01\n---\nsecret\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, p.path("content/notes/secret.md")).unwrap();
+    fails_with(
+        &p,
+        &[
+            "content/notes/calls/loop",
+            "loop",
+            "content/notes/secret.md",
+            "leads outside `content/`",
+        ],
+    );
+}
+
+#[test]
+fn every_error_of_a_run_is_reported_at_once() {
+    let p = Project::fixture("minimal");
+    p.edit("content/vendors/acme.yaml", "strengths:", "strenghts:");
+    p.edit("content/vendors/budget.yaml", "cost: 5", "cost: 7");
+    p.edit(
+        "content/notes/budget-demo.md",
+        "kind: demo",
+        "kind: demonstration",
+    );
+    let err = fails_with(
+        &p,
+        &[
+            "acme.yaml:12:1",
+            "budget.yaml:7:9",
+            "budget-demo.md:6:7",
+            "3 errors in 3 files",
+        ],
+    );
+    insta::assert_snapshot!("three_errors_stderr", err);
+}
+
+#[test]
+fn refused_output_folders_exit_2_and_touch_nothing() {
+    let p = Project::fixture("minimal");
+    let before = common::tree(p.root());
+    for bad in [".", "content", "content/vendors", "themes", ".."] {
+        let target = p.path(bad);
+        let (code, _, err) = p.run("build", &["--output", target.to_str().unwrap()]);
+        assert_eq!(code, 2, "--output {bad}: {err}");
+        assert!(err.contains("refusing"), "{err}");
+    }
+    std::fs::create_dir_all(p.path("mine")).unwrap();
+    std::fs::write(p.path("mine/thesis.txt"), "do not delete").unwrap();
+    let (code, _, err) = p.run("build", &["--output", p.path("mine").to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(p.read("mine/thesis.txt"), "do not delete");
+    std::fs::remove_dir_all(p.path("mine")).unwrap();
+    assert_eq!(common::tree(p.root()), before);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let p = Project::fixture("minimal");
+    let (code, _, err) = p.run("build", &["--no-such-flag"]);
+    assert_eq!(code, 2, "{err}");
+}
