@@ -3,11 +3,13 @@
 //! The pipeline, one module per stage: [`content`] finds and reads files, [`validate`] turns
 //! them into the [`model`] (collecting every [`diagnostic`]), [`score`] ranks the vendors,
 //! [`render`] fills the [`theme`]'s templates with the data of [`view`] and the exports of
-//! [`export`], and [`output`] swaps the new site in. [`build`] runs them all; the command line
-//! in `cli` is a thin layer on top.
+//! [`export`], and [`output`] swaps the new site in. [`build`] runs them all. A [`session`]
+//! remembers between builds so that [`watch`] can rebuild incrementally, and [`serve`] puts a
+//! preview server with live reload on top. The command line in `cli` is a thin layer on top.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod cache;
 pub mod content;
 pub mod diagnostic;
 pub mod export;
@@ -16,9 +18,12 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod score;
+pub mod serve;
+pub mod session;
 pub mod theme;
 pub mod validate;
 pub mod view;
+pub mod watch;
 pub mod yaml;
 
 use std::path::PathBuf;
@@ -72,13 +77,19 @@ pub enum Failure {
 
 /// Reads, validates, scores and renders the project, all in memory; writes nothing.
 pub fn make_site(options: &Options) -> Result<Built, Failure> {
+    make_site_with(options, &cache::Cache::default())
+}
+
+/// [`make_site`], reusing what `cache` holds from an earlier build of the same project.
+pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, Failure> {
     let root = &options.root;
     let content_dir = root.join("content");
     let (entries, mut diags) = content::walk(root, &content_dir);
-    let (sources, read_problems) = content::read_all(&entries);
+    let (sources, read_problems) = content::read_all(&entries, cache);
     diags.extend(read_problems);
     let settings = validate::Settings {
         root,
+        cache,
         drafts: options.drafts,
         base_url: options.base_url.as_deref(),
     };
@@ -94,12 +105,11 @@ pub fn make_site(options: &Options) -> Result<Built, Failure> {
         Failure::Content(problems)
     })?;
     let standings = score::rank(&report);
-    let files = render::render(&report, &standings, &theme, &content_dir, "internal").map_err(
-        |mut problems| {
+    let files = render::render(&report, &standings, &theme, &content_dir, "internal", cache)
+        .map_err(|mut problems| {
             problems.extend(diags.iter().cloned());
             Failure::Content(problems)
-        },
-    )?;
+        })?;
     Ok(Built {
         report,
         standings,

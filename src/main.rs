@@ -17,6 +17,8 @@ fn main() -> ExitCode {
     let status = match cli.command {
         cli::Command::Build(args) => cli::build::run(args),
         cli::Command::Check(args) => cli::check::run(args),
+        cli::Command::Watch(args) => cli::watch::run(args),
+        cli::Command::Serve(args) => cli::serve::run(args),
     };
     ExitCode::from(status)
 }

@@ -7,6 +7,7 @@
 //! root, `content/`, `themes/`, an ancestor of them (also through a symlink), or a folder that
 //! has files in it and was not made by shortlist.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -179,6 +180,93 @@ fn swap(output: &Path, staging: &Path, site: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What an in-place update changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Synced {
+    pub written: usize,
+    pub removed: usize,
+}
+
+/// Brings `output` in line with `files`, writing only what changed since `previous` (path →
+/// hash of the bytes last written there) and removing what is gone. Each file is written to a
+/// temporary name beside it and renamed into place, so a reader (or Ctrl-C) never meets a
+/// half-written page. With no `previous`, the whole folder is written and swapped as by `build`.
+pub fn sync(
+    output: &Path,
+    files: &[OutputFile],
+    previous: &mut BTreeMap<String, u64>,
+) -> Result<Synced> {
+    let mut next = BTreeMap::new();
+    let mut contents: Vec<(&OutputFile, Option<Vec<u8>>, u64)> = Vec::with_capacity(files.len());
+    for f in files {
+        let (bytes, hash) = match &f.body {
+            Body::Bytes(b) => (None, crate::cache::hash_of(b)),
+            Body::Copy(src) => {
+                let b =
+                    fs::read(src).with_context(|| format!("failed to read `{}`", src.display()))?;
+                let h = crate::cache::hash_of(&b);
+                (Some(b), h)
+            }
+        };
+        next.insert(f.path.clone(), hash);
+        contents.push((f, bytes, hash));
+    }
+    if previous.is_empty() || !output.join(MARKER).is_file() {
+        write(output, files)?;
+        let written = next.len();
+        *previous = next;
+        return Ok(Synced {
+            written,
+            removed: 0,
+        });
+    }
+    let mut synced = Synced::default();
+    for (f, copied, hash) in contents {
+        if previous.get(&f.path) == Some(&hash) {
+            continue;
+        }
+        let dest = output.join(&f.path);
+        if let Some(dir) = dest.parent() {
+            fs::create_dir_all(dir)
+                .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        }
+        let tmp = dest.with_file_name(format!(
+            ".{}.shortlist-tmp",
+            dest.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        ));
+        let bytes: &[u8] = match (&f.body, &copied) {
+            (Body::Bytes(b), _) => b,
+            (_, Some(b)) => b,
+            _ => &[],
+        };
+        fs::write(&tmp, bytes).with_context(|| format!("failed to write `{}`", tmp.display()))?;
+        fs::rename(&tmp, &dest)
+            .with_context(|| format!("failed to replace `{}`", dest.display()))?;
+        synced.written += 1;
+    }
+    for gone in previous.keys().filter(|p| !next.contains_key(*p)) {
+        let path = output.join(gone);
+        match fs::remove_file(&path) {
+            Ok(()) => synced.removed += 1,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(e).with_context(|| format!("failed to remove `{}`", path.display()));
+            }
+        }
+        // Remove folders the removal emptied, up to the output folder itself.
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != output && d.starts_with(output)) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    *previous = next;
+    Ok(synced)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +335,52 @@ mod tests {
         assert!(!out.join("vendors/a/index.html").exists(), "old pages go");
         assert!(!staging_dir(&out).exists());
         assert!(out.join(MARKER).is_file());
+    }
+
+    #[test]
+    fn sync_writes_only_changes_and_removes_what_is_gone() {
+        let p = project();
+        let out = p.path().join("output");
+        let file = |path: &str, text: &str| OutputFile {
+            path: path.into(),
+            body: Body::Bytes(text.as_bytes().to_vec()),
+        };
+        let mut previous = BTreeMap::new();
+        let first = sync(
+            &out,
+            &[file("index.html", "one"), file("notes/a/index.html", "a")],
+            &mut previous,
+        )
+        .unwrap();
+        assert_eq!(first.written, 2);
+        let second = sync(
+            &out,
+            &[file("index.html", "two"), file("notes/a/index.html", "a")],
+            &mut previous,
+        )
+        .unwrap();
+        assert_eq!(
+            second,
+            Synced {
+                written: 1,
+                removed: 0
+            }
+        );
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        let third = sync(&out, &[file("index.html", "two")], &mut previous).unwrap();
+        assert_eq!(
+            third,
+            Synced {
+                written: 0,
+                removed: 1
+            }
+        );
+        assert!(!out.join("notes").exists(), "emptied folders go too");
+        let leftovers: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().contains("shortlist-tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
     }
 }

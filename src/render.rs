@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 use tera::{Context, Kwargs, State, Tera};
 
+use crate::cache::{Cache, hash_of};
 use crate::diagnostic::Diagnostic;
 use crate::export;
 use crate::markdown;
@@ -55,9 +56,11 @@ pub fn render(
     theme: &Theme,
     content_dir: &std::path::Path,
     audience: &str,
+    cache: &Cache,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let site = view::build(report, standings, audience);
     let site_value = tera::Value::from_serializable(&site.data);
+    let site_hash = hash_of(serde_json::to_string(&site.data).unwrap_or_default());
 
     let mut pages = vec![
         Page {
@@ -105,6 +108,20 @@ pub fn render(
     let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
         .par_iter()
         .map(|page| {
+            let vars_json = serde_json::to_string(&page.vars).unwrap_or_default();
+            let key = hash_of((
+                theme.fingerprint,
+                site_hash,
+                page.template,
+                &page.path,
+                vars_json,
+            ));
+            if let Some(bytes) = cache.page(&page.path, key) {
+                return Ok(OutputFile {
+                    path: page.path.clone(),
+                    body: Body::Bytes(bytes),
+                });
+            }
             let root = root_of(&page.path);
             let mut ctx = Context::new();
             ctx.insert_value("site", site_value.clone());
@@ -118,9 +135,11 @@ pub fn render(
                 .tera
                 .render(page.template, &ctx)
                 .map_err(|e| template_error(&format!("templates/{}", page.template), &e))?;
+            let bytes = html.replace(markdown::ROOT, &root).into_bytes();
+            cache.store_page(&page.path, key, &bytes);
             Ok(OutputFile {
                 path: page.path.clone(),
-                body: Body::Bytes(html.replace(markdown::ROOT, &root).into_bytes()),
+                body: Body::Bytes(bytes),
             })
         })
         .collect();

@@ -42,6 +42,8 @@ pub struct Theme {
     pub tera: Tera,
     /// Output path under `static/` → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// A hash of every template's name and text: pages rendered with another theme differ.
+    pub fingerprint: u64,
 }
 
 /// Loads the theme `name`: embedded defaults, then the project's own files on top.
@@ -136,7 +138,17 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 .map_or_else(|| format!("themes/{name}/templates"), |(_, shown)| shown);
             vec![template_error(&file, &e)]
         })?;
-    Ok(Theme { tera, static_files })
+    let fingerprint = crate::cache::hash_of(
+        templates
+            .iter()
+            .map(|(n, (_, t))| (n, t))
+            .collect::<Vec<_>>(),
+    );
+    Ok(Theme {
+        tera,
+        static_files,
+        fingerprint,
+    })
 }
 
 /// A Tera error as a diagnostic: Tera's own message already shows the line and a caret.

@@ -253,8 +253,15 @@ pub fn build(report: &Report, standings: &[Standing], audience: &str) -> Site {
                 .map(|c| json!({"id": c.id, "name": c.name, "url": criterion_url(&c.id)})).collect::<Vec<_>>(),
             "cited_by": cited_by,
         });
-        note_views.insert(n.slug.clone(), view.clone());
-        notes_list.push(view);
+        // The list every page sees leaves out the body: editing a note's text then changes one
+        // page only, and the site data stays small.
+        let mut listed = view.clone();
+        if let Value::Object(m) = &mut listed {
+            m.remove("body");
+            m.remove("headings");
+        }
+        note_views.insert(n.slug.clone(), view);
+        notes_list.push(listed);
     }
 
     let compare: Vec<Value> = {

@@ -26,6 +26,12 @@ pub fn run(args: Args) -> u8 {
         base_url: args.base_url,
         drafts: args.project.drafts,
     };
+    let shown = options.output_dir();
+    let shown = shown
+        .strip_prefix(".")
+        .unwrap_or(&shown)
+        .display()
+        .to_string();
     let started = Instant::now();
     match shortlist::build(&options) {
         Ok(built) => {
@@ -45,7 +51,7 @@ pub fn run(args: Args) -> u8 {
                 built.report.vendors.len(),
                 built.report.criteria.len(),
                 built.report.notes.len(),
-                options.output_dir().display(),
+                shown,
                 pages,
                 started.elapsed().as_millis()
             );

@@ -5,6 +5,8 @@
 
 pub mod build;
 pub mod check;
+pub mod serve;
+pub mod watch;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -31,6 +33,83 @@ pub enum Command {
     Build(build::Args),
     /// Validate everything and report problems, writing nothing
     Check(check::Args),
+    /// Build, then rebuild on every change under content/ and themes/
+    Watch(watch::Args),
+    /// Watch, and serve a live-reloading preview on http://127.0.0.1:1111/
+    Serve(serve::Args),
+}
+
+/// Options of every command that builds the site.
+#[derive(Args, Clone)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The address the site will be published at (overrides `base_url` of report.yaml)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Poll for changes instead of relying on OS notifications (network drives, WSL, containers)
+    #[arg(long)]
+    pub poll: bool,
+}
+
+impl BuildArgs {
+    pub fn options(&self) -> shortlist::Options {
+        shortlist::Options {
+            root: self.project.root.clone(),
+            output: None,
+            base_url: self.base_url.clone(),
+            drafts: self.project.drafts,
+        }
+    }
+}
+
+/// Prints the outcome of each rebuild of `watch` and `serve`; the same errors only once.
+#[derive(Default)]
+pub struct Printer {
+    last_errors: Option<Vec<Diagnostic>>,
+}
+
+impl Printer {
+    pub fn print(&mut self, result: &Result<shortlist::session::Rebuilt, Failure>) {
+        match result {
+            Ok(r) => {
+                let fixed = self.last_errors.take().is_some();
+                let s = r.stats;
+                println!(
+                    "{} in {} ms: {} {} written, {} removed ({} of {} pages rendered, {} {} read)",
+                    if fixed { "fixed; rebuilt" } else { "rebuilt" },
+                    r.elapsed.as_millis(),
+                    r.synced.written,
+                    if r.synced.written == 1 {
+                        "file"
+                    } else {
+                        "files"
+                    },
+                    r.synced.removed,
+                    s.pages_rendered,
+                    s.pages_rendered + s.pages_reused,
+                    s.files_read,
+                    if s.files_read == 1 { "file" } else { "files" },
+                );
+            }
+            Err(Failure::Content(diags)) => {
+                let errors: Vec<Diagnostic> =
+                    diags.iter().filter(|d| d.is_error()).cloned().collect();
+                if self.last_errors.as_ref() != Some(&errors) {
+                    print_diagnostics(&errors);
+                    eprintln!(
+                        "error: rebuild failed: {}; the last good site stays",
+                        summary(&errors)
+                    );
+                    self.last_errors = Some(errors);
+                }
+            }
+            Err(Failure::Refused(m)) => eprintln!("error: {m}"),
+            Err(Failure::Io(e)) => eprintln!("error: {e:#}"),
+        }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+    }
 }
 
 /// Options shared by the commands that read a project.

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::cache::Cache;
 use crate::diagnostic::{Diagnostic, line_col};
 use crate::yaml;
 
@@ -162,12 +163,24 @@ pub fn shown(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Reads the text files among `entries` in parallel; assets are left for the writer to copy.
-pub fn read_all(entries: &[Entry]) -> (Vec<Source>, Vec<Diagnostic>) {
+/// Files unchanged on disk since `cache` last saw them are not read again.
+pub fn read_all(entries: &[Entry], cache: &Cache) -> (Vec<Source>, Vec<Diagnostic>) {
     let results: Vec<Result<Source, Diagnostic>> = entries
         .par_iter()
         .filter(|e| e.kind != Kind::Asset)
         .map(|e| {
-            read_text(e).map(|text| Source {
+            let meta = std::fs::metadata(&e.path).ok();
+            let modified = meta.as_ref().and_then(|m| m.modified().ok());
+            let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+            if let Some(text) = cache.text(&e.path, modified, len) {
+                return Ok(Source {
+                    entry: e.clone(),
+                    text,
+                });
+            }
+            let text = read_text(e)?;
+            cache.store_text(e.path.clone(), modified, len, &text);
+            Ok(Source {
                 entry: e.clone(),
                 text,
             })

@@ -88,10 +88,10 @@ pub fn rich(
     path: &[Seg<'_>],
     source: &str,
     base_dir: &str,
-    files: &SiteFiles,
+    files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Rich {
-    let r = markdown::render(source, base_dir, files);
+    let r = files.render(source, base_dir);
     for link in r.links.iter().filter(|l| !l.found) {
         let d = ctx.error(
             path,
@@ -154,7 +154,7 @@ pub fn report(
     ctx: &FileCtx<'_>,
     raw: RawReport,
     settings: &Settings<'_>,
-    files: &SiteFiles,
+    files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Report {
     let RawReport {
@@ -297,7 +297,7 @@ pub fn vendor(
     slug: &str,
     rel: &str,
     raw: &RawVendor,
-    files: &SiteFiles,
+    files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vendor {
     let RawVendor {
@@ -441,7 +441,7 @@ pub fn score(
     criteria: &[Criterion],
     scale: Scale,
     evidence: &Evidence<'_>,
-    files: &SiteFiles,
+    files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Score> {
     let RawScore {

@@ -27,6 +27,7 @@ pub use resolve::SiteFiles;
 /// What validation needs to know besides the files.
 pub struct Settings<'a> {
     pub root: &'a Path,
+    pub cache: &'a crate::cache::Cache,
     pub drafts: bool,
     pub base_url: Option<&'a str>,
 }
@@ -133,7 +134,7 @@ pub fn validate(
         .filter(|(_, n)| n.as_ref().is_some_and(|n| n.draft && !settings.drafts))
         .map(|(s, _)| slug_of(&s.entry))
         .collect();
-    let files = SiteFiles::new(entries, &drafts);
+    let files = SiteFiles::new(entries, &drafts, settings.cache);
     let note_slugs: BTreeSet<String> = note_sources.iter().map(|s| slug_of(&s.entry)).collect();
     let vendor_slugs: BTreeSet<String> = vendor_sources.iter().map(|s| slug_of(&s.entry)).collect();
 
@@ -248,7 +249,7 @@ fn parse_report(
     sources: &[Source],
     settings: &Settings<'_>,
     content_dir: &Path,
-    files: &SiteFiles,
+    files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(Report, bool)> {
     let mut reports = sources.iter().filter(|s| s.entry.kind == Kind::Report);
@@ -303,7 +304,7 @@ fn build_note(
     raw: &RawNote,
     criteria: &[Criterion],
     vendor_slugs: &BTreeSet<String>,
-    files: &SiteFiles,
+    files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Note> {
     let split = split_front_matter(&s.text)?;
@@ -375,7 +376,7 @@ fn build_note(
         }
     }
     let base_dir = s.entry.rel.rsplit_once('/').map_or("", |(d, _)| d);
-    let rendered = markdown::render(split.body, base_dir, files);
+    let rendered = files.render(split.body, base_dir);
     for link in rendered.links.iter().filter(|l| !l.found) {
         diags.push(broken_link(
             &ctx,
@@ -433,7 +434,7 @@ pub(crate) fn broken_link(
     offset: usize,
     written: &str,
     base_dir: &str,
-    files: &SiteFiles,
+    files: &SiteFiles<'_>,
 ) -> Diagnostic {
     let target = markdown::normalize(
         base_dir,
@@ -481,7 +482,7 @@ fn build_vendor(
     criteria: &[Criterion],
     scale: Scale,
     evidence: &Evidence<'_>,
-    files: &SiteFiles,
+    files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Vendor> {
     let ctx = FileCtx {

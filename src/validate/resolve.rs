@@ -2,20 +2,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::cache::{Cache, hash_of};
 use crate::content::{Entry, Kind};
 use crate::diagnostic::did_you_mean;
-use crate::markdown::Resolver;
+use crate::markdown::{Rendered, Resolver};
 
 use super::slug_of;
 
 /// Every content file a link may name, with the site URL of its page (`None` for a draft
-/// this build leaves out).
-pub struct SiteFiles {
+/// this build leaves out). Markdown is rendered through it, so that it can be cached: a
+/// rendering depends on its source, its folder and this map, and nothing else.
+pub struct SiteFiles<'c> {
     urls: BTreeMap<String, Option<String>>,
+    key: u64,
+    cache: &'c Cache,
 }
 
-impl SiteFiles {
-    pub fn new(entries: &[Entry], drafts: &BTreeSet<String>) -> Self {
+impl<'c> SiteFiles<'c> {
+    pub fn new(entries: &[Entry], drafts: &BTreeSet<String>, cache: &'c Cache) -> Self {
         let mut urls = BTreeMap::new();
         for e in entries {
             let url = match e.kind {
@@ -29,7 +33,16 @@ impl SiteFiles {
             };
             urls.insert(e.rel.clone(), url);
         }
-        SiteFiles { urls }
+        let key = hash_of(&urls);
+        SiteFiles { urls, key, cache }
+    }
+
+    /// Renders Markdown that lives in the content folder `base_dir`, reusing an earlier
+    /// rendering of the same text when the site's files have not changed.
+    pub fn render(&self, source: &str, base_dir: &str) -> Rendered {
+        let key = hash_of((source, base_dir, self.key));
+        self.cache
+            .markdown(key, || crate::markdown::render(source, base_dir, self))
     }
 
     pub fn is_draft(&self, content_path: &str) -> bool {
@@ -45,7 +58,7 @@ impl SiteFiles {
     }
 }
 
-impl Resolver for SiteFiles {
+impl Resolver for SiteFiles<'_> {
     fn url_of(&self, content_path: &str) -> Option<String> {
         self.urls.get(content_path).cloned().flatten()
     }

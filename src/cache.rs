@@ -1,0 +1,151 @@
+//! What one build can reuse from the last: file texts, rendered Markdown and rendered pages.
+//!
+//! `build` starts from an empty [`Cache`]; `watch` and `serve` keep one across rebuilds, so a
+//! change to one note re-reads one file, renders one piece of Markdown, and re-renders only the
+//! pages whose inputs changed. Every entry is keyed by a hash of everything its result depends
+//! on, so a reused result is always the one a full build would make: a stale entry can cost
+//! memory, never correctness.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::SystemTime;
+
+use crate::markdown::Rendered;
+
+/// A hash of anything hashable, for cache keys.
+pub fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// A file's text, with the metadata that tells whether it changed on disk.
+#[derive(Clone)]
+struct CachedText {
+    modified: Option<SystemTime>,
+    len: u64,
+    text: String,
+}
+
+/// How much work the last build did, for messages and benchmarks.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub files_read: usize,
+    pub markdown_rendered: usize,
+    pub pages_rendered: usize,
+    pub pages_reused: usize,
+}
+
+#[derive(Default)]
+pub struct Cache {
+    texts: Mutex<HashMap<PathBuf, CachedText>>,
+    markdown: Mutex<HashMap<u64, Rendered>>,
+    pages: Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    files_read: AtomicUsize,
+    markdown_rendered: AtomicUsize,
+    pages_rendered: AtomicUsize,
+    pages_reused: AtomicUsize,
+}
+
+impl Cache {
+    /// The text of `path` if it is unchanged on disk since it was cached.
+    pub fn text(&self, path: &PathBuf, modified: Option<SystemTime>, len: u64) -> Option<String> {
+        let texts = self.texts.lock().ok()?;
+        texts
+            .get(path)
+            .filter(|c| c.modified.is_some() && c.modified == modified && c.len == len)
+            .map(|c| c.text.clone())
+    }
+
+    /// Forgets the texts of `paths`, so they are read again whatever their metadata says
+    /// (two saves within one tick of the file system clock can leave it unchanged).
+    pub fn forget(&self, paths: &[PathBuf]) {
+        if let Ok(mut texts) = self.texts.lock() {
+            for p in paths {
+                texts.remove(p);
+            }
+        }
+    }
+
+    pub fn store_text(&self, path: PathBuf, modified: Option<SystemTime>, len: u64, text: &str) {
+        self.files_read.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut texts) = self.texts.lock() {
+            texts.insert(
+                path,
+                CachedText {
+                    modified,
+                    len,
+                    text: text.to_string(),
+                },
+            );
+        }
+    }
+
+    /// Rendered Markdown for `key`, or renders it with `make` and remembers it.
+    pub fn markdown(&self, key: u64, make: impl FnOnce() -> Rendered) -> Rendered {
+        if let Some(r) = self.markdown.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return r;
+        }
+        self.markdown_rendered.fetch_add(1, Ordering::Relaxed);
+        let r = make();
+        if let Ok(mut m) = self.markdown.lock() {
+            m.insert(key, r.clone());
+        }
+        r
+    }
+
+    /// The bytes of the page at `path` if its inputs hash to `key`, as they did last time.
+    pub fn page(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+        let pages = self.pages.lock().ok()?;
+        let hit = pages
+            .get(path)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, b)| b.clone());
+        if hit.is_some() {
+            self.pages_reused.fetch_add(1, Ordering::Relaxed);
+        }
+        hit
+    }
+
+    pub fn store_page(&self, path: &str, key: u64, bytes: &[u8]) {
+        self.pages_rendered.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.insert(path.to_string(), (key, bytes.to_vec()));
+        }
+    }
+
+    /// The work done since the last call, and a fresh count for the next build.
+    pub fn take_stats(&self) -> Stats {
+        Stats {
+            files_read: self.files_read.swap(0, Ordering::Relaxed),
+            markdown_rendered: self.markdown_rendered.swap(0, Ordering::Relaxed),
+            pages_rendered: self.pages_rendered.swap(0, Ordering::Relaxed),
+            pages_reused: self.pages_reused.swap(0, Ordering::Relaxed),
+        }
+    }
+
+    /// Forgets entries for files and pages that no longer exist, so memory does not grow.
+    pub fn retain(&self, live_files: &[PathBuf], live_pages: &[String]) {
+        if let Ok(mut texts) = self.texts.lock() {
+            let live: std::collections::HashSet<&PathBuf> = live_files.iter().collect();
+            texts.retain(|p, _| live.contains(p));
+        }
+        if let Ok(mut pages) = self.pages.lock() {
+            let live: std::collections::HashSet<&String> = live_pages.iter().collect();
+            pages.retain(|p, _| live.contains(p));
+        }
+    }
+
+    /// Forgets all rendered Markdown once there is more of it than `limit` entries: edits leave
+    /// old renderings behind, and this bounds them.
+    pub fn trim_markdown(&self, limit: usize) {
+        if let Ok(mut m) = self.markdown.lock()
+            && m.len() > limit
+        {
+            m.clear();
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! `shortlist serve`: watch, plus a preview server with live reload on 127.0.0.1.
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use shortlist::Options;
+use shortlist::serve::{ServerState, Status, router};
+use shortlist::session::Session;
+use shortlist::watch::{Message, Watcher};
+use shortlist::{Failure, diagnostic::Diagnostic};
+
+use super::{BuildArgs, EXIT_CONTENT, EXIT_USAGE, Printer, report_failure};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// The address to listen on; anything but 127.0.0.1 exposes the report to your network
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// The port to listen on; 0 picks a free one
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+}
+
+pub fn run(args: Args) -> u8 {
+    let options: Options = args.build.options();
+    let root = options.root.clone();
+    let scratch = match tempfile::Builder::new()
+        .prefix("shortlist-serve-")
+        .tempdir()
+    {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: cannot create a temporary folder for the preview: {e}");
+            return EXIT_CONTENT;
+        }
+    };
+    let served = scratch.path().join("site");
+    let mut session = match Session::new(options, served.clone()) {
+        Ok(s) => s,
+        Err(f) => return report_failure(f, "serve"),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the server: {e}");
+            return EXIT_CONTENT;
+        }
+    };
+    let addr = SocketAddr::new(args.bind, args.port);
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind(addr)) {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            eprintln!(
+                "error: port {} is already in use on {}; stop the other server, or pass `--port 0` to pick a free port (or `--port N` for another)",
+                args.port, args.bind
+            );
+            return EXIT_USAGE;
+        }
+        Err(e) => {
+            eprintln!("error: cannot listen on {addr}: {e}; check `--bind` and `--port`");
+            return EXIT_USAGE;
+        }
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    // The URL is the first line of standard output: scripts and tests read it.
+    println!("http://{local}/");
+    let _ = std::io::stdout().flush();
+
+    let state = ServerState::new(served.clone());
+    let mut printer = Printer::default();
+    let first = session.rebuild(&[]);
+    printer.print(&first);
+    state.publish(status_of(&first), true);
+
+    let watcher = match Watcher::new(&root, vec![served], args.build.poll) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch the project: {e:#}");
+            return EXIT_CONTENT;
+        }
+    };
+    let stop_watcher = watcher.sender();
+    let shutdown = Arc::new(tokio::sync::Notify::new());
+    let on_signal = shutdown.clone();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = stop_watcher.send(Message::Stop);
+        on_signal.notify_waiters();
+        on_signal.notify_one();
+    }) {
+        eprintln!("warning: cannot handle Ctrl-C cleanly: {e}");
+    }
+    let watch_state = state.clone();
+    let watching = std::thread::spawn(move || {
+        let result = watcher.run(&mut session, |r| {
+            printer.print(r);
+            watch_state.publish(status_of(r), r.as_ref().is_ok_and(|b| b.changed()));
+        });
+        if let Err(e) = result {
+            eprintln!("error: the watcher stopped: {e:#}");
+        }
+    });
+    eprintln!(
+        "serving the report at http://{local}/ and rebuilding on every change; press Ctrl-C to stop"
+    );
+
+    let app = router(state.clone());
+    let closing = state.clone();
+    runtime.block_on(async move {
+        let graceful = shutdown.clone();
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            graceful.notified().await;
+            closing.close();
+        });
+        tokio::select! {
+            r = server => {
+                if let Err(e) = r {
+                    eprintln!("error: the server stopped: {e}");
+                }
+            }
+            () = async {
+                shutdown.notified().await;
+                tokio::time::sleep(Duration::from_secs(3)).await;
+            } => {}
+        }
+    });
+    let _ = watching.join();
+    eprintln!("stopped");
+    drop(scratch);
+    0
+}
+
+fn status_of(result: &Result<shortlist::session::Rebuilt, Failure>) -> Status {
+    match result {
+        Ok(_) => Status::Ok,
+        Err(Failure::Content(diags)) => Status::Failed(
+            diags
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d: &Diagnostic| d.render(false))
+                .collect(),
+        ),
+        Err(Failure::Refused(m)) => Status::Failed(vec![m.clone()]),
+        Err(Failure::Io(e)) => Status::Failed(vec![format!("{e:#}")]),
+    }
+}

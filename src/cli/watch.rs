@@ -1,0 +1,62 @@
+//! `shortlist watch`: build, then rebuild on every change under `content/` and `themes/`.
+
+use shortlist::Options;
+use shortlist::output::staging_dir;
+use shortlist::session::Session;
+use shortlist::watch::{Message, Watcher};
+
+use super::{BuildArgs, EXIT_CONTENT, Printer, report_failure};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Where to write the site [default: ROOT/output]
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+pub fn run(args: Args) -> u8 {
+    let options = Options {
+        output: args.output,
+        ..args.build.options()
+    };
+    let output = options.output_dir();
+    let root = options.root.clone();
+    let mut session = match Session::new(options, output.clone()) {
+        Ok(s) => s,
+        Err(f) => return report_failure(f, "watch"),
+    };
+    let mut printer = Printer::default();
+    printer.print(&session.rebuild(&[]));
+    let watcher = match Watcher::new(
+        &root,
+        vec![output.clone(), staging_dir(&output)],
+        args.build.poll,
+    ) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch the project: {e:#}");
+            return EXIT_CONTENT;
+        }
+    };
+    let stop = watcher.sender();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = stop.send(Message::Stop);
+    }) {
+        eprintln!(
+            "warning: Ctrl-C will stop shortlist without waiting for a rebuild to finish: {e}"
+        );
+    }
+    eprintln!("watching `content/` and `themes/` for changes; press Ctrl-C to stop");
+    match watcher.run(&mut session, |r| printer.print(r)) {
+        Ok(()) => {
+            eprintln!("stopped; the site in `{}` is complete", output.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: the watcher stopped: {e:#}");
+            EXIT_CONTENT
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The preview server: the site as `watch` rebuilds it, with live reload and an error overlay.
+//!
+//! axum on tokio serves the session's output folder (a temporary folder, so `output/`, the
+//! publishable site, is left alone). Every HTML page gets a small script, injected here and
+//! never written to disk, that listens to server-sent events: `reload` after a rebuild that
+//! changed files, `failed` with the errors of a failed rebuild (shown as an overlay on the last
+//! good page), `ok` when they are fixed. Paths are decoded and checked before any file is read:
+//! no `..`, and nothing whose real path is outside the served folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+/// Where the server's own files live; no content path can start with it (slugs cannot start
+/// with an underscore).
+pub const PREFIX: &str = "/__shortlist/";
+const SCRIPT: &str = include_str!("serve/livereload.js");
+const NOT_FOUND: &str = include_str!("serve/not-found.html");
+
+/// The last build, as the browser should know it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    /// The text of every error of the failed rebuild.
+    Failed(Vec<String>),
+}
+
+/// What open pages are told.
+#[derive(Debug, Clone)]
+enum Signal {
+    Status(Status),
+    Reload,
+    /// The server is stopping: end the event streams so connections close.
+    Close,
+}
+
+/// What the handlers share: the folder to serve, the last status, and the event channel.
+pub struct ServerState {
+    served: PathBuf,
+    status: RwLock<Status>,
+    events: broadcast::Sender<Signal>,
+}
+
+impl ServerState {
+    pub fn new(served: PathBuf) -> Arc<Self> {
+        let (events, _) = broadcast::channel(16);
+        Arc::new(ServerState {
+            served,
+            status: RwLock::new(Status::Ok),
+            events,
+        })
+    }
+
+    /// Ends every open event stream, so that a graceful shutdown does not wait on them.
+    pub fn close(&self) {
+        let _ = self.events.send(Signal::Close);
+    }
+
+    /// Records a build's outcome and tells open pages: reload if files changed, show or hide
+    /// the error overlay if the status changed.
+    pub fn publish(&self, status: Status, changed: bool) {
+        let previous = self.status.read().map(|s| s.clone()).unwrap_or(Status::Ok);
+        if let Ok(mut s) = self.status.write() {
+            *s = status.clone();
+        }
+        if status == Status::Ok && changed {
+            let _ = self.events.send(Signal::Reload);
+        } else if status != previous {
+            let _ = self.events.send(Signal::Status(status));
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        self.status.read().map(|s| s.clone()).unwrap_or(Status::Ok)
+    }
+}
+
+pub fn router(state: Arc<ServerState>) -> Router {
+    Router::new()
+        .route("/__shortlist/livereload.js", get(script))
+        .route("/__shortlist/events", get(events))
+        .route("/__shortlist/status", get(status))
+        .fallback(file)
+        .with_state(state)
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+fn status_json(status: &Status) -> String {
+    match status {
+        Status::Ok => json!({"ok": true, "errors": []}).to_string(),
+        Status::Failed(errors) => json!({"ok": false, "errors": errors}).to_string(),
+    }
+}
+
+async fn status(State(state): State<Arc<ServerState>>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        status_json(&state.status()),
+    )
+        .into_response()
+}
+
+async fn events(State(state): State<Arc<ServerState>>) -> impl IntoResponse {
+    let first = tokio_stream::once(Signal::Status(state.status()));
+    let later = BroadcastStream::new(state.events.subscribe()).filter_map(|s| s.ok());
+    let stream = first
+        .chain(later)
+        .take_while(|s| !matches!(s, Signal::Close))
+        .map(|s| {
+            Ok::<Event, std::convert::Infallible>(match s {
+                Signal::Status(status) => status_event(&status),
+                Signal::Reload | Signal::Close => Event::default().event("reload").data("reload"),
+            })
+        });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+fn status_event(status: &Status) -> Event {
+    match status {
+        Status::Ok => Event::default().event("ok").data("ok"),
+        Status::Failed(_) => Event::default().event("failed").data(status_json(status)),
+    }
+}
+
+/// Serves a file of the site: GET and HEAD, the right content type, never cached.
+async fn file(State(state): State<Arc<ServerState>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "GET, HEAD")],
+            "method not allowed\n",
+        )
+            .into_response();
+    }
+    let path = match resolve(&state.served, uri.path()) {
+        Resolved::File(p) => p,
+        Resolved::Directory => {
+            // `vendors/acme` → `vendors/acme/`, so the page's relative links resolve.
+            let location = format!("{}/", uri.path());
+            return (
+                StatusCode::MOVED_PERMANENTLY,
+                [(header::LOCATION, location)],
+            )
+                .into_response();
+        }
+        Resolved::Bad => return (StatusCode::BAD_REQUEST, "bad request\n").into_response(),
+        Resolved::Missing => return not_found(method),
+    };
+    let Ok(bytes) = tokio::fs::read(&path).await else {
+        return not_found(method);
+    };
+    let mime = mime_guess::from_path(&path).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let bytes = if is_html { inject(bytes) } else { bytes };
+    let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
+        format!("{}; charset=utf-8", mime.essence_str())
+    } else {
+        mime.essence_str().to_string()
+    };
+    respond(method, StatusCode::OK, &content_type, bytes)
+}
+
+fn respond(method: Method, code: StatusCode, content_type: &str, bytes: Vec<u8>) -> Response {
+    let len = bytes.len();
+    let body = if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    };
+    let mut r = Response::new(body);
+    *r.status_mut() = code;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+fn not_found(method: Method) -> Response {
+    respond(
+        method,
+        StatusCode::NOT_FOUND,
+        "text/html; charset=utf-8",
+        inject(NOT_FOUND.as_bytes().to_vec()),
+    )
+}
+
+/// Adds the live reload script before `</body>` (or at the end).
+fn inject(mut html: Vec<u8>) -> Vec<u8> {
+    let tag = format!("<script src=\"{PREFIX}livereload.js\"></script>");
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    html.splice(at..at, tag.into_bytes());
+    html
+}
+
+/// What a request path names inside the served folder.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    File(PathBuf),
+    Directory,
+    Missing,
+    Bad,
+}
+
+/// Maps a URL path to a file inside `served`, refusing anything that could leave it.
+pub fn resolve(served: &Path, url_path: &str) -> Resolved {
+    let Some(decoded) = percent_decode(url_path) else {
+        return Resolved::Bad;
+    };
+    if decoded.contains('\0') || decoded.contains('\\') {
+        return Resolved::Bad;
+    }
+    let mut path = served.to_path_buf();
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return Resolved::Bad,
+            p if p.contains(':') => return Resolved::Bad,
+            p => path.push(p),
+        }
+    }
+    // The real path must stay inside the real served folder: no symlink may lead out.
+    let (Ok(real_root), Ok(real)) = (served.canonicalize(), path.canonicalize()) else {
+        return Resolved::Missing;
+    };
+    if !real.starts_with(&real_root) {
+        return Resolved::Missing;
+    }
+    if real.is_dir() {
+        if !url_path.ends_with('/') {
+            return Resolved::Directory;
+        }
+        let index = real.join("index.html");
+        return if index.is_file() {
+            Resolved::File(index)
+        } else {
+            Resolved::Missing
+        };
+    }
+    if real.is_file() {
+        Resolved::File(real)
+    } else {
+        Resolved::Missing
+    }
+}
+
+/// Decodes `%XX` escapes; `None` when they do not make UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_stays_inside_the_served_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        std::fs::create_dir_all(site.join("vendors/acme")).unwrap();
+        std::fs::write(site.join("index.html"), "home").unwrap();
+        std::fs::write(site.join("vendors/acme/index.html"), "acme").unwrap();
+        std::fs::write(tmp.path().join("secret.txt"), "secret").unwrap();
+        assert_eq!(
+            resolve(&site, "/"),
+            Resolved::File(site.canonicalize().unwrap().join("index.html"))
+        );
+        assert_eq!(resolve(&site, "/vendors/acme"), Resolved::Directory);
+        assert!(matches!(
+            resolve(&site, "/vendors/acme/"),
+            Resolved::File(_)
+        ));
+        for bad in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/vendors/%2E%2E/%2e%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/%5c..%5csecret.txt",
+            "/%ff",
+        ] {
+            assert_eq!(resolve(&site, bad), Resolved::Bad, "{bad}");
+        }
+        assert_eq!(resolve(&site, "/nope.html"), Resolved::Missing);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(tmp.path().join("secret.txt"), site.join("link.txt"))
+                .unwrap();
+            assert_eq!(
+                resolve(&site, "/link.txt"),
+                Resolved::Missing,
+                "a symlink out is not followed"
+            );
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_closing_body_tag() {
+        let html = inject(b"<html><body><p>x</p></body></html>".to_vec());
+        assert_eq!(
+            String::from_utf8(html).unwrap(),
+            "<html><body><p>x</p><script src=\"/__shortlist/livereload.js\"></script></body></html>"
+        );
+    }
+}

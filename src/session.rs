@@ -1,0 +1,93 @@
+//! A build that remembers: the state `watch` and `serve` rebuild with.
+//!
+//! A [`Session`] keeps the [`Cache`] and the hashes of what it last wrote, so each rebuild
+//! re-reads only changed files, re-renders only pages whose inputs changed and rewrites only
+//! files whose bytes changed. Its output is byte for byte what a fresh `build` makes (a test
+//! holds it to that). A failed rebuild writes nothing: the last good site stays.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::cache::{Cache, Stats};
+use crate::output::{self, Synced};
+use crate::{Built, Failure, Options, make_site_with};
+
+pub struct Session {
+    options: Options,
+    output: PathBuf,
+    cache: Cache,
+    written: BTreeMap<String, u64>,
+}
+
+/// What one successful rebuild did.
+#[derive(Debug)]
+pub struct Rebuilt {
+    pub built: Built,
+    pub synced: Synced,
+    pub stats: Stats,
+    pub elapsed: Duration,
+}
+
+impl Rebuilt {
+    /// Whether any file of the site changed, i.e. whether open pages should reload.
+    pub fn changed(&self) -> bool {
+        self.synced.written + self.synced.removed > 0
+    }
+}
+
+impl Session {
+    /// A session writing to `output`, which must pass the same checks as `build`'s.
+    pub fn new(options: Options, output: PathBuf) -> Result<Self, Failure> {
+        output::check_target(&options.root, &output).map_err(|r| Failure::Refused(r.0))?;
+        Ok(Session {
+            options,
+            output,
+            cache: Cache::default(),
+            written: BTreeMap::new(),
+        })
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    pub fn output(&self) -> &PathBuf {
+        &self.output
+    }
+
+    /// Rebuilds after `changed` files changed (an empty list means "check everything").
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Failure> {
+        let started = Instant::now();
+        self.cache.forget(changed);
+        let result = make_site_with(&self.options, &self.cache);
+        let stats = self.cache.take_stats();
+        let built = result?;
+        let synced =
+            output::sync(&self.output, &built.files, &mut self.written).map_err(Failure::Io)?;
+        self.forget_the_dead(&built);
+        Ok(Rebuilt {
+            built,
+            synced,
+            stats,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Keeps the cache to what the current site uses, so a long session does not grow.
+    fn forget_the_dead(&self, built: &Built) {
+        let content = self.options.root.join("content");
+        let mut live_files: Vec<PathBuf> = Vec::new();
+        for v in &built.report.vendors {
+            live_files.push(content.join(&v.source));
+        }
+        for n in &built.report.notes {
+            live_files.push(content.join(&n.source));
+        }
+        let live_pages: Vec<String> = built.files.iter().map(|f| f.path.clone()).collect();
+        // Drafts, the report file and files that failed to parse are cheap to read again.
+        self.cache.retain(&live_files, &live_pages);
+        self.cache
+            .trim_markdown(4 * (built.report.notes.len() + built.report.vendors.len()) + 256);
+    }
+}
