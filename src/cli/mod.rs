@@ -95,7 +95,12 @@ impl Printer {
             Err(Failure::Content(diags)) => {
                 let errors: Vec<Diagnostic> =
                     diags.iter().filter(|d| d.is_error()).cloned().collect();
-                if self.last_errors.as_ref() != Some(&errors) {
+                if self.last_errors.as_ref() == Some(&errors) {
+                    eprintln!(
+                        "error: still failing with the same {} (shown above)",
+                        summary(&errors)
+                    );
+                } else {
                     print_diagnostics(&errors);
                     eprintln!(
                         "error: rebuild failed: {}; the last good site stays",

@@ -1,0 +1,155 @@
+//! An incremental rebuild equals a full build, byte for byte, after every kind of change, and
+//! does only the work the change calls for.
+
+mod common;
+
+use common::{Project, tree};
+use shortlist::Options;
+use shortlist::session::Session;
+
+/// Builds the project from scratch into a side folder and compares with the session's output.
+fn assert_same_as_full_build(p: &Project, step: &str) {
+    let full = p.path(&format!("full-{}", step.replace(' ', "-")));
+    let (code, _, err) = p.run("build", &["--output", full.to_str().unwrap()]);
+    assert_eq!(code, 0, "{step}: {err}");
+    let a = tree(&p.path("output"));
+    let b = tree(&full);
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "{step}: the same files"
+    );
+    for (path, bytes) in &a {
+        assert!(
+            bytes == &b[path],
+            "{step}: {path} differs from a full build"
+        );
+    }
+}
+
+fn session(p: &Project) -> Session {
+    let options = Options {
+        root: p.root().to_path_buf(),
+        ..Options::default()
+    };
+    Session::new(options, p.path("output")).unwrap()
+}
+
+#[test]
+fn every_kind_of_change_rebuilds_to_what_a_full_build_makes() {
+    let p = Project::fixture("minimal");
+    let mut s = session(&p);
+    let first = s.rebuild(&[]).unwrap();
+    assert!(first.changed());
+    assert_same_as_full_build(&p, "first");
+
+    // A note's text: that note's page only.
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "Fair price.",
+        "Fair price, confirmed twice.",
+    );
+    let r = s.rebuild(&[p.path("content/notes/acme-rfp.md")]).unwrap();
+    assert_eq!(r.stats.pages_rendered, 1, "{:?}", r.stats);
+    assert_eq!(r.synced.written, 1);
+    assert_same_as_full_build(&p, "note body");
+
+    // A note's title shows on other pages too.
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "title: Acme RFP response",
+        "title: Acme written answer",
+    );
+    let r = s.rebuild(&[]).unwrap();
+    assert!(r.synced.written > 1);
+    assert!(
+        p.read("output/vendors/acme/index.html")
+            .contains("Acme written answer")
+    );
+    assert_same_as_full_build(&p, "note title");
+
+    // A score changes the ranking.
+    p.edit("content/vendors/budget.yaml", "score: 2", "score: 5");
+    s.rebuild(&[]).unwrap();
+    assert_same_as_full_build(&p, "score");
+
+    // A theme override re-renders every page that uses it.
+    p.write(
+        "themes/default/templates/note.html",
+        "<!doctype html><title>{{ note.title }}</title>{{ note.body | safe }}",
+    );
+    s.rebuild(&[]).unwrap();
+    assert_same_as_full_build(&p, "theme");
+
+    // A new note appears; a deleted one disappears with its page.
+    p.write(
+        "content/notes/extra/new-call.md",
+        "---\ntitle: New call\ndate: 2026-11-01\nvendors: [acme]\n---\nNew.\n",
+    );
+    s.rebuild(&[]).unwrap();
+    assert!(p.path("output/notes/new-call/index.html").is_file());
+    assert_same_as_full_build(&p, "new note");
+    std::fs::remove_dir_all(p.path("content/notes/extra")).unwrap();
+    let r = s.rebuild(&[]).unwrap();
+    assert!(r.synced.removed >= 1);
+    assert!(!p.path("output/notes/new-call").exists());
+    assert_same_as_full_build(&p, "deleted note");
+
+    // A renamed dossier: the old page goes, the new one comes.
+    std::fs::rename(
+        p.path("content/vendors/budget.yaml"),
+        p.path("content/vendors/budget-courses.yaml"),
+    )
+    .unwrap();
+    p.edit(
+        "content/notes/budget-demo.md",
+        "vendors: [budget]",
+        "vendors: [budget-courses]",
+    );
+    s.rebuild(&[]).unwrap();
+    assert!(!p.path("output/vendors/budget").exists());
+    assert!(p.path("output/vendors/budget-courses/index.html").is_file());
+    assert_same_as_full_build(&p, "renamed dossier");
+
+    // Nothing changed: nothing written.
+    let r = s.rebuild(&[]).unwrap();
+    assert!(!r.changed(), "{:?}", r.synced);
+    assert_eq!(r.stats.pages_rendered, 0);
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_last_good_site() {
+    let p = Project::fixture("minimal");
+    let mut s = session(&p);
+    s.rebuild(&[]).unwrap();
+    let good = tree(&p.path("output"));
+    p.edit("content/vendors/acme.yaml", "score: 4", "score: 40");
+    assert!(s.rebuild(&[]).is_err());
+    assert_eq!(tree(&p.path("output")), good);
+    p.edit("content/vendors/acme.yaml", "score: 40", "score: 4");
+    let r = s.rebuild(&[]).unwrap();
+    assert!(!r.changed(), "back to the same content: nothing to write");
+    assert_same_as_full_build(&p, "fixed");
+}
+
+#[test]
+fn two_saves_in_one_clock_tick_are_both_seen_when_the_watcher_names_the_file() {
+    let p = Project::fixture("minimal");
+    let mut s = session(&p);
+    s.rebuild(&[]).unwrap();
+    let note = p.path("content/notes/acme-rfp.md");
+    let modified = std::fs::metadata(&note).unwrap().modified().unwrap();
+    p.edit("content/notes/acme-rfp.md", "Fair price.", "Fair prize.");
+    // Same length and, forced here, the same modification time: only the path gives it away.
+    std::fs::File::options()
+        .write(true)
+        .open(&note)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    s.rebuild(&[note]).unwrap();
+    assert!(
+        p.read("output/notes/acme-rfp/index.html")
+            .contains("Fair prize.")
+    );
+}

@@ -1,0 +1,202 @@
+//! `shortlist serve` over real HTTP: pages, content types, live changes, the error overlay's
+//! data, path traversal, and a busy port.
+
+mod common;
+
+use common::{Project, Running, http, wait_until};
+
+/// Starts `serve` on a free port and returns it with its `host:port`.
+fn serving(p: &Project) -> (Running, String) {
+    let s = Running::start(p, "serve", &["--port", "0"]);
+    wait_until(30, "the URL on the first line", || {
+        s.stdout().lines().next().is_some_and(|l| l.ends_with('/'))
+    });
+    let url = s.stdout().lines().next().unwrap().to_string();
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    assert!(
+        addr.starts_with("127.0.0.1:"),
+        "binds to loopback by default: {url}"
+    );
+    wait_until(30, "the first build", || {
+        http(&addr, "GET", "/").status == 200
+    });
+    (s, addr)
+}
+
+#[test]
+fn pages_are_served_with_the_right_types_and_no_caching() {
+    let p = Project::fixture("minimal");
+    let (_s, addr) = serving(&p);
+    let home = http(&addr, "GET", "/");
+    assert!(home.body.contains("Acme Learning"));
+    assert!(
+        home.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(home.header("cache-control").as_deref(), Some("no-store"));
+    assert!(
+        home.body.contains("/__shortlist/livereload.js"),
+        "live reload is injected"
+    );
+    assert!(
+        http(&addr, "GET", "/report.json")
+            .header("content-type")
+            .unwrap()
+            .starts_with("application/json")
+    );
+    assert!(
+        http(&addr, "GET", "/static/style.css")
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(
+        http(&addr, "GET", "/__shortlist/livereload.js")
+            .body
+            .contains("EventSource")
+    );
+    let head = http(&addr, "HEAD", "/vendors/acme/index.html");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert!(
+        head.header("content-length")
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+            > 100
+    );
+    let missing = http(&addr, "GET", "/vendors/nobody/index.html");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("does not exist"));
+    let dir = http(&addr, "GET", "/vendors/acme");
+    assert_eq!(dir.status, 301);
+    assert_eq!(dir.header("location").as_deref(), Some("/vendors/acme/"));
+    assert_eq!(http(&addr, "GET", "/vendors/acme/").status, 200);
+    assert_eq!(http(&addr, "POST", "/").status, 405);
+    assert!(!p.path("output").exists(), "serve leaves output/ alone");
+    let built = p.path("output");
+    assert!(!built.exists());
+}
+
+#[test]
+fn no_file_outside_the_served_folder_is_ever_served() {
+    let p = Project::fixture("minimal");
+    p.write("secret.txt", "TOP-SECRET-CANARY");
+    let (_s, addr) = serving(&p);
+    for path in [
+        "/../secret.txt",
+        "/../../../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%2f..%2fsecret.txt",
+        "/static/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/..\\secret.txt",
+        "//etc/passwd",
+        "/C:/Windows/win.ini",
+        "/%00/etc/passwd",
+        "/%ff%fe",
+    ] {
+        let r = http(&addr, "GET", path);
+        assert!(
+            r.status == 400 || r.status == 404,
+            "{path}: status {}",
+            r.status
+        );
+        assert!(
+            !r.body.contains("TOP-SECRET-CANARY") && !r.body.contains("root:"),
+            "{path} leaked"
+        );
+    }
+}
+
+#[test]
+fn edits_errors_and_fixes_reach_the_browser() {
+    let p = Project::fixture("minimal");
+    let (s, addr) = serving(&p);
+
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "Fair price.",
+        "Fair price, edited live.",
+    );
+    wait_until(20, "the edited page", || {
+        http(&addr, "GET", "/notes/acme-rfp/index.html")
+            .body
+            .contains("edited live")
+    });
+
+    // Open the event stream the page script listens to.
+    use std::io::{Read, Write};
+    let mut events = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        events,
+        "GET /__shortlist/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
+    events
+        .set_read_timeout(Some(std::time::Duration::from_millis(200)))
+        .unwrap();
+    let mut seen = String::new();
+    let mut read_events = |seen: &mut String| {
+        let mut buf = [0u8; 4096];
+        if let Ok(n) = events.read(&mut buf) {
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    };
+    wait_until(10, "the stream's first event", || {
+        read_events(&mut seen);
+        seen.contains("event: ok")
+    });
+
+    p.edit("content/vendors/acme.yaml", "score: 4", "score: 9");
+    wait_until(20, "the error on the terminal", || {
+        s.stderr().contains("content/vendors/acme.yaml:8:12")
+    });
+    wait_until(10, "the overlay event", || {
+        read_events(&mut seen);
+        seen.contains("event: failed")
+    });
+    let status = http(&addr, "GET", "/__shortlist/status");
+    assert!(
+        status.body.contains("\"ok\":false")
+            && status.body.contains("content/vendors/acme.yaml:8:12"),
+        "{}",
+        status.body
+    );
+    let page = http(&addr, "GET", "/vendors/acme/index.html");
+    assert_eq!(page.status, 200, "the last good page still serves");
+    assert!(page.body.contains("<strong>3.75</strong>"));
+
+    p.edit("content/vendors/acme.yaml", "score: 9", "score: 5");
+    wait_until(20, "the fixed page", || {
+        http(&addr, "GET", "/vendors/acme/index.html")
+            .body
+            .contains("<strong>4.50</strong>")
+    });
+    wait_until(10, "the reload event", || {
+        read_events(&mut seen);
+        seen.contains("event: reload")
+    });
+    assert!(
+        http(&addr, "GET", "/__shortlist/status")
+            .body
+            .contains("\"ok\":true")
+    );
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let p = Project::fixture("minimal");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let (code, _, err) = p.run("serve", &["--port", &port]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!("port {port}")) && err.contains("--port"),
+        "{err}"
+    );
+}

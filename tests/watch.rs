@@ -1,0 +1,139 @@
+//! `shortlist watch` on real files: saves, atomic renames, deletes, new and re-created folders,
+//! a broken file and its fix, and Ctrl-C.
+
+mod common;
+
+use common::{Project, Running, tree, wait_until};
+
+fn page(p: &Project, rel: &str) -> String {
+    std::fs::read_to_string(p.path("output").join(rel)).unwrap_or_default()
+}
+
+fn started(p: &Project) -> Running {
+    let w = Running::start(p, "watch", &[]);
+    wait_until(30, "the first build", || w.stderr().contains("watching"));
+    assert!(p.path("output/index.html").is_file(), "{}", w.stderr());
+    w
+}
+
+#[test]
+fn saves_renames_deletes_and_new_folders_show_up_in_the_output() {
+    let p = Project::fixture("minimal");
+    let w = started(&p);
+
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "Fair price.",
+        "Fair price, saved in place.",
+    );
+    wait_until(20, "an in-place save", || {
+        page(&p, "notes/acme-rfp/index.html").contains("saved in place")
+    });
+
+    // An atomic save, as many editors do it: write a temporary file, rename it over the note.
+    let text = p
+        .read("content/notes/acme-rfp.md")
+        .replace("saved in place", "saved by rename");
+    p.write("content/notes/.acme-rfp.md.tmp-save", &text);
+    std::fs::rename(
+        p.path("content/notes/.acme-rfp.md.tmp-save"),
+        p.path("content/notes/acme-rfp.md"),
+    )
+    .unwrap();
+    wait_until(20, "an atomic rename save", || {
+        page(&p, "notes/acme-rfp/index.html").contains("saved by rename")
+    });
+
+    // A new folder with a note in it, deleted, then created again.
+    p.write(
+        "content/notes/extra/fresh.md",
+        "---\ntitle: Fresh note\ndate: 2026-11-20\n---\nFresh.\n",
+    );
+    wait_until(20, "a note in a new folder", || {
+        p.path("output/notes/fresh/index.html").is_file()
+    });
+    std::fs::remove_dir_all(p.path("content/notes/extra")).unwrap();
+    wait_until(20, "a deleted folder's page to go", || {
+        !p.path("output/notes/fresh").exists()
+    });
+    p.write(
+        "content/notes/extra/fresh.md",
+        "---\ntitle: Fresh again\ndate: 2026-11-21\n---\nAgain.\n",
+    );
+    wait_until(20, "a re-created folder", || {
+        page(&p, "notes/fresh/index.html").contains("Fresh again")
+    });
+
+    // A deleted dossier (and the note about it) disappears with its page.
+    std::fs::remove_file(p.path("content/notes/budget-demo.md")).unwrap();
+    std::fs::remove_file(p.path("content/vendors/budget.yaml")).unwrap();
+    wait_until(20, "a deleted dossier's page to go", || {
+        !p.path("output/vendors/budget").exists()
+    });
+    assert!(!page(&p, "index.html").contains("Budget Courses"));
+    drop(w);
+}
+
+#[test]
+fn a_broken_file_keeps_the_last_good_site_and_the_fix_rebuilds_it() {
+    let p = Project::fixture("minimal");
+    let w = started(&p);
+    let good = tree(&p.path("output"));
+    p.edit("content/vendors/acme.yaml", "score: 4", "score: 9");
+    wait_until(20, "the error on the terminal", || {
+        w.stderr().contains("content/vendors/acme.yaml:8:12")
+    });
+    assert_eq!(
+        w.stderr().matches("the score 9 is outside").count(),
+        1,
+        "printed once"
+    );
+    assert_eq!(tree(&p.path("output")), good, "the last good site stays");
+
+    // Another save with the same error does not repeat it.
+    p.edit("content/notes/acme-rfp.md", "Fair price.", "Fair price!");
+    wait_until(20, "the second failed rebuild", || {
+        w.stderr()
+            .contains("still failing with the same 1 error in 1 file")
+    });
+    let before = w.stdout().len();
+    p.edit("content/vendors/acme.yaml", "score: 9", "score: 5");
+    wait_until(20, "the fix", || {
+        w.stdout()[before..].contains("fixed; rebuilt")
+    });
+    assert_eq!(
+        w.stderr().matches("the score 9 is outside").count(),
+        1,
+        "{}",
+        w.stderr()
+    );
+    assert!(page(&p, "notes/acme-rfp/index.html").contains("Fair price!"));
+    assert!(page(&p, "vendors/acme/index.html").contains("<strong>4.50</strong>"));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_and_leaves_a_complete_site() {
+    let p = Project::fixture("minimal");
+    let mut w = started(&p);
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "Fair price.",
+        "Fair price, last edit.",
+    );
+    wait_until(20, "the last edit", || {
+        page(&p, "notes/acme-rfp/index.html").contains("last edit")
+    });
+    assert_eq!(w.interrupt(), Some(0), "{}", w.stderr());
+    let site = tree(&p.path("output"));
+    assert!(site.contains_key(".shortlist-build"));
+    assert!(
+        site.keys().all(|k| !k.contains("shortlist-tmp")),
+        "no half-written files"
+    );
+    assert!(!p.path(".output.staging").exists());
+    assert!(
+        p.read("content/notes/acme-rfp.md").contains("last edit"),
+        "content untouched"
+    );
+}
