@@ -22,6 +22,24 @@ pub fn hash_of(value: impl Hash) -> u64 {
     h.finish()
 }
 
+/// A hash of `value`'s JSON form, computed as it is written, without building the string.
+pub fn hash_json(value: &impl serde::Serialize) -> u64 {
+    struct HashWriter(DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = HashWriter(DefaultHasher::new());
+    // Writing to a hasher cannot fail; a value that cannot serialize hashes as what it wrote.
+    let _ = serde_json::to_writer(&mut w, value);
+    w.0.finish()
+}
+
 /// A file's text, with the metadata that tells whether it changed on disk.
 #[derive(Clone)]
 struct CachedText {

@@ -134,15 +134,25 @@ pub fn write(output: &Path, files: &[OutputFile]) -> Result<()> {
 
 fn write_tree(site: &Path, files: &[OutputFile]) -> Result<()> {
     fs::create_dir_all(site).with_context(|| format!("failed to create `{}`", site.display()))?;
+    let mut dirs: Vec<PathBuf> = Vec::new();
     for f in files {
         if f.path.split('/').any(|p| p == ".." || p.is_empty()) {
             bail!("refusing to write `{}`: not a plain relative path", f.path);
         }
-        let dest = site.join(&f.path);
-        if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir)
-                .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        if let Some(dir) = Path::new(&f.path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            dirs.push(site.join(dir));
         }
+    }
+    dirs.sort();
+    dirs.dedup();
+    for dir in &dirs {
+        fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
+    }
+    files.iter().try_for_each(|f| -> Result<()> {
+        let dest = site.join(&f.path);
         match &f.body {
             Body::Bytes(b) => fs::write(&dest, b)
                 .with_context(|| format!("failed to write `{}`", dest.display()))?,
@@ -151,7 +161,8 @@ fn write_tree(site: &Path, files: &[OutputFile]) -> Result<()> {
                     .with_context(|| format!("failed to copy `{}`", src.display()))?;
             }
         }
-    }
+        Ok(())
+    })?;
     fs::write(site.join(MARKER), MARKER_TEXT)
         .with_context(|| format!("failed to write `{}`", site.display()))?;
     Ok(())

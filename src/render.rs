@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 use tera::{Context, Kwargs, State, Tera};
 
-use crate::cache::{Cache, hash_of};
+use crate::cache::{Cache, hash_json, hash_of};
 use crate::diagnostic::Diagnostic;
 use crate::export;
 use crate::markdown;
@@ -60,7 +60,7 @@ pub fn render(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let site = view::build(report, standings, audience);
     let site_value = tera::Value::from_serializable(&site.data);
-    let site_hash = hash_of(serde_json::to_string(&site.data).unwrap_or_default());
+    let site_hash = hash_json(&site.data);
 
     let mut pages = vec![
         Page {
@@ -176,6 +176,9 @@ pub fn render(
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Freeing the view data of a large report takes a noticeable moment; let it happen off
+    // the path to the output.
+    std::thread::spawn(move || drop((site, site_value)));
     Ok(files)
 }
 

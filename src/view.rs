@@ -110,6 +110,54 @@ pub fn build(report: &Report, standings: &[Standing], audience: &str) -> Site {
         }
     };
 
+    // Which scores cite each note, in rank and criterion order: one pass over all scores.
+    let mut cited_by_note: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for v in standings
+        .iter()
+        .filter_map(|st| vendors_by_slug.get(st.slug.as_str()))
+    {
+        for c in &report.criteria {
+            let Some(s) = v.scores.get(&c.id) else {
+                continue;
+            };
+            for slug in &s.evidence {
+                cited_by_note.entry(slug.as_str()).or_default().push(json!({
+                    "vendor": v.name, "vendor_url": vendor_url(&v.slug),
+                    "criterion": c.name, "criterion_url": criterion_url(&c.id),
+                    "label": format_number(s.score), "step": scale.step(s.score),
+                }));
+            }
+        }
+    }
+    // Which notes concern each vendor (named in the note, or cited by its scores), newest first.
+    let position: BTreeMap<&str, usize> = report
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.slug.as_str(), i))
+        .collect();
+    let mut note_set: BTreeMap<&str, std::collections::BTreeSet<usize>> = BTreeMap::new();
+    for (i, n) in report.notes.iter().enumerate() {
+        for v in &n.vendors {
+            note_set.entry(v.as_str()).or_default().insert(i);
+        }
+    }
+    for v in &report.vendors {
+        for slug in v.scores.values().flat_map(|s| s.evidence.iter()) {
+            if let Some(i) = position.get(slug.as_str()) {
+                note_set.entry(v.slug.as_str()).or_default().insert(*i);
+            }
+        }
+    }
+    let notes_of_vendor = |slug: &str| -> Vec<Value> {
+        note_set.get(slug).map_or_else(Vec::new, |set| {
+            set.iter()
+                .rev()
+                .map(|i| note_ref(&report.notes[*i]))
+                .collect()
+        })
+    };
+
     let mut vendor_views = BTreeMap::new();
     let mut ranked = Vec::new();
     for st in standings {
@@ -128,13 +176,7 @@ pub fn build(report: &Report, standings: &[Standing], audience: &str) -> Site {
             all.dedup();
             all
         };
-        let notes: Vec<Value> = report
-            .notes
-            .iter()
-            .rev()
-            .filter(|n| n.vendors.contains(&v.slug) || cited.contains(&n.slug.as_str()))
-            .map(note_ref)
-            .collect();
+        let notes = notes_of_vendor(&v.slug);
         let risks: Vec<Value> = v
             .risks
             .iter()
@@ -226,22 +268,10 @@ pub fn build(report: &Report, standings: &[Standing], audience: &str) -> Site {
     let mut note_views = BTreeMap::new();
     let mut notes_list = Vec::new();
     for n in report.notes.iter().rev() {
-        let cited_by: Vec<Value> = standings
-            .iter()
-            .filter_map(|st| vendors_by_slug.get(st.slug.as_str()))
-            .flat_map(|v| {
-                report.criteria.iter().filter_map(move |c| {
-                    let s = v.scores.get(&c.id)?;
-                    s.evidence.contains(&n.slug).then(|| {
-                        json!({
-                            "vendor": v.name, "vendor_url": vendor_url(&v.slug),
-                            "criterion": c.name, "criterion_url": criterion_url(&c.id),
-                            "label": format_number(s.score), "step": scale.step(s.score),
-                        })
-                    })
-                })
-            })
-            .collect();
+        let cited_by = cited_by_note
+            .get(n.slug.as_str())
+            .cloned()
+            .unwrap_or_default();
         let view = json!({
             "slug": n.slug, "title": n.title, "date": n.date, "kind": n.kind.as_str(),
             "kind_label": n.kind.label(), "author": n.author, "confidential": n.confidential,

@@ -83,7 +83,11 @@ impl Watcher {
             .with_context(|| format!("failed to watch `{}`", root.display()))?;
         let ignored = ignored
             .iter()
-            .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+            .map(|p| {
+                p.canonicalize()
+                    .or_else(|_| std::path::absolute(p))
+                    .unwrap_or_else(|_| p.clone())
+            })
             .collect();
         let mut w = Watcher {
             debouncer,

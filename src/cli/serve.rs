@@ -74,19 +74,19 @@ pub fn run(args: Args) -> u8 {
     println!("http://{local}/");
     let _ = std::io::stdout().flush();
 
-    let state = ServerState::new(served.clone());
-    let mut printer = Printer::default();
-    let first = session.rebuild(&[]);
-    printer.print(&first);
-    state.publish(status_of(&first), true);
-
-    let watcher = match Watcher::new(&root, vec![served], args.build.poll) {
+    // Watch first, then build: a save during the first build is not lost.
+    let watcher = match Watcher::new(&root, vec![served.clone()], args.build.poll) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch the project: {e:#}");
             return EXIT_CONTENT;
         }
     };
+    let state = ServerState::new(served);
+    let mut printer = Printer::default();
+    let first = session.rebuild(&[]);
+    printer.print(&first);
+    state.publish(status_of(&first), true);
     let stop_watcher = watcher.sender();
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let on_signal = shutdown.clone();

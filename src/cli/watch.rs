@@ -27,8 +27,6 @@ pub fn run(args: Args) -> u8 {
         Ok(s) => s,
         Err(f) => return report_failure(f, "watch"),
     };
-    let mut printer = Printer::default();
-    printer.print(&session.rebuild(&[]));
     let watcher = match Watcher::new(
         &root,
         vec![output.clone(), staging_dir(&output)],
@@ -40,6 +38,9 @@ pub fn run(args: Args) -> u8 {
             return EXIT_CONTENT;
         }
     };
+    // Watch first, then build: a save during the first build is not lost.
+    let mut printer = Printer::default();
+    printer.print(&session.rebuild(&[]));
     let stop = watcher.sender();
     if let Err(e) = ctrlc::set_handler(move || {
         let _ = stop.send(Message::Stop);

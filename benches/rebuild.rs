@@ -1,0 +1,232 @@
+//! How long from a file save to the rebuilt page on disk, with `shortlist watch` running:
+//! a change that re-renders everything (report.yaml) against one that re-renders one page (a
+//! note's text), on the example report and on a generated project of 1,000 vendors and 10,000
+//! notes. Run with `cargo bench --bench rebuild`; it prints figures and asserts nothing.
+//! `BENCH_SMALL=1` skips the large project.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const CRITERIA: [&str; 8] = [
+    "track-record",
+    "business-understanding",
+    "practitioner-staff",
+    "long-term-view",
+    "shared-risk",
+    "quality-impact",
+    "adaptability",
+    "value-for-money",
+];
+
+fn main() {
+    let example = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
+        &example.path().join("content"),
+    );
+    measure(
+        "example (7 vendors, 23 notes)",
+        example.path(),
+        "notes/brightpath/2026-10-02-brightpath-demo.md",
+        "notes/2026-10-02-brightpath-demo/index.html",
+    );
+
+    if std::env::var_os("BENCH_SMALL").is_none() {
+        let big = tempfile::tempdir().unwrap();
+        let started = Instant::now();
+        generate(big.path(), 1_000, 10_000);
+        println!(
+            "generated 1,000 vendors and 10,000 notes in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        measure(
+            "generated (1,000 vendors, 10,000 notes)",
+            big.path(),
+            "notes/v0042/n00420.md",
+            "notes/n00420/index.html",
+        );
+    }
+}
+
+struct Watch {
+    child: Child,
+    stdout: Arc<Mutex<String>>,
+}
+
+impl Watch {
+    fn rebuilds(&self) -> usize {
+        self.stdout.lock().unwrap().matches("rebuilt in").count()
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) -> Duration {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < limit, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    started.elapsed()
+}
+
+fn measure(label: &str, root: &Path, note: &str, note_page: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shortlist"))
+        .args(["watch", "--root"])
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = Arc::new(Mutex::new(String::new()));
+    let sink = stdout.clone();
+    let mut pipe = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let watch = Watch { child, stdout };
+    let first = wait_for("the first build", Duration::from_secs(600), || {
+        watch.rebuilds() >= 1
+    });
+    println!(
+        "\n{label}\n  first build (start to site on disk): {:.0} ms",
+        first.as_secs_f64() * 1000.0
+    );
+
+    let note_path = root.join("content").join(note);
+    let page = root.join("output").join(note_page);
+    let report = root.join("content/report.yaml");
+    let mut incremental = Vec::new();
+    let mut full = Vec::new();
+    for round in 0..5 {
+        // One note's text: only its page changes.
+        let marker = format!("edit-marker-{round}");
+        let text = std::fs::read_to_string(&note_path).unwrap();
+        let before = watch.rebuilds();
+        let saved = Instant::now();
+        std::fs::write(&note_path, format!("{text}\n{marker}\n")).unwrap();
+        wait_for("the note page", Duration::from_secs(120), || {
+            std::fs::read_to_string(&page).is_ok_and(|p| p.contains(&marker))
+        });
+        incremental.push(saved.elapsed());
+        wait_for("the rebuild message", Duration::from_secs(120), || {
+            watch.rebuilds() > before
+        });
+
+        // The report title: every page changes.
+        let title_marker = format!("Title {round}");
+        let text = std::fs::read_to_string(&report).unwrap();
+        let new = text
+            .lines()
+            .map(|l| {
+                if l.starts_with("title:") {
+                    format!("title: {title_marker}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let before = watch.rebuilds();
+        let saved = Instant::now();
+        std::fs::write(&report, new + "\n").unwrap();
+        wait_for("the full rebuild", Duration::from_secs(600), || {
+            watch.rebuilds() > before
+        });
+        assert!(
+            std::fs::read_to_string(&page)
+                .unwrap()
+                .contains(&title_marker)
+        );
+        full.push(saved.elapsed());
+    }
+    let ms = |v: &mut Vec<Duration>| {
+        v.sort();
+        format!(
+            "median {:.0} ms, best {:.0} ms",
+            v[v.len() / 2].as_secs_f64() * 1000.0,
+            v[0].as_secs_f64() * 1000.0
+        )
+    };
+    println!(
+        "  save to page on disk, one note's text (incremental): {}",
+        ms(&mut incremental)
+    );
+    println!(
+        "  save to site on disk, report title (full re-render):  {}",
+        ms(&mut full)
+    );
+    println!("  (both include the watcher's {} ms debounce)", 100);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A project with `vendors` dossiers, `notes` notes spread over them, every score cited.
+fn generate(root: &Path, vendors: usize, notes: usize) {
+    let content = root.join("content");
+    std::fs::create_dir_all(content.join("vendors")).unwrap();
+    let mut report =
+        String::from("title: Generated evaluation\nscale: { min: 1, max: 5 }\ncriteria:\n");
+    for (i, c) in CRITERIA.iter().enumerate() {
+        report.push_str(&format!("  - {{ id: {c}, name: Criterion {i}, weight: {}, question: How good is it on {c}? }}\n", 5 + i * 2));
+    }
+    std::fs::write(content.join("report.yaml"), report).unwrap();
+    let per_vendor = notes / vendors;
+    for v in 0..vendors {
+        let dir: PathBuf = content.join(format!("notes/v{v:04}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut dossier = format!(
+            "name: Vendor {v}\nstatus: shortlisted\nsummary: Vendor {v} provides learning services.\nscores:\n"
+        );
+        for (i, c) in CRITERIA.iter().enumerate() {
+            let cited = format!("n{:05}", v * per_vendor + i % per_vendor);
+            dossier.push_str(&format!(
+                "  {c}:\n    score: {}\n    rationale: Seen in [a call](../notes/v{v:04}/{cited}.md) with a client.\n    evidence: [{cited}]\n",
+                1 + (v + i) % 5
+            ));
+        }
+        dossier.push_str("strengths: [Fast, Cheap]\nrisks:\n  - { title: Capacity, likelihood: medium, impact: high }\n");
+        std::fs::write(content.join(format!("vendors/v{v:04}.yaml")), dossier).unwrap();
+        for k in 0..per_vendor {
+            let n = v * per_vendor + k;
+            let body = format!(
+                "## Summary\n\nWe spoke with a client of vendor {v} about programme {n}. They described the work,\nthe people and the results in some detail.\n\n| Item | Value |\n| --- | --- |\n| Year | {} |\n| Score | {} |\n\n- First point\n- Second point with *emphasis*\n\nSee the [dossier](../../vendors/v{v:04}.yaml).\n",
+                2020 + n % 6,
+                1 + n % 5
+            );
+            let note = format!(
+                "---\ntitle: Note {n} about vendor {v}\ndate: 2026-{:02}-{:02}\nvendors: [v{v:04}]\ncriteria: [{}]\nkind: reference-call\n---\n{body}",
+                1 + n % 12,
+                1 + n % 28,
+                CRITERIA[n % 8]
+            );
+            std::fs::write(dir.join(format!("n{n:05}.md")), note).unwrap();
+        }
+    }
+}
