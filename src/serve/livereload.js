@@ -25,6 +25,10 @@
     document.body.appendChild(overlay);
   }
   var source = new EventSource("/__shortlist/events");
+  // Tells tests (and the curious) that live reload is listening.
+  source.addEventListener("open", function () {
+    document.documentElement.setAttribute("data-live-reload", "connected");
+  });
   source.addEventListener("reload", function () { location.reload(); });
   source.addEventListener("failed", function (e) {
     try { show(JSON.parse(e.data).errors); } catch (err) { show([String(e.data)]); }
