@@ -359,3 +359,27 @@ fn usage_errors_exit_2() {
     let (code, _, err) = p.run("build", &["--no-such-flag"]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn required_text_that_is_only_spaces_is_empty() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/vendors/acme.yaml",
+        "name: Acme Learning",
+        "name: \"   \"",
+    );
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "title: Acme RFP response",
+        "title: ' '",
+    );
+    fails_with(
+        &p,
+        &[
+            "content/vendors/acme.yaml:1:7",
+            "the name is empty",
+            "content/notes/acme-rfp.md:2:8",
+            "the title is empty",
+        ],
+    );
+}

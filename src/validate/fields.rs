@@ -50,6 +50,22 @@ pub fn valid_date(s: &str) -> bool {
     (1..=days).contains(&d)
 }
 
+/// Reports a required text field that holds only spaces.
+pub fn require_text(
+    ctx: &FileCtx<'_>,
+    key: &str,
+    value: &str,
+    hint: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if value.trim().is_empty() {
+        diags.push(
+            ctx.error(&[Seg::Key(key)], format!("the {key} is empty"))
+                .with_hint(hint),
+        );
+    }
+}
+
 /// Picks the named variant of an enumeration, or reports the value with a suggestion.
 pub fn choose<T: Copy>(
     ctx: &FileCtx<'_>,
@@ -167,12 +183,13 @@ pub fn report(
         partner_threshold,
         criteria,
     } = raw;
-    if title.trim().is_empty() {
-        diags.push(
-            ctx.error(&[Seg::Key("title")], "the title is empty")
-                .with_hint("name the evaluation, e.g. `Learning partner 2027`"),
-        );
-    }
+    require_text(
+        ctx,
+        "title",
+        &title,
+        "name the evaluation, e.g. `Learning partner 2027`",
+        diags,
+    );
     let scale = match scale {
         None => Scale::default(),
         Some(s) if s.min.is_finite() && s.max.is_finite() && s.min < s.max => Scale {
@@ -320,12 +337,13 @@ pub fn vendor(
         tags,
         extra,
     } = raw;
-    if name.trim().is_empty() {
-        diags.push(
-            ctx.error(&[Seg::Key("name")], "the name is empty")
-                .with_hint("write the vendor's name as it should appear in the report"),
-        );
-    }
+    require_text(
+        ctx,
+        "name",
+        name,
+        "write the vendor's name as it should appear in the report",
+        diags,
+    );
     let status = match status {
         None => Status::Longlist,
         Some(s) => choose(ctx, &[Seg::Key("status")], "status", s, &Status::ALL, diags)

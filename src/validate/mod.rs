@@ -326,12 +326,7 @@ fn build_note(
         draft,
         tags,
     } = raw;
-    if title.trim().is_empty() {
-        diags.push(
-            ctx.error(&[Seg::Key("title")], "the title is empty")
-                .with_hint("give the note a short title"),
-        );
-    }
+    fields::require_text(&ctx, "title", title, "give the note a short title", diags);
     if !valid_date(date) {
         diags.push(
             ctx.error(&[Seg::Key("date")], format!("`{date}` is not a date"))
