@@ -56,6 +56,8 @@ struct JsonScore<'a> {
     score: f64,
     rationale: Option<&'a str>,
     evidence: &'a [String],
+    /// Notes behind the score that this audience may not see.
+    confidential_evidence: usize,
 }
 
 #[derive(Serialize)]
@@ -74,7 +76,7 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-pub fn report_json(report: &Report, standings: &[Standing], audience: &str) -> Vec<u8> {
+pub fn report_json(report: &Report, standings: &[Standing]) -> Vec<u8> {
     let vendors = standings
         .iter()
         .filter_map(|st| {
@@ -99,6 +101,7 @@ pub fn report_json(report: &Report, standings: &[Standing], audience: &str) -> V
                                 score: s.score,
                                 rationale: s.rationale.as_ref().map(|r| r.source.trim_end()),
                                 evidence: &s.evidence,
+                                confidential_evidence: s.withheld,
                             },
                         )
                     })
@@ -109,7 +112,7 @@ pub fn report_json(report: &Report, standings: &[Standing], audience: &str) -> V
     let json = JsonReport {
         title: &report.title,
         organisation: report.organisation.as_deref(),
-        audience,
+        audience: report.audience.as_str(),
         base_url: &report.base_url,
         scale: JsonScale {
             min: report.scale.min,

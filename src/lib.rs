@@ -16,6 +16,7 @@ pub mod export;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod redact;
 pub mod render;
 pub mod score;
 pub mod serve;
@@ -44,6 +45,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Include notes marked `draft: true`.
     pub drafts: bool,
+    /// Who the build is for; `report.yaml`'s `audience`, or internal, when `None`.
+    pub audience: Option<model::Audience>,
 }
 
 impl Options {
@@ -89,6 +92,7 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
     diags.extend(read_problems);
     let settings = validate::Settings {
         root,
+        audience: options.audience,
         cache,
         drafts: options.drafts,
         base_url: options.base_url.as_deref(),
@@ -97,7 +101,7 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
     diags.extend(validation);
     diagnostic::sort(&mut diags);
     let report = match report {
-        Some(r) if !diags.iter().any(Diagnostic::is_error) => r,
+        Some(r) if !diags.iter().any(Diagnostic::is_error) => redact::for_audience(r),
         _ => return Err(Failure::Content(diags)),
     };
     let theme = theme::load(root, &report.theme).map_err(|mut problems| {
@@ -105,11 +109,12 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
         Failure::Content(problems)
     })?;
     let standings = score::rank(&report);
-    let files = render::render(&report, &standings, &theme, &content_dir, "internal", cache)
-        .map_err(|mut problems| {
+    let files = render::render(&report, &standings, &theme, &content_dir, cache).map_err(
+        |mut problems| {
             problems.extend(diags.iter().cloned());
             Failure::Content(problems)
-        })?;
+        },
+    )?;
     Ok(Built {
         report,
         standings,

@@ -41,12 +41,26 @@ pub struct Rendered {
     pub links: Vec<ContentLink>,
 }
 
+/// What a link to a content file becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A page or file of the site, at this site-root-relative URL.
+    Page(String),
+    /// A file this audience may not see: the link text stays, the link goes.
+    Withheld,
+    /// No such file (or one this build leaves out): an error for the caller to report.
+    Missing,
+}
+
 /// Where relative links in a piece of Markdown point from, and how to find their pages.
 pub trait Resolver {
-    /// The site-root-relative URL of the content file at `content_path` (relative to
-    /// `content/`, already normalised), or `None` if there is no such file.
-    fn url_of(&self, content_path: &str) -> Option<String>;
+    /// What the content file at `content_path` (relative to `content/`, already normalised)
+    /// becomes on the site.
+    fn target_of(&self, content_path: &str) -> Target;
 }
+
+/// Stands in for the address of a withheld link until the link is taken out.
+const WITHHELD: &str = "%WITHHELD%";
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -89,6 +103,7 @@ pub fn render(source: &str, base_dir: &str, resolver: &dyn Resolver) -> Rendered
         };
         events.push(event);
     }
+    drop_withheld_links(&mut events);
     let headings = assign_heading_ids(&mut events);
     let mut raw_html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
@@ -99,12 +114,29 @@ pub fn render(source: &str, base_dir: &str, resolver: &dyn Resolver) -> Rendered
     }
 }
 
+/// Takes out links to withheld files, keeping their text.
+fn drop_withheld_links(events: &mut Vec<Event<'_>>) {
+    let mut inside = false;
+    events.retain(|e| match e {
+        Event::Start(Tag::Link { dest_url, .. }) if dest_url.as_ref() == WITHHELD => {
+            inside = true;
+            false
+        }
+        Event::End(TagEnd::Link) if inside => {
+            inside = false;
+            false
+        }
+        Event::Start(Tag::Image { dest_url, .. }) if dest_url.as_ref() == WITHHELD => false,
+        _ => true,
+    });
+}
+
 /// Renders Markdown that has no links worth resolving (a one-line rationale in a test, say).
 pub fn render_plain(source: &str) -> String {
     struct NoFiles;
     impl Resolver for NoFiles {
-        fn url_of(&self, _: &str) -> Option<String> {
-            None
+        fn target_of(&self, _: &str) -> Target {
+            Target::Missing
         }
     }
     render(source, "", &NoFiles).html
@@ -136,15 +168,16 @@ fn rewrite<'a>(
         });
         return dest;
     };
-    let url = resolver.url_of(&target);
+    let found = resolver.target_of(&target);
     links.push(ContentLink {
         written: dest.to_string(),
         offset,
-        found: url.is_some(),
+        found: found != Target::Missing,
     });
-    match url {
-        Some(url) => format!("{ROOT}{url}{query}{fragment}").into(),
-        None => dest,
+    match found {
+        Target::Page(url) => format!("{ROOT}{url}{query}{fragment}").into(),
+        Target::Withheld => WITHHELD.into(),
+        Target::Missing => dest,
     }
 }
 
@@ -291,16 +324,18 @@ mod tests {
 
     struct Files(&'static [(&'static str, &'static str)]);
     impl Resolver for Files {
-        fn url_of(&self, p: &str) -> Option<String> {
-            self.0
-                .iter()
-                .find(|(k, _)| *k == p)
-                .map(|(_, v)| v.to_string())
+        fn target_of(&self, p: &str) -> Target {
+            match self.0.iter().find(|(k, _)| *k == p) {
+                Some((_, "")) => Target::Withheld,
+                Some((_, v)) => Target::Page(v.to_string()),
+                None => Target::Missing,
+            }
         }
     }
     const FILES: Files = Files(&[
         ("vendors/acme.yaml", "vendors/acme/index.html"),
         ("notes/calls/demo.md", "notes/demo/index.html"),
+        ("notes/secret.md", ""),
     ]);
 
     #[test]
@@ -331,6 +366,26 @@ mod tests {
         assert_eq!(r.links.len(), 1);
         assert!(!r.links[0].found);
         assert_eq!(&src[r.links[0].offset..r.links[0].offset + 5], "[gone");
+    }
+
+    #[test]
+    fn links_to_withheld_files_keep_their_text_only() {
+        let r = render(
+            "Before [the secret call](../secret.md) after.",
+            "notes/calls",
+            &FILES,
+        );
+        assert!(
+            r.html.contains("Before the secret call after."),
+            "{}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("secret.md") && !r.html.contains("href"),
+            "{}",
+            r.html
+        );
+        assert!(r.links[0].found, "a withheld link is not an error");
     }
 
     #[test]

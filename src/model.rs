@@ -11,10 +11,36 @@ use serde::Serialize;
 
 use crate::markdown::Heading;
 
+/// Who a build is for: the evaluation team, or anyone it is shared with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Everything, confidential material included.
+    #[default]
+    Internal,
+    /// No confidential notes, no `confidential: true` blocks, no contacts.
+    Shareable,
+}
+
+impl Audience {
+    pub const ALL: [(&'static str, Audience); 2] = [
+        ("internal", Audience::Internal),
+        ("shareable", Audience::Shareable),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Internal => "internal",
+            Audience::Shareable => "shareable",
+        }
+    }
+}
+
 /// The whole evaluation, ready to score and render.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub title: String,
+    pub audience: Audience,
     pub organisation: Option<String>,
     pub summary: Option<Rich>,
     pub theme: String,
@@ -240,13 +266,15 @@ pub struct Score {
     pub rationale: Option<Rich>,
     /// Slugs of the notes that back the score.
     pub evidence: Vec<String>,
+    /// How many notes back the score that this audience may not see.
+    pub withheld: usize,
     pub confidential: bool,
 }
 
 impl Score {
     /// A score no note backs up.
     pub fn is_unsupported(&self) -> bool {
-        self.evidence.is_empty()
+        self.evidence.is_empty() && self.withheld == 0
     }
 }
 

@@ -55,10 +55,9 @@ pub fn render(
     standings: &[Standing],
     theme: &Theme,
     content_dir: &std::path::Path,
-    audience: &str,
     cache: &Cache,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let site = view::build(report, standings, audience);
+    let site = view::build(report, standings);
     let site_value = tera::Value::from_serializable(&site.data);
     let site_hash = hash_json(&site.data);
 
@@ -157,7 +156,7 @@ pub fn render(
     }
     files.push(OutputFile {
         path: "report.json".into(),
-        body: Body::Bytes(export::report_json(report, standings, audience)),
+        body: Body::Bytes(export::report_json(report, standings)),
     });
     files.push(OutputFile {
         path: "matrix.csv".into(),

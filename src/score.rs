@@ -147,6 +147,7 @@ mod tests {
                         score: *s,
                         rationale: None,
                         evidence,
+                        withheld: 0,
                         confidential: false,
                     },
                 )
@@ -179,6 +180,7 @@ mod tests {
     fn report(vendors: Vec<Vendor>) -> Report {
         Report {
             title: "t".into(),
+            audience: Audience::Internal,
             organisation: None,
             summary: None,
             theme: "default".into(),

@@ -58,7 +58,8 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn build(report: &Report, standings: &[Standing], audience: &str) -> Site {
+pub fn build(report: &Report, standings: &[Standing]) -> Site {
+    let audience = report.audience.as_str();
     let notes_by_slug: BTreeMap<&str, &Note> =
         report.notes.iter().map(|n| (n.slug.as_str(), n)).collect();
     let vendors_by_slug: BTreeMap<&str, &Vendor> = report
@@ -101,11 +102,13 @@ pub fn build(report: &Report, standings: &[Standing], audience: &str) -> Site {
                 "leads": best.get(c.id.as_str()).is_some_and(|b| (*b - s.score).abs() < 1e-9),
                 "rationale": s.rationale.as_ref().map(|r| r.html.as_str()),
                 "evidence": evidence_refs(&s.evidence), "confidential": s.confidential,
+                "withheld": s.withheld,
             }),
             None => json!({
                 "criterion": c.id, "criterion_name": c.name, "criterion_url": criterion_url(&c.id),
                 "weight": c.weight, "score": null, "label": "–", "step": 0, "unsupported": false,
                 "missing": true, "leads": false, "rationale": null, "evidence": [], "confidential": false,
+                "withheld": 0,
             }),
         }
     };
@@ -312,6 +315,10 @@ pub fn build(report: &Report, standings: &[Standing], audience: &str) -> Site {
         "organisation": report.organisation,
         "summary": report.summary.as_ref().map(|s| s.html.as_str()),
         "audience": audience,
+        "audience_label": match report.audience {
+            crate::model::Audience::Internal => "includes confidential notes, pricing and contacts; do not share",
+            crate::model::Audience::Shareable => "confidential notes, pricing and contacts are left out",
+        },
         "base_url": report.base_url,
         "scale": { "min": scale.min, "max": scale.max,
                    "label": format!("{}–{}", format_number(scale.min), format_number(scale.max)),

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use shortlist::Options;
 
-use super::{ProjectArgs, report_failure, summary};
+use super::{AudienceArg, ProjectArgs, report_failure, summary};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,6 +17,9 @@ pub struct Args {
     /// The address the site will be published at (overrides `base_url` of report.yaml)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Who the site is for [default: `audience` of report.yaml, or internal]
+    #[arg(long, value_enum)]
+    pub audience: Option<AudienceArg>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -25,6 +28,7 @@ pub fn run(args: Args) -> u8 {
         output: args.output,
         base_url: args.base_url,
         drafts: args.project.drafts,
+        audience: args.audience.map(Into::into),
     };
     let shown = options.output_dir();
     let shown = shown

@@ -39,11 +39,32 @@ pub enum Command {
     Serve(serve::Args),
 }
 
+/// Who a build is for, as the command line spells it.
+#[derive(clap::ValueEnum, Clone, Copy)]
+pub enum AudienceArg {
+    /// Everything, confidential material included
+    Internal,
+    /// Leaves out confidential notes, `confidential: true` blocks and contacts
+    Shareable,
+}
+
+impl From<AudienceArg> for shortlist::model::Audience {
+    fn from(a: AudienceArg) -> Self {
+        match a {
+            AudienceArg::Internal => shortlist::model::Audience::Internal,
+            AudienceArg::Shareable => shortlist::model::Audience::Shareable,
+        }
+    }
+}
+
 /// Options of every command that builds the site.
 #[derive(Args, Clone)]
 pub struct BuildArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
+    /// Who the site is for [default: `audience` of report.yaml, or internal]
+    #[arg(long, value_enum)]
+    pub audience: Option<AudienceArg>,
     /// The address the site will be published at (overrides `base_url` of report.yaml)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -59,6 +80,7 @@ impl BuildArgs {
             output: None,
             base_url: self.base_url.clone(),
             drafts: self.project.drafts,
+            audience: self.audience.map(Into::into),
         }
     }
 }

@@ -14,6 +14,7 @@ use serde::de::{self, MapAccess, Visitor};
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
     pub title: String,
+    pub audience: Option<String>,
     pub organisation: Option<String>,
     pub summary: Option<String>,
     pub theme: Option<String>,

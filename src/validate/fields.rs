@@ -8,8 +8,8 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::markdown;
 use crate::model::format_number as fmt;
 use crate::model::{
-    CaseStudy, Contact, Criterion, Level, Pricing, Reference, Report, Rich, Risk, Scale, Score,
-    Sentiment, Status, TrackRecord, Vendor,
+    Audience, CaseStudy, Contact, Criterion, Level, Pricing, Reference, Report, Rich, Risk, Scale,
+    Score, Sentiment, Status, TrackRecord, Vendor,
 };
 use crate::yaml::Seg;
 
@@ -175,6 +175,7 @@ pub fn report(
 ) -> Report {
     let RawReport {
         title,
+        audience,
         organisation,
         summary,
         theme,
@@ -222,6 +223,17 @@ pub fn report(
             )),
         );
     }
+    let from_file = audience.as_deref().and_then(|a| {
+        choose(
+            ctx,
+            &[Seg::Key("audience")],
+            "audience",
+            a,
+            &Audience::ALL,
+            diags,
+        )
+    });
+    let audience = settings.audience.or(from_file).unwrap_or_default();
     let theme = theme.unwrap_or_else(|| "default".to_string());
     if !valid_slug(&theme) {
         diags.push(
@@ -295,6 +307,7 @@ pub fn report(
     let summary = summary.map(|s| rich(ctx, &[Seg::Key("summary")], &s, "", files, diags));
     Report {
         title: title.trim().to_string(),
+        audience,
         organisation,
         summary,
         theme,
@@ -537,6 +550,7 @@ pub fn score(
         score: *score,
         rationale,
         evidence: kept,
+        withheld: 0,
         confidential: *confidential,
     })
 }

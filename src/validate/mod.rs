@@ -27,6 +27,8 @@ pub use resolve::SiteFiles;
 /// What validation needs to know besides the files.
 pub struct Settings<'a> {
     pub root: &'a Path,
+    /// The audience asked for on the command line; `report.yaml` may set a default.
+    pub audience: Option<crate::model::Audience>,
     pub cache: &'a crate::cache::Cache,
     pub drafts: bool,
     pub base_url: Option<&'a str>,
@@ -134,7 +136,20 @@ pub fn validate(
         .filter(|(_, n)| n.as_ref().is_some_and(|n| n.draft && !settings.drafts))
         .map(|(s, _)| slug_of(&s.entry))
         .collect();
-    let files = SiteFiles::new(entries, &drafts, settings.cache);
+    // Which audience this build is for decides which notes links may point at, so it is
+    // settled before any Markdown renders.
+    let audience = settings
+        .audience
+        .unwrap_or_else(|| report_audience(sources));
+    let withheld: BTreeSet<String> = match audience {
+        crate::model::Audience::Internal => BTreeSet::new(),
+        crate::model::Audience::Shareable => parsed_notes
+            .iter()
+            .filter(|(_, n)| n.as_ref().is_some_and(|n| n.confidential))
+            .map(|(s, _)| s.entry.rel.clone())
+            .collect(),
+    };
+    let files = SiteFiles::new(entries, &drafts, withheld, settings.cache);
     let note_slugs: BTreeSet<String> = note_sources.iter().map(|s| slug_of(&s.entry)).collect();
     let vendor_slugs: BTreeSet<String> = vendor_sources.iter().map(|s| slug_of(&s.entry)).collect();
 
@@ -288,6 +303,26 @@ fn parse_report(
     let report = fields::report(&ctx, raw, settings, files, diags);
     let criteria_ok = !diags[before..].iter().any(Diagnostic::is_error);
     Some((report, criteria_ok))
+}
+
+/// The `audience:` of report.yaml, read ahead of the full check (which reports a bad value).
+fn report_audience(sources: &[Source]) -> crate::model::Audience {
+    #[derive(serde::Deserialize)]
+    struct JustAudience {
+        audience: Option<String>,
+    }
+    sources
+        .iter()
+        .find(|s| s.entry.kind == Kind::Report)
+        .and_then(|s| crate::yaml::parse::<JustAudience>(&s.text).ok())
+        .and_then(|r| r.audience)
+        .and_then(|a| {
+            crate::model::Audience::ALL
+                .iter()
+                .find(|(n, _)| *n == a.trim())
+                .map(|(_, a)| *a)
+        })
+        .unwrap_or_default()
 }
 
 fn parse_note(s: &Source) -> Result<RawNote, Diagnostic> {

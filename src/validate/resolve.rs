@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::cache::{Cache, hash_of};
 use crate::content::{Entry, Kind};
 use crate::diagnostic::did_you_mean;
-use crate::markdown::{Rendered, Resolver};
+use crate::markdown::{Rendered, Resolver, Target};
 
 use super::slug_of;
 
@@ -14,12 +14,19 @@ use super::slug_of;
 /// rendering depends on its source, its folder and this map, and nothing else.
 pub struct SiteFiles<'c> {
     urls: BTreeMap<String, Option<String>>,
+    /// Content paths of notes this audience may not see (confidential, in a shareable build).
+    withheld: BTreeSet<String>,
     key: u64,
     cache: &'c Cache,
 }
 
 impl<'c> SiteFiles<'c> {
-    pub fn new(entries: &[Entry], drafts: &BTreeSet<String>, cache: &'c Cache) -> Self {
+    pub fn new(
+        entries: &[Entry],
+        drafts: &BTreeSet<String>,
+        withheld: BTreeSet<String>,
+        cache: &'c Cache,
+    ) -> Self {
         let mut urls = BTreeMap::new();
         for e in entries {
             let url = match e.kind {
@@ -33,8 +40,13 @@ impl<'c> SiteFiles<'c> {
             };
             urls.insert(e.rel.clone(), url);
         }
-        let key = hash_of(&urls);
-        SiteFiles { urls, key, cache }
+        let key = hash_of((&urls, &withheld));
+        SiteFiles {
+            urls,
+            withheld,
+            key,
+            cache,
+        }
     }
 
     /// Renders Markdown that lives in the content folder `base_dir`, reusing an earlier
@@ -59,7 +71,13 @@ impl<'c> SiteFiles<'c> {
 }
 
 impl Resolver for SiteFiles<'_> {
-    fn url_of(&self, content_path: &str) -> Option<String> {
-        self.urls.get(content_path).cloned().flatten()
+    fn target_of(&self, content_path: &str) -> Target {
+        if self.withheld.contains(content_path) {
+            return Target::Withheld;
+        }
+        match self.urls.get(content_path) {
+            Some(Some(url)) => Target::Page(url.clone()),
+            _ => Target::Missing,
+        }
     }
 }
