@@ -203,9 +203,57 @@ pub fn matrix_csv(report: &Report, standings: &[Standing]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// A sitemap of every page, at its canonical address under the absolute `base` URL.
+pub fn sitemap(base: &str, pages: &[&str]) -> Vec<u8> {
+    let mut pages: Vec<&str> = pages
+        .iter()
+        .copied()
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    pages.sort_unstable();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for page in pages {
+        let path = page.strip_suffix("index.html").unwrap_or(page);
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            xml_escape(&format!("{base}{path}"))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml.into_bytes()
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sitemap_lists_pages_at_their_canonical_addresses() {
+        let xml = String::from_utf8(sitemap(
+            "https://intra.example/r?a=1&b=2/",
+            &["index.html", "vendors/acme/index.html", "report.json"],
+        ))
+        .unwrap();
+        assert!(
+            xml.contains("<loc>https://intra.example/r?a=1&amp;b=2/</loc>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<loc>https://intra.example/r?a=1&amp;b=2/vendors/acme/</loc>"),
+            "{xml}"
+        );
+        assert!(!xml.contains("report.json"));
+    }
 
     #[test]
     fn formulas_are_defused() {

@@ -127,6 +127,10 @@ pub fn render(
             ctx.insert("root", &root);
             ctx.insert("page_path", &page.path);
             ctx.insert("section", section_of(page.template));
+            ctx.insert(
+                "canonical_path",
+                page.path.strip_suffix("index.html").unwrap_or(&page.path),
+            );
             for (k, v) in &page.vars {
                 ctx.insert_value(*k, tera::Value::from_serializable(v));
             }
@@ -158,6 +162,13 @@ pub fn render(
         path: "report.json".into(),
         body: Body::Bytes(export::report_json(report, standings)),
     });
+    if let Some(base) = view::absolute_base(&report.base_url) {
+        let pages: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        files.push(OutputFile {
+            path: "sitemap.xml".into(),
+            body: Body::Bytes(export::sitemap(base, &pages)),
+        });
+    }
     files.push(OutputFile {
         path: "matrix.csv".into(),
         body: Body::Bytes(export::matrix_csv(report, standings)),

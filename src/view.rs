@@ -38,6 +38,13 @@ fn note_ref(n: &Note) -> Value {
     })
 }
 
+/// The base URL when it is absolute (`https://...`): only then are canonical links and a
+/// sitemap worth writing. Internal links stay relative either way.
+pub fn absolute_base(base_url: &str) -> Option<&str> {
+    let lower = base_url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then_some(base_url)
+}
+
 /// `480000` → `480,000`; amounts are shown to the unit.
 pub fn group_thousands(amount: f64) -> String {
     let digits = format!("{:.0}", amount.abs());
@@ -320,6 +327,7 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
             crate::model::Audience::Shareable => "confidential notes, pricing and contacts are left out",
         },
         "base_url": report.base_url,
+        "canonical_base": absolute_base(&report.base_url),
         "scale": { "min": scale.min, "max": scale.max,
                    "label": format!("{}–{}", format_number(scale.min), format_number(scale.max)),
                    "max_label": format_number(scale.max) },

@@ -247,3 +247,54 @@ fn a_project_without_content_gets_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn an_absolute_base_url_adds_canonical_links_and_a_sitemap_while_links_stay_relative() {
+    let p = Project::fixture("minimal");
+    p.build_ok();
+    assert!(
+        !p.path("output/sitemap.xml").exists(),
+        "no sitemap without an absolute base URL"
+    );
+    assert!(!p.read("output/index.html").contains("rel=\"canonical\""));
+    let (code, _, err) = p.run(
+        "build",
+        &["--base-url", "https://intranet.example/reports/x"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let vendor = p.read("output/vendors/acme/index.html");
+    assert!(
+        vendor.contains(
+            r#"<link rel="canonical" href="https://intranet.example/reports/x/vendors/acme/">"#
+        ),
+        "{vendor}"
+    );
+    assert!(
+        vendor.contains(r#"href="../../notes/acme-call/index.html""#),
+        "internal links stay relative"
+    );
+    let sitemap = p.read("output/sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://intranet.example/reports/x/</loc>"),
+        "{sitemap}"
+    );
+    assert!(sitemap.contains("<loc>https://intranet.example/reports/x/notes/acme-rfp/</loc>"));
+    assert_eq!(
+        sitemap.matches("<loc>").count(),
+        tree(&p.path("output"))
+            .keys()
+            .filter(|k| k.ends_with(".html"))
+            .count()
+    );
+    let (code, _, err) = p.run("build", &["--base-url", "intranet.example"]);
+    assert_eq!(
+        code, 2,
+        "a base URL that is neither a path nor an address is a usage error: {err}"
+    );
+    p.edit("content/report.yaml", "scale:", "base_url: reports\nscale:");
+    let err = p.build_err();
+    assert!(
+        err.contains("content/report.yaml:5:11") && err.contains("is not a base URL"),
+        "{err}"
+    );
+}

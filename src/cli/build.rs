@@ -15,7 +15,7 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// The address the site will be published at (overrides `base_url` of report.yaml)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = super::parse_base_url)]
     pub base_url: Option<String>,
     /// Who the site is for [default: `audience` of report.yaml, or internal]
     #[arg(long, value_enum)]

@@ -66,7 +66,7 @@ pub struct BuildArgs {
     #[arg(long, value_enum)]
     pub audience: Option<AudienceArg>,
     /// The address the site will be published at (overrides `base_url` of report.yaml)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
     /// Poll for changes instead of relying on OS notifications (network drives, WSL, containers)
     #[arg(long)]
@@ -148,6 +148,16 @@ pub struct ProjectArgs {
     /// Include notes marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+}
+
+/// A base URL: a path from the server root (`/reports/x/`) or a full `http(s)://` address.
+pub fn parse_base_url(s: &str) -> Result<String, String> {
+    let lower = s.to_ascii_lowercase();
+    if s.starts_with('/') || lower.starts_with("https://") || lower.starts_with("http://") {
+        Ok(s.to_string())
+    } else {
+        Err("use a path such as `/reports/learning-2027/` or a full address such as `https://intranet.example/reports/`".to_string())
+    }
 }
 
 /// Exit statuses of SPEC.md.

@@ -249,6 +249,15 @@ pub fn report(
                 .with_hint(format!("create `themes/{theme}/templates/`, or remove `theme:` to use the default theme")),
         );
     }
+    if let Some(b) = base_url.as_deref().filter(|b| {
+        let lower = b.to_ascii_lowercase();
+        !(b.starts_with('/') || lower.starts_with("https://") || lower.starts_with("http://"))
+    }) {
+        diags.push(
+            ctx.error(&[Seg::Key("base_url")], format!("`{b}` is not a base URL"))
+                .with_hint("use a path such as `/reports/learning-2027/` or a full address such as `https://intranet.example/reports/`"),
+        );
+    }
     let mut base_url = settings
         .base_url
         .map(str::to_string)
