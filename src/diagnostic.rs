@@ -183,17 +183,28 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// The closest of `candidates` to `word`, if it is close enough to be a plausible typo.
+/// The closest of `candidates` to `word`, if it is close enough to be a plausible typo, or the
+/// one candidate that `word` (four letters or more) is the start of.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let close = candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    close.or_else(|| {
+        let mut starting = candidates
+            .iter()
+            .filter(|c| word.len() >= 4 && c.starts_with(word));
+        match (starting.next(), starting.next()) {
+            (Some(only), None) => Some(*only),
+            _ => None,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -215,6 +226,15 @@ mod tests {
             Some("scores")
         );
         assert_eq!(did_you_mean("colour", ["scores", "name"]), None);
+        assert_eq!(
+            did_you_mean("northwind", ["acme", "northwind-training-co"]),
+            Some("northwind-training-co")
+        );
+        assert_eq!(
+            did_you_mean("nor", ["northwind-training-co"]),
+            None,
+            "too short to guess"
+        );
     }
 
     #[test]

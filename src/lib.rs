@@ -9,15 +9,19 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod archive;
 pub mod cache;
 pub mod content;
 pub mod diagnostic;
 pub mod export;
+pub mod linkcheck;
 pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod redact;
 pub mod render;
+pub mod scaffold;
+pub mod schema;
 pub mod score;
 pub mod serve;
 pub mod session;

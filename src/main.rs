@@ -19,6 +19,9 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => cli::check::run(args),
         cli::Command::Watch(args) => cli::watch::run(args),
         cli::Command::Serve(args) => cli::serve::run(args),
+        cli::Command::Init(args) => cli::init::run(args),
+        cli::Command::New(args) => cli::new::run(args),
+        cli::Command::Schema(args) => cli::schema::run(args),
     };
     ExitCode::from(status)
 }

@@ -335,6 +335,7 @@ mod tests {
         let file = |path: &str, text: &str| OutputFile {
             path: path.into(),
             body: Body::Bytes(text.as_bytes().to_vec()),
+            template: None,
         };
         write(
             &out,
@@ -355,6 +356,7 @@ mod tests {
         let file = |path: &str, text: &str| OutputFile {
             path: path.into(),
             body: Body::Bytes(text.as_bytes().to_vec()),
+            template: None,
         };
         let mut previous = BTreeMap::new();
         let first = sync(

@@ -33,6 +33,8 @@ pub enum Body {
 pub struct OutputFile {
     pub path: String,
     pub body: Body,
+    /// The template a page was rendered from, for messages about it.
+    pub template: Option<String>,
 }
 
 /// A page to render: which template, where it goes, and its own variables.
@@ -119,6 +121,7 @@ pub fn render(
                 return Ok(OutputFile {
                     path: page.path.clone(),
                     body: Body::Bytes(bytes),
+                    template: Some(page.template.to_string()),
                 });
             }
             let root = root_of(&page.path);
@@ -143,6 +146,7 @@ pub fn render(
             Ok(OutputFile {
                 path: page.path.clone(),
                 body: Body::Bytes(bytes),
+                template: Some(page.template.to_string()),
             })
         })
         .collect();
@@ -161,28 +165,33 @@ pub fn render(
     files.push(OutputFile {
         path: "report.json".into(),
         body: Body::Bytes(export::report_json(report, standings)),
+        template: None,
     });
     if let Some(base) = view::absolute_base(&report.base_url) {
         let pages: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         files.push(OutputFile {
             path: "sitemap.xml".into(),
             body: Body::Bytes(export::sitemap(base, &pages)),
+            template: None,
         });
     }
     files.push(OutputFile {
         path: "matrix.csv".into(),
         body: Body::Bytes(export::matrix_csv(report, standings)),
+        template: None,
     });
     for (path, bytes) in &theme.static_files {
         files.push(OutputFile {
             path: format!("static/{path}"),
             body: Body::Bytes(bytes.clone()),
+            template: None,
         });
     }
     for asset in &report.assets {
         files.push(OutputFile {
             path: asset.clone(),
             body: Body::Copy(content_dir.join(asset)),
+            template: None,
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -220,11 +220,12 @@ fn check_validates_and_writes_nothing() {
     let p = Project::fixture("minimal");
     let (code, out, err) = p.run("check", &[]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("ok"), "{out}");
+    assert!(err.contains("ok: no errors; 1 warning"), "{err}");
     assert!(!p.path("output").exists());
-    assert!(
-        err.contains("the score for `cost` has no evidence"),
-        "warnings are listed: {err}"
+    assert_eq!(
+        out.trim(),
+        "content/vendors/budget.yaml:7:9: warning: the score for `cost` has no evidence (add `evidence: [note-slug]` naming the notes that support it)",
+        "warnings are listed, one per line"
     );
     let (code, _, err) = p.run("check", &["--strict"]);
     assert_eq!(code, 1, "--strict fails on warnings: {err}");

@@ -20,6 +20,9 @@ pub struct Args {
     /// Who the site is for [default: `audience` of report.yaml, or internal]
     #[arg(long, value_enum)]
     pub audience: Option<AudienceArg>,
+    /// Also pack the site into one file for the hosting team (.zip or .tar.gz)
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -36,6 +39,16 @@ pub fn run(args: Args) -> u8 {
         .unwrap_or(&shown)
         .display()
         .to_string();
+    let archive = match &args.archive {
+        None => None,
+        Some(path) => match archive_target(&options, path) {
+            Ok(format) => Some((path.clone(), format)),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return super::EXIT_USAGE;
+            }
+        },
+    };
     let started = Instant::now();
     match shortlist::build(&options) {
         Ok(built) => {
@@ -44,6 +57,13 @@ pub fn run(args: Args) -> u8 {
                     "note: {} (run `shortlist check` to see them)",
                     summary(&built.warnings)
                 );
+            }
+            if let Some((path, format)) = &archive {
+                if let Err(e) = shortlist::archive::write(path, *format, &built.files) {
+                    eprintln!("error: the site is built, but the archive is not: {e:#}");
+                    return super::EXIT_CONTENT;
+                }
+                println!("packed the site into `{}`", path.display());
             }
             let pages = built
                 .files
@@ -63,4 +83,38 @@ pub fn run(args: Args) -> u8 {
         }
         Err(f) => report_failure(f, "build"),
     }
+}
+
+/// The archive's format, or why that path will not do.
+fn archive_target(
+    options: &Options,
+    path: &std::path::Path,
+) -> Result<shortlist::archive::Format, String> {
+    let format = shortlist::archive::Format::of(path).ok_or_else(|| {
+        format!(
+            "`{}` is neither a .zip nor a .tar.gz file name",
+            path.display()
+        )
+    })?;
+    let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let file = abs(path);
+    for (what, dir) in [
+        (
+            "the output folder, which every build replaces",
+            options.output_dir(),
+        ),
+        (
+            "`content/`, where it would be read as content",
+            options.root.join("content"),
+        ),
+        ("`themes/`", options.root.join("themes")),
+    ] {
+        if file.starts_with(abs(&dir)) {
+            return Err(format!(
+                "`{}` is inside {what}; put the archive somewhere else",
+                path.display()
+            ));
+        }
+    }
+    Ok(format)
 }

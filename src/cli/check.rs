@@ -1,8 +1,19 @@
-//! `shortlist check`: every validation `build` does, writing nothing.
+//! `shortlist check`: every validation `build` does, plus the rendered pages' own links,
+//! writing nothing. One line per problem, `file:line:col: error|warning: message`, or JSON.
 
-use shortlist::Options;
+use shortlist::diagnostic::{self, Diagnostic, Severity};
+use shortlist::{Failure, Options, linkcheck};
 
-use super::{EXIT_CONTENT, ProjectArgs, print_diagnostics, report_failure, summary};
+use super::{EXIT_CONTENT, ProjectArgs, report_failure, summary};
+
+#[derive(clap::ValueEnum, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    /// `file:line:col: error|warning: message (hint)`, one per line
+    #[default]
+    Text,
+    /// One JSON document, for tools
+    Json,
+}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -11,6 +22,9 @@ pub struct Args {
     /// Treat warnings (unsupported scores, incomplete coverage, uncited notes) as errors
     #[arg(long)]
     pub strict: bool,
+    /// How to print the problems
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -19,28 +33,58 @@ pub fn run(args: Args) -> u8 {
         drafts: args.project.drafts,
         ..Options::default()
     };
-    match shortlist::make_site(&options) {
+    let (mut diags, counts) = match shortlist::make_site(&options) {
         Ok(built) => {
-            print_diagnostics(&built.warnings);
-            if args.strict && !built.warnings.is_empty() {
-                eprintln!(
-                    "error: check failed: {} (with --strict, warnings count as errors)",
-                    summary(&built.warnings)
-                );
-                return EXIT_CONTENT;
-            }
-            if built.warnings.is_empty() {
-                println!(
-                    "ok: {} vendors, {} criteria, {} notes, no problems",
-                    built.report.vendors.len(),
-                    built.report.criteria.len(),
-                    built.report.notes.len()
-                );
-            } else {
-                println!("ok: no errors; {}", summary(&built.warnings));
-            }
-            0
+            let mut d = built.warnings;
+            d.extend(linkcheck::check(&built.files));
+            let counts = (
+                built.report.vendors.len(),
+                built.report.criteria.len(),
+                built.report.notes.len(),
+            );
+            (d, Some(counts))
         }
-        Err(f) => report_failure(f, "check"),
+        Err(Failure::Content(d)) => (d, None),
+        Err(other) => return report_failure(other, "check"),
+    };
+    if args.strict {
+        for d in &mut diags {
+            d.severity = Severity::Error;
+        }
     }
+    diagnostic::sort(&mut diags);
+    let failed = diags.iter().any(Diagnostic::is_error);
+    match args.format {
+        Format::Text => {
+            for d in &diags {
+                println!("{d}");
+            }
+            match (failed, counts) {
+                (true, _) => eprintln!("check failed: {}", summary(&diags)),
+                (false, Some((v, c, n))) if diags.is_empty() => {
+                    eprintln!("ok: {v} vendors, {c} criteria, {n} notes, no problems")
+                }
+                (false, _) => eprintln!("ok: no errors; {}", summary(&diags)),
+            }
+        }
+        Format::Json => {
+            let list: Vec<serde_json::Value> = diags
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "file": d.file.to_string_lossy().replace('\\', "/"),
+                        "line": d.line, "column": d.col,
+                        "severity": d.severity.to_string(),
+                        "message": d.message, "hint": d.hint,
+                    })
+                })
+                .collect();
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let doc = serde_json::json!({
+                "ok": !failed, "errors": errors, "warnings": diags.len() - errors, "diagnostics": list,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+    }
+    if failed { EXIT_CONTENT } else { 0 }
 }

@@ -5,6 +5,9 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
+pub mod new;
+pub mod schema;
 pub mod serve;
 pub mod watch;
 
@@ -37,6 +40,12 @@ pub enum Command {
     Watch(watch::Args),
     /// Watch, and serve a live-reloading preview on http://127.0.0.1:1111/
     Serve(serve::Args),
+    /// Start a report project: default criteria, an example vendor and note
+    Init(init::Args),
+    /// Add a vendor dossier or a note, and print its path
+    New(new::Args),
+    /// Print the JSON Schema of report.yaml, dossiers or note front matter
+    Schema(schema::Args),
 }
 
 /// Who a build is for, as the command line spells it.

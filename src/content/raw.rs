@@ -7,10 +7,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
     pub title: String,
@@ -24,14 +25,14 @@ pub struct RawReport {
     pub criteria: Vec<RawCriterion>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScale {
     pub min: f64,
     pub max: f64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCriterion {
     pub id: String,
@@ -41,7 +42,7 @@ pub struct RawCriterion {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawVendor {
     pub name: String,
@@ -73,7 +74,7 @@ pub struct RawVendor {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPricing {
     pub model: Option<String>,
@@ -84,7 +85,7 @@ pub struct RawPricing {
     pub confidential: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTrackRecord {
     pub years_in_learning: Option<u32>,
@@ -92,7 +93,7 @@ pub struct RawTrackRecord {
     pub case_studies: Vec<RawCaseStudy>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCaseStudy {
     pub title: String,
@@ -105,7 +106,7 @@ pub struct RawCaseStudy {
     pub confidential: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReference {
     pub name: String,
@@ -118,7 +119,7 @@ pub struct RawReference {
     pub confidential: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRisk {
     pub title: String,
@@ -129,7 +130,7 @@ pub struct RawRisk {
     pub confidential: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawContact {
     pub name: String,
@@ -147,7 +148,7 @@ pub struct RawScore {
     pub confidential: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawScoreFull {
     score: f64,
@@ -195,6 +196,20 @@ impl<'de> Deserialize<'de> for RawScore {
     }
 }
 
+impl JsonSchema for RawScore {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Score".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let full = generator.subschema_for::<RawScoreFull>();
+        schemars::json_schema!({
+            "description": "A score on the report's scale: a bare number, or a map with `score`, `rationale` (Markdown) and `evidence` (note slugs)",
+            "anyOf": [{ "type": "number" }, full]
+        })
+    }
+}
+
 impl RawScore {
     fn bare(score: f64) -> Self {
         RawScore {
@@ -207,7 +222,7 @@ impl RawScore {
 }
 
 /// A note's front matter.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNote {
     pub title: String,

@@ -1,0 +1,59 @@
+//! `shortlist new vendor NAME` and `shortlist new note TITLE [--vendor SLUG]`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use super::{EXIT_CONTENT, EXIT_USAGE};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The project folder (holding content/)
+    #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub what: What,
+}
+
+#[derive(Subcommand)]
+pub enum What {
+    /// A dossier, content/vendors/<slug>.yaml
+    Vendor {
+        /// The vendor's name, as the report should show it
+        name: String,
+    },
+    /// A note, content/notes/[<vendor>/]<date>-<slug>.md
+    Note {
+        /// The note's title
+        title: String,
+        /// The slug of the vendor the note is about
+        #[arg(long, value_name = "SLUG")]
+        vendor: Option<String>,
+    },
+}
+
+pub fn run(args: Args) -> u8 {
+    let result = match &args.what {
+        What::Vendor { name } => shortlist::scaffold::new_vendor(&args.root, name),
+        What::Note { title, vendor } => shortlist::scaffold::new_note(
+            &args.root,
+            title,
+            vendor.as_deref(),
+            &shortlist::scaffold::today(),
+        ),
+    };
+    match result {
+        Ok(Ok(path)) => {
+            println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
+            0
+        }
+        Ok(Err(refused)) => {
+            eprintln!("error: {}", refused.0);
+            EXIT_USAGE
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            EXIT_CONTENT
+        }
+    }
+}

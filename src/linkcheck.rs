@@ -1,0 +1,142 @@
+//! Checking the rendered site's own links: every internal `href` and `src` must name a file the
+//! site has. Content links are checked earlier, where they are written (`validate`); this catches
+//! what templates add, which no content check can see.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::{Diagnostic, line_col};
+use crate::render::{Body, OutputFile};
+
+/// Broken internal links in the HTML pages of `files`, each at its page, line and column.
+pub fn check(files: &[OutputFile]) -> Vec<Diagnostic> {
+    let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut problems = Vec::new();
+    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let Body::Bytes(bytes) = &f.body else {
+            continue;
+        };
+        let html = String::from_utf8_lossy(bytes);
+        let page_dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+        let shown = format!("output/{}", f.path);
+        for (offset, link) in links(&html) {
+            if is_external(&link) || link.starts_with('#') || link.is_empty() {
+                continue;
+            }
+            let (line, col) = line_col(&html, offset);
+            let template = f.template.as_deref().unwrap_or("a template");
+            if link.starts_with('/') {
+                problems.push(
+                    Diagnostic::error(&shown, line, col, format!("`{link}` is an absolute path, which breaks the site under a sub-path and from disk"))
+                        .with_hint(format!("in `{template}`, start internal links with `{{{{ root }}}}` instead of `/`")),
+                );
+                continue;
+            }
+            let path = link.split(['#', '?']).next().unwrap_or_default();
+            let target = crate::markdown::normalize(page_dir, &percent_decoded(path));
+            let found = target.as_deref().is_some_and(|t| {
+                paths.contains(t)
+                    || paths.contains(format!("{t}/index.html").trim_start_matches('/'))
+            });
+            if !found {
+                problems.push(
+                    Diagnostic::error(&shown, line, col, format!("`{link}` leads to no file of the site"))
+                        .with_hint(format!("this link comes from `{template}`; fix the template, or add the file it names")),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// The values of `href="..."` and `src="..."` attributes, with their byte offsets.
+fn links(html: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for attr in [" href=\"", " src=\""] {
+        let mut from = 0;
+        while let Some(i) = html[from..].find(attr) {
+            let start = from + i + attr.len();
+            let end = html[start..].find('"').map_or(html.len(), |e| start + e);
+            out.push((start, html[start..end].replace("&amp;", "&")));
+            from = end;
+        }
+    }
+    out.sort();
+    out
+}
+
+fn is_external(link: &str) -> bool {
+    link.starts_with("//")
+        || link
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/'))
+}
+
+fn percent_decoded(s: &str) -> String {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str, html: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            body: Body::Bytes(html.as_bytes().to_vec()),
+            template: Some("vendor.html".into()),
+        }
+    }
+
+    #[test]
+    fn finds_broken_and_absolute_links_with_their_position() {
+        let files = [
+            page(
+                "index.html",
+                "<a href=\"vendors/a/index.html\">a</a>\n<img src=\"static/logo.png\">",
+            ),
+            page(
+                "vendors/a/index.html",
+                "<a href=\"../../index.html#top\">home</a> <a href=\"/static/x.css\">x</a>\n<a href=\"https://x.example/\">out</a> <a href=\"../../team.html\">team</a>",
+            ),
+        ];
+        let problems = check(&files);
+        let shown: Vec<String> = problems
+            .iter()
+            .map(|d| format!("{}:{}:{} {}", d.file.display(), d.line, d.col, d.message))
+            .collect();
+        assert_eq!(shown.len(), 3, "{shown:#?}");
+        assert!(
+            shown[0].starts_with("output/index.html:2:11 `static/logo.png`"),
+            "{shown:#?}"
+        );
+        assert!(
+            shown[1].starts_with(
+                "output/vendors/a/index.html:1:50 `/static/x.css` is an absolute path"
+            ),
+            "{shown:#?}"
+        );
+        assert!(
+            shown[2].starts_with("output/vendors/a/index.html:2:"),
+            "{shown:#?}"
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! New projects and new files: what `init` and `new` write.
+//!
+//! Nothing here overwrites a file unless asked to (`init --force`), and nothing is ever deleted.
+//! Every file written is valid as it stands: a fresh project builds and passes
+//! `check --strict`, and a new dossier or note builds at once.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::markdown::slugify;
+
+const FILES: [(&str, &str); 5] = [
+    ("content/report.yaml", include_str!("scaffold/report.yaml")),
+    (
+        "content/vendors/example-provider.yaml",
+        include_str!("scaffold/example-vendor.yaml"),
+    ),
+    (
+        "content/notes/example-reference-call.md",
+        include_str!("scaffold/example-note.md"),
+    ),
+    (".gitignore", include_str!("scaffold/gitignore")),
+    ("README.md", include_str!("scaffold/README.md")),
+];
+
+/// Why nothing was written.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+/// Writes a new report project in `dir`; refuses to overwrite any file unless `force`.
+pub fn init(dir: &Path, force: bool) -> Result<std::result::Result<Vec<PathBuf>, Refused>> {
+    let existing: Vec<&str> = FILES
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| dir.join(p).exists())
+        .collect();
+    if !existing.is_empty() && !force {
+        return Ok(Err(Refused(format!(
+            "{} already {} in `{}`; pass `--force` to overwrite {} (init never touches other files)",
+            existing
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if existing.len() == 1 {
+                "exists"
+            } else {
+                "exist"
+            },
+            dir.display(),
+            if existing.len() == 1 { "it" } else { "them" }
+        ))));
+    }
+    let mut written = Vec::new();
+    for (rel, text) in FILES {
+        let path = dir.join(rel);
+        write_new(&path, text, true)?;
+        written.push(path);
+    }
+    Ok(Ok(written))
+}
+
+/// A slug for a file name: lowercase ASCII letters, digits and hyphens.
+pub fn file_slug(text: &str) -> String {
+    slugify(&text.chars().filter(|c| c.is_ascii()).collect::<String>())
+}
+
+/// Writes `content/vendors/<slug>.yaml` for a vendor called `name`; returns its path.
+pub fn new_vendor(root: &Path, name: &str) -> Result<std::result::Result<PathBuf, Refused>> {
+    let slug = file_slug(name);
+    if slug.is_empty() {
+        return Ok(Err(Refused(
+            "the name needs at least one letter or digit (A to Z, 0 to 9) for the file name".into(),
+        )));
+    }
+    let path = root.join("content/vendors").join(format!("{slug}.yaml"));
+    if path.exists() {
+        return Ok(Err(Refused(format!(
+            "`{}` already exists; pick another name or edit that file",
+            path.display()
+        ))));
+    }
+    let criteria = criteria_ids(root);
+    let mut text = format!(
+        "name: {}\nstatus: longlist\nwebsite:\nheadquarters:\nsummary: |\n  What this provider does, in two or three sentences.\nservices: []\nscores: {{}}\n",
+        yaml_string(name)
+    );
+    if !criteria.is_empty() {
+        text.push_str("# Score each criterion and cite the notes behind the score, for example:\n");
+        text.push_str(&format!(
+            "#   {}: {{ score: 4, rationale: Why, evidence: [note-slug] }}\n",
+            criteria[0]
+        ));
+        text.push_str(&format!(
+            "# The criteria of this report: {}\n",
+            criteria.join(", ")
+        ));
+    }
+    text.push_str("strengths: []\nconcerns: []\nrisks: []\ncontacts: []\n");
+    write_new(&path, &text, false)?;
+    Ok(Ok(path))
+}
+
+/// Writes `content/notes/[<vendor>/]<date>-<slug>.md`; returns its path.
+pub fn new_note(
+    root: &Path,
+    title: &str,
+    vendor: Option<&str>,
+    today: &str,
+) -> Result<std::result::Result<PathBuf, Refused>> {
+    let slug = file_slug(title);
+    if slug.is_empty() {
+        return Ok(Err(Refused(
+            "the title needs at least one letter or digit (A to Z, 0 to 9) for the file name"
+                .into(),
+        )));
+    }
+    let mut dir = root.join("content/notes");
+    if let Some(v) = vendor {
+        let dossiers = vendor_slugs(root);
+        if !dossiers.iter().any(|d| d == v) {
+            let hint = match crate::diagnostic::did_you_mean(v, dossiers.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "`--vendor` takes the file name of a dossier in `content/vendors/`, without `.yaml`".into(),
+            };
+            return Ok(Err(Refused(format!("there is no vendor `{v}`; {hint}"))));
+        }
+        dir = dir.join(v);
+    }
+    let path = dir.join(format!("{today}-{slug}.md"));
+    if path.exists() {
+        return Ok(Err(Refused(format!(
+            "`{}` already exists; edit it, or pick another title",
+            path.display()
+        ))));
+    }
+    let vendors = vendor.map_or_else(String::new, |v| format!("vendors: [{v}]\n"));
+    let text = format!(
+        "---\ntitle: {}\ndate: {today}\n{vendors}criteria: []\nkind: internal             # reference-call | demo | interview | site-visit | rfp-response | internal\nauthor:\nconfidential: false\n---\nWhat happened, what you learned, and what it means for the scores.\n",
+        yaml_string(title)
+    );
+    write_new(&path, &text, false)?;
+    Ok(Ok(path))
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// A string as a double-quoted YAML scalar (JSON strings are valid YAML).
+fn yaml_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+fn vendor_slugs(root: &Path) -> Vec<String> {
+    let mut slugs: Vec<String> = std::fs::read_dir(root.join("content/vendors"))
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    name.strip_suffix(".yaml")
+                        .or_else(|| name.strip_suffix(".yml"))
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    slugs.sort();
+    slugs
+}
+
+fn criteria_ids(root: &Path) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Ids {
+        criteria: Vec<Id>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: String,
+    }
+    std::fs::read_to_string(root.join("content/report.yaml"))
+        .ok()
+        .and_then(|t| crate::yaml::parse::<serde_json::Value>(&t).ok())
+        .and_then(|v| serde_json::from_value::<Ids>(v).ok())
+        .map(|ids| ids.criteria.into_iter().map(|c| c.id).collect())
+        .unwrap_or_default()
+}
+
+fn write_new(path: &Path, text: &str, overwrite: bool) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("failed to create `{}`", dir.display()))?;
+    }
+    if !overwrite && path.exists() {
+        bail!("`{}` already exists", path.display());
+    }
+    std::fs::write(path, text).with_context(|| format!("failed to write `{}`", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_come_out_right() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(civil_from_days(20_785), (2026, 11, 28));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn file_slugs_are_plain_ascii() {
+        assert_eq!(file_slug("Acme Learning, Ltd."), "acme-learning-ltd");
+        assert_eq!(file_slug("Café Olé"), "caf-ol");
+        assert_eq!(file_slug("日本"), "");
+    }
+}

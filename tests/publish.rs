@@ -1,0 +1,260 @@
+//! Starting, growing, checking and publishing a report project: init, new, check, schema and
+//! archives, through the real binary.
+
+mod common;
+
+use common::{Project, tree};
+
+fn shortlist(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
+    let out = assert_cmd::Command::cargo_bin("shortlist")
+        .unwrap()
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn init_then_build_then_strict_check_pass_on_a_fresh_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, out, err) = shortlist(&["init", "evaluation"], tmp.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("evaluation/content/report.yaml"), "{out}");
+    let dir = tmp.path().join("evaluation");
+    assert!(
+        std::fs::read_to_string(dir.join(".gitignore"))
+            .unwrap()
+            .contains("output/")
+    );
+    assert!(dir.join("README.md").is_file());
+    let (code, _, err) = shortlist(&["build"], &dir);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        dir.join("output/vendors/example-provider/index.html")
+            .is_file()
+    );
+    let (code, _, err) = shortlist(&["check", "--strict"], &dir);
+    assert_eq!(code, 0, "a fresh project passes the strictest check: {err}");
+}
+
+#[test]
+fn init_never_overwrites_without_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("content")).unwrap();
+    std::fs::write(tmp.path().join("content/report.yaml"), "title: Mine\n").unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "my own file").unwrap();
+    let (code, _, err) = shortlist(&["init"], tmp.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`content/report.yaml` already exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("content/report.yaml")).unwrap(),
+        "title: Mine\n"
+    );
+    assert!(
+        !tmp.path().join("content/vendors").exists(),
+        "nothing at all was written"
+    );
+    let (code, _, err) = shortlist(&["init", "--force"], tmp.path());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(),
+        "my own file"
+    );
+}
+
+#[test]
+fn new_vendor_and_note_make_files_that_build() {
+    let p = Project::fixture("minimal");
+    let (code, out, err) = shortlist(&["new", "vendor", "Northwind Training & Co."], p.root());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "content/vendors/northwind-training-co.yaml");
+    let (code, out, err) = shortlist(
+        &[
+            "new",
+            "note",
+            "Demo: \"Onboarding\" module",
+            "--vendor",
+            "northwind-training-co",
+        ],
+        p.root(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let note = out.trim().to_string();
+    assert!(
+        note.starts_with("content/notes/northwind-training-co/")
+            && note.ends_with("-demo-onboarding-module.md"),
+        "{note}"
+    );
+    assert!(
+        p.read(&note)
+            .contains("title: \"Demo: \\\"Onboarding\\\" module\"")
+    );
+    p.build_ok();
+    assert!(
+        p.path("output/vendors/northwind-training-co/index.html")
+            .is_file()
+    );
+    let (code, _, err) = shortlist(&["new", "vendor", "Northwind Training & Co."], p.root());
+    assert_eq!(code, 2, "an existing dossier is never overwritten: {err}");
+    let (code, _, err) = shortlist(&["new", "note", "x", "--vendor", "northwind"], p.root());
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("did you mean `northwind-training-co`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_reports_broken_template_links_and_prints_lines_or_json() {
+    let p = Project::fixture("minimal");
+    p.write("themes/default/templates/note.html", "<!doctype html>\n<title>{{ note.title }}</title>\n<p><a href=\"{{ root }}team/index.html\">Team</a> <a href=\"/static/style.css\">css</a></p>\n");
+    let (code, out, err) = p.run("check", &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("team/index.html"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.starts_with("output/notes/acme-call/index.html:3:13: error: `../../team/index.html` leads to no file of the site"), "{line}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains(":3:54: error: `/static/style.css` is an absolute path")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .all(|l| l.contains(": error: ") || l.contains(": warning: ")),
+        "{out}"
+    );
+    assert!(!p.path("output").exists(), "check writes nothing");
+
+    let (code, out, _) = p.run("check", &["--format", "json"]);
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["ok"], false);
+    let first = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["severity"] == "error")
+        .unwrap();
+    assert!(
+        first["file"].as_str().unwrap().starts_with("output/notes/"),
+        "{first}"
+    );
+    assert!(first["line"].as_u64().unwrap() > 0 && first["column"].as_u64().unwrap() > 0);
+
+    std::fs::remove_dir_all(p.path("themes")).unwrap();
+    p.edit("content/vendors/acme.yaml", "[acme-call]", "[nope]");
+    let (code, out, _) = p.run("check", &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("content/vendors/acme.yaml:10:16: error: the evidence `nope` names no note"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_json_schema_accepts_the_example_and_rejects_bad_files() {
+    let p = Project::example();
+    let schema = |which: &str| -> serde_json::Value {
+        let (code, out, err) = shortlist(&["schema", which], p.root());
+        assert_eq!(code, 0, "{err}");
+        let s: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        s
+    };
+    let yaml = |text: &str| shortlist::yaml::parse::<serde_json::Value>(text).unwrap();
+    let report = jsonschema::validator_for(&schema("report")).unwrap();
+    let vendor = jsonschema::validator_for(&schema("vendor")).unwrap();
+    let note = jsonschema::validator_for(&schema("note")).unwrap();
+    assert!(report.is_valid(&yaml(&p.read("content/report.yaml"))));
+    for (rel, bytes) in tree(&p.path("content")) {
+        let text = String::from_utf8(bytes).unwrap();
+        if rel.starts_with("vendors/") {
+            let errors: Vec<String> = vendor
+                .iter_errors(&yaml(&text))
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{rel}: {errors:?}");
+        } else if rel.starts_with("notes/") {
+            let split = shortlist::content::split_front_matter(&text).unwrap();
+            assert!(note.is_valid(&yaml(split.front)), "{rel}");
+        }
+    }
+    assert!(
+        !vendor.is_valid(&yaml("name: A\nscroes: {}\n")),
+        "unknown keys are rejected"
+    );
+    assert!(
+        !vendor.is_valid(&yaml("status: longlist\n")),
+        "the name is required"
+    );
+    assert!(!vendor.is_valid(&yaml(
+        "name: A\nscores:\n  cost: { score: 3, evidense: [x] }\n"
+    )));
+    assert!(!vendor.is_valid(&yaml("name: A\nscores:\n  cost: high\n")));
+    assert!(vendor.is_valid(&yaml("name: A\nscores:\n  cost: 3\n  fit: { score: 4, evidence: [n] }\nextra: { anything: [1, 2] }\n")));
+    assert!(!note.is_valid(&yaml("title: x\n")), "a note needs a date");
+    assert!(
+        !report.is_valid(&yaml("title: x\n")),
+        "a report needs criteria"
+    );
+    let any = {
+        let (_, out, _) = shortlist(&["schema"], p.root());
+        jsonschema::validator_for(&serde_json::from_str::<serde_json::Value>(&out).unwrap())
+            .unwrap()
+    };
+    assert!(any.is_valid(&yaml(&p.read("content/report.yaml"))));
+    assert!(!any.is_valid(&yaml("nothing: here\n")));
+}
+
+#[test]
+fn archives_hold_the_site_and_are_reproducible() {
+    let p = Project::fixture("minimal");
+    let zip_path = p.path("site.zip");
+    let tgz_path = p.path("site.tar.gz");
+    for path in [&zip_path, &tgz_path] {
+        let (code, out, err) = p.run("build", &["--archive", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("packed the site"), "{out}");
+    }
+    let site = tree(&p.path("output"));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut names: Vec<String> = (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+        .collect();
+    names.sort();
+    let expected: Vec<&String> = site.keys().filter(|k| *k != ".shortlist-build").collect();
+    assert_eq!(names.iter().collect::<Vec<_>>(), expected);
+    let mut index = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("index.html").unwrap(), &mut index).unwrap();
+    assert_eq!(index.as_bytes(), site["index.html"].as_slice());
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(&tgz_path).unwrap(),
+    ));
+    let tar_names: Vec<String> = tar
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(tar_names.len(), expected.len());
+    // The same site packs to the same bytes.
+    let first = std::fs::read(&tgz_path).unwrap();
+    let (code, _, _) = p.run("build", &["--archive", tgz_path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(std::fs::read(&tgz_path).unwrap(), first);
+    let (code, _, err) = p.run(
+        "build",
+        &["--archive", p.path("site.rar").to_str().unwrap()],
+    );
+    assert_eq!(code, 2, "{err}");
+}
