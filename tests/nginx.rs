@@ -14,7 +14,10 @@ fn nginx() -> Option<&'static Path> {
     if path.is_file() {
         return Some(path);
     }
-    assert!(std::env::var_os("CI").is_none(), "nginx is required in CI: install Debian's `nginx` package");
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "nginx is required in CI: install Debian's `nginx` package"
+    );
     eprintln!("skipping the sub-path hosting test: no nginx (install Debian's `nginx`)");
     None
 }
@@ -34,7 +37,11 @@ fn resolve(page: &str, link: &str) -> String {
         }
     }
     let joined = parts.join("/");
-    if link.ends_with('/') { format!("{joined}/") } else { joined }
+    if link.ends_with('/') {
+        format!("{joined}/")
+    } else {
+        joined
+    }
 }
 
 #[test]
@@ -43,7 +50,11 @@ fn every_link_works_under_a_sub_path_on_nginx() {
     let p = Project::example();
     let (code, _, err) = p.run("build", &["--base-url", "/reports/x/"]);
     assert_eq!(code, 0, "{err}");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let prefix = p.path("nginx");
     std::fs::create_dir_all(&prefix).unwrap();
     let conf = format!(
@@ -64,7 +75,9 @@ fn every_link_works_under_a_sub_path_on_nginx() {
         .spawn()
         .unwrap();
     let addr = format!("127.0.0.1:{port}");
-    wait_until(20, "nginx to answer", || std::net::TcpStream::connect(&addr).is_ok());
+    wait_until(20, "nginx to answer", || {
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
 
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut queue: VecDeque<String> = VecDeque::from(["/reports/x/".to_string()]);
@@ -78,20 +91,34 @@ fn every_link_works_under_a_sub_path_on_nginx() {
             broken.push(format!("{url}: {}", reply.status));
             continue;
         }
-        if reply.header("content-type").is_some_and(|t| t.starts_with("text/html")) {
-            let page = if url.ends_with('/') { format!("{url}index.html") } else { url.clone() };
+        if reply
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+        {
+            let page = if url.ends_with('/') {
+                format!("{url}index.html")
+            } else {
+                url.clone()
+            };
             for link in links(&reply.body) {
                 if is_external(&link) || link.starts_with('#') || link.is_empty() {
                     continue;
                 }
-                assert!(!link.starts_with('/'), "{url} has a root-absolute link {link}");
+                assert!(
+                    !link.starts_with('/'),
+                    "{url} has a root-absolute link {link}"
+                );
                 queue.push_back(resolve(&page, &link));
             }
         }
     }
     let _ = server.kill();
     let _ = server.wait();
-    assert!(broken.is_empty(), "broken under /reports/x/:\n{}", broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "broken under /reports/x/:\n{}",
+        broken.join("\n")
+    );
     assert!(seen.len() > 40, "the crawl reached {} URLs", seen.len());
     assert!(seen.iter().any(|u| u.ends_with("/static/style.css")));
 }
