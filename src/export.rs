@@ -203,6 +203,99 @@ pub fn matrix_csv(report: &Report, standings: &[Standing]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// The search index as a script (`window.shortlistSearch = [...]`): a script, not JSON, so
+/// that it loads from `file://` too, where pages may not fetch files.
+pub fn search_index(report: &Report) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Doc {
+        t: String,
+        k: String,
+        u: String,
+        x: String,
+    }
+    let clip = |s: String| -> String { s.chars().take(4000).collect() };
+    let rich =
+        |r: &Option<crate::model::Rich>| r.as_ref().map(|r| text_of(&r.html)).unwrap_or_default();
+    let mut docs = Vec::new();
+    for v in &report.vendors {
+        let mut x = rich(&v.summary);
+        for s in v
+            .services
+            .iter()
+            .chain(&v.strengths)
+            .chain(&v.concerns)
+            .chain(&v.tags)
+        {
+            x.push(' ');
+            x.push_str(s);
+        }
+        for s in v.scores.values() {
+            x.push(' ');
+            x.push_str(&rich(&s.rationale));
+        }
+        docs.push(Doc {
+            t: v.name.clone(),
+            k: "Vendor".into(),
+            u: crate::view::vendor_url(&v.slug),
+            x: clip(x),
+        });
+    }
+    for c in &report.criteria {
+        let x = format!(
+            "{} {}",
+            c.question.clone().unwrap_or_default(),
+            rich(&c.description)
+        );
+        docs.push(Doc {
+            t: c.name.clone(),
+            k: "Criterion".into(),
+            u: crate::view::criterion_url(&c.id),
+            x: clip(x),
+        });
+    }
+    for n in &report.notes {
+        let mut x = text_of(&n.body.html);
+        if let Some(a) = &n.author {
+            x.push(' ');
+            x.push_str(a);
+        }
+        docs.push(Doc {
+            t: n.title.clone(),
+            k: format!("{}, {}", n.kind.label(), n.date),
+            u: crate::view::note_url(&n.slug),
+            x: clip(x),
+        });
+    }
+    let mut out = b"window.shortlistSearch = ".to_vec();
+    out.extend(serde_json::to_vec(&docs).unwrap_or_else(|_| b"[]".to_vec()));
+    out.extend(b";\n");
+    out
+}
+
+/// The text of sanitized HTML: tags dropped, the common entities decoded, spaces collapsed.
+fn text_of(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A sitemap of every page, at its canonical address under the absolute `base` URL.
 pub fn sitemap(base: &str, pages: &[&str]) -> Vec<u8> {
     let mut pages: Vec<&str> = pages

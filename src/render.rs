@@ -89,6 +89,11 @@ pub fn render(
             path: "compare/index.html".into(),
             vars: vec![],
         },
+        Page {
+            template: "search.html",
+            path: "search/index.html".into(),
+            vars: vec![],
+        },
     ];
     pages.extend(site.vendors.iter().map(|(slug, v)| Page {
         template: "vendor.html",
@@ -176,6 +181,11 @@ pub fn render(
         });
     }
     files.push(OutputFile {
+        path: "search-index.js".into(),
+        body: Body::Bytes(export::search_index(report)),
+        template: None,
+    });
+    files.push(OutputFile {
         path: "matrix.csv".into(),
         body: Body::Bytes(export::matrix_csv(report, standings)),
         template: None,
@@ -208,6 +218,7 @@ fn section_of(template: &str) -> &'static str {
         "criterion.html" | "criteria.html" => "criteria",
         "note.html" | "notes.html" => "notes",
         "compare.html" => "compare",
+        "search.html" => "search",
         _ => "overview",
     }
 }

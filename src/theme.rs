@@ -32,9 +32,11 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/note.html",
     "templates/notes.html",
     "templates/compare.html",
+    "templates/search.html",
     "templates/partials/score_cell.html",
     "templates/partials/evidence.html",
     "static/style.css",
+    "static/shortlist.js",
 ];
 
 /// A loaded theme: templates ready to render and the static files to copy.

@@ -106,6 +106,7 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
                 "criterion": c.id, "criterion_name": c.name, "criterion_url": criterion_url(&c.id),
                 "weight": c.weight, "score": s.score, "label": format_number(s.score),
                 "step": scale.step(s.score), "unsupported": s.is_unsupported(), "missing": false,
+                "pct": (scale.fraction(s.score) * 1000.0).round() / 10.0,
                 "leads": best.get(c.id.as_str()).is_some_and(|b| (*b - s.score).abs() < 1e-9),
                 "rationale": s.rationale.as_ref().map(|r| r.html.as_str()),
                 "evidence": evidence_refs(&s.evidence), "confidential": s.confidential,
@@ -115,6 +116,7 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
                 "criterion": c.id, "criterion_name": c.name, "criterion_url": criterion_url(&c.id),
                 "weight": c.weight, "score": null, "label": "–", "step": 0, "unsupported": false,
                 "missing": true, "leads": false, "rationale": null, "evidence": [], "confidential": false,
+                "pct": 0.0,
                 "withheld": 0,
             }),
         }
@@ -304,10 +306,12 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
         notes_list.push(listed);
     }
 
+    // The comparison starts with the shortlist (at most four, in rank order), or the top three.
     let compare: Vec<Value> = {
         let shortlisted: Vec<Value> = ranked
             .iter()
             .filter(|v| v["shortlisted"] == json!(true))
+            .take(4)
             .cloned()
             .collect();
         if shortlisted.len() >= 2 {
@@ -316,6 +320,13 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
             ranked.iter().take(3).cloned().collect()
         }
     };
+    let in_compare: Vec<Value> = compare.iter().map(|v| v["slug"].clone()).collect();
+    for v in &mut ranked {
+        let chosen = in_compare.contains(&v["slug"]);
+        if let Value::Object(m) = v {
+            m.insert("in_compare".into(), json!(chosen));
+        }
+    }
 
     let data = json!({
         "title": report.title,

@@ -1,0 +1,152 @@
+// shortlist default theme: sorting, filtering, compare selection and search, added on top of
+// pages that already work without JavaScript. No libraries, no network: it runs from file:// too.
+(function () {
+  "use strict";
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+
+  // Sortable tables: <table data-sortable>, <th data-sort="number|text">; cells may carry
+  // data-value. The header becomes a button and aria-sort says the order.
+  function keyOf(cell, type) {
+    var v = cell ? cell.getAttribute("data-value") : "";
+    if (v === null) { v = cell.textContent.trim(); }
+    if (type === "number") { var n = parseFloat(v); return isNaN(n) ? -Infinity : n; }
+    return String(v).toLowerCase();
+  }
+  each(document.querySelectorAll("table[data-sortable]"), function (table) {
+    var heads = table.tHead.rows[0].cells;
+    each(heads, function (th, index) {
+      var type = th.getAttribute("data-sort");
+      if (!type) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      while (th.firstChild) { button.appendChild(th.firstChild); }
+      th.appendChild(button);
+      if (!th.hasAttribute("aria-sort")) { th.setAttribute("aria-sort", "none"); }
+      button.addEventListener("click", function () {
+        var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+        each(heads, function (other) { if (other.hasAttribute("aria-sort")) { other.setAttribute("aria-sort", "none"); } });
+        th.setAttribute("aria-sort", dir);
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = keyOf(a.cells[index], type), y = keyOf(b.cells[index], type);
+          var c = x < y ? -1 : x > y ? 1 : 0;
+          return dir === "ascending" ? c : -c;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+
+  // Filters: <select data-filter="status" data-target="id">; rows carry data-status (space
+  // separated values). A [data-count-for="id"] element says how many rows show.
+  function applyFilters(id) {
+    var table = document.getElementById(id);
+    if (!table) { return; }
+    var controls = document.querySelectorAll('[data-filter][data-target="' + id + '"]');
+    var shown = 0, total = 0;
+    each(table.tBodies[0].rows, function (row) {
+      total += 1;
+      var ok = true;
+      each(controls, function (c) {
+        if (c.value && (" " + (row.getAttribute("data-" + c.getAttribute("data-filter")) || "") + " ").indexOf(" " + c.value + " ") < 0) { ok = false; }
+      });
+      row.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    each(document.querySelectorAll('[data-count-for="' + id + '"]'), function (out) {
+      out.textContent = shown === total ? "Showing all " + total : "Showing " + shown + " of " + total;
+    });
+  }
+  each(document.querySelectorAll("[data-filter]"), function (control) {
+    var id = control.getAttribute("data-target");
+    control.closest("form").hidden = false;
+    control.addEventListener("change", function () { applyFilters(id); });
+    applyFilters(id);
+  });
+
+  // Compare: choose 2 to 4 vendors; the URL keeps the choice (?v=a,b).
+  var compare = document.getElementById("compare-table");
+  var picker = document.getElementById("compare-picker");
+  if (compare && picker) {
+    var boxes = picker.querySelectorAll("input[type=checkbox]");
+    var fromUrl = [];
+    var params = new URLSearchParams(location.search);
+    params.getAll("v").forEach(function (v) { fromUrl = fromUrl.concat(v.split(",")); });
+    fromUrl = fromUrl.filter(function (v) { return v; });
+    var chosen = fromUrl.length >= 1 ? fromUrl : Array.prototype.filter.call(boxes, function (b) { return b.defaultChecked; }).map(function (b) { return b.value; });
+    var show = function () {
+      var picked = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).map(function (b) { return b.value; });
+      each(boxes, function (b) { b.disabled = !b.checked && picked.length >= 4; });
+      each(compare.querySelectorAll("[data-vendor]"), function (cell) { cell.hidden = picked.indexOf(cell.getAttribute("data-vendor")) < 0; });
+      each(compare.tBodies[0].rows, function (row) {
+        if (!row.hasAttribute("data-criterion")) { return; }
+        var values = [];
+        each(row.querySelectorAll("td[data-vendor]"), function (td) {
+          td.classList.remove("best");
+          if (!td.hidden && td.getAttribute("data-value") !== null) { values.push(parseFloat(td.getAttribute("data-value"))); }
+        });
+        var max = Math.max.apply(null, values), min = Math.min.apply(null, values);
+        row.classList.toggle("differs", values.length > 1 && max - min >= 1);
+        each(row.querySelectorAll("td[data-vendor]"), function (td) {
+          if (!td.hidden && values.length > 1 && parseFloat(td.getAttribute("data-value")) === max && max > min) { td.classList.add("best"); }
+        });
+      });
+      var status = document.getElementById("compare-status");
+      if (status) { status.textContent = picked.length < 2 ? "Choose at least two vendors." : "Comparing " + picked.length + " vendors."; }
+      var url = new URL(location.href);
+      url.search = picked.length ? "?v=" + picked.join(",") : "";
+      try { history.replaceState(null, "", url.toString()); } catch (e) { /* file:// may refuse */ }
+    };
+    each(boxes, function (b) {
+      b.checked = chosen.indexOf(b.value) >= 0;
+      b.addEventListener("change", show);
+    });
+    picker.hidden = false;
+    show();
+  }
+
+  // Search over the index written at build time (search-index.js sets window.shortlistSearch).
+  var input = document.getElementById("search-input");
+  var results = document.getElementById("search-results");
+  if (input && results && window.shortlistSearch) {
+    var root = document.body.getAttribute("data-root") || "";
+    var run = function () {
+      var terms = input.value.toLowerCase().split(/\s+/).filter(function (t) { return t; });
+      results.textContent = "";
+      var count = document.getElementById("search-count");
+      if (!terms.length) { if (count) { count.textContent = ""; } return; }
+      var hits = window.shortlistSearch.map(function (doc) {
+        var title = doc.t.toLowerCase(), text = doc.x.toLowerCase(), score = 0;
+        for (var i = 0; i < terms.length; i++) {
+          var inTitle = title.indexOf(terms[i]) >= 0;
+          if (!inTitle && text.indexOf(terms[i]) < 0) { return null; }
+          score += inTitle ? 10 : 1;
+        }
+        return { doc: doc, score: score };
+      }).filter(function (h) { return h; });
+      hits.sort(function (a, b) { return b.score - a.score || a.doc.t.localeCompare(b.doc.t); });
+      hits.slice(0, 50).forEach(function (h) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = root + h.doc.u;
+        a.textContent = h.doc.t;
+        var kind = document.createElement("span");
+        kind.className = "meta";
+        kind.textContent = " " + h.doc.k;
+        var at = h.doc.x.toLowerCase().indexOf(terms[0]);
+        var snippet = document.createElement("p");
+        snippet.className = "snippet";
+        snippet.textContent = at < 0 ? h.doc.x.slice(0, 160) : (at > 60 ? "…" : "") + h.doc.x.slice(Math.max(0, at - 60), at + 100) + "…";
+        li.append(a, kind, snippet);
+        results.appendChild(li);
+      });
+      if (count) { count.textContent = hits.length + (hits.length === 1 ? " result" : " results"); }
+    };
+    input.addEventListener("input", run);
+    var q = new URLSearchParams(location.search).get("q");
+    if (q) { input.value = q; }
+    run();
+  }
+})();
