@@ -233,6 +233,19 @@ pub fn search_index(report: &Report) -> Vec<u8> {
             x.push(' ');
             x.push_str(&rich(&s.rationale));
         }
+        for c in v.track_record.iter().flat_map(|t| &t.case_studies) {
+            x.push_str(&format!(
+                " {} {}",
+                c.title,
+                c.outcome.as_deref().unwrap_or_default()
+            ));
+        }
+        for r in &v.references {
+            x.push_str(&format!(" {}", r.summary.as_deref().unwrap_or_default()));
+        }
+        for r in &v.risks {
+            x.push_str(&format!(" {}", r.title));
+        }
         docs.push(Doc {
             t: v.name.clone(),
             k: "Vendor".into(),

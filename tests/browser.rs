@@ -56,10 +56,20 @@ fn browser(path: PathBuf) -> Browser {
     .unwrap()
 }
 
+/// Runs statements in the page.
+fn run(tab: &headless_chrome::Tab, statements: &str) {
+    tab.evaluate(&format!("(() => {{ {statements} }})()"), false)
+        .unwrap();
+}
+
 fn js(tab: &headless_chrome::Tab, expr: &str) -> serde_json::Value {
-    tab.evaluate(expr, false)
+    // Through JSON, so that arrays and objects come back whole.
+    let json = tab
+        .evaluate(&format!("JSON.stringify(({expr}) ?? null)"), false)
         .unwrap()
-        .value
+        .value;
+    json.and_then(|v| v.as_str().map(str::to_string))
+        .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or(serde_json::Value::Null)
 }
 
@@ -172,4 +182,314 @@ fn an_open_page_follows_edits_and_shows_errors_by_itself() {
     wait_until(20, "the overlay to clear", || {
         js(&tab, "document.querySelector('[role=alert]') === null") == true
     });
+}
+
+/// Loads `url`, collecting console errors, uncaught exceptions and failed loads while it runs.
+fn visit(tab: &std::sync::Arc<headless_chrome::Tab>, url: &str) -> Vec<String> {
+    use headless_chrome::protocol::cdp::types::Event;
+    use std::sync::{Arc, Mutex};
+    let problems = Arc::new(Mutex::new(Vec::new()));
+    let sink = problems.clone();
+    tab.enable_log().unwrap();
+    tab.enable_runtime().unwrap();
+    let listener = tab
+        .add_event_listener(Arc::new(move |event: &Event| {
+            let text = format!("{event:?}");
+            let bad = match event {
+                Event::LogEntryAdded(_) => text.contains("level: Error"),
+                Event::RuntimeExceptionThrown(_) => true,
+                Event::RuntimeConsoleAPICalled(_) => {
+                    text.contains("Type: Error") || text.contains("type: Error")
+                }
+                _ => false,
+            };
+            if bad {
+                sink.lock()
+                    .unwrap()
+                    .push(text.chars().take(400).collect::<String>());
+            }
+        }))
+        .unwrap();
+    tab.navigate_to(url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    // Scripts run on load; give a settled page one round trip before reading the log.
+    let _ = tab.evaluate("new Promise(r => setTimeout(r, 50))", true);
+    tab.remove_event_listener(&listener).unwrap();
+    let found = problems.lock().unwrap().clone();
+    found
+}
+
+#[test]
+fn every_page_type_loads_without_console_errors_or_failed_requests() {
+    let Some(path) = chromium() else { return };
+    let p = Project::example();
+    p.build_ok();
+    let b = browser(path);
+    let tab = b.new_tab().unwrap();
+    for page in [
+        "index.html",
+        "vendors/index.html",
+        "vendors/kestrel-lane/index.html",
+        "criteria/index.html",
+        "criteria/shared-risk/index.html",
+        "notes/index.html",
+        "notes/2026-10-06-kestrel-lane-interview/index.html",
+        "compare/index.html",
+        "search/index.html",
+    ] {
+        let url = format!("file://{}", p.path("output").join(page).display());
+        let problems = visit(&tab, &url);
+        assert!(problems.is_empty(), "{page}:\n{}", problems.join("\n"));
+        assert_eq!(
+            js(&tab, "document.styleSheets.length >= 1"),
+            true,
+            "{page}: the stylesheet"
+        );
+    }
+}
+
+#[test]
+fn readers_can_sort_filter_compare_and_search() {
+    let Some(path) = chromium() else { return };
+    let p = Project::example();
+    p.build_ok();
+    let b = browser(path);
+    let tab = b.new_tab().unwrap();
+    let file = |page: &str| format!("file://{}", p.path("output").join(page).display());
+    let first_vendor =
+        "document.querySelector('#ranking-table tbody tr:not([hidden]) th').textContent";
+
+    // Sorting: the weighted score column, both ways, with aria-sort saying so.
+    tab.navigate_to(&file("index.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    assert_eq!(
+        js(&tab, first_vendor),
+        "Brightpath Learning",
+        "without a click the table is in rank order"
+    );
+    tab.find_element("#ranking-table thead th:nth-child(3) button")
+        .unwrap()
+        .click()
+        .unwrap();
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelector('#ranking-table thead th:nth-child(3)').getAttribute('aria-sort')"
+        ),
+        "ascending"
+    );
+    assert_eq!(js(&tab, first_vendor), "Quillmark Content Services");
+    tab.find_element("#ranking-table thead th:nth-child(3) button")
+        .unwrap()
+        .click()
+        .unwrap();
+    assert_eq!(js(&tab, first_vendor), "Brightpath Learning");
+
+    // Filtering by status.
+    run(
+        &tab,
+        "const s = document.getElementById('status-filter'); s.value = 'finalist'; s.dispatchEvent(new Event('change'))",
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('#ranking-table tbody tr:not([hidden])').length"
+        ),
+        2
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelector('[data-count-for=ranking-table]').textContent"
+        ),
+        "Showing 2 of 7"
+    );
+
+    // The notes list, by vendor and kind.
+    tab.navigate_to(&file("notes/index.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    run(
+        &tab,
+        "const v = document.getElementById('filter-vendor'); v.value = 'kestrel-lane'; v.dispatchEvent(new Event('change'))",
+    );
+    let shown = js(
+        &tab,
+        "Array.from(document.querySelectorAll('#notes-table tbody tr:not([hidden])')).map(r => r.dataset.vendors)",
+    );
+    let shown = shown.as_array().unwrap();
+    assert!(
+        !shown.is_empty()
+            && shown
+                .iter()
+                .all(|v| v.as_str().unwrap().contains("kestrel-lane")),
+        "{shown:?}"
+    );
+    run(
+        &tab,
+        "const k = document.getElementById('filter-kind'); k.value = 'reference-call'; k.dispatchEvent(new Event('change'))",
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('#notes-table tbody tr:not([hidden])').length"
+        ),
+        1
+    );
+
+    // Compare: the URL's choice, then a change of mind.
+    tab.navigate_to(&format!(
+        "{}?v=quillmark,brightpath",
+        file("compare/index.html")
+    ))
+    .unwrap()
+    .wait_until_navigated()
+    .unwrap();
+    let columns = "Array.from(document.querySelectorAll('#compare-table thead th[data-vendor]:not([hidden])')).map(th => th.dataset.vendor)";
+    assert_eq!(
+        js(&tab, columns),
+        serde_json::json!(["brightpath", "quillmark"])
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('#compare-table tr.differs').length > 0"
+        ),
+        true,
+        "differences are highlighted"
+    );
+    tab.find_element("#compare-picker input[value=rapidcourse]")
+        .unwrap()
+        .click()
+        .unwrap();
+    assert_eq!(
+        js(&tab, columns),
+        serde_json::json!(["brightpath", "rapidcourse", "quillmark"])
+    );
+    assert_eq!(
+        js(&tab, "location.search"),
+        "?v=brightpath,rapidcourse,quillmark",
+        "the URL keeps the choice"
+    );
+
+    // Search, from the index written at build time.
+    tab.navigate_to(&format!("{}?q=sepsis", file("search/index.html")))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let titles = js(
+        &tab,
+        "Array.from(document.querySelectorAll('#search-results li > a')).map(a => a.textContent)",
+    );
+    let titles: Vec<&str> = titles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Reference call: Brightpath's hospital client"),
+        "{titles:?}"
+    );
+    assert!(titles.contains(&"Brightpath Learning"), "{titles:?}");
+    tab.find_element("#search-results li > a")
+        .unwrap()
+        .click()
+        .unwrap();
+    wait_until(20, "a search result to open", || {
+        js(&tab, "location.pathname")
+            .as_str()
+            .is_some_and(|h| !h.contains("/search/"))
+    });
+}
+
+#[test]
+fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
+    let Some(path) = chromium() else { return };
+    let p = Project::example();
+    p.build_ok();
+    let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
+        let args: Vec<&OsStr> = [
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ]
+        .iter()
+        .map(OsStr::new)
+        .collect();
+        let b = Browser::new(
+            LaunchOptions::default_builder()
+                .path(Some(path.clone()))
+                .headless(true)
+                .sandbox(false)
+                .window_size(Some((width, height)))
+                .args(args)
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
+        let tab = b.new_tab().unwrap();
+        // Headless windows are at least 500 px wide: emulate the phone's viewport instead.
+        tab.call_method(
+            headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
+                width,
+                height,
+                device_scale_factor: 1.0,
+                mobile: device == "phone",
+                scale: None,
+                screen_width: None,
+                screen_height: None,
+                position_x: None,
+                position_y: None,
+                dont_set_visible_size: None,
+                screen_orientation: None,
+                viewport: None,
+                display_feature: None,
+                device_posture: None,
+            },
+        )
+        .unwrap();
+        for (name, page) in [
+            ("overview", "index.html"),
+            ("vendor", "vendors/brightpath/index.html"),
+            ("compare", "compare/index.html"),
+        ] {
+            let url = format!("file://{}", p.path("output").join(page).display());
+            tab.navigate_to(&url)
+                .unwrap()
+                .wait_until_navigated()
+                .unwrap();
+            let overflow = js(
+                &tab,
+                "document.documentElement.scrollWidth - window.innerWidth",
+            );
+            let wide = js(
+                &tab,
+                "[window.innerWidth].concat(Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll')).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)))",
+            );
+            assert!(
+                overflow.as_f64().unwrap_or(1.0) <= 0.0,
+                "{page} scrolls sideways on a {width} px {device} by {overflow} px: {wide}"
+            );
+            let png = tab
+                .capture_screenshot(
+                    headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
+                    None,
+                    None,
+                    true,
+                )
+                .unwrap();
+            assert!(png.starts_with(b"\x89PNG"), "a PNG for {name}");
+            std::fs::write(shots.join(format!("{name}-{device}.png")), png).unwrap();
+        }
+    }
 }
