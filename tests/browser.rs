@@ -217,8 +217,7 @@ fn visit(tab: &std::sync::Arc<headless_chrome::Tab>, url: &str) -> Vec<String> {
     // Scripts run on load; give a settled page one round trip before reading the log.
     let _ = tab.evaluate("new Promise(r => setTimeout(r, 50))", true);
     tab.remove_event_listener(&listener).unwrap();
-    let found = problems.lock().unwrap().clone();
-    found
+    problems.lock().unwrap().clone()
 }
 
 #[test]
