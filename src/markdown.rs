@@ -309,13 +309,31 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tags(["input"])
         .add_tag_attributes("input", ["checked", "disabled"])
         .add_tag_attribute_values("input", "type", ["checkbox"])
-        .link_rel(Some("noopener noreferrer"));
+        // No `rel` on every link: on an `<a>` whose unsafe `href` was removed it makes invalid
+        // HTML, and links here never open new windows, which is what `noopener` guards.
+        .link_rel(None);
     b
 });
 
-/// Removes everything from `html` that could run script or break out of the page.
+/// Removes everything from `html` that could run script or break out of the page, and gives
+/// images from raw HTML without an `alt` an empty one, as valid HTML requires.
 pub fn sanitize(html: &str) -> String {
-    SANITIZER.clean(html).to_string()
+    let clean = SANITIZER.clean(html).to_string();
+    if !clean.contains("<img") {
+        return clean;
+    }
+    let mut out = String::with_capacity(clean.len() + 16);
+    let mut rest = clean.as_str();
+    while let Some(i) = rest.find("<img") {
+        let end = rest[i..].find('>').map_or(rest.len(), |e| i + e);
+        out.push_str(&rest[..i + 4]);
+        if !rest[i..end].contains(" alt=\"") {
+            out.push_str(" alt=\"\"");
+        }
+        rest = &rest[i + 4..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -397,6 +415,16 @@ mod tests {
         );
         assert!(r.links.is_empty());
         assert!(r.html.contains("https://x.example/"));
+    }
+
+    #[test]
+    fn images_from_raw_html_get_an_empty_alt_and_markdown_images_keep_theirs() {
+        let html = render_plain("<img src=\"a.png\">\n\n![A chart](b.png)");
+        assert!(html.contains(r#"<img alt="" src="a.png">"#), "{html}");
+        assert!(
+            html.contains(r#"alt="A chart""#) && !html.contains(r#"alt="" src="b.png""#),
+            "{html}"
+        );
     }
 
     #[test]

@@ -492,3 +492,55 @@ fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
         }
     }
 }
+
+#[test]
+fn no_page_type_has_serious_accessibility_violations() {
+    let Some(path) = chromium() else { return };
+    let axe = std::env::var_os("SHORTLIST_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from("/var/cache/shortlist/npm/node_modules/axe-core/axe.min.js")
+        });
+    let Ok(axe) = std::fs::read_to_string(&axe) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "axe-core is required in CI: `.ci/run` installs it"
+        );
+        eprintln!(
+            "skipping the accessibility test: no axe-core (see .ci/run, or set SHORTLIST_AXE)"
+        );
+        return;
+    };
+    let p = Project::example();
+    p.build_ok();
+    let b = browser(path);
+    let tab = b.new_tab().unwrap();
+    for page in [
+        "index.html",
+        "vendors/index.html",
+        "vendors/northstar/index.html",
+        "criteria/index.html",
+        "criteria/track-record/index.html",
+        "notes/index.html",
+        "notes/2026-10-14-brightpath-reference-hospital/index.html",
+        "compare/index.html",
+        "search/index.html",
+    ] {
+        let url = format!("file://{}", p.path("output").join(page).display());
+        tab.navigate_to(&url)
+            .unwrap()
+            .wait_until_navigated()
+            .unwrap();
+        tab.evaluate(&axe, false).unwrap();
+        let found = tab
+            .evaluate(
+                "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))",
+                true,
+            )
+            .unwrap()
+            .value
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        assert_eq!(found, "[]", "{page}");
+    }
+}
