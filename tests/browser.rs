@@ -544,3 +544,72 @@ fn no_page_type_has_serious_accessibility_violations() {
         assert_eq!(found, "[]", "{page}");
     }
 }
+
+#[test]
+fn printing_the_overview_gives_a_clean_report() {
+    let Some(path) = chromium() else { return };
+    let p = Project::example();
+    p.build_ok();
+    let b = browser(path);
+    let tab = b.new_tab().unwrap();
+    tab.navigate_to(&format!("file://{}", p.path("output/index.html").display()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    assert_eq!(
+        js(
+            &tab,
+            "getComputedStyle(document.querySelector('.vendor-digest')).display"
+        ),
+        "none",
+        "the digest is for paper only"
+    );
+    tab.call_method(
+        headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
+            media: Some("print".into()),
+            features: None,
+        },
+    )
+    .unwrap();
+    let shown = |selector: &str| {
+        js(
+            &tab,
+            &format!("getComputedStyle(document.querySelector('{selector}')).display"),
+        )
+    };
+    assert_eq!(shown(".site-header"), "none", "no navigation on paper");
+    assert_eq!(shown(".filters"), "none", "no controls on paper");
+    assert_eq!(
+        shown(".recommendation"),
+        "block",
+        "the recommendation comes first"
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('.vendor-digest article').length"
+        ),
+        7
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "getComputedStyle(document.querySelector('.vendor-digest article')).breakBefore"
+        ),
+        "page",
+        "each vendor starts a page"
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "getComputedStyle(document.querySelector('.ranking tr')).breakInside"
+        ),
+        "avoid",
+        "rows are not split"
+    );
+    let pdf = tab.print_to_pdf(None).unwrap();
+    assert!(pdf.starts_with(b"%PDF"), "the print preview renders");
+    let review = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&review).unwrap();
+    std::fs::write(review.join("overview-print.pdf"), pdf).unwrap();
+}
