@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{EXIT_CONTENT, EXIT_USAGE};
+use super::report_scaffold;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -15,24 +15,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    match shortlist::scaffold::init(&args.dir, args.force) {
-        Ok(Ok(paths)) => {
-            for p in &paths {
-                println!("{}", p.display());
-            }
-            let dir = args.dir.display();
-            eprintln!(
-                "created a report project in `{dir}`; next: `shortlist serve --root {dir}`, then edit `content/`"
-            );
-            0
+    let dir = args.dir.display();
+    report_scaffold(shortlist::scaffold::init(&args.dir, args.force), |paths| {
+        for p in paths {
+            println!("{}", p.display());
         }
-        Ok(Err(refused)) => {
-            eprintln!("error: {}", refused.0);
-            EXIT_USAGE
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            EXIT_CONTENT
-        }
-    }
+        eprintln!(
+            "created a report project in `{dir}`; next: `shortlist serve --root {dir}`, then edit `content/`"
+        );
+    })
 }

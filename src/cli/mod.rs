@@ -214,6 +214,27 @@ pub fn summary(diags: &[Diagnostic]) -> String {
     }
 }
 
+/// Prints what `init` or `new` wrote, or why not, and returns the exit status.
+pub fn report_scaffold<T>(
+    result: anyhow::Result<Result<T, shortlist::scaffold::Refused>>,
+    print: impl FnOnce(&T),
+) -> u8 {
+    match result {
+        Ok(Ok(done)) => {
+            print(&done);
+            0
+        }
+        Ok(Err(refused)) => {
+            eprintln!("error: {}", refused.0);
+            EXIT_USAGE
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            EXIT_CONTENT
+        }
+    }
+}
+
 /// Reports a failure and returns its exit status.
 pub fn report_failure(failure: Failure, what: &str) -> u8 {
     match failure {

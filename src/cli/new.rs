@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::{EXIT_CONTENT, EXIT_USAGE};
+use super::report_scaffold;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -42,18 +42,7 @@ pub fn run(args: Args) -> u8 {
             &shortlist::scaffold::today(),
         ),
     };
-    match result {
-        Ok(Ok(path)) => {
-            println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
-            0
-        }
-        Ok(Err(refused)) => {
-            eprintln!("error: {}", refused.0);
-            EXIT_USAGE
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            EXIT_CONTENT
-        }
-    }
+    report_scaffold(result, |path| {
+        println!("{}", path.strip_prefix(".").unwrap_or(path).display())
+    })
 }
