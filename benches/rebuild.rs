@@ -4,11 +4,13 @@
 //! notes. Run with `cargo bench --bench rebuild`; it prints figures and asserts nothing.
 //! `BENCH_SMALL=1` skips the large project.
 
-use std::io::Read;
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use common::{Project, Running};
 
 const CRITERIA: [&str; 8] = [
     "track-record",
@@ -22,53 +24,33 @@ const CRITERIA: [&str; 8] = [
 ];
 
 fn main() {
-    let example = tempfile::tempdir().unwrap();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("content"),
-        &example.path().join("content"),
-    );
     measure(
         "example (7 vendors, 23 notes)",
-        example.path(),
+        &Project::example(),
         "notes/brightpath/2026-10-02-brightpath-demo.md",
         "notes/2026-10-02-brightpath-demo/index.html",
     );
 
     if std::env::var_os("BENCH_SMALL").is_none() {
-        let big = tempfile::tempdir().unwrap();
+        let big = Project {
+            dir: tempfile::tempdir().unwrap(),
+        };
         let started = Instant::now();
-        generate(big.path(), 1_000, 10_000);
+        generate(big.root(), 1_000, 10_000);
         println!(
             "generated 1,000 vendors and 10,000 notes in {:.1} s",
             started.elapsed().as_secs_f64()
         );
         measure(
             "generated (1,000 vendors, 10,000 notes)",
-            big.path(),
+            &big,
             "notes/v0042/n00420.md",
             "notes/n00420/index.html",
         );
     }
 }
 
-struct Watch {
-    child: Child,
-    stdout: Arc<Mutex<String>>,
-}
-
-impl Watch {
-    fn rebuilds(&self) -> usize {
-        self.stdout.lock().unwrap().matches("rebuilt in").count()
-    }
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
+/// Waits for `done`, polling often (the wait is what is measured), and returns how long it took.
 fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) -> Duration {
     let started = Instant::now();
     while !done() {
@@ -78,29 +60,10 @@ fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) -> Dura
     started.elapsed()
 }
 
-fn measure(label: &str, root: &Path, note: &str, note_page: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shortlist"))
-        .args(["watch", "--root"])
-        .arg(root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = Arc::new(Mutex::new(String::new()));
-    let sink = stdout.clone();
-    let mut pipe = child.stdout.take().unwrap();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = pipe.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    let watch = Watch { child, stdout };
+fn measure(label: &str, project: &Project, note: &str, note_page: &str) {
+    let root = project.root();
+    let running = Running::start(project, "watch", &[]);
+    let watch = Watch(&running);
     let first = wait_for("the first build", Duration::from_secs(600), || {
         watch.rebuilds() >= 1
     });
@@ -175,15 +138,12 @@ fn measure(label: &str, root: &Path, note: &str, note_page: &str) {
     println!("  (both include the watcher's {} ms debounce)", 100);
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
+/// The `watch` process, counting the rebuilds it reports.
+struct Watch<'a>(&'a Running);
+
+impl Watch<'_> {
+    fn rebuilds(&self) -> usize {
+        self.0.stdout().matches("rebuilt in").count()
     }
 }
 

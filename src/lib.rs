@@ -26,6 +26,7 @@ pub mod score;
 pub mod serve;
 pub mod session;
 pub mod theme;
+pub mod urlpath;
 pub mod validate;
 pub mod view;
 pub mod watch;

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, line_col};
 use crate::render::{Body, OutputFile};
+use crate::urlpath::{self, is_external};
 
 /// Broken internal links in the HTML pages of `files`, each at its page, line and column.
 pub fn check(files: &[OutputFile]) -> Vec<Diagnostic> {
@@ -32,7 +33,10 @@ pub fn check(files: &[OutputFile]) -> Vec<Diagnostic> {
                 continue;
             }
             let path = link.split(['#', '?']).next().unwrap_or_default();
-            let target = crate::markdown::normalize(page_dir, &percent_decoded(path));
+            let target = urlpath::normalize(
+                page_dir,
+                &urlpath::percent_decode(path).unwrap_or_else(|| path.to_string()),
+            );
             let found = target.as_deref().is_some_and(|t| {
                 paths.contains(t)
                     || paths.contains(format!("{t}/index.html").trim_start_matches('/'))
@@ -49,7 +53,7 @@ pub fn check(files: &[OutputFile]) -> Vec<Diagnostic> {
 }
 
 /// The values of `href="..."` and `src="..."` attributes, with their byte offsets.
-fn links(html: &str) -> Vec<(usize, String)> {
+pub fn links(html: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for attr in [" href=\"", " src=\""] {
         let mut from = 0;
@@ -62,36 +66,6 @@ fn links(html: &str) -> Vec<(usize, String)> {
     }
     out.sort();
     out
-}
-
-fn is_external(link: &str) -> bool {
-    link.starts_with("//")
-        || link
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.contains('/'))
-}
-
-fn percent_decoded(s: &str) -> String {
-    let mut out = Vec::new();
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let hex = b
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b[i], hex) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

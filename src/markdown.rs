@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use crate::urlpath;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// Marks the site root inside rendered HTML; replaced per page by the renderer.
@@ -160,7 +161,8 @@ fn rewrite<'a>(
         Some(i) => (&path[..i], &path[i..]),
         None => (path, ""),
     };
-    let Some(target) = normalize(base_dir, &percent_decode(path)) else {
+    let decoded = urlpath::percent_decode(path).unwrap_or_else(|| path.to_string());
+    let Some(target) = urlpath::normalize(base_dir, &decoded) else {
         links.push(ContentLink {
             written: dest.to_string(),
             offset,
@@ -183,51 +185,11 @@ fn rewrite<'a>(
 
 /// A link to a file beside this one: no scheme, not absolute, not only a fragment.
 fn is_relative_path(dest: &str) -> bool {
-    let scheme = dest.find(':').is_some_and(|i| {
-        dest[..i]
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-            && i > 0
-    });
     !(dest.is_empty()
         || dest.starts_with('#')
         || dest.starts_with('/')
         || dest.starts_with('\\')
-        || scheme)
-}
-
-/// Joins `path` onto `base_dir` and resolves `.` and `..`; `None` if it climbs out of content.
-pub fn normalize(base_dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base_dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in path.split(['/', '\\']) {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        if let (b'%', Some(Ok(b))) = (bytes[i], hex.map(|h| u8::from_str_radix(h, 16))) {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+        || urlpath::is_external(dest))
 }
 
 /// Gives every heading an id (its own `{#id}` or a slug of its text, with -1, -2 for repeats).
@@ -458,14 +420,5 @@ mod tests {
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("checkbox"), "{html}");
         assert!(html.contains("footnote"), "{html}");
-    }
-
-    #[test]
-    fn normalize_refuses_to_climb_out() {
-        assert_eq!(
-            normalize("notes/a", "../b.md").as_deref(),
-            Some("notes/b.md")
-        );
-        assert_eq!(normalize("notes", "../../x"), None);
     }
 }

@@ -282,6 +282,14 @@ pub fn sync(
 mod tests {
     use super::*;
 
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            body: Body::Bytes(text.as_bytes().to_vec()),
+            template: None,
+        }
+    }
+
     fn project() -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
         fs::create_dir_all(tmp.path().join("content/vendors")).unwrap();
@@ -332,11 +340,6 @@ mod tests {
     fn write_replaces_the_whole_folder_and_leaves_no_staging() {
         let p = project();
         let out = p.path().join("output");
-        let file = |path: &str, text: &str| OutputFile {
-            path: path.into(),
-            body: Body::Bytes(text.as_bytes().to_vec()),
-            template: None,
-        };
         write(
             &out,
             &[file("index.html", "one"), file("vendors/a/index.html", "a")],
@@ -353,11 +356,6 @@ mod tests {
     fn sync_writes_only_changes_and_removes_what_is_gone() {
         let p = project();
         let out = p.path().join("output");
-        let file = |path: &str, text: &str| OutputFile {
-            path: path.into(),
-            body: Body::Bytes(text.as_bytes().to_vec()),
-            template: None,
-        };
         let mut previous = BTreeMap::new();
         let first = sync(
             &out,

@@ -239,7 +239,7 @@ pub enum Resolved {
 
 /// Maps a URL path to a file inside `served`, refusing anything that could leave it.
 pub fn resolve(served: &Path, url_path: &str) -> Resolved {
-    let Some(decoded) = percent_decode(url_path) else {
+    let Some(decoded) = crate::urlpath::percent_decode(url_path) else {
         return Resolved::Bad;
     };
     if decoded.contains('\0') || decoded.contains('\\') {
@@ -277,25 +277,6 @@ pub fn resolve(served: &Path, url_path: &str) -> Resolved {
     } else {
         Resolved::Missing
     }
-}
-
-/// Decodes `%XX` escapes; `None` when they do not make UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

@@ -41,8 +41,7 @@ fn note_ref(n: &Note) -> Value {
 /// The base URL when it is absolute (`https://...`): only then are canonical links and a
 /// sitemap worth writing. Internal links stay relative either way.
 pub fn absolute_base(base_url: &str) -> Option<&str> {
-    let lower = base_url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")).then_some(base_url)
+    crate::urlpath::is_web_address(base_url).then_some(base_url)
 }
 
 /// `480000` → `480,000`; amounts are shown to the unit.

@@ -44,7 +44,7 @@ fn chromium() -> Option<PathBuf> {
     found
 }
 
-fn browser(path: PathBuf) -> Browser {
+fn browser(path: PathBuf, window: Option<(u32, u32)>) -> Browser {
     let args: Vec<&OsStr> = [
         "--disable-gpu",
         "--disable-background-networking",
@@ -61,6 +61,7 @@ fn browser(path: PathBuf) -> Browser {
             .path(Some(path))
             .headless(true)
             .sandbox(false)
+            .window_size(window)
             .args(args)
             .idle_browser_timeout(Duration::from_secs(120))
             .build()
@@ -73,6 +74,16 @@ fn browser(path: PathBuf) -> Browser {
 fn run(tab: &headless_chrome::Tab, statements: &str) {
     tab.evaluate(&format!("(() => {{ {statements} }})()"), false)
         .unwrap();
+}
+
+/// The example report built, and a browser tab to read it in; `None` (skip) without Chromium.
+fn example_in_browser() -> Option<(Project, Browser, std::sync::Arc<headless_chrome::Tab>)> {
+    let path = chromium()?;
+    let p = Project::example();
+    p.build_ok();
+    let b = browser(path, None);
+    let tab = b.new_tab().unwrap();
+    Some((p, b, tab))
 }
 
 fn js(tab: &headless_chrome::Tab, expr: &str) -> serde_json::Value {
@@ -88,11 +99,9 @@ fn js(tab: &headless_chrome::Tab, expr: &str) -> serde_json::Value {
 
 #[test]
 fn the_built_site_works_when_opened_from_disk() {
-    let Some(path) = chromium() else { return };
-    let p = Project::example();
-    p.build_ok();
-    let b = browser(path);
-    let tab = b.new_tab().unwrap();
+    let Some((p, _browser, tab)) = example_in_browser() else {
+        return;
+    };
     let index = format!("file://{}", p.path("output/index.html").display());
     tab.navigate_to(&index)
         .unwrap()
@@ -148,7 +157,7 @@ fn an_open_page_follows_edits_and_shows_errors_by_itself() {
     });
     let url = s.stdout().lines().next().unwrap().to_string();
     wait_until(30, "the first build", || s.stdout().contains("rebuilt"));
-    let b = browser(path);
+    let b = browser(path, None);
     let tab = b.new_tab().unwrap();
     tab.navigate_to(&format!("{url}notes/acme-rfp/index.html"))
         .unwrap()
@@ -235,11 +244,9 @@ fn visit(tab: &std::sync::Arc<headless_chrome::Tab>, url: &str) -> Vec<String> {
 
 #[test]
 fn every_page_type_loads_without_console_errors_or_failed_requests() {
-    let Some(path) = chromium() else { return };
-    let p = Project::example();
-    p.build_ok();
-    let b = browser(path);
-    let tab = b.new_tab().unwrap();
+    let Some((p, _browser, tab)) = example_in_browser() else {
+        return;
+    };
     for page in PAGE_TYPES {
         let url = format!("file://{}", p.path("output").join(page).display());
         let problems = visit(&tab, &url);
@@ -254,11 +261,9 @@ fn every_page_type_loads_without_console_errors_or_failed_requests() {
 
 #[test]
 fn readers_can_sort_filter_compare_and_search() {
-    let Some(path) = chromium() else { return };
-    let p = Project::example();
-    p.build_ok();
-    let b = browser(path);
-    let tab = b.new_tab().unwrap();
+    let Some((p, _browser, tab)) = example_in_browser() else {
+        return;
+    };
     let file = |page: &str| format!("file://{}", p.path("output").join(page).display());
     let first_vendor =
         "document.querySelector('#ranking-table tbody tr:not([hidden]) th').textContent";
@@ -418,27 +423,7 @@ fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
-        let args: Vec<&OsStr> = [
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ]
-        .iter()
-        .map(OsStr::new)
-        .collect();
-        let b = Browser::new(
-            LaunchOptions::default_builder()
-                .path(Some(path.clone()))
-                .headless(true)
-                .sandbox(false)
-                .window_size(Some((width, height)))
-                .args(args)
-                .build()
-                .unwrap(),
-        )
-        .unwrap();
+        let b = browser(path.clone(), Some((width, height)));
         let tab = b.new_tab().unwrap();
         // Headless windows are at least 500 px wide: emulate the phone's viewport instead.
         tab.call_method(
@@ -516,7 +501,7 @@ fn no_page_type_has_serious_accessibility_violations() {
     };
     let p = Project::example();
     p.build_ok();
-    let b = browser(path);
+    let b = browser(path, None);
     let tab = b.new_tab().unwrap();
     for page in PAGE_TYPES {
         let url = format!("file://{}", p.path("output").join(page).display());
@@ -540,11 +525,9 @@ fn no_page_type_has_serious_accessibility_violations() {
 
 #[test]
 fn printing_the_overview_gives_a_clean_report() {
-    let Some(path) = chromium() else { return };
-    let p = Project::example();
-    p.build_ok();
-    let b = browser(path);
-    let tab = b.new_tab().unwrap();
+    let Some((p, _browser, tab)) = example_in_browser() else {
+        return;
+    };
     tab.navigate_to(&format!("file://{}", p.path("output/index.html").display()))
         .unwrap()
         .wait_until_navigated()

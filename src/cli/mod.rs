@@ -161,8 +161,7 @@ pub struct ProjectArgs {
 
 /// A base URL: a path from the server root (`/reports/x/`) or a full `http(s)://` address.
 pub fn parse_base_url(s: &str) -> Result<String, String> {
-    let lower = s.to_ascii_lowercase();
-    if s.starts_with('/') || lower.starts_with("https://") || lower.starts_with("http://") {
+    if shortlist::urlpath::is_base_url(s) {
         Ok(s.to_string())
     } else {
         Err("use a path such as `/reports/learning-2027/` or a full address such as `https://intranet.example/reports/`".to_string())

@@ -169,16 +169,18 @@ pub fn read_all(entries: &[Entry], cache: &Cache) -> (Vec<Source>, Vec<Diagnosti
         .par_iter()
         .filter(|e| e.kind != Kind::Asset)
         .map(|e| {
-            let meta = std::fs::metadata(&e.path).ok();
-            let modified = meta.as_ref().and_then(|m| m.modified().ok());
-            let len = meta.as_ref().map_or(0, std::fs::Metadata::len);
+            let meta = std::fs::metadata(&e.path).map_err(|err| {
+                Diagnostic::error(&e.shown, 0, 0, format!("cannot read this file: {err}"))
+            })?;
+            let modified = meta.modified().ok();
+            let len = meta.len();
             if let Some(text) = cache.text(&e.path, modified, len) {
                 return Ok(Source {
                     entry: e.clone(),
                     text,
                 });
             }
-            let text = read_text(e)?;
+            let text = read_text(e, len)?;
             cache.store_text(e.path.clone(), modified, len, &text);
             Ok(Source {
                 entry: e.clone(),
@@ -198,11 +200,10 @@ pub fn read_all(entries: &[Entry], cache: &Cache) -> (Vec<Source>, Vec<Diagnosti
 }
 
 /// Reads one file as UTF-8 text, refusing empty, oversized and non-UTF-8 files.
-pub fn read_text(entry: &Entry) -> Result<String, Diagnostic> {
+/// `size` is the file's length as its metadata gives it, so that a huge file is refused
+/// before it is read.
+pub fn read_text(entry: &Entry, size: u64) -> Result<String, Diagnostic> {
     let shown = &entry.shown;
-    let size = std::fs::metadata(&entry.path)
-        .map_err(|e| Diagnostic::error(shown, 0, 0, format!("cannot read this file: {e}")))?
-        .len();
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             shown,

@@ -135,8 +135,7 @@ fn check_url(
     url: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<String> {
-    let lower = url.trim().to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
+    if crate::urlpath::is_web_address(url) {
         Some(url.trim().to_string())
     } else {
         diags.push(
@@ -249,10 +248,10 @@ pub fn report(
                 .with_hint(format!("create `themes/{theme}/templates/`, or remove `theme:` to use the default theme")),
         );
     }
-    if let Some(b) = base_url.as_deref().filter(|b| {
-        let lower = b.to_ascii_lowercase();
-        !(b.starts_with('/') || lower.starts_with("https://") || lower.starts_with("http://"))
-    }) {
+    if let Some(b) = base_url
+        .as_deref()
+        .filter(|b| !crate::urlpath::is_base_url(b))
+    {
         diags.push(
             ctx.error(&[Seg::Key("base_url")], format!("`{b}` is not a base URL"))
                 .with_hint("use a path such as `/reports/learning-2027/` or a full address such as `https://intranet.example/reports/`"),

@@ -466,7 +466,7 @@ pub(crate) fn broken_link(
     base_dir: &str,
     files: &SiteFiles<'_>,
 ) -> Diagnostic {
-    let target = markdown::normalize(
+    let target = crate::urlpath::normalize(
         base_dir,
         written.split(['#', '?']).next().unwrap_or(written),
     );

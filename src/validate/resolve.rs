@@ -63,7 +63,7 @@ impl<'c> SiteFiles<'c> {
 
     /// The file a mistyped link most likely meant, written relative to `base_dir`.
     pub fn closest(&self, base_dir: &str, written: &str) -> Option<String> {
-        let target = crate::markdown::normalize(base_dir, written)?;
+        let target = crate::urlpath::normalize(base_dir, written)?;
         let found = did_you_mean(&target, self.urls.keys().map(String::as_str))?;
         let depth = base_dir.split('/').filter(|p| !p.is_empty()).count();
         Some(format!("{}{found}", "../".repeat(depth)))

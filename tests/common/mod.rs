@@ -125,27 +125,14 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// The values of every `href` and `src` attribute in `html`.
-pub fn links(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in ["href=\"", "src=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            let after = &rest[i + attr.len()..];
-            let end = after.find('"').unwrap_or(after.len());
-            out.push(after[..end].replace("&amp;", "&"));
-            rest = &after[end..];
-        }
-    }
-    out
-}
+pub use shortlist::urlpath::is_external;
 
-/// Whether a link leaves the site (another scheme, or protocol-relative).
-pub fn is_external(link: &str) -> bool {
-    link.starts_with("//")
-        || link
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.contains('/'))
+/// The values of every `href` and `src` attribute in `html`, as the link check reads them.
+pub fn links(html: &str) -> Vec<String> {
+    shortlist::linkcheck::links(html)
+        .into_iter()
+        .map(|(_, link)| link)
+        .collect()
 }
 
 /// Checks that every internal link of every page resolves to a file; returns the broken ones.
