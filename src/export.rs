@@ -214,8 +214,11 @@ pub fn search_index(report: &Report) -> Vec<u8> {
         x: String,
     }
     let clip = |s: String| -> String { s.chars().take(4000).collect() };
-    let rich =
-        |r: &Option<crate::model::Rich>| r.as_ref().map(|r| text_of(&r.html)).unwrap_or_default();
+    let rich = |r: &Option<crate::model::Rich>| {
+        r.as_ref()
+            .map(|r| crate::markdown::text_of(&r.html))
+            .unwrap_or_default()
+    };
     let mut docs = Vec::new();
     for v in &report.vendors {
         let mut x = rich(&v.summary);
@@ -267,7 +270,7 @@ pub fn search_index(report: &Report) -> Vec<u8> {
         });
     }
     for n in &report.notes {
-        let mut x = text_of(&n.body.html);
+        let mut x = crate::markdown::text_of(&n.body.html);
         if let Some(a) = &n.author {
             x.push(' ');
             x.push_str(a);
@@ -283,30 +286,6 @@ pub fn search_index(report: &Report) -> Vec<u8> {
     out.extend(serde_json::to_vec(&docs).unwrap_or_else(|_| b"[]".to_vec()));
     out.extend(b";\n");
     out
-}
-
-/// The text of sanitized HTML: tags dropped, the common entities decoded, spaces collapsed.
-fn text_of(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A sitemap of every page, at its canonical address under the absolute `base` URL.

@@ -130,9 +130,18 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
 
 /// Builds the site and swaps it into the output folder; on any failure the old output stays.
 pub fn build(options: &Options) -> Result<Built, Failure> {
-    let output = options.output_dir();
-    output::check_target(&options.root, &output).map_err(|r| Failure::Refused(r.0))?;
+    build_waiting(options, &|| {})
+}
+
+/// [`build`], calling `waiting` if another build is writing into the same output folder (this
+/// one then waits its turn).
+pub fn build_waiting(options: &Options, waiting: &dyn Fn()) -> Result<Built, Failure> {
+    let output = output::check_target(&options.root, &options.output_dir())
+        .map_err(|r| Failure::Refused(r.0))?;
     let built = make_site(options)?;
-    output::write(&output, &built.files).map_err(Failure::Io)?;
+    let lock = output::lock(&output, waiting).map_err(Failure::Io)?;
+    // Checked again in turn: the folder may have changed while another build held the lock.
+    output::check_target(&options.root, &output).map_err(|r| Failure::Refused(r.0))?;
+    output::write(&lock, &output, &built.files, built.report.audience).map_err(Failure::Io)?;
     Ok(built)
 }

@@ -33,6 +33,8 @@ pub struct ContentLink {
     pub offset: usize,
     /// Whether the resolver found the file.
     pub found: bool,
+    /// The file it names, relative to `content/`, unless it leads outside.
+    pub target: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -40,6 +42,9 @@ pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<ContentLink>,
+    /// Every content file the text links to or shows (Markdown and raw HTML alike), as a path
+    /// relative to `content/`, sorted.
+    pub targets: Vec<String>,
 }
 
 /// What a link to a content file becomes.
@@ -77,42 +82,164 @@ pub fn render(source: &str, base_dir: &str, resolver: &dyn Resolver) -> Rendered
     let mut links = Vec::new();
     let mut events: Vec<Event<'_>> = Vec::new();
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
-        let event = match event {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: rewrite(dest_url, base_dir, range.start, resolver, &mut links),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: rewrite(dest_url, base_dir, range.start, resolver, &mut links),
-                title,
-                id,
-            }),
-            other => other,
-        };
+        let event = map_link(
+            neutralise_root(event),
+            |dest| rewrite(dest, base_dir, range.start, resolver, &mut links),
+            |title| title,
+        );
         events.push(event);
     }
     drop_withheld_links(&mut events);
     let headings = assign_heading_ids(&mut events);
     let mut raw_html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
+    let mut targets: Vec<String> = links.iter().filter_map(|l| l.target.clone()).collect();
+    let html = check_raw_links(sanitize(&raw_html), base_dir, resolver, &mut targets);
+    targets.sort();
+    targets.dedup();
     Rendered {
-        html: sanitize(&raw_html),
+        html,
         headings,
         links,
+        targets,
     }
+}
+
+/// Keeps text that happens to spell [`ROOT`] from being taken for it: a word joiner (U+2060,
+/// invisible) goes inside it.
+fn neutralise_root(event: Event<'_>) -> Event<'_> {
+    fn fix(s: CowStr<'_>) -> CowStr<'_> {
+        const SPELLED: &str = "%ROOT%";
+        if s.contains(SPELLED) {
+            s.replace(SPELLED, "%ROOT\u{2060}%").into()
+        } else {
+            s
+        }
+    }
+    match event {
+        Event::Text(t) => Event::Text(fix(t)),
+        Event::Code(t) => Event::Code(fix(t)),
+        Event::Html(t) => Event::Html(fix(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(fix(t)),
+        other => map_link(other, fix, fix),
+    }
+}
+
+/// Applies `dest` to the address and `title` to the title of a link or an image.
+fn map_link<'a>(
+    event: Event<'a>,
+    dest: impl FnOnce(CowStr<'a>) -> CowStr<'a>,
+    title: impl FnOnce(CowStr<'a>) -> CowStr<'a>,
+) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title: t,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: dest(dest_url),
+            title: title(t),
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title: t,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: dest(dest_url),
+            title: title(t),
+            id,
+        }),
+        other => other,
+    }
+}
+
+/// Looks at the `href` and `src` of raw HTML in sanitized `html` (Markdown links are already
+/// rewritten): one that names a file this audience may not see loses the attribute, and every
+/// content file named is added to `targets`. Sanitized HTML is regular enough to scan: every
+/// attribute value is double-quoted, with `"` escaped inside, and `<` in text is escaped.
+fn check_raw_links(
+    html: String,
+    base_dir: &str,
+    resolver: &dyn Resolver,
+    targets: &mut Vec<String>,
+) -> String {
+    if !html.contains(" href=\"") && !html.contains(" src=\"") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let tag_len = tag_end(&rest[start..]);
+        let tag = &rest[start..start + tag_len];
+        out.push_str(&check_tag(tag, base_dir, resolver, targets));
+        rest = &rest[start + tag_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the tag at the start of `s`, quotes respected.
+fn tag_end(s: &str) -> usize {
+    let mut quoted = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '>' if !quoted => return i + 1,
+            _ => {}
+        }
+    }
+    s.len()
+}
+
+fn check_tag(
+    tag: &str,
+    base_dir: &str,
+    resolver: &dyn Resolver,
+    targets: &mut Vec<String>,
+) -> String {
+    let mut out = String::with_capacity(tag.len());
+    let mut rest = tag;
+    loop {
+        let next = [" href=\"", " src=\""]
+            .iter()
+            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
+            .min();
+        let Some((at, len)) = next else { break };
+        let value_start = at + len;
+        let value_len = rest[value_start..]
+            .find('"')
+            .unwrap_or(rest.len() - value_start);
+        let value = &rest[value_start..value_start + value_len];
+        let decoded = value
+            .replace("&quot;", "\"")
+            .replace("&nbsp;", "\u{a0}")
+            .replace("&amp;", "&");
+        let target = (!decoded.starts_with(ROOT) && is_relative_path(&decoded))
+            .then(|| {
+                let path = decoded.split(['#', '?']).next().unwrap_or_default();
+                let path = urlpath::percent_decode(path).unwrap_or_else(|| path.to_string());
+                urlpath::normalize(base_dir, &path)
+            })
+            .flatten();
+        let end = (value_start + value_len + 1).min(rest.len());
+        match target.map(|t| (resolver.target_of(&t), t)) {
+            Some((Target::Withheld, _)) => out.push_str(&rest[..at]),
+            Some((Target::Page(_), t)) => {
+                targets.push(t);
+                out.push_str(&rest[..end]);
+            }
+            _ => out.push_str(&rest[..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Takes out links to withheld files, keeping their text.
@@ -130,6 +257,30 @@ fn drop_withheld_links(events: &mut Vec<Event<'_>>) {
         Event::Start(Tag::Image { dest_url, .. }) if dest_url.as_ref() == WITHHELD => false,
         _ => true,
     });
+}
+
+/// The text of sanitized HTML: tags dropped, the common entities decoded, spaces collapsed.
+pub fn text_of(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Renders Markdown that has no links worth resolving (a one-line rationale in a test, say).
@@ -167,6 +318,7 @@ fn rewrite<'a>(
             written: dest.to_string(),
             offset,
             found: false,
+            target: None,
         });
         return dest;
     };
@@ -175,6 +327,7 @@ fn rewrite<'a>(
         written: dest.to_string(),
         offset,
         found: found != Target::Missing,
+        target: matches!(found, Target::Page(_)).then_some(target),
     });
     match found {
         Target::Page(url) => format!("{ROOT}{url}{query}{fragment}").into(),
@@ -366,6 +519,37 @@ mod tests {
             r.html
         );
         assert!(r.links[0].found, "a withheld link is not an error");
+    }
+
+    #[test]
+    fn raw_html_links_to_withheld_files_lose_their_address() {
+        let r = render(
+            "<a href=\"../secret.md#x\" title=\"a &quot;b&quot; > c\">the call</a> \
+             <a href=\"../../vendors/acme.yaml\">Acme</a> <img src=\"chart.png\" alt=\"c\">",
+            "notes/calls",
+            &FILES,
+        );
+        assert!(!r.html.contains("secret"), "{}", r.html);
+        assert!(r.html.contains(">the call</a>"), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"../../vendors/acme.yaml\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.targets, ["vendors/acme.yaml"]);
+    }
+
+    #[test]
+    fn text_that_spells_the_root_marker_is_not_taken_for_it() {
+        let r = render(
+            "Text %ROOT%/a, `%ROOT%/b`, <span>%ROOT%/c</span> [d](https://x.example/%ROOT%/d) \
+             and [Acme](../../vendors/acme.yaml).",
+            "notes/calls",
+            &FILES,
+        );
+        assert_eq!(r.html.matches(ROOT).count(), 1, "{}", r.html);
+        assert!(r.html.contains("href=\"%ROOT%/vendors/acme/index.html\""));
+        assert_eq!(text_of(&r.html).matches("%ROOT\u{2060}%/").count(), 3);
     }
 
     #[test]

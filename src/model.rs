@@ -64,6 +64,9 @@ pub struct Rich {
     pub source: String,
     pub html: String,
     pub headings: Vec<Heading>,
+    /// The content files it links to or shows, relative to `content/`, sorted.
+    #[serde(skip)]
+    pub links: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -3,9 +3,13 @@
 //! A build writes into one hidden staging folder beside the output folder
 //! (`output/` → `.output.staging/`), then swaps it in with two renames, so a failed or
 //! interrupted build leaves the previous output as it was. Before anything is written,
-//! [`check_target`] refuses an output folder that would hit the user's own files: the project
-//! root, `content/`, `themes/`, an ancestor of them (also through a symlink), or a folder that
-//! has files in it and was not made by shortlist.
+//! [`check_target`] resolves the output path the way the file system will (every `..` and
+//! symlink, even below a folder that does not exist yet) and refuses one that would hit the
+//! user's own files: the project root, `content/`, `themes/`, an ancestor of them, a symlink, a
+//! folder that has files in it and was not made by shortlist, or a staging folder that is not
+//! ours. Writers into one output folder take turns ([`lock`]), and the marker file of each
+//! build names its audience and the site it holds, so `watch` never patches a folder that
+//! another build has written since.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -14,92 +18,129 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use crate::model::Audience;
 use crate::render::{Body, OutputFile};
 
 /// The file that marks a folder as one shortlist made and may replace.
 pub const MARKER: &str = ".shortlist-build";
 const MARKER_TEXT: &str =
     "This folder is built by shortlist and replaced by every build: edit content/, not this.\n";
+/// The file that marks a staging folder as one shortlist made and may remove.
+const STAGING_MARKER: &str = ".shortlist-staging";
 
 /// Why an output folder is refused; the build exits with status 2.
 #[derive(Debug)]
 pub struct Refused(pub String);
 
-/// The absolute form of `path`, following symlinks as far as the path exists.
-fn resolve(path: &Path) -> PathBuf {
-    let abs = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut existing = abs.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing = parent.to_path_buf();
-            }
-            _ => break,
-        }
-    }
-    let mut out = existing.canonicalize().unwrap_or(existing);
-    for part in rest.iter().rev() {
-        match Path::new(part).components().next() {
-            Some(Component::ParentDir) => {
+/// The absolute form of `path` as the file system will see it once the missing folders are
+/// made: `..` and `.` are taken out and every existing symlink is followed, component by
+/// component. Also says whether the last component is a symlink.
+fn resolve(path: &Path) -> (PathBuf, bool) {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    let mut last_is_link = false;
+    for part in abs.components() {
+        last_is_link = false;
+        match part {
+            Component::Prefix(_) | Component::RootDir => out.push(part),
+            Component::CurDir => {}
+            // `out` has no symlink in it, so going up is going to the real parent.
+            Component::ParentDir => {
                 out.pop();
             }
-            Some(Component::CurDir) => {}
-            _ => out.push(part),
+            Component::Normal(name) => {
+                out.push(name);
+                if let Ok(meta) = fs::symlink_metadata(&out) {
+                    last_is_link = meta.file_type().is_symlink();
+                    if let Ok(real) = out.canonicalize() {
+                        out = real;
+                    }
+                }
+            }
         }
     }
-    out
+    (out, last_is_link)
 }
 
-/// Refuses an output folder that could destroy something the user wrote.
-pub fn check_target(root: &Path, output: &Path) -> Result<(), Refused> {
-    let out = resolve(output);
-    let root_abs = resolve(root);
+/// The absolute, resolved form of `path` (see [`check_target`]).
+pub fn resolved(path: &Path) -> PathBuf {
+    resolve(path).0
+}
+
+/// [`resolved`], and whether `path` itself is a symlink.
+pub fn resolved_with_link(path: &Path) -> (PathBuf, bool) {
+    resolve(path)
+}
+
+/// The folders a build must never write into or replace, with how messages name them.
+pub fn protected(root: &Path) -> [(&'static str, PathBuf); 3] {
+    let root = resolved(root);
+    [
+        ("the project folder", root.clone()),
+        ("`content/`", root.join("content")),
+        ("`themes/`", root.join("themes")),
+    ]
+}
+
+/// Refuses an output folder that could destroy something the user wrote; returns the folder
+/// resolved, which is where the build must write.
+pub fn check_target(root: &Path, output: &Path) -> Result<PathBuf, Refused> {
+    let (out, is_link) = resolve(output);
     let shown = output.display();
-    for (what, protected) in [
-        ("the project folder", root_abs.clone()),
-        ("`content/`", root_abs.join("content")),
-        ("`themes/`", root_abs.join("themes")),
-    ] {
-        if protected.starts_with(&out) {
-            return Err(Refused(format!(
-                "refusing to build into `{shown}`: it is {} {what}, and a build replaces its output folder",
-                if protected == out { "" } else { "a folder that contains" }
-            )
-            .replace("is  ", "is ")));
-        }
+    let refuse = |why: String| Err(Refused(format!("refusing to build into `{shown}`: {why}")));
+    if is_link {
+        return refuse(format!(
+            "it is a symbolic link, and a build replaces its output folder; give the folder itself, `{}`",
+            out.display()
+        ));
     }
-    for (what, protected) in [
-        ("`content/`", root_abs.join("content")),
-        ("`themes/`", root_abs.join("themes")),
-    ] {
-        if out.starts_with(&protected) {
-            return Err(Refused(format!(
-                "refusing to build into `{shown}`: it is inside {what}, where it would be read back as content"
-            )));
+    for (what, dir) in protected(root) {
+        if dir == out {
+            return refuse(format!(
+                "it is {what}, and a build replaces its output folder"
+            ));
+        }
+        if dir.starts_with(&out) {
+            return refuse(format!(
+                "it is a folder that contains {what}, and a build replaces its output folder"
+            ));
+        }
+        if what != "the project folder" && out.starts_with(&dir) {
+            return refuse(format!(
+                "it is inside {what}, where it would be read back as content"
+            ));
         }
     }
     if out.exists() {
         if !out.is_dir() {
-            return Err(Refused(format!(
-                "refusing to build into `{shown}`: it is a file, not a folder"
-            )));
+            return refuse("it is a file, not a folder".into());
         }
         let empty = fs::read_dir(&out)
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !empty && !out.join(MARKER).is_file() {
-            return Err(Refused(format!(
-                "refusing to build into `{shown}`: it has files that shortlist did not make; choose an empty or new folder"
-            )));
+            return refuse(
+                "it has files that shortlist did not make; choose an empty or new folder".into(),
+            );
         }
     }
-    Ok(())
+    let staging = staging_dir(&out);
+    if fs::symlink_metadata(&staging).is_ok() && !is_our_staging(&staging) {
+        return refuse(format!(
+            "shortlist stages the site in `{}`, and a folder of that name that shortlist did not make is there; move it or choose another output folder",
+            staging.display()
+        ));
+    }
+    Ok(out)
+}
+
+/// Whether `dir` is a staging folder shortlist left behind (an interrupted build), safe to
+/// remove.
+fn is_our_staging(dir: &Path) -> bool {
+    let is_dir = fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
+    is_dir
+        && (dir.join(STAGING_MARKER).is_file()
+            || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()))
 }
 
 /// The staging folder beside `output` (`.output.staging`).
@@ -110,14 +151,88 @@ pub fn staging_dir(output: &Path) -> PathBuf {
     output.with_file_name(format!(".{name}.staging"))
 }
 
-/// Writes `files` as the new content of `output`, atomically as far as the file system allows.
-pub fn write(output: &Path, files: &[OutputFile]) -> Result<()> {
-    let staging = staging_dir(output);
-    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)
-            .with_context(|| format!("failed to create `{}`", parent.display()))?;
+/// Held while a build writes into an output folder: builds, `watch` and `serve` into the same
+/// folder take turns. The lock is on the folder that holds the output (no lock file is left
+/// behind) and is released when this is dropped, or when the process ends however it ends.
+pub struct Lock(#[allow(dead_code)] fs::File);
+
+/// Takes the write lock of `output`, calling `waiting` once if another build holds it.
+pub fn lock(output: &Path, waiting: &dyn Fn()) -> Result<Lock> {
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)
+        .with_context(|| format!("failed to create `{}`", parent.display()))?;
+    let file = lock_file(parent, output)?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            waiting();
+            file.lock().with_context(|| {
+                format!("failed to wait for the lock on `{}`", output.display())
+            })?;
+        }
+        Err(fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("failed to lock `{}`", output.display()));
+        }
     }
-    if staging.exists() {
+    Ok(Lock(file))
+}
+
+#[cfg(unix)]
+fn lock_file(parent: &Path, _output: &Path) -> Result<fs::File> {
+    fs::File::open(parent).with_context(|| format!("failed to open `{}`", parent.display()))
+}
+
+#[cfg(not(unix))]
+fn lock_file(_parent: &Path, output: &Path) -> Result<fs::File> {
+    let name = output
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let path = output.with_file_name(format!(".{name}.lock"));
+    fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(&path)
+        .with_context(|| format!("failed to open `{}`", path.display()))
+}
+
+/// What an output folder's marker says: who the site is for and which site it is (a digest
+/// of its files), so that two builds of the same site write the same bytes.
+fn marker_text(files: &[OutputFile], audience: Audience) -> String {
+    let digest = crate::cache::hash_of(
+        files
+            .iter()
+            .map(|f| {
+                let body = match &f.body {
+                    Body::Bytes(b) => crate::cache::hash_of(b),
+                    Body::Copy(src) => {
+                        crate::cache::hash_of(fs::metadata(src).map(|m| m.len()).ok())
+                    }
+                };
+                (&f.path, body)
+            })
+            .collect::<Vec<_>>(),
+    );
+    format!(
+        "{MARKER_TEXT}audience: {}\nsite: {digest:016x}\n",
+        audience.as_str()
+    )
+}
+
+/// Writes `files` as the new content of `output`, atomically as far as the file system allows.
+/// `output` is a folder [`check_target`] returned, and `_lock` proves this build's turn.
+pub fn write(_lock: &Lock, output: &Path, files: &[OutputFile], audience: Audience) -> Result<()> {
+    let staging = staging_dir(output);
+    if fs::symlink_metadata(&staging).is_ok() {
+        if !is_our_staging(&staging) {
+            bail!(
+                "`{}` is in the way: shortlist stages the site there, and did not make it; move it",
+                staging.display()
+            );
+        }
         fs::remove_dir_all(&staging).with_context(|| {
             format!(
                 "failed to remove the leftover staging folder `{}`",
@@ -125,14 +240,18 @@ pub fn write(output: &Path, files: &[OutputFile]) -> Result<()> {
             )
         })?;
     }
+    fs::create_dir_all(&staging)
+        .and_then(|()| fs::write(staging.join(STAGING_MARKER), MARKER_TEXT))
+        .with_context(|| format!("failed to create `{}`", staging.display()))?;
     let site = staging.join("site");
-    let result = write_tree(&site, files).and_then(|()| swap(output, &staging, &site));
+    let result = write_tree(&site, files, &marker_text(files, audience))
+        .and_then(|()| swap(output, &staging, &site));
     // Whatever happened, the staging folder goes; the output is either old or new.
     let _ = fs::remove_dir_all(&staging);
     result
 }
 
-fn write_tree(site: &Path, files: &[OutputFile]) -> Result<()> {
+fn write_tree(site: &Path, files: &[OutputFile], marker: &str) -> Result<()> {
     fs::create_dir_all(site).with_context(|| format!("failed to create `{}`", site.display()))?;
     let mut dirs: Vec<PathBuf> = Vec::new();
     for f in files {
@@ -151,21 +270,24 @@ fn write_tree(site: &Path, files: &[OutputFile]) -> Result<()> {
     for dir in &dirs {
         fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
     }
-    files.iter().try_for_each(|f| -> Result<()> {
-        let dest = site.join(&f.path);
-        match &f.body {
-            Body::Bytes(b) => fs::write(&dest, b)
-                .with_context(|| format!("failed to write `{}`", dest.display()))?,
-            Body::Copy(src) => {
-                fs::copy(src, &dest)
-                    .with_context(|| format!("failed to copy `{}`", src.display()))?;
-            }
-        }
-        Ok(())
-    })?;
-    fs::write(site.join(MARKER), MARKER_TEXT)
+    files
+        .iter()
+        .try_for_each(|f| put(&f.body, &site.join(&f.path)))?;
+    fs::write(site.join(MARKER), marker)
         .with_context(|| format!("failed to write `{}`", site.display()))?;
     Ok(())
+}
+
+/// Writes one file's body at `dest`.
+fn put(body: &Body, dest: &Path) -> Result<()> {
+    match body {
+        Body::Bytes(b) => {
+            fs::write(dest, b).with_context(|| format!("failed to write `{}`", dest.display()))
+        }
+        Body::Copy(src) => fs::copy(src, dest)
+            .map(drop)
+            .with_context(|| format!("failed to copy `{}`", src.display())),
+    }
 }
 
 fn swap(output: &Path, staging: &Path, site: &Path) -> Result<()> {
@@ -198,62 +320,74 @@ pub struct Synced {
     pub removed: usize,
 }
 
-/// Brings `output` in line with `files`, writing only what changed since `previous` (path →
-/// hash of the bytes last written there) and removing what is gone. Each file is written to a
-/// temporary name beside it and renamed into place, so a reader (or Ctrl-C) never meets a
-/// half-written page. With no `previous`, the whole folder is written and swapped as by `build`.
+/// What a session last wrote into its output folder: a key per file (a hash of the bytes of
+/// a page, of the size and time of a copied file, which is never read to be compared) and
+/// the marker it left.
+#[derive(Debug, Default)]
+pub struct Written {
+    files: BTreeMap<String, u64>,
+    marker: Option<String>,
+}
+
+fn key_of(body: &Body) -> u64 {
+    match body {
+        Body::Bytes(b) => crate::cache::hash_of(b),
+        Body::Copy(src) => crate::cache::hash_of((
+            src,
+            fs::metadata(src).ok().map(|m| (m.len(), m.modified().ok())),
+        )),
+    }
+}
+
+/// Brings `output` in line with `files`, writing only what changed since `previous` and
+/// removing what is gone. Each file is written to a temporary name beside it and renamed into
+/// place, so a reader (or Ctrl-C) never meets a half-written page. When the folder is not
+/// the one this session last wrote (another build has written it since, or it is gone), or an
+/// update in place fails, the whole folder is written and swapped as by `build`.
 pub fn sync(
+    lock: &Lock,
     output: &Path,
     files: &[OutputFile],
-    previous: &mut BTreeMap<String, u64>,
+    audience: Audience,
+    previous: &mut Written,
 ) -> Result<Synced> {
-    let mut next = BTreeMap::new();
-    let mut contents: Vec<(&OutputFile, Option<Vec<u8>>, u64)> = Vec::with_capacity(files.len());
-    for f in files {
-        let (bytes, hash) = match &f.body {
-            Body::Bytes(b) => (None, crate::cache::hash_of(b)),
-            Body::Copy(src) => {
-                let b =
-                    fs::read(src).with_context(|| format!("failed to read `{}`", src.display()))?;
-                let h = crate::cache::hash_of(&b);
-                (Some(b), h)
+    let marker = marker_text(files, audience);
+    let next: BTreeMap<String, u64> = files
+        .iter()
+        .map(|f| (f.path.clone(), key_of(&f.body)))
+        .collect();
+    let on_disk = fs::read_to_string(output.join(MARKER)).ok();
+    let ours = previous.marker.is_some() && on_disk == previous.marker;
+    let synced = match ours.then(|| update_in_place(output, files, &next, &previous.files, &marker))
+    {
+        Some(Ok(synced)) => synced,
+        _ => {
+            previous.marker = None;
+            write(lock, output, files, audience)?;
+            Synced {
+                written: next.len(),
+                removed: 0,
             }
-        };
-        next.insert(f.path.clone(), hash);
-        contents.push((f, bytes, hash));
-    }
-    if previous.is_empty() || !output.join(MARKER).is_file() {
-        write(output, files)?;
-        let written = next.len();
-        *previous = next;
-        return Ok(Synced {
-            written,
-            removed: 0,
-        });
-    }
+        }
+    };
+    previous.files = next;
+    previous.marker = Some(marker);
+    Ok(synced)
+}
+
+fn update_in_place(
+    output: &Path,
+    files: &[OutputFile],
+    next: &BTreeMap<String, u64>,
+    previous: &BTreeMap<String, u64>,
+    marker: &str,
+) -> Result<Synced> {
     let mut synced = Synced::default();
-    for (f, copied, hash) in contents {
-        if previous.get(&f.path) == Some(&hash) {
+    for f in files {
+        if previous.get(&f.path) == next.get(&f.path) {
             continue;
         }
-        let dest = output.join(&f.path);
-        if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir)
-                .with_context(|| format!("failed to create `{}`", dir.display()))?;
-        }
-        let tmp = dest.with_file_name(format!(
-            ".{}.shortlist-tmp",
-            dest.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        ));
-        let bytes: &[u8] = match (&f.body, &copied) {
-            (Body::Bytes(b), _) => b,
-            (_, Some(b)) => b,
-            _ => &[],
-        };
-        fs::write(&tmp, bytes).with_context(|| format!("failed to write `{}`", tmp.display()))?;
-        fs::rename(&tmp, &dest)
-            .with_context(|| format!("failed to replace `{}`", dest.display()))?;
+        replace(&output.join(&f.path), &f.body)?;
         synced.written += 1;
     }
     for gone in previous.keys().filter(|p| !next.contains_key(*p)) {
@@ -274,10 +408,28 @@ pub fn sync(
             dir = d.parent();
         }
     }
-    *previous = next;
+    if fs::read_to_string(output.join(MARKER)).ok().as_deref() != Some(marker) {
+        replace(
+            &output.join(MARKER),
+            &Body::Bytes(marker.as_bytes().to_vec()),
+        )?;
+    }
     Ok(synced)
 }
 
+/// Writes `body` beside `dest` and renames it into place.
+fn replace(dest: &Path, body: &Body) -> Result<()> {
+    if let Some(dir) = dest.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
+    }
+    let tmp = dest.with_file_name(format!(
+        ".{}.shortlist-tmp",
+        dest.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    ));
+    put(body, &tmp)?;
+    fs::rename(&tmp, dest).with_context(|| format!("failed to replace `{}`", dest.display()))
+}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,12 +469,59 @@ mod tests {
         assert!(check_target(root, &root.join("output")).is_ok());
     }
 
+    #[test]
+    fn a_dot_dot_below_a_missing_folder_is_resolved_before_the_checks() {
+        let p = project();
+        let root = p.path();
+        fs::create_dir_all(root.join("docs")).unwrap();
+        fs::write(root.join("docs/mine.txt"), "mine").unwrap();
+        for bad in [
+            "nx/../content",
+            "a/b/../../themes",
+            "tmp/../docs",
+            "nx/../..",
+        ] {
+            assert!(
+                check_target(root, &root.join(bad)).is_err(),
+                "{bad} should be refused"
+            );
+        }
+        let ok = check_target(root, &root.join("nx/../site")).unwrap();
+        assert_eq!(ok, resolved(root).join("site"));
+    }
+
     #[cfg(unix)]
     #[test]
     fn refuses_a_symlink_to_content() {
         let p = project();
         std::os::unix::fs::symlink(p.path().join("content"), p.path().join("out")).unwrap();
         assert!(check_target(p.path(), &p.path().join("out")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_symlink_even_to_a_folder_of_its_own() {
+        let p = project();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), p.path().join("out")).unwrap();
+        let refused = check_target(p.path(), &p.path().join("out")).unwrap_err();
+        assert!(refused.0.contains("symbolic link"), "{}", refused.0);
+    }
+
+    #[test]
+    fn a_staging_folder_shortlist_did_not_make_is_refused_and_kept() {
+        let p = project();
+        let staging = p.path().join(".output.staging");
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(staging.join("notes.txt"), "mine").unwrap();
+        assert!(check_target(p.path(), &p.path().join("output")).is_err());
+        let out = resolved(&p.path().join("output"));
+        let lock = lock(&out, &|| {}).unwrap();
+        assert!(write(&lock, &out, &[file("index.html", "x")], Audience::Internal).is_err());
+        assert_eq!(
+            fs::read_to_string(staging.join("notes.txt")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
@@ -340,12 +539,21 @@ mod tests {
     fn write_replaces_the_whole_folder_and_leaves_no_staging() {
         let p = project();
         let out = p.path().join("output");
+        let lock = lock(&out, &|| {}).unwrap();
         write(
+            &lock,
             &out,
             &[file("index.html", "one"), file("vendors/a/index.html", "a")],
+            Audience::Internal,
         )
         .unwrap();
-        write(&out, &[file("index.html", "two")]).unwrap();
+        write(
+            &lock,
+            &out,
+            &[file("index.html", "two")],
+            Audience::Internal,
+        )
+        .unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("vendors/a/index.html").exists(), "old pages go");
         assert!(!staging_dir(&out).exists());
@@ -356,20 +564,20 @@ mod tests {
     fn sync_writes_only_changes_and_removes_what_is_gone() {
         let p = project();
         let out = p.path().join("output");
-        let mut previous = BTreeMap::new();
+        let lock = lock(&out, &|| {}).unwrap();
+        let mut previous = Written::default();
+        let sync = |files: &[OutputFile], previous: &mut Written| {
+            sync(&lock, &out, files, Audience::Internal, previous).unwrap()
+        };
         let first = sync(
-            &out,
             &[file("index.html", "one"), file("notes/a/index.html", "a")],
             &mut previous,
-        )
-        .unwrap();
+        );
         assert_eq!(first.written, 2);
         let second = sync(
-            &out,
             &[file("index.html", "two"), file("notes/a/index.html", "a")],
             &mut previous,
-        )
-        .unwrap();
+        );
         assert_eq!(
             second,
             Synced {
@@ -378,7 +586,7 @@ mod tests {
             }
         );
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
-        let third = sync(&out, &[file("index.html", "two")], &mut previous).unwrap();
+        let third = sync(&[file("index.html", "two")], &mut previous);
         assert_eq!(
             third,
             Synced {
@@ -393,5 +601,79 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains("shortlist-tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn sync_rewrites_the_whole_folder_after_another_build_wrote_it() {
+        let p = project();
+        let out = p.path().join("output");
+        let lock = lock(&out, &|| {}).unwrap();
+        let mut watched = Written::default();
+        let pages = [
+            file("index.html", "public"),
+            file("contacts.html", "public"),
+        ];
+        sync(&lock, &out, &pages, Audience::Shareable, &mut watched).unwrap();
+        // Another build writes the internal site into the same folder.
+        let internal = [
+            file("index.html", "secret"),
+            file("contacts.html", "secret"),
+        ];
+        write(&lock, &out, &internal, Audience::Internal).unwrap();
+        let marker = fs::read_to_string(out.join(MARKER)).unwrap();
+        assert!(marker.contains("audience: internal"), "{marker}");
+        // One page changes in the watched (shareable) site: every file is written again.
+        let edited = [
+            file("index.html", "public, edited"),
+            file("contacts.html", "public"),
+        ];
+        let synced = sync(&lock, &out, &edited, Audience::Shareable, &mut watched).unwrap();
+        assert_eq!(synced.written, 2);
+        assert_eq!(
+            fs::read_to_string(out.join("contacts.html")).unwrap(),
+            "public"
+        );
+        assert!(
+            fs::read_to_string(out.join(MARKER))
+                .unwrap()
+                .contains("audience: shareable")
+        );
+    }
+
+    #[test]
+    fn sync_recovers_when_a_file_becomes_a_folder_and_back() {
+        let p = project();
+        let out = p.path().join("output");
+        let lock = lock(&out, &|| {}).unwrap();
+        let mut w = Written::default();
+        let mut go = |files: &[OutputFile]| sync(&lock, &out, files, Audience::Internal, &mut w);
+        go(&[file("assets/logo", "file")]).unwrap();
+        go(&[file("assets/logo/a.png", "inside")]).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("assets/logo/a.png")).unwrap(),
+            "inside"
+        );
+        go(&[file("assets/logo", "file again")]).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("assets/logo")).unwrap(),
+            "file again"
+        );
+    }
+
+    #[test]
+    fn the_same_site_writes_the_same_marker() {
+        let a = marker_text(&[file("index.html", "x")], Audience::Internal);
+        assert_eq!(
+            a,
+            marker_text(&[file("index.html", "x")], Audience::Internal)
+        );
+        assert_ne!(
+            a,
+            marker_text(&[file("index.html", "y")], Audience::Internal)
+        );
+        assert_ne!(
+            a,
+            marker_text(&[file("index.html", "x")], Audience::Shareable)
+        );
     }
 }

@@ -10,11 +10,13 @@
 //! - every `confidential: true` block: pricing, case studies, references, risks, and the
 //!   rationale and evidence of confidential scores (their numbers stay, so the ranking is the
 //!   same for every audience);
-//! - all contacts.
+//! - all contacts;
+//! - the Markdown source of every piece of rich text: HTML comments, link addresses and titles
+//!   of confidential notes live there, so what remains is the text of the redacted HTML.
 
 use std::collections::BTreeSet;
 
-use crate::model::{Audience, Report};
+use crate::model::{Audience, Report, Rich};
 
 /// Returns the report as `audience` may see it.
 pub fn for_audience(mut report: Report) -> Report {
@@ -26,6 +28,12 @@ pub fn for_audience(mut report: Report) -> Report {
         .iter()
         .filter(|n| n.confidential)
         .map(|n| n.slug.clone())
+        .collect();
+    let secret_links: BTreeSet<String> = report
+        .notes
+        .iter()
+        .filter(|n| n.confidential)
+        .flat_map(|n| n.body.links.iter().cloned())
         .collect();
     report.notes.retain(|n| !n.confidential);
     for v in &mut report.vendors {
@@ -50,5 +58,34 @@ pub fn for_audience(mut report: Report) -> Report {
             }
         }
     }
+    let mut public_links = BTreeSet::new();
+    for rich in every_rich(&mut report) {
+        rich.source = crate::markdown::text_of(&rich.html);
+        public_links.extend(rich.links.iter().cloned());
+    }
+    // Assets that only confidential notes show or link to go with them.
     report
+        .assets
+        .retain(|a| !secret_links.contains(a) || public_links.contains(a));
+    report
+}
+
+/// Every piece of rich text of the report.
+fn every_rich(report: &mut Report) -> impl Iterator<Item = &mut Rich> {
+    let criteria = report
+        .criteria
+        .iter_mut()
+        .filter_map(|c| c.description.as_mut());
+    let notes = report.notes.iter_mut().map(|n| &mut n.body);
+    let vendors = report.vendors.iter_mut().flat_map(|v| {
+        v.summary
+            .iter_mut()
+            .chain(v.scores.values_mut().filter_map(|s| s.rationale.as_mut()))
+    });
+    report
+        .summary
+        .iter_mut()
+        .chain(criteria)
+        .chain(notes)
+        .chain(vendors)
 }

@@ -5,19 +5,18 @@
 //! files whose bytes changed. Its output is byte for byte what a fresh `build` makes (a test
 //! holds it to that). A failed rebuild writes nothing: the last good site stays.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::cache::{Cache, Stats};
-use crate::output::{self, Synced};
+use crate::output::{self, Synced, Written};
 use crate::{Built, Failure, Options, make_site_with};
 
 pub struct Session {
     options: Options,
     output: PathBuf,
     cache: Cache,
-    written: BTreeMap<String, u64>,
+    written: Written,
 }
 
 /// What one successful rebuild did.
@@ -38,13 +37,16 @@ impl Rebuilt {
 
 impl Session {
     /// A session writing to `output`, which must pass the same checks as `build`'s.
-    pub fn new(options: Options, output: PathBuf) -> Result<Self, Failure> {
-        output::check_target(&options.root, &output).map_err(|r| Failure::Refused(r.0))?;
+    pub fn new(mut options: Options, output: PathBuf) -> Result<Self, Failure> {
+        let output =
+            output::check_target(&options.root, &output).map_err(|r| Failure::Refused(r.0))?;
+        // Absolute, as the watcher reports changes, so the cache forgets what changed.
+        options.root = output::resolved(&options.root);
         Ok(Session {
             options,
             output,
             cache: Cache::default(),
-            written: BTreeMap::new(),
+            written: Written::default(),
         })
     }
 
@@ -52,6 +54,7 @@ impl Session {
         &self.options
     }
 
+    /// The output folder, absolute and resolved.
     pub fn output(&self) -> &PathBuf {
         &self.output
     }
@@ -63,8 +66,18 @@ impl Session {
         let result = make_site_with(&self.options, &self.cache);
         let stats = self.cache.take_stats();
         let built = result?;
-        let synced =
-            output::sync(&self.output, &built.files, &mut self.written).map_err(Failure::Io)?;
+        let lock = output::lock(&self.output, &|| {}).map_err(Failure::Io)?;
+        output::check_target(&self.options.root, &self.output)
+            .map_err(|r| Failure::Refused(r.0))?;
+        let synced = output::sync(
+            &lock,
+            &self.output,
+            &built.files,
+            built.report.audience,
+            &mut self.written,
+        )
+        .map_err(Failure::Io)?;
+        drop(lock);
         self.forget_the_dead(&built);
         Ok(Rebuilt {
             built,

@@ -5,7 +5,7 @@ mod common;
 
 use common::{Project, tree};
 
-const CANARIES: [&str; 13] = [
+const CANARIES: [&str; 17] = [
     "CANARY-NOTE-TITLE",
     "CANARY-NOTE-BODY",
     "CANARY-AUTHOR",
@@ -19,6 +19,10 @@ const CANARIES: [&str; 13] = [
     "CANARY-PHONE",
     "CANARY-RATIONALE",
     "CANARY-EXTRA-LINK-TEXT-STAYS",
+    "CANARY-COMMENT",
+    "CANARY-LINK-TITLE",
+    "canary-secret-chart",
+    "CANARY-RAW-HREF",
 ];
 
 /// The minimal fixture with a canary string in every confidential place.
@@ -59,7 +63,23 @@ fn project_with_secrets() -> Project {
     p.edit(
         "content/notes/calls/acme-call.md",
         "They delivered.",
-        "They delivered. See [CANARY-EXTRA-LINK-TEXT-STAYS](../canary-slug-secret-call.md).",
+        "They delivered. See [CANARY-EXTRA-LINK-TEXT-STAYS](../canary-slug-secret-call.md).\n\n\
+         <a href=\"../canary-slug-secret-call.md\" id=\"raw\">raw link</a>\n\n\
+         <img src=\"../../assets/shared-chart.png\" alt=\"shared\">",
+    );
+    // A rationale whose Markdown source holds more than its page shows.
+    p.edit(
+        "content/vendors/acme.yaml",
+        "rationale: Proven on a [similar job](../notes/calls/acme-call.md).",
+        "rationale: \"Proven on a [similar job](../notes/calls/acme-call.md) <!-- CANARY-COMMENT --> and [a call](../notes/canary-slug-secret-call.md 'CANARY-LINK-TITLE').\"",
+    );
+    // An image only the confidential note shows, and one that a public note shows too.
+    p.write("content/assets/canary-secret-chart.png", b"\x89PNG secret");
+    p.write("content/assets/shared-chart.png", b"\x89PNG shared");
+    p.edit(
+        "content/notes/canary-slug-secret-call.md",
+        "CANARY-NOTE-BODY\n",
+        "CANARY-NOTE-BODY\n\n![chart](../assets/canary-secret-chart.png)\n\n![shared](../assets/shared-chart.png)\n\n<a href=\"https://x.example/CANARY-RAW-HREF\">raw</a>\n",
     );
     p
 }
@@ -97,9 +117,15 @@ fn a_shareable_build_has_no_confidential_byte() {
         leaks.is_empty(),
         "confidential material leaked:\n{leaks:#?}"
     );
+    let public_note = p.read("output/notes/acme-call/index.html");
+    assert!(!public_note.contains("CANARY-EXTRA-LINK-TEXT-STAYS</a>"));
     assert!(
-        !p.read("output/notes/acme-call/index.html")
-            .contains("CANARY-EXTRA-LINK-TEXT-STAYS</a>")
+        public_note.contains("<a id=\"raw\">raw link</a>"),
+        "a raw link to a confidential note loses its address and keeps its text: {public_note}"
+    );
+    assert!(
+        p.path("output/assets/shared-chart.png").is_file(),
+        "an asset a public note shows stays"
     );
 
     let vendor = p.read("output/vendors/acme/index.html");
@@ -153,6 +179,26 @@ fn report_yaml_sets_the_default_audience_and_the_command_line_wins() {
             .iter()
             .all(|f| f.starts_with("canary-extra-link-text-stays"))
     );
+    // However it is spelled, an audience report.yaml accepts is the audience every part of
+    // the build uses.
+    p.edit(
+        "content/report.yaml",
+        "audience: shareable",
+        "audience: \" Shareable\"",
+    );
+    p.build_ok();
+    let found = canaries_in(&p.path("output"));
+    assert!(
+        found
+            .iter()
+            .all(|f| f.starts_with("canary-extra-link-text-stays")),
+        "{found:#?}"
+    );
+    p.edit(
+        "content/report.yaml",
+        "audience: \" Shareable\"",
+        "audience: shareable",
+    );
     let (code, _, err) = p.run("build", &["--audience", "internal"]);
     assert_eq!(code, 0, "{err}");
     assert!(
@@ -168,5 +214,57 @@ fn report_yaml_sets_the_default_audience_and_the_command_line_wins() {
     assert!(
         err.contains("content/report.yaml:2:11") && err.contains("did you mean `shareable`?"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_shareable_report_json_carries_the_text_of_rationales_not_their_markdown() {
+    let p = project_with_secrets();
+    let (code, _, err) = p.run("build", &["--audience", "shareable"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    assert_eq!(
+        json["vendors"][0]["scores"]["track-record"]["rationale"],
+        "Proven on a similar job and a call."
+    );
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let internal = json["vendors"][0]["scores"]["track-record"]["rationale"]
+        .as_str()
+        .unwrap();
+    assert!(
+        internal.starts_with("Proven on a [similar job](../notes/calls/acme-call.md)"),
+        "the internal export keeps the Markdown: {internal}"
+    );
+}
+
+#[test]
+fn watch_never_patches_a_folder_another_build_wrote() {
+    let p = project_with_secrets();
+    let watch = common::Running::start(&p, "watch", &[]);
+    common::wait_until(60, "the first build of watch", || {
+        watch.stdout().contains("rebuilt")
+    });
+    let (code, _, err) = p.run("build", &["--audience", "shareable"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(canaries_in(&p.path("output")).len() <= 2);
+    // One edit: watch writes its own (internal) site whole, never a mix of the two.
+    p.edit("content/vendors/acme.yaml", "Acme does", "Acme really does");
+    common::wait_until(20, "watch to rebuild after the edit", || {
+        std::fs::read_to_string(p.path("output/vendors/acme/index.html"))
+            .is_ok_and(|h| h.contains("Acme really does"))
+    });
+    common::wait_until(20, "the whole internal site", || {
+        std::fs::read_to_string(p.path("output/vendors/acme/index.html"))
+            .is_ok_and(|h| h.contains("CANARY-CONTACT"))
+            && p.path("output/notes/canary-slug-secret-call/index.html")
+                .is_file()
+    });
+    drop(watch);
+    let watched = tree(&p.path("output"));
+    p.build_ok();
+    assert!(
+        watched == tree(&p.path("output")),
+        "after the edit, watch's folder is exactly a fresh internal build"
     );
 }

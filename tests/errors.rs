@@ -353,6 +353,104 @@ fn refused_output_folders_exit_2_and_touch_nothing() {
     assert_eq!(common::tree(p.root()), before);
 }
 
+/// Runs `shortlist ARGS...` from inside the project, so that relative paths are the user's.
+fn run_in(p: &Project, args: &[&str]) -> (i32, String) {
+    let out = p
+        .cmd(args[0], &args[1..])
+        .current_dir(p.root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn output_and_archive_paths_are_checked_as_the_file_system_resolves_them() {
+    let p = Project::fixture("minimal");
+    std::fs::create_dir_all(p.path("themes/default")).unwrap();
+    p.write("themes/default/mine.txt", "my theme");
+    p.write("docs/thesis.txt", "do not delete");
+    let before = common::tree(p.root());
+    for args in [
+        ["build", "--output", "nx/../content"],
+        ["build", "--output", "tmp/../docs"],
+        ["build", "--output", "a/b/../../themes"],
+        ["build", "--output", "nx/../.."],
+        ["watch", "--output", "zz/../themes"],
+        ["build", "--archive", "sub/../content/assets/site.zip"],
+        ["build", "--archive", "x/../output/site.zip"],
+    ] {
+        let (code, err) = run_in(&p, &args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+    }
+    // Nothing was written or removed, not even the folders named before the `..`.
+    assert_eq!(common::tree(p.root()), before);
+    for made in ["nx", "tmp", "a", "zz", "sub", "x", "output"] {
+        assert!(!p.path(made).exists(), "{made} was created");
+    }
+    // The same spelling to a harmless place builds there.
+    let (code, err) = run_in(&p, &["build", "--output", "nx/../site"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(p.path("site/index.html").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_folder_that_is_a_symlink_is_refused_and_kept() {
+    let p = Project::fixture("minimal");
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), p.path("output")).unwrap();
+    let (code, err) = run_in(&p, &["build"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+    assert!(
+        std::fs::symlink_metadata(p.path("output"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn a_staging_folder_of_the_users_is_never_deleted() {
+    let p = Project::fixture("minimal");
+    p.write(".output.staging/notes.txt", "mine");
+    let (code, err) = run_in(&p, &["build"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(".output.staging"), "{err}");
+    assert_eq!(p.read(".output.staging/notes.txt"), "mine");
+}
+
+#[test]
+fn builds_into_one_folder_take_turns() {
+    let p = Project::example();
+    let runs: Vec<std::process::Child> = (0..3)
+        .map(|_| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("shortlist"))
+                .arg("build")
+                .current_dir(p.root())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let built = common::tree(&p.path("output"));
+    p.build_ok();
+    assert!(built == common::tree(&p.path("output")));
+    assert!(!p.path(".output.staging").exists());
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let p = Project::fixture("minimal");

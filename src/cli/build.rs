@@ -42,7 +42,7 @@ pub fn run(args: Args) -> u8 {
     let archive = match &args.archive {
         None => None,
         Some(path) => match archive_target(&options, path) {
-            Ok(format) => Some((path.clone(), format)),
+            Ok((file, format)) => Some((path.clone(), file, format)),
             Err(message) => {
                 eprintln!("error: {message}");
                 return super::EXIT_USAGE;
@@ -50,7 +50,8 @@ pub fn run(args: Args) -> u8 {
         },
     };
     let started = Instant::now();
-    match shortlist::build(&options) {
+    let waiting = || eprintln!("waiting for another build into `{shown}` to finish");
+    match shortlist::build_waiting(&options, &waiting) {
         Ok(built) => {
             if !built.warnings.is_empty() {
                 eprintln!(
@@ -58,8 +59,8 @@ pub fn run(args: Args) -> u8 {
                     summary(&built.warnings)
                 );
             }
-            if let Some((path, format)) = &archive {
-                if let Err(e) = shortlist::archive::write(path, *format, &built.files) {
+            if let Some((path, file, format)) = &archive {
+                if let Err(e) = shortlist::archive::write(file, *format, &built.files) {
                     eprintln!("error: the site is built, but the archive is not: {e:#}");
                     return super::EXIT_CONTENT;
                 }
@@ -89,32 +90,45 @@ pub fn run(args: Args) -> u8 {
 fn archive_target(
     options: &Options,
     path: &std::path::Path,
-) -> Result<shortlist::archive::Format, String> {
+) -> Result<(std::path::PathBuf, shortlist::archive::Format), String> {
     let format = shortlist::archive::Format::of(path).ok_or_else(|| {
         format!(
             "`{}` is neither a .zip nor a .tar.gz file name",
             path.display()
         )
     })?;
-    let abs = |p: &std::path::Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    let file = abs(path);
-    for (what, dir) in [
-        (
-            "the output folder, which every build replaces",
-            options.output_dir(),
-        ),
-        (
-            "`content/`, where it would be read as content",
-            options.root.join("content"),
-        ),
-        ("`themes/`", options.root.join("themes")),
-    ] {
-        if file.starts_with(abs(&dir)) {
+    // Resolved as the file system will (`..`, symlinks), so no spelling gets past the checks.
+    let (file, is_link) = shortlist::output::resolved_with_link(path);
+    if is_link {
+        return Err(format!(
+            "`{}` is a symbolic link; give the file it points to, `{}`",
+            path.display(),
+            file.display()
+        ));
+    }
+    if file.is_dir() {
+        return Err(format!(
+            "`{}` is a folder; give a file name such as `site.zip`",
+            path.display()
+        ));
+    }
+    let output = shortlist::output::resolved(&options.output_dir());
+    if file.starts_with(&output) {
+        return Err(format!(
+            "`{}` is inside the output folder, which every build replaces; put the archive somewhere else",
+            path.display()
+        ));
+    }
+    for (what, dir) in shortlist::output::protected(&options.root)
+        .into_iter()
+        .skip(1)
+    {
+        if file.starts_with(&dir) {
             return Err(format!(
-                "`{}` is inside {what}; put the archive somewhere else",
+                "`{}` is inside {what}, where it would be read as content; put the archive somewhere else",
                 path.display()
             ));
         }
     }
-    Ok(format)
+    Ok((file, format))
 }

@@ -39,10 +39,11 @@ pub fn run(args: Args) -> u8 {
         }
     };
     let served = scratch.path().join("site");
-    let mut session = match Session::new(options, served.clone()) {
+    let mut session = match Session::new(options, served) {
         Ok(s) => s,
         Err(f) => return report_failure(f, "serve"),
     };
+    let served = session.output().clone();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -21,12 +21,13 @@ pub fn run(args: Args) -> u8 {
         output: args.output,
         ..args.build.options()
     };
-    let output = options.output_dir();
+    let shown = options.output_dir();
     let root = options.root.clone();
-    let mut session = match Session::new(options, output.clone()) {
+    let mut session = match Session::new(options, shown.clone()) {
         Ok(s) => s,
         Err(f) => return report_failure(f, "watch"),
     };
+    let output = session.output().clone();
     let watcher = match Watcher::new(
         &root,
         vec![output.clone(), staging_dir(&output)],
@@ -52,7 +53,7 @@ pub fn run(args: Args) -> u8 {
     eprintln!("watching `content/` and `themes/` for changes; press Ctrl-C to stop");
     match watcher.run(&mut session, |r| printer.print(r)) {
         Ok(()) => {
-            eprintln!("stopped; the site in `{}` is complete", output.display());
+            eprintln!("stopped; the site in `{}` is complete", shown.display());
             0
         }
         Err(e) => {

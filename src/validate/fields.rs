@@ -126,6 +126,7 @@ pub fn rich(
         source: source.to_string(),
         html: r.html,
         headings: r.headings,
+        links: r.targets,
     }
 }
 
@@ -164,17 +165,40 @@ fn optional_date(
     }
 }
 
-/// The report's own fields; vendors and notes are added by the caller.
+/// Who the build is for: the command line's choice, else report.yaml's `audience` (the one
+/// place it is read), else internal.
+pub fn audience(
+    ctx: &FileCtx<'_>,
+    written: Option<&str>,
+    settings: &Settings<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Audience {
+    let from_file = written.and_then(|a| {
+        choose(
+            ctx,
+            &[Seg::Key("audience")],
+            "audience",
+            a,
+            &Audience::ALL,
+            diags,
+        )
+    });
+    settings.audience.or(from_file).unwrap_or_default()
+}
+
+/// The report's own fields; vendors and notes are added by the caller. `audience` comes from
+/// [`audience`].
 pub fn report(
     ctx: &FileCtx<'_>,
     raw: RawReport,
+    audience: Audience,
     settings: &Settings<'_>,
     files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Report {
     let RawReport {
         title,
-        audience,
+        audience: _,
         organisation,
         summary,
         theme,
@@ -222,17 +246,6 @@ pub fn report(
             )),
         );
     }
-    let from_file = audience.as_deref().and_then(|a| {
-        choose(
-            ctx,
-            &[Seg::Key("audience")],
-            "audience",
-            a,
-            &Audience::ALL,
-            diags,
-        )
-    });
-    let audience = settings.audience.or(from_file).unwrap_or_default();
     let theme = theme.unwrap_or_else(|| "default".to_string());
     if !valid_slug(&theme) {
         diags.push(

@@ -45,7 +45,17 @@ pub(crate) struct FileCtx<'a> {
     pub first_line: usize,
 }
 
-impl FileCtx<'_> {
+impl<'a> FileCtx<'a> {
+    /// A YAML file read whole (a dossier, report.yaml).
+    fn whole(src: &'a Source) -> Self {
+        FileCtx {
+            shown: &src.entry.shown,
+            text: &src.text,
+            yaml: &src.text,
+            first_line: 1,
+        }
+    }
+
     fn position(&self, path: &[Seg<'_>]) -> (usize, usize) {
         let mut path = path;
         loop {
@@ -138,9 +148,16 @@ pub fn validate(
         .collect();
     // Which audience this build is for decides which notes links may point at, so it is
     // settled before any Markdown renders.
-    let audience = settings
-        .audience
-        .unwrap_or_else(|| report_audience(sources));
+    let report_file = read_report(sources, settings, &content_dir, &mut diags);
+    let audience = match &report_file {
+        Some((src, raw)) => fields::audience(
+            &FileCtx::whole(src),
+            raw.audience.as_deref(),
+            settings,
+            &mut diags,
+        ),
+        None => settings.audience.unwrap_or_default(),
+    };
     let withheld: BTreeSet<String> = match audience {
         crate::model::Audience::Internal => BTreeSet::new(),
         crate::model::Audience::Shareable => parsed_notes
@@ -153,10 +170,20 @@ pub fn validate(
     let note_slugs: BTreeSet<String> = note_sources.iter().map(|s| slug_of(&s.entry)).collect();
     let vendor_slugs: BTreeSet<String> = vendor_sources.iter().map(|s| slug_of(&s.entry)).collect();
 
-    let report = parse_report(sources, settings, &content_dir, &files, &mut diags);
-    let Some((mut report, criteria_known)) = report else {
+    let Some((src, raw)) = report_file else {
         return (None, diags);
     };
+    let before = diags.len();
+    let mut report = fields::report(
+        &FileCtx::whole(src),
+        raw,
+        audience,
+        settings,
+        &files,
+        &mut diags,
+    );
+    // Scores are checked against the criteria only when those are trustworthy.
+    let criteria_known = !diags[before..].iter().any(Diagnostic::is_error);
     let scale = report.scale;
 
     let mut notes: Vec<Note> = parsed_notes
@@ -258,15 +285,13 @@ fn check_slugs(sources: &[&Source], what: &str, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Parses report.yaml; returns the report (without vendors and notes) and whether its criteria
-/// are trustworthy enough to check scores against.
-fn parse_report(
-    sources: &[Source],
+/// Finds and parses report.yaml (its fields are checked by `fields::report`).
+fn read_report<'s>(
+    sources: &'s [Source],
     settings: &Settings<'_>,
     content_dir: &Path,
-    files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(Report, bool)> {
+) -> Option<(&'s Source, RawReport)> {
     let mut reports = sources.iter().filter(|s| s.entry.kind == Kind::Report);
     let Some(src) = reports.next() else {
         diags.push(
@@ -286,43 +311,13 @@ fn parse_report(
             ),
         );
     }
-    let raw: RawReport = match content::parse_yaml(&src.entry.shown, &src.text, 1, &src.text) {
-        Ok(r) => r,
+    match content::parse_yaml(&src.entry.shown, &src.text, 1, &src.text) {
+        Ok(raw) => Some((src, raw)),
         Err(d) => {
             diags.push(d);
-            return None;
+            None
         }
-    };
-    let ctx = FileCtx {
-        shown: &src.entry.shown,
-        text: &src.text,
-        yaml: &src.text,
-        first_line: 1,
-    };
-    let before = diags.len();
-    let report = fields::report(&ctx, raw, settings, files, diags);
-    let criteria_ok = !diags[before..].iter().any(Diagnostic::is_error);
-    Some((report, criteria_ok))
-}
-
-/// The `audience:` of report.yaml, read ahead of the full check (which reports a bad value).
-fn report_audience(sources: &[Source]) -> crate::model::Audience {
-    #[derive(serde::Deserialize)]
-    struct JustAudience {
-        audience: Option<String>,
     }
-    sources
-        .iter()
-        .find(|s| s.entry.kind == Kind::Report)
-        .and_then(|s| crate::yaml::parse::<JustAudience>(&s.text).ok())
-        .and_then(|r| r.audience)
-        .and_then(|a| {
-            crate::model::Audience::ALL
-                .iter()
-                .find(|(n, _)| *n == a.trim())
-                .map(|(_, a)| *a)
-        })
-        .unwrap_or_default()
 }
 
 fn parse_note(s: &Source) -> Result<RawNote, Diagnostic> {
@@ -434,6 +429,7 @@ fn build_note(
             source: split.body.to_string(),
             html: rendered.html,
             headings: rendered.headings,
+            links: rendered.targets,
         },
         source: s.entry.rel.clone(),
     })
@@ -515,12 +511,7 @@ fn build_vendor(
     files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Vendor> {
-    let ctx = FileCtx {
-        shown: &s.entry.shown,
-        text: &s.text,
-        yaml: &s.text,
-        first_line: 1,
-    };
+    let ctx = FileCtx::whole(s);
     let before = diags.len();
     let vendor = fields::vendor(&ctx, &slug_of(&s.entry), &s.entry.rel, raw, files, diags);
     let mut scores = BTreeMap::new();
