@@ -7,7 +7,7 @@
 //! that marker with the page's own way back to the root (`../../`), so one rendering serves
 //! pages at any depth. Whether a link target exists is for the caller's resolver to say.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::urlpath;
@@ -45,7 +45,15 @@ pub struct Rendered {
     /// Every content file the text links to or shows (Markdown and raw HTML alike), as a path
     /// relative to `content/`, sorted.
     pub targets: Vec<String>,
+    /// How deep elements nest in the HTML; past [`MAX_NESTING`] the text is not shown and the
+    /// caller reports an error.
+    pub depth: usize,
 }
+
+/// The deepest nesting of quotes, lists and HTML elements a text may have. The sanitizer's
+/// time grows with the square of the depth (100,000 nested quotes, 100 KB of `>`, take 20 s);
+/// no real note comes near this.
+pub const MAX_NESTING: usize = 500;
 
 /// What a link to a content file becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +102,12 @@ pub fn render(source: &str, base_dir: &str, resolver: &dyn Resolver) -> Rendered
     let mut raw_html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
     let mut targets: Vec<String> = links.iter().filter_map(|l| l.target.clone()).collect();
-    let html = check_raw_links(sanitize(&raw_html), base_dir, resolver, &mut targets);
+    let depth = nesting_depth(&raw_html);
+    let html = if depth > MAX_NESTING {
+        "<p>(This text nests too deeply to be shown.)</p>".to_string()
+    } else {
+        check_raw_links(sanitize(&raw_html), base_dir, resolver, &mut targets)
+    };
     targets.sort();
     targets.dedup();
     Rendered {
@@ -102,7 +115,43 @@ pub fn render(source: &str, base_dir: &str, resolver: &dyn Resolver) -> Rendered
         headings,
         links,
         targets,
+        depth,
     }
+}
+
+/// How deep the elements of `html` (before sanitizing) nest, counted in one pass: elements
+/// that never hold others or whose end tag may be left out (`<br>`, `<p>`, `<li>`) do not count.
+fn nesting_depth(html: &str) -> usize {
+    const FLAT: [&str; 27] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead",
+        "tbody", "tfoot", "colgroup", "caption",
+    ];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if FLAT.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !rest[..rest.find('>').unwrap_or(rest.len())].ends_with('/') {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
 }
 
 /// Keeps text that happens to spell [`ROOT`] from being taken for it: a word joiner (U+2060,
@@ -348,6 +397,7 @@ fn is_relative_path(dest: &str) -> bool {
 /// Gives every heading an id (its own `{#id}` or a slug of its text, with -1, -2 for repeats).
 fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
     let mut used: HashSet<String> = HashSet::new();
+    let mut next: HashMap<String, usize> = HashMap::new();
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -368,12 +418,20 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<Heading> {
             } else {
                 base
             };
-            let mut unique = base.clone();
-            let mut n = 0;
-            while !used.insert(unique.clone()) {
-                n += 1;
-                unique = format!("{base}-{n}");
-            }
+            // Each base remembers its next suffix, so a thousand equal headings take a thousand
+            // steps, not half a million.
+            let n = next.entry(base.clone()).or_insert(0);
+            let unique = loop {
+                let candidate = if *n == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}-{n}")
+                };
+                *n += 1;
+                if used.insert(candidate.clone()) {
+                    break candidate;
+                }
+            };
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                 *id = Some(unique.clone().into());
             }
@@ -553,6 +611,24 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_measured_and_not_sanitized() {
+        assert_eq!(render_depth("> > > quote\n\n- a\n  - b\n"), 3);
+        assert_eq!(
+            render_depth("<div><div><br><img src=x></div></div><p>a<p>b"),
+            2
+        );
+        let deep = render(&format!("{} x\n", ">".repeat(20_000)), "", &FILES);
+        assert_eq!(deep.depth, 20_000);
+        assert!(!deep.html.contains("blockquote"));
+        let raw = render(&"<div>".repeat(MAX_NESTING + 1), "", &FILES);
+        assert!(raw.depth > MAX_NESTING);
+    }
+
+    fn render_depth(source: &str) -> usize {
+        render(source, "", &FILES).depth
+    }
+
+    #[test]
     fn external_and_fragment_links_are_left_alone() {
         let r = render(
             "[a](https://x.example/) [b](#top) [c](mailto:a@b.example)",
@@ -593,6 +669,14 @@ mod tests {
         let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["risks", "risks-1", "money"]);
         assert!(r.html.contains(r#"<h2 id="risks-1">"#), "{}", r.html);
+        let r = render("# A {#a-1}\n\n# A\n\n# A\n\n# A-1\n", "", &FILES);
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a-1", "a", "a-2", "a-1-1"]);
+        let many = "## Same\n\n".repeat(3000);
+        let r = render(&many, "", &FILES);
+        let ids: HashSet<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids.len(), 3000);
+        assert!(ids.contains("same-2999"));
     }
 
     #[test]

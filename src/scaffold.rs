@@ -75,10 +75,10 @@ pub fn new_vendor(root: &Path, name: &str) -> Result<std::result::Result<PathBuf
         )));
     }
     let path = root.join("content/vendors").join(format!("{slug}.yaml"));
-    if path.exists() {
+    if exists(&path) || vendor_slugs(root).contains(&slug) {
         return Ok(Err(Refused(format!(
-            "`{}` already exists; pick another name or edit that file",
-            path.display()
+            "a dossier with the file name `{slug}` already exists in `{}`; pick another name or edit that file",
+            root.join("content/vendors").display()
         ))));
     }
     let criteria = criteria_ids(root);
@@ -129,7 +129,7 @@ pub fn new_note(
         dir = dir.join(v);
     }
     let path = dir.join(format!("{today}-{slug}.md"));
-    if path.exists() {
+    if exists(&path) {
         return Ok(Err(Refused(format!(
             "`{}` already exists; edit it, or pick another title",
             path.display()
@@ -205,15 +205,34 @@ fn criteria_ids(root: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Whether anything is at `path`, a dangling symlink included.
+fn exists(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// Writes a new file; never through a symlink, and over an existing file only if `overwrite`.
 fn write_new(path: &Path, text: &str, overwrite: bool) -> Result<()> {
+    use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("failed to create `{}`", dir.display()))?;
     }
-    if !overwrite && path.exists() {
-        bail!("`{}` already exists", path.display());
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!(
+            "`{}` is a symbolic link; remove it first, shortlist does not write through links",
+            path.display()
+        );
     }
-    std::fs::write(path, text).with_context(|| format!("failed to write `{}`", path.display()))
+    // `create_new` fails on anything already there, a dangling symlink too, even one made
+    // after the check above.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .create(overwrite)
+        .create_new(!overwrite)
+        .open(path);
+    file.and_then(|mut f| f.write_all(text.as_bytes()))
+        .with_context(|| format!("failed to write `{}`", path.display()))
 }
 
 #[cfg(test)]

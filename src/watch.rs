@@ -215,11 +215,18 @@ pub fn is_editor_temp(name: &str) -> bool {
         ".crdownload",
         ".part",
     ];
-    name == "4913"
-        || name.starts_with('#')
+    name.starts_with('#')
         || name.starts_with(".#")
         || SUFFIXES.iter().any(|s| name.ends_with(s))
-        || name.chars().all(|c| c.is_ascii_digit())
+        || is_vim_probe(name)
+}
+
+/// Before saving, vim checks that it may create files in the folder with a file named 4913
+/// (then 5036, 5159, ... while that name is taken). Other all-digit names, such as a
+/// `notes/2026/` folder, are the user's.
+fn is_vim_probe(name: &str) -> bool {
+    name.parse::<u32>()
+        .is_ok_and(|n| n >= 4913 && (n - 4913) % 123 == 0 && !name.starts_with('0'))
 }
 
 #[cfg(test)]
@@ -237,11 +244,22 @@ mod tests {
             ".#note.md",
             "note.md___jb_tmp___",
             "a.kate-swp",
-            "12345",
+            "5159",
         ] {
             assert!(is_editor_temp(name), "{name}");
         }
-        for name in ["note.md", "acme.yaml", "logo.png", "2026-10-14-call.md"] {
+        for name in ["5036", "4913"] {
+            assert!(is_editor_temp(name), "{name}");
+        }
+        for name in [
+            "note.md",
+            "acme.yaml",
+            "logo.png",
+            "2026-10-14-call.md",
+            "2026",
+            "4914",
+            "04913",
+        ] {
             assert!(!is_editor_temp(name), "{name}");
         }
     }

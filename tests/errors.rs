@@ -313,6 +313,40 @@ fn symlink_loops_and_links_out_of_content_are_errors() {
 }
 
 #[test]
+fn markdown_nested_past_the_limit_is_an_error_at_its_file() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "content/notes/quotes.md",
+        format!(
+            "---\ntitle: Quotes\ndate: 2026-01-01\n---\n{} x\n",
+            ">".repeat(100_000)
+        ),
+    );
+    fails_with(
+        &p,
+        &[
+            "content/notes/quotes.md:5:1",
+            "100000 levels deep",
+            "at most 500",
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_folder_outside_content_is_one_error_and_is_not_walked() {
+    let p = Project::fixture("minimal");
+    let outside = tempfile::tempdir().unwrap();
+    for i in 0..50 {
+        std::fs::write(outside.path().join(format!("private-{i}.md")), "x").unwrap();
+    }
+    std::os::unix::fs::symlink(outside.path(), p.path("content/notes/usr")).unwrap();
+    let err = fails_with(&p, &["content/notes/usr", "leads outside `content/`"]);
+    assert!(err.contains("1 error in 1 file"), "{err}");
+    assert!(!err.contains("private-"), "{err}");
+}
+
+#[test]
 fn every_error_of_a_run_is_reported_at_once() {
     let p = Project::fixture("minimal");
     p.edit("content/vendors/acme.yaml", "strengths:", "strenghts:");

@@ -114,6 +114,27 @@ fn new_vendor_and_note_make_files_that_build() {
 }
 
 #[test]
+fn new_never_makes_a_duplicate_slug_or_writes_through_a_symlink() {
+    let p = Project::fixture("minimal");
+    p.write("content/vendors/globex.yml", "name: Globex\n");
+    let (code, _, err) = shortlist(&["new", "vendor", "Globex"], p.root());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`globex` already exists"), "{err}");
+    assert!(!p.path("content/vendors/globex.yaml").exists());
+    #[cfg(unix)]
+    {
+        let target = p.path("elsewhere.yaml");
+        std::os::unix::fs::symlink(&target, p.path("content/vendors/initech.yaml")).unwrap();
+        let (code, _, err) = shortlist(&["new", "vendor", "Initech"], p.root());
+        assert_ne!(code, 0, "{err}");
+        assert!(
+            !target.exists(),
+            "nothing is written through the dangling link"
+        );
+    }
+}
+
+#[test]
 fn check_reports_broken_template_links_and_prints_lines_or_json() {
     let p = Project::fixture("minimal");
     p.write("themes/default/templates/note.html", "<!doctype html>\n<title>{{ note.title }}</title>\n<p><a href=\"{{ root }}team/index.html\">Team</a> <a href=\"/static/style.css\">css</a></p>\n");

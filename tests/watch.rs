@@ -75,6 +75,25 @@ fn saves_renames_deletes_and_new_folders_show_up_in_the_output() {
 }
 
 #[test]
+fn a_folder_named_with_digits_is_watched_like_any_other() {
+    let p = Project::fixture("minimal");
+    let w = started(&p);
+    p.write(
+        "content/notes/2026/year-note.md",
+        "---\ntitle: Year note\ndate: 2026-11-20\n---\nIn a year folder.\n",
+    );
+    wait_until(20, "a note in `notes/2026/`", || {
+        p.path("output/notes/year-note/index.html").is_file()
+    });
+    // Moving the folder out of `content/` reports only the folder itself.
+    std::fs::rename(p.path("content/notes/2026"), p.path("archived-2026")).unwrap();
+    wait_until(20, "the moved folder's page to go", || {
+        !p.path("output/notes/year-note").exists()
+    });
+    drop(w);
+}
+
+#[test]
 fn a_broken_file_keeps_the_last_good_site_and_the_fix_rebuilds_it() {
     let p = Project::fixture("minimal");
     let w = started(&p);

@@ -68,10 +68,11 @@ pub fn walk(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             return (entries, problems);
         }
     };
-    let walker = WalkDir::new(content_dir)
+    let mut walker = WalkDir::new(content_dir)
         .follow_links(true)
-        .sort_by_file_name();
-    for item in walker {
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(item) = walker.next() {
         let item = match item {
             Ok(item) => item,
             Err(e) => {
@@ -98,6 +99,9 @@ pub fn walk(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
         let path = item.path();
         let name = item.file_name().to_string_lossy();
         if item.depth() > 0 && name.starts_with('.') {
+            if item.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
             continue;
         }
         if item.path_is_symlink() {
@@ -114,6 +118,10 @@ pub fn walk(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
                     )
                     .with_hint("copy the file into `content/` instead of linking to it"),
                 );
+                // One error for the link; what lies behind it is not ours to look at.
+                if item.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
                 continue;
             }
         }

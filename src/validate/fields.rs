@@ -108,6 +108,9 @@ pub fn rich(
     diags: &mut Vec<Diagnostic>,
 ) -> Rich {
     let r = files.render(source, base_dir);
+    if let Some(d) = super::too_deep(r.depth, |m| ctx.error(path, m)) {
+        diags.push(d);
+    }
     for link in r.links.iter().filter(|l| !l.found) {
         let d = ctx.error(
             path,

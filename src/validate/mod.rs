@@ -402,6 +402,11 @@ fn build_note(
     }
     let base_dir = s.entry.rel.rsplit_once('/').map_or("", |(d, _)| d);
     let rendered = files.render(split.body, base_dir);
+    if let Some(d) = too_deep(rendered.depth, |m| {
+        ctx.error_at_offset(split.body_offset, m)
+    }) {
+        diags.push(d);
+    }
     for link in rendered.links.iter().filter(|l| !l.found) {
         diags.push(broken_link(
             &ctx,
@@ -432,6 +437,17 @@ fn build_note(
             links: rendered.targets,
         },
         source: s.entry.rel.clone(),
+    })
+}
+
+/// The error for Markdown nested past `markdown::MAX_NESTING`, made by `at` where it belongs.
+pub(crate) fn too_deep(depth: usize, at: impl FnOnce(String) -> Diagnostic) -> Option<Diagnostic> {
+    (depth > markdown::MAX_NESTING).then(|| {
+        at(format!(
+            "this text nests quotes, lists or HTML elements {depth} levels deep; shortlist shows at most {}",
+            markdown::MAX_NESTING
+        ))
+        .with_hint("each `>` at the start of a line opens a quote inside the last one; use fewer, or put the text in a code block")
     })
 }
 
