@@ -5,19 +5,29 @@
 //! never written to disk, that listens to server-sent events: `reload` after a rebuild that
 //! changed files, `failed` with the errors of a failed rebuild (shown as an overlay on the last
 //! good page), `ok` when they are fixed. Paths are decoded and checked before any file is read:
-//! no `..`, and nothing whose real path is outside the served folder.
+//! no `..`, and nothing whose real path is outside the served folder. Files other than pages are
+//! streamed by tower-http's `ServeFile` (ranges, no whole-file reads). Bound to loopback, the
+//! server answers only requests addressed to a loopback name or an IP address, so a web page
+//! cannot read the preview through DNS rebinding; a connection with no traffic either way for
+//! [`IDLE_TIMEOUT`] is closed.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::{Arc, RwLock};
+use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
@@ -45,18 +55,26 @@ enum Signal {
     Close,
 }
 
+/// How long a connection may stay open with no bytes going either way. Open pages keep their
+/// event stream alive with a comment every 15 seconds, so only dead or idle sockets meet it.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// What the handlers share: the folder to serve, the last status, and the event channel.
 pub struct ServerState {
     served: PathBuf,
+    /// Whether requests must be addressed to a loopback name or an IP address.
+    loopback_only: bool,
     status: RwLock<Status>,
     events: broadcast::Sender<Signal>,
 }
 
 impl ServerState {
-    pub fn new(served: PathBuf) -> Arc<Self> {
+    /// The state of a server of `served`; `loopback_only` when it listens on a loopback address.
+    pub fn new(served: PathBuf, loopback_only: bool) -> Arc<Self> {
         let (events, _) = broadcast::channel(16);
         Arc::new(ServerState {
             served,
+            loopback_only,
             status: RwLock::new(Status::Ok),
             events,
         })
@@ -92,7 +110,52 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/__shortlist/events", get(events))
         .route("/__shortlist/status", get(status))
         .fallback(file)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            check_host,
+        ))
         .with_state(state)
+}
+
+/// Refuses a request addressed to a name other than `localhost` when bound to loopback: a page
+/// on another site that points its own name at 127.0.0.1 (DNS rebinding) is told no.
+async fn check_host(State(state): State<Arc<ServerState>>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if state.loopback_only && !is_local_host(host) {
+        return (
+            StatusCode::FORBIDDEN,
+            "this preview answers only at http://127.0.0.1 or http://localhost\n",
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// `localhost` (or a name under it) or an IP address, with or without a port.
+pub fn is_local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => {
+            return v6
+                .split(']')
+                .next()
+                .is_some_and(|a| a.parse::<std::net::Ipv6Addr>().is_ok());
+        }
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 async fn script() -> Response {
@@ -147,7 +210,8 @@ fn status_event(status: &Status) -> Event {
 }
 
 /// Serves a file of the site: GET and HEAD, the right content type, never cached.
-async fn file(State(state): State<Arc<ServerState>>, method: Method, uri: Uri) -> Response {
+async fn file(State(state): State<Arc<ServerState>>, req: Request) -> Response {
+    let method = req.method().clone();
     if method != Method::GET && method != Method::HEAD {
         return (
             StatusCode::METHOD_NOT_ALLOWED,
@@ -156,11 +220,13 @@ async fn file(State(state): State<Arc<ServerState>>, method: Method, uri: Uri) -
         )
             .into_response();
     }
-    let path = match resolve(&state.served, uri.path()) {
+    let url_path = req.uri().path().to_string();
+    let path = match resolve(&state.served, &url_path) {
         Resolved::File(p) => p,
         Resolved::Directory => {
-            // `vendors/acme` → `vendors/acme/`, so the page's relative links resolve.
-            let location = format!("{}/", uri.path());
+            // `vendors/acme` → `vendors/acme/`, so the page's relative links resolve. One
+            // leading slash: `//host/x/` would send the browser to another site.
+            let location = format!("/{}/", url_path.trim_start_matches('/'));
             return (
                 StatusCode::MOVED_PERMANENTLY,
                 [(header::LOCATION, location)],
@@ -170,18 +236,42 @@ async fn file(State(state): State<Arc<ServerState>>, method: Method, uri: Uri) -
         Resolved::Bad => return (StatusCode::BAD_REQUEST, "bad request\n").into_response(),
         Resolved::Missing => return not_found(method),
     };
-    let Ok(bytes) = tokio::fs::read(&path).await else {
-        return not_found(method);
-    };
     let mime = mime_guess::from_path(&path).first_or_octet_stream();
-    let is_html = mime.essence_str() == "text/html";
-    let bytes = if is_html { inject(bytes) } else { bytes };
-    let content_type = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
+    if mime.essence_str() == "text/html" {
+        let Ok(bytes) = tokio::fs::read(&path).await else {
+            return not_found(method);
+        };
+        return respond(
+            method,
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            inject(bytes),
+        );
+    }
+    let mime = if mime.type_() == "text" || mime.essence_str() == "application/javascript" {
         format!("{}; charset=utf-8", mime.essence_str())
+            .parse()
+            .unwrap_or(mime)
     } else {
-        mime.essence_str().to_string()
+        mime
     };
-    respond(method, StatusCode::OK, &content_type, bytes)
+    // Streamed in chunks, with ranges, conditional requests and HEAD handled.
+    match tower_http::services::ServeFile::new_with_mime(&path, &mime)
+        .try_call(req)
+        .await
+    {
+        Ok(r) => {
+            let mut r = r.map(Body::new);
+            let h = r.headers_mut();
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            h.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            r
+        }
+        Err(_) => not_found(method),
+    }
 }
 
 fn respond(method: Method, code: StatusCode, content_type: &str, bytes: Vec<u8>) -> Response {
@@ -226,6 +316,100 @@ fn inject(mut html: Vec<u8>) -> Vec<u8> {
         .unwrap_or(html.len());
     html.splice(at..at, tag.into_bytes());
     html
+}
+
+/// A connection that is closed after [`IDLE_TIMEOUT`] (or `limit`) with no bytes either way.
+pub struct IdleTimeout<T> {
+    inner: T,
+    limit: Duration,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl<T> IdleTimeout<T> {
+    pub fn new(inner: T, limit: Duration) -> Self {
+        IdleTimeout {
+            inner,
+            limit,
+            deadline: Box::pin(tokio::time::sleep(limit)),
+        }
+    }
+
+    fn active(&mut self) {
+        let next = tokio::time::Instant::now() + self.limit;
+        self.deadline.as_mut().reset(next);
+    }
+
+    fn expired(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Error> {
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the connection was idle too long",
+            )),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for IdleTimeout<T> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(r) => {
+                this.active();
+                Poll::Ready(r)
+            }
+            Poll::Pending => this.expired(cx).map(Err),
+        }
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<T> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_write(cx, buf) {
+            Poll::Ready(r) => {
+                this.active();
+                Poll::Ready(r)
+            }
+            Poll::Pending => this.expired(cx).map(Err),
+        }
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// A TCP listener whose connections close when idle (see [`IdleTimeout`]).
+pub struct IdleListener {
+    pub listener: tokio::net::TcpListener,
+    pub limit: Duration,
+}
+
+impl axum::serve::Listener for IdleListener {
+    type Io = IdleTimeout<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let (io, addr) = axum::serve::Listener::accept(&mut self.listener).await;
+        (IdleTimeout::new(io, self.limit), addr)
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.listener.local_addr()
+    }
 }
 
 /// What a request path names inside the served folder.
@@ -321,6 +505,58 @@ mod tests {
                 "a symlink out is not followed"
             );
         }
+    }
+
+    #[test]
+    fn only_loopback_names_and_addresses_are_local_hosts() {
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "127.0.0.1:8080",
+            "LOCALHOST.",
+            "app.localhost:3",
+            "[::1]:1111",
+            "192.168.1.20:1111",
+        ] {
+            assert!(is_local_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "",
+            "[x]:1",
+        ] {
+            assert!(!is_local_host(bad), "{bad}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_connection_times_out_and_traffic_keeps_it_open() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (client, server) = tokio::io::duplex(64);
+        let mut server = IdleTimeout::new(server, Duration::from_secs(30));
+        let mut client = client;
+        let mut buf = [0u8; 1];
+        let talk = async {
+            for _ in 0..3 {
+                tokio::time::sleep(Duration::from_secs(20)).await;
+                client.write_all(b"x").await.unwrap();
+            }
+            client
+        };
+        let (read, client) = tokio::join!(
+            async {
+                for _ in 0..3 {
+                    server.read_exact(&mut buf).await.unwrap();
+                }
+                server.read_exact(&mut buf).await
+            },
+            talk
+        );
+        let err = read.unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+        drop(client);
     }
 
     #[test]

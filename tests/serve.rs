@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Project, Running, http, wait_until};
+use common::{Project, Running, http, http_with, wait_until};
 
 /// Starts `serve` on a free port and returns it with its `host:port`.
 fn serving(p: &Project) -> (Running, String) {
@@ -111,6 +111,32 @@ fn no_file_outside_the_served_folder_is_ever_served() {
             "{path} leaked"
         );
     }
+}
+
+#[test]
+fn no_redirect_leaves_the_server_and_no_other_site_reads_it() {
+    let p = Project::fixture("minimal");
+    p.write("content/assets/data.bin", b"0123456789");
+    let (_s, addr) = serving(&p);
+    let r = http(&addr, "GET", "//vendors/acme");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("location").as_deref(), Some("/vendors/acme/"));
+    // DNS rebinding: a page of another site whose name now points at 127.0.0.1.
+    let r = http_with(&addr, "GET", "/report.json", "Host: evil.example:1111\r\n");
+    assert_eq!(r.status, 403, "{}", r.headers);
+    assert!(!r.body.contains("Acme"));
+    let r = http_with(&addr, "GET", "/", "Host: localhost\r\n");
+    assert_eq!(r.status, 200);
+    // Files are served in ranges, as players and download tools ask for them.
+    let r = http_with(
+        &addr,
+        "GET",
+        "/assets/data.bin",
+        &format!("Host: {addr}\r\nRange: bytes=2-5\r\n"),
+    );
+    assert_eq!(r.status, 206, "{}", r.headers);
+    assert_eq!(r.body, "2345");
+    assert_eq!(r.header("cache-control").as_deref(), Some("no-store"));
 }
 
 #[test]

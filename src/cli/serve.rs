@@ -83,15 +83,36 @@ pub fn run(args: Args) -> u8 {
             return EXIT_CONTENT;
         }
     };
-    let state = ServerState::new(served);
+    let state = ServerState::new(served, args.bind.is_loopback());
     let mut printer = Printer::default();
     let first = session.rebuild(&[]);
     printer.print(&first);
+    if !args.bind.is_loopback() {
+        let audience = first.as_ref().map_or_else(
+            |_| session.options().audience.unwrap_or_default(),
+            |r| r.built.report.audience,
+        );
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this machine can read this {} preview{}",
+            args.bind,
+            audience.as_str(),
+            if audience == shortlist::model::Audience::Internal {
+                ", confidential notes, pricing and contacts included"
+            } else {
+                ""
+            }
+        );
+    }
     state.publish(status_of(&first), true);
     let stop_watcher = watcher.sender();
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let on_signal = shutdown.clone();
+    let presses = std::sync::atomic::AtomicUsize::new(0);
     if let Err(e) = ctrlc::set_handler(move || {
+        if presses.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+            // A second Ctrl-C: the preview is a temporary folder, nothing to finish.
+            std::process::exit(130);
+        }
         let _ = stop_watcher.send(Message::Stop);
         on_signal.notify_waiters();
         on_signal.notify_one();
@@ -116,6 +137,10 @@ pub fn run(args: Args) -> u8 {
     let closing = state.clone();
     runtime.block_on(async move {
         let graceful = shutdown.clone();
+        let listener = shortlist::serve::IdleListener {
+            listener,
+            limit: shortlist::serve::IDLE_TIMEOUT,
+        };
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
             graceful.notified().await;
             closing.close();
@@ -132,7 +157,17 @@ pub fn run(args: Args) -> u8 {
             } => {}
         }
     });
-    let _ = watching.join();
+    // A rebuild that does not end (a theme's runaway loop) must not keep the server from
+    // stopping: its output is the temporary preview folder, removed below.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    while !watching.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if watching.is_finished() {
+        let _ = watching.join();
+    } else {
+        eprintln!("a rebuild is still running; stopping without waiting for it");
+    }
     eprintln!("stopped");
     drop(scratch);
     0

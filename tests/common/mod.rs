@@ -276,13 +276,18 @@ impl Reply {
 }
 
 pub fn http(addr: &str, method: &str, path: &str) -> Reply {
+    http_with(addr, method, path, &format!("Host: {addr}\r\n"))
+}
+
+/// [`http`] with the request's headers as given (`Name: value\r\n` each).
+pub fn http_with(addr: &str, method: &str, path: &str, headers: &str) -> Reply {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
         .unwrap();
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
