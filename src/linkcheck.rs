@@ -23,9 +23,11 @@ pub fn check(files: &[OutputFile]) -> Vec<Diagnostic> {
             if is_external(&link) || link.starts_with('#') || link.is_empty() {
                 continue;
             }
-            let (line, col) = line_col(&html, offset);
+            // Found only for the few links that are broken: a page has thousands that are not.
+            let at = || line_col(&html, offset);
             let template = f.template.as_deref().unwrap_or("a template");
             if link.starts_with('/') {
+                let (line, col) = at();
                 problems.push(
                     Diagnostic::error(&shown, line, col, format!("`{link}` is an absolute path, which breaks the site under a sub-path and from disk"))
                         .with_hint(format!("in `{template}`, start internal links with `{{{{ root }}}}` instead of `/`")),
@@ -42,6 +44,7 @@ pub fn check(files: &[OutputFile]) -> Vec<Diagnostic> {
                     || paths.contains(format!("{t}/index.html").trim_start_matches('/'))
             });
             if !found {
+                let (line, col) = at();
                 problems.push(
                     Diagnostic::error(&shown, line, col, format!("`{link}` leads to no file of the site"))
                         .with_hint(format!("this link comes from `{template}`; fix the template, or add the file it names")),

@@ -104,3 +104,25 @@ impl Session {
             .trim_markdown(4 * (built.report.notes.len() + built.report.vendors.len()) + 256);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_relative_root_is_made_absolute_like_the_paths_the_watcher_reports() {
+        // Tests run in the package folder, so this relative root exists.
+        let out = tempfile::tempdir().unwrap();
+        let options = Options {
+            root: PathBuf::from("tests/fixtures/../fixtures/minimal"),
+            ..Options::default()
+        };
+        let session = Session::new(options, out.path().join("site")).unwrap();
+        let root = &session.options().root;
+        assert!(root.is_absolute(), "{root:?}");
+        assert_eq!(
+            root,
+            &std::fs::canonicalize("tests/fixtures/minimal").unwrap()
+        );
+    }
+}

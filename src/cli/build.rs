@@ -51,6 +51,14 @@ pub fn run(args: Args) -> u8 {
     };
     let started = Instant::now();
     let waiting = || eprintln!("waiting for another build into `{shown}` to finish");
+    // A theme's template can loop for ever (nested loops over `range`); say so rather than
+    // sit silent. The thread ends with the process.
+    std::thread::spawn(|| {
+        std::thread::sleep(std::time::Duration::from_secs(30));
+        eprintln!(
+            "note: still building after 30 s; if this project has its own templates, look for loops inside loops; Ctrl-C stops the build and leaves the previous site as it was"
+        );
+    });
     match shortlist::build_waiting(&options, &waiting) {
         Ok(built) => {
             if !built.warnings.is_empty() {

@@ -43,7 +43,14 @@ pub fn run(args: Args) -> u8 {
     let mut printer = Printer::default();
     printer.print(&session.rebuild(&[]));
     let stop = watcher.sender();
+    let presses = std::sync::atomic::AtomicUsize::new(0);
     if let Err(e) = ctrlc::set_handler(move || {
+        if presses.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+            // A second Ctrl-C, during a rebuild that does not end: every file already written
+            // is whole (written beside and renamed), so stopping now loses nothing.
+            std::process::exit(130);
+        }
+        eprintln!("stopping; a second Ctrl-C stops at once, even in the middle of a rebuild");
         let _ = stop.send(Message::Stop);
     }) {
         eprintln!(
