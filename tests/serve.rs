@@ -226,3 +226,24 @@ fn a_busy_port_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_serve_even_while_a_theme_loops_for_ever() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "themes/default/templates/note.html",
+        "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    let mut s = Running::start(&p, "serve", &["--port", "0"]);
+    wait_until(30, "the URL on the first line", || {
+        s.stdout().lines().next().is_some_and(|l| l.ends_with('/'))
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(s.interrupt(), Some(0), "{}", s.stderr());
+    assert!(
+        s.stderr().contains("a rebuild is still running"),
+        "{}",
+        s.stderr()
+    );
+}

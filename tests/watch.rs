@@ -156,3 +156,27 @@ fn ctrl_c_stops_cleanly_and_leaves_a_complete_site() {
         "content untouched"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_second_ctrl_c_stops_watch_in_a_rebuild_that_does_not_end() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "themes/default/templates/note.html",
+        "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    let mut w = Running::start(&p, "watch", &[]);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &w.child.id().to_string()])
+        .status();
+    wait_until(10, "the first Ctrl-C to be acknowledged", || {
+        w.stderr().contains("a second Ctrl-C stops at once")
+    });
+    assert_eq!(w.interrupt(), Some(130), "{}", w.stderr());
+    assert!(
+        !p.path("output").exists(),
+        "the first build never finished: {}",
+        w.stderr()
+    );
+}

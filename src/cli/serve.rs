@@ -84,26 +84,7 @@ pub fn run(args: Args) -> u8 {
         }
     };
     let state = ServerState::new(served, args.bind.is_loopback());
-    let mut printer = Printer::default();
-    let first = session.rebuild(&[]);
-    printer.print(&first);
-    if !args.bind.is_loopback() {
-        let audience = first.as_ref().map_or_else(
-            |_| session.options().audience.unwrap_or_default(),
-            |r| r.built.report.audience,
-        );
-        eprintln!(
-            "warning: listening on {}: anyone who can reach this machine can read this {} preview{}",
-            args.bind,
-            audience.as_str(),
-            if audience == shortlist::model::Audience::Internal {
-                ", confidential notes, pricing and contacts included"
-            } else {
-                ""
-            }
-        );
-    }
-    state.publish(status_of(&first), true);
+    let scratch_path = scratch.path().to_path_buf();
     let stop_watcher = watcher.sender();
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let on_signal = shutdown.clone();
@@ -111,6 +92,7 @@ pub fn run(args: Args) -> u8 {
     if let Err(e) = ctrlc::set_handler(move || {
         if presses.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
             // A second Ctrl-C: the preview is a temporary folder, nothing to finish.
+            let _ = std::fs::remove_dir_all(&scratch_path);
             std::process::exit(130);
         }
         let _ = stop_watcher.send(Message::Stop);
@@ -120,7 +102,30 @@ pub fn run(args: Args) -> u8 {
         eprintln!("warning: cannot handle Ctrl-C cleanly: {e}");
     }
     let watch_state = state.clone();
+    let bind = args.bind;
+    // The first build runs beside the server, so Ctrl-C works from the start; pages asked for
+    // before it ends reload when it does.
     let watching = std::thread::spawn(move || {
+        let mut printer = Printer::default();
+        let first = session.rebuild(&[]);
+        printer.print(&first);
+        if !bind.is_loopback() {
+            let audience = first.as_ref().map_or_else(
+                |_| session.options().audience.unwrap_or_default(),
+                |r| r.built.report.audience,
+            );
+            eprintln!(
+                "warning: listening on {}: anyone who can reach this machine can read this {} preview{}",
+                bind,
+                audience.as_str(),
+                if audience == shortlist::model::Audience::Internal {
+                    ", confidential notes, pricing and contacts included"
+                } else {
+                    ""
+                }
+            );
+        }
+        watch_state.publish(status_of(&first), true);
         let result = watcher.run(&mut session, |r| {
             printer.print(r);
             watch_state.publish(status_of(r), r.as_ref().is_ok_and(|b| b.changed()));

@@ -39,9 +39,6 @@ pub fn run(args: Args) -> u8 {
             return EXIT_CONTENT;
         }
     };
-    // Watch first, then build: a save during the first build is not lost.
-    let mut printer = Printer::default();
-    printer.print(&session.rebuild(&[]));
     let stop = watcher.sender();
     let presses = std::sync::atomic::AtomicUsize::new(0);
     if let Err(e) = ctrlc::set_handler(move || {
@@ -57,6 +54,9 @@ pub fn run(args: Args) -> u8 {
             "warning: Ctrl-C will stop shortlist without waiting for a rebuild to finish: {e}"
         );
     }
+    // Watch first, then build: a save during the first build is not lost.
+    let mut printer = Printer::default();
+    printer.print(&session.rebuild(&[]));
     eprintln!("watching `content/` and `themes/` for changes; press Ctrl-C to stop");
     match watcher.run(&mut session, |r| printer.print(r)) {
         Ok(()) => {
