@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::model::{Report, Status, format_number};
 use crate::score::Standing;
+use crate::sensitivity::Analysis;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -18,9 +19,25 @@ struct JsonReport<'a> {
     base_url: &'a str,
     scale: JsonScale,
     partner_threshold: f64,
+    /// The date evidence ages are counted to.
+    date: Option<&'a str>,
     criteria: Vec<JsonCriterion<'a>>,
     vendors: Vec<JsonVendor<'a>>,
     notes: Vec<JsonNote<'a>>,
+    /// One entry per criterion: the shares of the total weight between which the leader stays
+    /// first, and the nearest flip.
+    sensitivity: Vec<JsonFlip<'a>>,
+    robustness: &'a crate::model::Robustness,
+}
+
+#[derive(Serialize)]
+struct JsonFlip<'a> {
+    criterion: &'a str,
+    weight: f64,
+    share: f64,
+    keeps_leader: [f64; 2],
+    flips_to: Option<&'a str>,
+    at: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -35,6 +52,7 @@ struct JsonCriterion<'a> {
     name: &'a str,
     weight: f64,
     question: Option<&'a str>,
+    minimum: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +65,13 @@ struct JsonVendor<'a> {
     coverage: f64,
     scored: usize,
     partner: bool,
+    /// Every criterion scored.
+    assessed: bool,
+    /// The lowest and highest weighted score once every criterion is scored.
+    score_range: [f64; 2],
+    /// The share of plausible weightings in which it ranks first (assessed vendors only).
+    win_probability: Option<f64>,
+    below_minimum: &'a [String],
     unsupported: &'a [String],
     scores: BTreeMap<&'a str, JsonScore<'a>>,
 }
@@ -58,6 +83,8 @@ struct JsonScore<'a> {
     evidence: &'a [String],
     /// Notes behind the score that this audience may not see.
     confidential_evidence: usize,
+    evidence_grade: crate::model::Grade,
+    evidence_age_days: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -76,7 +103,7 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-pub fn report_json(report: &Report, standings: &[Standing]) -> Vec<u8> {
+pub fn report_json(report: &Report, standings: &[Standing], analysis: &Analysis) -> Vec<u8> {
     let vendors = standings
         .iter()
         .filter_map(|st| {
@@ -90,6 +117,10 @@ pub fn report_json(report: &Report, standings: &[Standing]) -> Vec<u8> {
                 coverage: round4(st.coverage),
                 scored: st.scored,
                 partner: st.partner,
+                assessed: st.complete,
+                score_range: [round4(st.score_range.0), round4(st.score_range.1)],
+                win_probability: analysis.win_probability.get(&st.slug).copied().map(round4),
+                below_minimum: &st.below_minimum,
                 unsupported: &st.unsupported,
                 scores: v
                     .scores
@@ -102,6 +133,8 @@ pub fn report_json(report: &Report, standings: &[Standing]) -> Vec<u8> {
                                 rationale: s.rationale.as_ref().map(|r| r.source.trim_end()),
                                 evidence: &s.evidence,
                                 confidential_evidence: s.withheld,
+                                evidence_grade: s.grade,
+                                evidence_age_days: s.evidence_age_days,
                             },
                         )
                     })
@@ -119,6 +152,20 @@ pub fn report_json(report: &Report, standings: &[Standing]) -> Vec<u8> {
             max: report.scale.max,
         },
         partner_threshold: report.partner_threshold,
+        date: report.date.as_deref(),
+        sensitivity: analysis
+            .criteria
+            .iter()
+            .map(|f| JsonFlip {
+                criterion: &f.criterion,
+                weight: report.criterion(&f.criterion).map_or(0.0, |c| c.weight),
+                share: round4(f.share),
+                keeps_leader: [round4(f.keeps_leader.0), round4(f.keeps_leader.1)],
+                flips_to: f.flips_to.as_deref(),
+                at: f.at.map(round4),
+            })
+            .collect(),
+        robustness: &report.robustness,
         criteria: report
             .criteria
             .iter()
@@ -127,6 +174,7 @@ pub fn report_json(report: &Report, standings: &[Standing]) -> Vec<u8> {
                 name: &c.name,
                 weight: c.weight,
                 question: c.question.as_deref(),
+                minimum: c.minimum,
             })
             .collect(),
         vendors,
@@ -158,7 +206,7 @@ pub fn defuse(cell: &str) -> String {
     }
 }
 
-pub fn matrix_csv(report: &Report, standings: &[Standing]) -> Vec<u8> {
+pub fn matrix_csv(report: &Report, standings: &[Standing], analysis: &Analysis) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = [
         "rank",
@@ -168,6 +216,7 @@ pub fn matrix_csv(report: &Report, standings: &[Standing]) -> Vec<u8> {
         "weighted_score",
         "coverage",
         "partner",
+        "win_probability",
     ]
     .map(String::from)
     .to_vec();
@@ -186,7 +235,12 @@ pub fn matrix_csv(report: &Report, standings: &[Standing]) -> Vec<u8> {
                 .map(|s| format!("{s:.2}"))
                 .unwrap_or_default(),
             format!("{}/{}", st.scored, st.total),
-            if st.partner { "partner" } else { "vendor" }.to_string(),
+            crate::score::verdict(st).to_string(),
+            analysis
+                .win_probability
+                .get(&st.slug)
+                .map(|p| format!("{p:.4}"))
+                .unwrap_or_default(),
         ];
         row.extend(report.criteria.iter().map(|c| {
             v.scores

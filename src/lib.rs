@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage: [`content`] finds and reads files, [`validate`] turns
 //! them into the [`model`] (collecting every [`diagnostic`]), [`score`] ranks the vendors,
 //! [`render`] fills the [`theme`]'s templates with the data of [`view`] and the exports of
-//! [`export`], and [`output`] swaps the new site in. [`build`] runs them all. A [`session`]
+//! [`export`], and [`output`] swaps the new site in; [`sensitivity`] says what would change the
+//! ranking. [`build`] runs them all. A [`session`]
 //! remembers between builds so that [`watch`] can rebuild incrementally, and [`serve`] puts a
 //! preview server with live reload on top. The command line in `cli` is a thin layer on top.
 
@@ -23,6 +24,7 @@ pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod score;
+pub mod sensitivity;
 pub mod serve;
 pub mod session;
 pub mod theme;
@@ -67,6 +69,8 @@ impl Options {
 pub struct Built {
     pub report: Report,
     pub standings: Vec<Standing>,
+    /// What would change the ranking: flip points, robustness, hinges.
+    pub analysis: sensitivity::Analysis,
     pub files: Vec<OutputFile>,
     /// Warnings of the run, sorted; they never fail a build.
     pub warnings: Vec<Diagnostic>,
@@ -114,15 +118,16 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
         Failure::Content(problems)
     })?;
     let standings = score::rank(&report);
-    let files = render::render(&report, &standings, &theme, &content_dir, cache).map_err(
-        |mut problems| {
+    let analysis = sensitivity::analyse(&report, &standings);
+    let files = render::render(&report, &standings, &analysis, &theme, &content_dir, cache)
+        .map_err(|mut problems| {
             problems.extend(diags.iter().cloned());
             Failure::Content(problems)
-        },
-    )?;
+        })?;
     Ok(Built {
         report,
         standings,
+        analysis,
         files,
         warnings: diags,
     })

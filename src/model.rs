@@ -47,6 +47,11 @@ pub struct Report {
     pub base_url: String,
     pub scale: Scale,
     pub partner_threshold: f64,
+    /// The date the report speaks for (`YYYY-MM-DD`): report.yaml's `date`, or the newest
+    /// note's, so that the same files always give the same ages.
+    pub date: Option<String>,
+    pub evidence: EvidenceRules,
+    pub robustness: Robustness,
     pub criteria: Vec<Criterion>,
     /// Sorted by slug; `score::rank` gives the ranking.
     pub vendors: Vec<Vendor>,
@@ -104,6 +109,8 @@ pub struct Criterion {
     pub weight: f64,
     pub question: Option<String>,
     pub description: Option<Rich>,
+    /// A must-have floor: a vendor scoring under it is never a partner.
+    pub minimum: Option<f64>,
 }
 
 /// Where a vendor stands in the selection process.
@@ -262,6 +269,111 @@ pub struct Contact {
     pub phone: Option<String>,
 }
 
+/// How much a score's evidence is worth, weakest first: who is speaking in the notes it cites.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grade {
+    /// No note backs the score.
+    #[default]
+    None,
+    /// Only the vendor's own words (an RFP answer).
+    VendorClaim,
+    /// The team saw it first-hand from the vendor (a demo, an interview).
+    Observed,
+    /// From outside the vendor: its clients, a site visit, the team's own checks.
+    Independent,
+}
+
+impl Grade {
+    pub const ALL: [(&'static str, Grade); 4] = [
+        ("none", Grade::None),
+        ("vendor_claim", Grade::VendorClaim),
+        ("observed", Grade::Observed),
+        ("independent", Grade::Independent),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Grade::ALL[self as usize].0
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Grade::None => "no evidence",
+            Grade::VendorClaim => "vendor's claim",
+            Grade::Observed => "observed",
+            Grade::Independent => "independent",
+        }
+    }
+}
+
+/// How evidence is graded and when it is too old.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceRules {
+    /// The grade each kind of note gives, in `NoteKind::ALL` order.
+    pub grades: Vec<(NoteKind, Grade)>,
+    pub max_age_days: u32,
+}
+
+impl Default for EvidenceRules {
+    fn default() -> Self {
+        EvidenceRules {
+            grades: vec![
+                (NoteKind::ReferenceCall, Grade::Independent),
+                (NoteKind::Demo, Grade::Observed),
+                (NoteKind::Interview, Grade::Observed),
+                (NoteKind::SiteVisit, Grade::Independent),
+                (NoteKind::RfpResponse, Grade::VendorClaim),
+                (NoteKind::Internal, Grade::Independent),
+            ],
+            max_age_days: 365,
+        }
+    }
+}
+
+impl EvidenceRules {
+    pub fn grade_of(&self, kind: NoteKind) -> Grade {
+        self.grades
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(Grade::None, |(_, g)| *g)
+    }
+}
+
+/// How the robustness of the ranking is sampled: each weight times a uniform factor in
+/// `1 ± weight_spread`, each score plus a uniform amount within `± uncertainty` of its grade.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Robustness {
+    pub draws: u32,
+    pub weight_spread: f64,
+    pub seed: u64,
+    /// Points a score may move, by grade (`Grade as usize`).
+    pub uncertainty: [f64; 4],
+}
+
+impl Default for Robustness {
+    fn default() -> Self {
+        Robustness {
+            draws: 10_000,
+            weight_spread: 0.25,
+            seed: 2027,
+            uncertainty: [1.0, 0.5, 0.25, 0.0],
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (the proleptic Gregorian calendar).
+pub fn day_number(date: &str) -> Option<i64> {
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 /// One vendor's score on one criterion.
 #[derive(Debug, Clone, Serialize)]
 pub struct Score {
@@ -272,6 +384,11 @@ pub struct Score {
     /// How many notes back the score that this audience may not see.
     pub withheld: usize,
     pub confidential: bool,
+    /// The best grade among the notes it cites (set once every note is known, before any
+    /// redaction, so it is the same for every audience).
+    pub grade: Grade,
+    /// Days from its newest note to the report's date.
+    pub evidence_age_days: Option<i64>,
 }
 
 impl Score {

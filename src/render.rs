@@ -18,6 +18,7 @@ use crate::export;
 use crate::markdown;
 use crate::model::Report;
 use crate::score::Standing;
+use crate::sensitivity::Analysis;
 use crate::theme::{Theme, template_error};
 use crate::view;
 
@@ -55,11 +56,12 @@ pub fn register_filters(tera: &mut Tera) {
 pub fn render(
     report: &Report,
     standings: &[Standing],
+    analysis: &Analysis,
     theme: &Theme,
     content_dir: &std::path::Path,
     cache: &Cache,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let site = view::build(report, standings);
+    let site = view::build(report, standings, analysis);
     let site_value = tera::Value::from_serializable(&site.data);
     let site_hash = hash_json(&site.data);
 
@@ -169,7 +171,7 @@ pub fn render(
     }
     files.push(OutputFile {
         path: "report.json".into(),
-        body: Body::Bytes(export::report_json(report, standings)),
+        body: Body::Bytes(export::report_json(report, standings, analysis)),
         template: None,
     });
     if let Some(base) = view::absolute_base(&report.base_url) {
@@ -187,7 +189,7 @@ pub fn render(
     });
     files.push(OutputFile {
         path: "matrix.csv".into(),
-        body: Body::Bytes(export::matrix_csv(report, standings)),
+        body: Body::Bytes(export::matrix_csv(report, standings, analysis)),
         template: None,
     });
     for (path, bytes) in &theme.static_files {

@@ -2,8 +2,14 @@
 //!
 //! - weighted score = Σ(weight × score) / Σ(weight), over the criteria the vendor has scores for;
 //! - coverage = criteria scored / criteria defined;
-//! - a *partner* has a weighted score at or above `partner_threshold` and complete coverage;
+//! - a vendor is *assessed* when every criterion has its score; one that is not is "not yet
+//!   assessed", with the range its score could end in (missing scores at the scale's minimum,
+//!   then at its maximum);
+//! - a *partner* is assessed, has a weighted score at or above `partner_threshold`, and scores
+//!   at least each criterion's `minimum` (a must-have floor);
 //! - ranking: weighted score descending, then name; vendors with no scores come last.
+//!
+//! What would change the ranking is `sensitivity`'s.
 
 use std::cmp::Ordering;
 
@@ -24,6 +30,11 @@ pub struct Standing {
     /// `scored / total`, from 0 to 1.
     pub coverage: f64,
     pub complete: bool,
+    /// Lowest and highest weighted score the vendor could end with once every criterion is
+    /// scored (equal for an assessed vendor).
+    pub score_range: (f64, f64),
+    /// Criterion ids (in report order) whose must-have minimum the vendor scores under.
+    pub below_minimum: Vec<String>,
     pub partner: bool,
     /// Criterion ids (in report order) of scores with no evidence.
     pub unsupported: Vec<String>,
@@ -44,6 +55,41 @@ pub fn weighted_score(report: &Report, vendor: &Vendor) -> Option<f64> {
         })
         .fold((0.0, 0.0), |(s, w), (ds, dw)| (s + ds, w + dw));
     (weights > 0.0).then(|| sum / weights)
+}
+
+/// The weighted score of `vendor` with every missing score set to `fill`.
+pub fn filled_score(report: &Report, vendor: &Vendor, fill: f64) -> f64 {
+    let (sum, weights) = report
+        .criteria
+        .iter()
+        .map(|c| {
+            let x = vendor.scores.get(&c.id).map_or(fill, |s| s.score);
+            (c.weight * x, c.weight)
+        })
+        .fold((0.0, 0.0), |(s, w), (ds, dw)| (s + ds, w + dw));
+    if weights > 0.0 { sum / weights } else { fill }
+}
+
+/// Whether `weighted` and the scores `score_of` gives make a partner: assessed, at or above the
+/// threshold, and never under a criterion's minimum.
+pub fn is_partner(report: &Report, weighted: f64, score_of: impl Fn(&str) -> Option<f64>) -> bool {
+    weighted >= report.partner_threshold - 1e-9
+        && report
+            .criteria
+            .iter()
+            .all(|c| score_of(&c.id).is_some_and(|x| c.minimum.is_none_or(|m| x >= m - 1e-9)))
+}
+
+/// The verdict in words: `partner`, `vendor`, or `not yet assessed` (an unfinished vendor is
+/// never called a vendor, the word for a provider that falls short).
+pub fn verdict(s: &Standing) -> &'static str {
+    if s.partner {
+        "partner"
+    } else if s.complete {
+        "vendor"
+    } else {
+        "not yet assessed"
+    }
 }
 
 /// Scores every vendor and returns the standings in rank order.
@@ -72,6 +118,19 @@ pub fn rank(report: &Report) -> Vec<Standing> {
                 .filter(|c| !v.scores.contains_key(&c.id))
                 .map(|c| c.id.clone())
                 .collect();
+            let below_minimum = report
+                .criteria
+                .iter()
+                .filter(|c| {
+                    let score = v.scores.get(&c.id).map(|s| s.score);
+                    c.minimum.zip(score).is_some_and(|(m, x)| x < m - 1e-9)
+                })
+                .map(|c| c.id.clone())
+                .collect();
+            let score_range = (
+                filled_score(report, v, report.scale.min),
+                filled_score(report, v, report.scale.max),
+            );
             let standing = Standing {
                 slug: v.slug.clone(),
                 rank: 0,
@@ -84,7 +143,12 @@ pub fn rank(report: &Report) -> Vec<Standing> {
                     scored as f64 / total as f64
                 },
                 complete,
-                partner: complete && weighted.is_some_and(|w| w >= report.partner_threshold - 1e-9),
+                score_range,
+                below_minimum,
+                partner: complete
+                    && weighted.is_some_and(|w| {
+                        is_partner(report, w, |id| v.scores.get(id).map(|s| s.score))
+                    }),
                 unsupported,
                 missing,
             };
@@ -116,23 +180,24 @@ fn compare_scores(a: Option<f64>, b: Option<f64>) -> Ordering {
     }
 }
 
+/// Small hand-made reports for the tests of scoring and sensitivity.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod testing {
     use crate::model::*;
     use std::collections::BTreeMap;
 
-    fn criterion(id: &str, weight: f64) -> Criterion {
+    pub fn criterion(id: &str, weight: f64) -> Criterion {
         Criterion {
             id: id.into(),
             name: id.into(),
             weight,
             question: None,
             description: None,
+            minimum: None,
         }
     }
 
-    fn vendor(slug: &str, name: &str, scores: &[(&str, f64, bool)]) -> Vendor {
+    pub fn vendor(slug: &str, name: &str, scores: &[(&str, f64, bool)]) -> Vendor {
         let scores = scores
             .iter()
             .map(|(id, s, evidence)| {
@@ -146,9 +211,15 @@ mod tests {
                     Score {
                         score: *s,
                         rationale: None,
+                        grade: if evidence.is_empty() {
+                            Grade::None
+                        } else {
+                            Grade::Independent
+                        },
                         evidence,
                         withheld: 0,
                         confidential: false,
+                        evidence_age_days: None,
                     },
                 )
             })
@@ -177,7 +248,7 @@ mod tests {
         }
     }
 
-    fn report(vendors: Vec<Vendor>) -> Report {
+    pub fn report(vendors: Vec<Vendor>) -> Report {
         Report {
             title: "t".into(),
             audience: Audience::Internal,
@@ -187,12 +258,21 @@ mod tests {
             base_url: "/".into(),
             scale: Scale::default(),
             partner_threshold: 3.5,
+            date: None,
+            evidence: EvidenceRules::default(),
+            robustness: Robustness::default(),
             criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],
             vendors,
             notes: vec![],
             assets: vec![],
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
 
     #[test]
     fn weighted_score_uses_only_scored_criteria() {
@@ -239,5 +319,32 @@ mod tests {
                 (4, "n".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_vendor_not_yet_assessed_has_the_range_its_missing_scores_allow() {
+        // Weights 3 and 1 on a 1–5 scale; only b = 5 is scored.
+        let r = report(vec![vendor("y", "Y", &[("b", 5.0, true)])]);
+        let s = &rank(&r)[0];
+        assert!(!s.complete);
+        // Low: (3×1 + 1×5) / 4 = 2; high: (3×5 + 1×5) / 4 = 5.
+        assert_eq!(s.score_range, (2.0, 5.0));
+    }
+
+    #[test]
+    fn a_score_under_a_must_have_minimum_is_never_a_partner() {
+        let mut r = report(vec![
+            vendor("x", "X", &[("a", 5.0, true), ("b", 2.0, true)]),
+            vendor("z", "Z", &[("a", 4.0, true), ("b", 3.0, true)]),
+        ]);
+        r.criteria[1].minimum = Some(3.0);
+        let s = rank(&r);
+        let by = |slug: &str| s.iter().find(|s| s.slug == slug).unwrap().clone();
+        // X: (15 + 2) / 4 = 4.25, over the 3.5 threshold, but 2 is under b's floor of 3.
+        assert_eq!(by("x").weighted_score, Some(4.25));
+        assert!(!by("x").partner);
+        assert_eq!(by("x").below_minimum, vec!["b"]);
+        // Z: (12 + 3) / 4 = 3.75 and exactly on the floor.
+        assert!(by("z").partner);
     }
 }

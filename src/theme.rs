@@ -35,6 +35,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/search.html",
     "templates/partials/score_cell.html",
     "templates/partials/evidence.html",
+    "templates/partials/grade.html",
     "static/style.css",
     "static/shortlist.js",
 ];

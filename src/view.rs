@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::model::{Criterion, Note, Report, Vendor, format_number};
+use crate::model::{Criterion, Grade, Note, Report, Vendor, format_number};
 use crate::score::Standing;
+use crate::sensitivity::Analysis;
 
 /// Everything about the report, with vendors in rank order.
 pub struct Site {
@@ -64,7 +65,17 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn build(report: &Report, standings: &[Standing]) -> Site {
+/// A share (0–1) as a percentage for people: `0.0625` → `6.3%`, `0.2` → `20%`.
+pub fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    if (p - p.round()).abs() < 0.05 || p >= 10.0 {
+        format!("{:.0}%", p)
+    } else {
+        format!("{:.1}%", p)
+    }
+}
+
+pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Site {
     let audience = report.audience.as_str();
     let notes_by_slug: BTreeMap<&str, &Note> =
         report.notes.iter().map(|n| (n.slug.as_str(), n)).collect();
@@ -110,6 +121,9 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
                 "rationale": s.rationale.as_ref().map(|r| r.html.as_str()),
                 "evidence": evidence_refs(&s.evidence), "confidential": s.confidential,
                 "withheld": s.withheld,
+                "grade": s.grade, "grade_label": s.grade.label(),
+                "age_days": s.evidence_age_days,
+                "stale": s.evidence_age_days.is_some_and(|d| d > i64::from(report.evidence.max_age_days)),
             }),
             None => json!({
                 "criterion": c.id, "criterion_name": c.name, "criterion_url": criterion_url(&c.id),
@@ -117,6 +131,7 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
                 "missing": true, "leads": false, "rationale": null, "evidence": [], "confidential": false,
                 "pct": 0.0,
                 "withheld": 0,
+                "grade": null, "grade_label": null, "age_days": null, "stale": false,
             }),
         }
     };
@@ -169,6 +184,7 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
         })
     };
 
+    let hinges = hinge_sentences(report, analysis);
     let mut vendor_views = BTreeMap::new();
     let mut ranked = Vec::new();
     for st in standings {
@@ -217,7 +233,23 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
             "coverage_pct": (st.coverage * 100.0).round(),
             "scored": st.scored, "total": st.total, "complete": st.complete,
             "partner": st.partner,
-            "badge": if st.partner { "Partner" } else { "Vendor" },
+            "assessed": st.complete,
+            "verdict": crate::score::verdict(st),
+            "badge": capitalise(crate::score::verdict(st)),
+            "badge_class": if st.partner { "partner" } else if st.complete { "vendor" } else { "unassessed" },
+            "score_range_label": format!("{:.2}–{:.2}", st.score_range.0, st.score_range.1),
+            "reaches_leader": analysis.contenders.contains(&st.slug),
+            "win_label": analysis.win_probability.get(&st.slug).map(|p| percent(*p)),
+            "below_minimum": st.below_minimum.iter().filter_map(|id| {
+                let c = report.criterion(id)?;
+                let s = v.scores.get(id)?;
+                Some(json!({"name": c.name, "score_label": format_number(s.score),
+                    "minimum_label": c.minimum.map(format_number)}))
+            }).collect::<Vec<_>>(),
+            "hinge": hinges.get(&v.slug),
+            "what_if_scores": report.criteria.iter()
+                .map(|c| v.scores.get(&c.id).map_or(String::new(), |s| format_number(s.score)))
+                .collect::<Vec<_>>().join(" "),
             "unsupported": st.unsupported, "unsupported_count": st.unsupported.len(),
             "missing": st.missing.iter().filter_map(|id| report.criterion(id)).map(|c| c.name.clone()).collect::<Vec<_>>(),
             "cells": cells, "leads_on": leads_on,
@@ -271,6 +303,10 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
             "scored": scores.len(),
             "mean": mean, "mean_label": mean.map_or("–".to_string(), |m| format!("{m:.1}")),
             "notes": notes,
+            "minimum": c.minimum,
+            "minimum_label": c.minimum.map(format_number),
+            "flip": analysis.criteria.iter().find(|f| f.criterion == c.id)
+                .and_then(|f| flip_sentence(report, analysis, f)),
         });
         criterion_views.insert(c.id.clone(), view.clone());
         criteria_list.push(view);
@@ -351,6 +387,8 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
         "recent_notes": report.notes.iter().rev().take(6).map(note_ref).collect::<Vec<_>>(),
         "compare": compare,
         "recommendation": recommendation(report, standings, &vendor_views),
+        "answer": what_would_change(report, standings, analysis, &vendor_views),
+        "date": report.date,
         "partner_count": standings.iter().filter(|s| s.partner).count(),
     });
     Site {
@@ -361,13 +399,246 @@ pub fn build(report: &Report, standings: &[Standing]) -> Site {
     }
 }
 
+/// "Kestrel Lane leads if Track record weighs less than 6% (now 20%)", or `None` when no
+/// share of this criterion's weight changes the leader.
+fn flip_sentence(
+    report: &Report,
+    analysis: &Analysis,
+    f: &crate::sensitivity::Flip,
+) -> Option<Value> {
+    let (to, at) = (f.flips_to.as_deref()?, f.at?);
+    let vendor = report.vendor(to)?;
+    let leader = report.vendor(analysis.leader.as_deref()?)?;
+    let criterion = report.criterion(&f.criterion)?;
+    let direction = if at < f.share { "less" } else { "more" };
+    Some(json!({
+        "vendor": vendor.name, "vendor_url": vendor_url(&vendor.slug),
+        "criterion": criterion.name, "criterion_url": criterion_url(&criterion.id),
+        "leader": leader.name,
+        "text": format!("{} leads if {} weighs {direction} than {} of the total (now {})",
+            vendor.name, criterion.name, percent(at), percent(f.share)),
+        "distance": (at - f.share).abs(),
+        "direction": direction,
+        "at_label": percent(at),
+        "share_label": percent(f.share),
+        "keeps_label": format!("from {} to {}", percent(f.keeps_leader.0), percent(f.keeps_leader.1)),
+    }))
+}
+
+/// One sentence per vendor whose verdict one point would reverse: "Harbour & Pine Learning
+/// becomes a partner if one of these scores rises by a point: Track record (3 → 4), Cost
+/// (3 → 4, no evidence behind it)".
+fn hinge_sentences(report: &Report, analysis: &Analysis) -> BTreeMap<String, String> {
+    let mut by_vendor: BTreeMap<&str, Vec<&crate::sensitivity::Hinge>> = BTreeMap::new();
+    for h in &analysis.hinges {
+        by_vendor.entry(h.vendor.as_str()).or_default().push(h);
+    }
+    by_vendor
+        .into_iter()
+        .filter_map(|(slug, hinges)| {
+            let v = report.vendor(slug)?;
+            let first = hinges.first()?;
+            let (verb, way) = if first.partner {
+                ("stops being a partner", "drops")
+            } else {
+                ("becomes a partner", "rises")
+            };
+            let name = |h: &crate::sensitivity::Hinge| {
+                report
+                    .criterion(&h.criterion)
+                    .map_or(h.criterion.clone(), |c| c.name.clone())
+            };
+            let unsupported = |h: &crate::sensitivity::Hinge| {
+                if h.has_evidence {
+                    ""
+                } else {
+                    ", a score with no evidence behind it"
+                }
+            };
+            let text = if let [h] = hinges.as_slice() {
+                format!(
+                    "{} {verb} if its {} score {way} from {} to {}{}",
+                    v.name,
+                    name(h),
+                    format_number(h.score),
+                    format_number(h.would_be),
+                    unsupported(h)
+                )
+            } else {
+                let items: Vec<String> = hinges
+                    .iter()
+                    .map(|h| {
+                        format!(
+                            "{} ({} → {}{})",
+                            name(h),
+                            format_number(h.score),
+                            format_number(h.would_be),
+                            unsupported(h).replace(", a score with", ";")
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} {verb} if any one of these scores {way} by a point: {}",
+                    v.name,
+                    items.join("; ")
+                )
+            };
+            Some((slug.to_string(), text))
+        })
+        .collect()
+}
+
+/// The "What would change the answer" panel: robustness, the nearest flips, vendors not yet
+/// assessed that could overtake, verdicts that hang on one point, weak or old evidence.
+fn what_would_change(
+    report: &Report,
+    standings: &[Standing],
+    analysis: &Analysis,
+    views: &BTreeMap<String, Value>,
+) -> Value {
+    let Some(leader) = analysis.leader.as_deref().and_then(|l| views.get(l)) else {
+        return Value::Null;
+    };
+    let mut robustness: Vec<(&String, f64)> = analysis
+        .win_probability
+        .iter()
+        .map(|(s, p)| (s, *p))
+        .collect();
+    robustness.sort_by(|a, b| {
+        b.1.partial_cmp(&a.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.0.cmp(b.0))
+    });
+    let robustness: Vec<Value> = robustness
+        .iter()
+        .filter(|(_, p)| *p > 0.0)
+        .filter_map(|(slug, p)| {
+            let v = views.get(*slug)?;
+            Some(json!({"name": v["name"], "url": v["url"], "pct": percent(*p)}))
+        })
+        .collect();
+    let mut flips: Vec<Value> = analysis
+        .criteria
+        .iter()
+        .filter_map(|f| flip_sentence(report, analysis, f))
+        .collect();
+    flips.sort_by(|a, b| {
+        let d = |v: &Value| v["distance"].as_f64().unwrap_or(f64::MAX);
+        d(a).partial_cmp(&d(b)).unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let contenders: Vec<Value> = analysis
+        .contenders
+        .iter()
+        .filter_map(|slug| views.get(slug))
+        .map(|v| json!({"name": v["name"], "url": v["url"], "range": v["score_range_label"], "scored": v["scored"], "total": v["total"]}))
+        .collect();
+    let hinges: Vec<String> = hinge_sentences(report, analysis).into_values().collect();
+    let scores: Vec<&crate::model::Score> = standings
+        .iter()
+        .filter_map(|st| report.vendor(&st.slug))
+        .flat_map(|v| v.scores.values())
+        .collect();
+    let count = |f: &dyn Fn(&crate::model::Score) -> bool| scores.iter().filter(|s| f(s)).count();
+    let total = scores.len();
+    let mut evidence = Vec::new();
+    let noun = if total == 1 { "score" } else { "scores" };
+    let plural = |n: usize| format!("{noun} {}", if n == 1 { "rests" } else { "rest" });
+    let claims = count(&|s| s.grade == Grade::VendorClaim);
+    if claims > 0 {
+        evidence.push(format!(
+            "{claims} of {total} {} only on the vendor's own claims.",
+            plural(claims)
+        ));
+    }
+    let none = count(&|s| s.grade == Grade::None);
+    if none > 0 {
+        evidence.push(format!(
+            "{none} of {total} {} on no evidence at all.",
+            plural(none)
+        ));
+    }
+    let max_age = i64::from(report.evidence.max_age_days);
+    let stale = count(&|s| s.evidence_age_days.is_some_and(|d| d > max_age));
+    if stale > 0 {
+        evidence.push(format!(
+            "{stale} of {total} {} on evidence more than {max_age} days old.",
+            plural(stale)
+        ));
+    }
+    json!({
+        "leader": leader["name"],
+        "robustness": robustness,
+        "draws": group_thousands(f64::from(report.robustness.draws)),
+        "weight_spread": percent(report.robustness.weight_spread),
+        "uncertainty": uncertainty_text(&report.robustness),
+        "grades": grades_text(&report.evidence),
+        "flips": flips,
+        "contenders": contenders,
+        "hinges": hinges,
+        "evidence": evidence,
+    })
+}
+
+/// "reference calls, site visits and internal notes count as independent; ..." from the grade
+/// table in force.
+fn grades_text(rules: &crate::model::EvidenceRules) -> String {
+    let mut parts = Vec::new();
+    for grade in [
+        Grade::Independent,
+        Grade::Observed,
+        Grade::VendorClaim,
+        Grade::None,
+    ] {
+        let kinds: Vec<String> = rules
+            .grades
+            .iter()
+            .filter(|(_, g)| *g == grade)
+            .map(|(k, _)| {
+                // "Reference call" → "reference calls", "RFP response" → "RFP responses".
+                let label = k.label();
+                let keep = label.chars().nth(1).is_some_and(char::is_uppercase);
+                if keep {
+                    format!("{label}s")
+                } else {
+                    format!("{}s", label.to_lowercase())
+                }
+            })
+            .collect();
+        let list = match kinds.as_slice() {
+            [] => continue,
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        };
+        parts.push(format!("{list} count as {}", grade.label()));
+    }
+    parts.join("; ")
+}
+
+/// "within ±1 with no evidence, 0.5 on the vendor's claim, ..." (points a score may move).
+fn uncertainty_text(r: &crate::model::Robustness) -> String {
+    let points = |g: Grade| format_number(r.uncertainty[g as usize]);
+    format!(
+        "within ±{} with no evidence, ±{} on the vendor's claim, ±{} when observed and ±{} when independent",
+        points(Grade::None),
+        points(Grade::VendorClaim),
+        points(Grade::Observed),
+        points(Grade::Independent)
+    )
+}
+
 /// The panel that answers "whom, and why", with its honest caveats.
 fn recommendation(
     report: &Report,
     standings: &[Standing],
     views: &BTreeMap<String, Value>,
 ) -> Value {
-    let Some(top) = standings.first().filter(|s| s.weighted_score.is_some()) else {
+    // The contest is among assessed vendors; with none assessed yet, among all scored ones.
+    let contest: Vec<&Standing> = if standings.iter().any(|s| s.complete) {
+        standings.iter().filter(|s| s.complete).collect()
+    } else {
+        standings.iter().collect()
+    };
+    let Some(top) = contest.first().filter(|s| s.weighted_score.is_some()) else {
         return Value::Null;
     };
     let Some(view) = views.get(&top.slug) else {
@@ -375,7 +646,7 @@ fn recommendation(
     };
     let name = view["name"].as_str().unwrap_or_default();
     let score = top.weighted_score.unwrap_or_default();
-    let runner = standings.get(1).filter(|s| s.weighted_score.is_some());
+    let runner = contest.get(1).filter(|s| s.weighted_score.is_some());
     let margin = runner.and_then(|r| r.weighted_score).map(|r| score - r);
     let mut caveats = Vec::new();
     if !top.complete {

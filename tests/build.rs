@@ -134,15 +134,18 @@ fn matrix_csv_lists_vendors_by_rank_with_scores() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "rank,vendor,slug,status,weighted_score,coverage,partner,track-record,cost"
+        "rank,vendor,slug,status,weighted_score,coverage,partner,win_probability,track-record,cost"
     );
+    // Acme wins every draw: at worst (Track record 3 × 0.75, Cost 1 × 1.25, its RFP-backed Cost
+    // 0.5 lower) it scores (2.25×4 + 1.25×2.5) / 3.5 = 3.46; Budget at best (its Cost has no
+    // evidence, so up to 1 higher, clamped to 5) (2.25×2 + 1.25×5) / 3.5 = 3.07.
     assert_eq!(
         lines[1],
-        "1,Acme Learning,acme,shortlisted,3.75,2/2,partner,4,3"
+        "1,Acme Learning,acme,shortlisted,3.75,2/2,partner,1.0000,4,3"
     );
     assert_eq!(
         lines[2],
-        "2,Budget Courses,budget,longlist,2.75,2/2,vendor,2,5"
+        "2,Budget Courses,budget,longlist,2.75,2/2,vendor,0.0000,2,5"
     );
 }
 

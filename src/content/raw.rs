@@ -22,7 +22,30 @@ pub struct RawReport {
     pub base_url: Option<String>,
     pub scale: Option<RawScale>,
     pub partner_threshold: Option<f64>,
+    /// The date the report speaks for (`YYYY-MM-DD`); evidence ages are counted to it.
+    pub date: Option<String>,
+    /// Evidence older than this many days is flagged as stale.
+    pub evidence_max_age_days: Option<u32>,
+    /// Which grade each kind of note gives the scores that cite it (note kind → grade).
+    #[serde(default)]
+    pub evidence_grades: BTreeMap<String, String>,
+    pub robustness: Option<RawRobustness>,
     pub criteria: Vec<RawCriterion>,
+}
+
+/// How the robustness of the ranking is sampled.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRobustness {
+    /// How many random variations to try.
+    pub draws: Option<u32>,
+    /// How far each weight may move, as a share of itself (0.25: from 75% to 125%).
+    pub weight_spread: Option<f64>,
+    /// The random seed, so that every build samples the same variations.
+    pub seed: Option<u64>,
+    /// How far a score may move, by the grade of its evidence (grade → points).
+    #[serde(default)]
+    pub uncertainty: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -40,6 +63,8 @@ pub struct RawCriterion {
     pub weight: f64,
     pub question: Option<String>,
     pub description: Option<String>,
+    /// A must-have floor: a vendor scoring under it is never a partner.
+    pub minimum: Option<f64>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

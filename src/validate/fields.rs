@@ -8,8 +8,9 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::markdown;
 use crate::model::format_number as fmt;
 use crate::model::{
-    Audience, CaseStudy, Contact, Criterion, Level, Pricing, Reference, Report, Rich, Risk, Scale,
-    Score, Sentiment, Status, TrackRecord, Vendor,
+    Audience, CaseStudy, Contact, Criterion, EvidenceRules, Grade, Level, NoteKind, Pricing,
+    Reference, Report, Rich, Risk, Robustness, Scale, Score, Sentiment, Status, TrackRecord,
+    Vendor,
 };
 use crate::yaml::Seg;
 
@@ -168,6 +169,93 @@ fn optional_date(
     }
 }
 
+/// The grade table (report.yaml may change the grade of any kind of note) and the age limit.
+fn evidence_rules(
+    ctx: &FileCtx<'_>,
+    max_age_days: Option<u32>,
+    grades: &BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) -> EvidenceRules {
+    let mut rules = EvidenceRules::default();
+    if let Some(days) = max_age_days {
+        rules.max_age_days = days;
+    }
+    for (kind, grade) in grades {
+        let at = [Seg::Key("evidence_grades"), Seg::Key(kind)];
+        let kind = choose(ctx, &at, "kind of note", kind, &NoteKind::ALL, diags);
+        let grade = choose(ctx, &at, "evidence grade", grade, &Grade::ALL, diags);
+        if let (Some(kind), Some(grade)) = (kind, grade) {
+            for entry in rules.grades.iter_mut().filter(|(k, _)| *k == kind) {
+                entry.1 = grade;
+            }
+        }
+    }
+    rules
+}
+
+/// The settings of the robustness sampling, each checked against what makes sense.
+fn robustness_settings(
+    ctx: &FileCtx<'_>,
+    raw: Option<crate::content::raw::RawRobustness>,
+    scale: Scale,
+    diags: &mut Vec<Diagnostic>,
+) -> Robustness {
+    let mut r = Robustness::default();
+    let Some(crate::content::raw::RawRobustness {
+        draws,
+        weight_spread,
+        seed,
+        uncertainty,
+    }) = raw
+    else {
+        return r;
+    };
+    let at = |key: &'static str| [Seg::Key("robustness"), Seg::Key(key)];
+    match draws {
+        Some(d) if !(100..=1_000_000).contains(&d) => diags.push(
+            ctx.error(&at("draws"), format!("{d} draws is not a useful number"))
+                .with_hint(
+                    "use from 100 to 1000000; 10000 gives percentages good to about one point",
+                ),
+        ),
+        Some(d) => r.draws = d,
+        None => {}
+    }
+    match weight_spread {
+        Some(w) if !(0.0..1.0).contains(&w) => diags.push(
+            ctx.error(&at("weight_spread"), format!("a weight spread of {w} is out of range"))
+                .with_hint("use a share from 0 to just under 1: 0.25 lets each weight move from 75% to 125% of itself"),
+        ),
+        Some(w) => r.weight_spread = w,
+        None => {}
+    }
+    if let Some(seed) = seed {
+        r.seed = seed;
+    }
+    for (grade, points) in &uncertainty {
+        let here = [
+            Seg::Key("robustness"),
+            Seg::Key("uncertainty"),
+            Seg::Key(grade),
+        ];
+        let Some(grade) = choose(ctx, &here, "evidence grade", grade, &Grade::ALL, diags) else {
+            continue;
+        };
+        if !points.is_finite() || *points < 0.0 || *points > scale.max - scale.min {
+            diags.push(
+                ctx.error(&here, format!("an uncertainty of {points} points is out of range"))
+                    .with_hint(format!(
+                        "use from 0 to {} points: how far a score with this grade of evidence may be off",
+                        fmt(scale.max - scale.min)
+                    )),
+            );
+        } else {
+            r.uncertainty[grade as usize] = *points;
+        }
+    }
+    r
+}
+
 /// Who the build is for: the command line's choice, else report.yaml's `audience` (the one
 /// place it is read), else internal.
 pub fn audience(
@@ -208,6 +296,10 @@ pub fn report(
         base_url,
         scale,
         partner_threshold,
+        date,
+        evidence_max_age_days,
+        evidence_grades,
+        robustness,
         criteria,
     } = raw;
     require_text(
@@ -296,6 +388,7 @@ pub fn report(
             weight,
             question,
             description,
+            minimum,
         } = c;
         let at = |key: &'static str| [Seg::Key("criteria"), Seg::Index(i), Seg::Key(key)];
         if !valid_slug(&id) {
@@ -319,6 +412,16 @@ pub fn report(
                     .with_hint("weights are relative importance, e.g. 20 for a criterion worth twice one of 10"),
             );
         }
+        if let Some(m) = minimum.filter(|m| !m.is_finite() || !scale.contains(*m)) {
+            diags.push(
+                ctx.error(&at("minimum"), format!("the minimum {m} is off the scale"))
+                    .with_hint(format!(
+                        "a must-have floor is a score from {} to {}; a vendor scoring under it is never a partner",
+                        fmt(scale.min),
+                        fmt(scale.max)
+                    )),
+            );
+        }
         let description = description.map(|d| rich(ctx, &at("description"), &d, "", files, diags));
         model_criteria.push(Criterion {
             id,
@@ -326,9 +429,13 @@ pub fn report(
             weight,
             question,
             description,
+            minimum,
         });
     }
     let summary = summary.map(|s| rich(ctx, &[Seg::Key("summary")], &s, "", files, diags));
+    let date = optional_date(ctx, &[Seg::Key("date")], &date, diags);
+    let evidence = evidence_rules(ctx, evidence_max_age_days, &evidence_grades, diags);
+    let robustness = robustness_settings(ctx, robustness, scale, diags);
     Report {
         title: title.trim().to_string(),
         audience,
@@ -338,6 +445,9 @@ pub fn report(
         base_url,
         scale,
         partner_threshold,
+        date,
+        evidence,
+        robustness,
         criteria: model_criteria,
         vendors: Vec::new(),
         notes: Vec::new(),
@@ -576,6 +686,8 @@ pub fn score(
         evidence: kept,
         withheld: 0,
         confidential: *confidential,
+        grade: crate::model::Grade::None,
+        evidence_age_days: None,
     })
 }
 

@@ -228,6 +228,10 @@ pub fn validate(
     if criteria_known && !diags.iter().any(Diagnostic::is_error) {
         warn_uncited_notes(&notes, &vendors, &parsed_notes, &mut diags);
     }
+    if report.date.is_none() {
+        report.date = notes.iter().map(|n| n.date.clone()).max();
+    }
+    grade_evidence(&mut vendors, &notes, &report);
     report.vendors = vendors;
     report.notes = notes;
     report.assets = entries
@@ -237,6 +241,30 @@ pub fn validate(
         .collect();
     let has_errors = diags.iter().any(Diagnostic::is_error);
     (if has_errors { None } else { Some(report) }, diags)
+}
+
+/// Gives every score the grade of its best note and the age of its newest, counted to the
+/// report's date. Done here, before redaction, so that they are the same for every audience.
+fn grade_evidence(vendors: &mut [Vendor], notes: &[Note], report: &Report) {
+    let by_slug: BTreeMap<&str, &Note> = notes.iter().map(|n| (n.slug.as_str(), n)).collect();
+    let today = report.date.as_deref().and_then(crate::model::day_number);
+    for score in vendors.iter_mut().flat_map(|v| v.scores.values_mut()) {
+        let cited: Vec<&Note> = score
+            .evidence
+            .iter()
+            .filter_map(|slug| by_slug.get(slug.as_str()).copied())
+            .collect();
+        score.grade = cited
+            .iter()
+            .map(|n| report.evidence.grade_of(n.kind))
+            .max()
+            .unwrap_or_default();
+        let newest = cited
+            .iter()
+            .filter_map(|n| crate::model::day_number(&n.date))
+            .max();
+        score.evidence_age_days = newest.zip(today).map(|(n, t)| t - n);
+    }
 }
 
 /// The slug of a content file: its file stem.

@@ -107,6 +107,81 @@
     show();
   }
 
+  // What-if weights: <form id="what-if"> has one number input per criterion (data-weight = its
+  // index, data-default = the report's weight); ranking rows carry data-scores (space separated,
+  // empty for unscored) and data-assessed. Moving a weight re-ranks the ranking, updates the
+  // matrix's weighted column and says who leads; the URL keeps the weights (?w=20,5,...).
+  var whatIf = document.getElementById("what-if");
+  var ranking = document.getElementById("ranking-table");
+  if (whatIf && ranking) {
+    var weightInputs = Array.prototype.slice.call(whatIf.querySelectorAll("input[data-weight]"));
+    var matrix = document.getElementById("matrix-table");
+    var result = document.getElementById("what-if-result");
+    var note = whatIf.querySelector(".what-if-note");
+    var scaleMin = parseFloat(whatIf.getAttribute("data-scale-min")), scaleMax = parseFloat(whatIf.getAttribute("data-scale-max"));
+    var weightsNow = function () {
+      return weightInputs.map(function (i) { var w = parseFloat(i.value); return isNaN(w) || w < 0 ? 0 : w; });
+    };
+    var isDefault = function () {
+      return weightInputs.every(function (i) { return parseFloat(i.value) === parseFloat(i.getAttribute("data-default")); });
+    };
+    var weighted = function (row, weights) {
+      var scores = (row.getAttribute("data-scores") || "").split(" "), sum = 0, total = 0;
+      for (var i = 0; i < weights.length; i++) {
+        if (scores[i] === undefined || scores[i] === "") { continue; }
+        sum += weights[i] * parseFloat(scores[i]);
+        total += weights[i];
+      }
+      return total > 0 ? sum / total : null;
+    };
+    var apply = function () {
+      var weights = weightsNow();
+      var body = ranking.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows).map(function (row) { return { row: row, score: weighted(row, weights) }; });
+      rows.sort(function (a, b) {
+        if (a.score === null || b.score === null) { return a.score === null ? (b.score === null ? 0 : 1) : -1; }
+        return b.score - a.score || a.row.getAttribute("data-name").toLowerCase().localeCompare(b.row.getAttribute("data-name").toLowerCase());
+      });
+      rows.forEach(function (r, i) {
+        body.appendChild(r.row);
+        r.row.cells[0].textContent = i + 1;
+        var cell = r.row.querySelector("[data-weighted]");
+        var label = r.score === null ? "–" : r.score.toFixed(2);
+        cell.setAttribute("data-value", r.score === null ? "" : r.score);
+        cell.querySelector(".value").textContent = label;
+        var bar = cell.querySelector(".bar");
+        if (bar) { bar.style.width = r.score === null ? "0%" : Math.round((r.score - scaleMin) / (scaleMax - scaleMin) * 1000) / 10 + "%"; }
+        var inMatrix = matrix && matrix.querySelector('tr[data-slug="' + r.row.getAttribute("data-slug") + '"] [data-weighted]');
+        if (inMatrix) { inMatrix.textContent = label; inMatrix.setAttribute("data-value", r.score === null ? "" : r.score); }
+      });
+      each(ranking.tHead.rows[0].cells, function (th, i) { if (th.hasAttribute("aria-sort")) { th.setAttribute("aria-sort", i === 0 ? "ascending" : "none"); } });
+      var leader = rows.filter(function (r) { return r.row.getAttribute("data-assessed") === "true" && r.score !== null; })[0];
+      var changed = !isDefault();
+      if (result) {
+        result.hidden = !changed;
+        result.textContent = changed && leader ? "With the weights you chose, " + leader.row.getAttribute("data-name") + " ranks first among the assessed vendors, at " + leader.score.toFixed(2) + "." : "";
+      }
+      if (note) { note.textContent = changed ? "Showing the ranking with your weights." : "Showing the report's weights."; }
+      var url = new URL(location.href);
+      url.search = changed ? "?w=" + weights.join(",") : "";
+      try { history.replaceState(null, "", url.toString()); } catch (e) { /* file:// may refuse */ }
+    };
+    var fromUrl = new URLSearchParams(location.search).get("w");
+    if (fromUrl) {
+      fromUrl.split(",").forEach(function (w, i) {
+        var n = parseFloat(w);
+        if (weightInputs[i] && !isNaN(n) && n >= 0) { weightInputs[i].value = n; }
+      });
+    }
+    weightInputs.forEach(function (i) { i.addEventListener("input", apply); });
+    whatIf.addEventListener("reset", function () {
+      // The form's reset restores each input's value attribute: the report's weights.
+      setTimeout(apply, 0);
+    });
+    whatIf.hidden = false;
+    if (fromUrl) { apply(); }
+  }
+
   // Search over the index written at build time (search-index.js sets window.shortlistSearch).
   var input = document.getElementById("search-input");
   var results = document.getElementById("search-results");
