@@ -416,6 +416,102 @@ fn readers_can_sort_filter_compare_and_search() {
 }
 
 #[test]
+fn what_if_weights_re_rank_the_page_and_live_in_its_url() {
+    let Some((p, _browser, tab)) = example_in_browser() else {
+        return;
+    };
+    let index = format!("file://{}", p.path("output/index.html").display());
+    let first = "document.querySelector('#ranking-table tbody tr th').textContent";
+    tab.navigate_to(&index)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    assert_eq!(js(&tab, "document.getElementById('what-if').hidden"), false);
+    assert_eq!(js(&tab, first), "Brightpath Learning");
+    // Track record from 20 to 4: a share of 4/84 = 4.8%, under the 5.9% flip point.
+    run(
+        &tab,
+        "const i = document.querySelector('#what-if input[data-weight=\"0\"]'); i.value = '4'; i.dispatchEvent(new Event('input'))",
+    );
+    assert_eq!(js(&tab, first), "Kestrel Lane Associates");
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelector('#ranking-table tbody tr td').textContent"
+        ),
+        "1"
+    );
+    let result = js(
+        &tab,
+        "document.getElementById('what-if-result').textContent",
+    );
+    assert!(
+        result
+            .as_str()
+            .unwrap()
+            .contains("Kestrel Lane Associates ranks first"),
+        "{result}"
+    );
+    // The page's figure is the weighted score worked out here from report.json.
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let kestrel = json["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["slug"] == "kestrel-lane")
+        .unwrap();
+    let (mut sum, mut total) = (0.0, 0.0);
+    for c in json["criteria"].as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        let w = if id == "track-record" {
+            4.0
+        } else {
+            c["weight"].as_f64().unwrap()
+        };
+        sum += w * kestrel["scores"][id]["score"].as_f64().unwrap();
+        total += w;
+    }
+    let expected = format!("{:.2}", sum / total);
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelector('#ranking-table tbody tr [data-weighted] .value').textContent"
+        ),
+        expected.as_str()
+    );
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelector('#matrix-table tr[data-slug=\"kestrel-lane\"] [data-weighted]').textContent"
+        ),
+        expected.as_str()
+    );
+    let search = js(&tab, "location.search");
+    assert_eq!(search, "?w=4,15,15,10,10,15,10,5");
+    // Opening that address restores the what-if.
+    tab.navigate_to(&format!("{index}{}", search.as_str().unwrap()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    assert_eq!(js(&tab, first), "Kestrel Lane Associates");
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelector('#what-if input[data-weight=\"0\"]').value"
+        ),
+        "4"
+    );
+    // And the reset goes back to the report's weights.
+    tab.find_element(".what-if-reset").unwrap().click().unwrap();
+    wait_until(5, "the reset", || js(&tab, first) == "Brightpath Learning");
+    assert_eq!(
+        js(&tab, "document.getElementById('what-if-result').hidden"),
+        true
+    );
+    assert_eq!(js(&tab, "location.search"), "");
+}
+
+#[test]
 fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
     let Some(path) = chromium() else { return };
     let p = Project::example();

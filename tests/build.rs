@@ -302,3 +302,154 @@ fn an_absolute_base_url_adds_canonical_links_and_a_sitemap_while_links_stay_rela
         "{err}"
     );
 }
+
+#[test]
+fn scores_are_graded_by_their_best_note_and_aged_to_the_report_date() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\ndate: 2027-10-10\nevidence_max_age_days: 365",
+    );
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let score = |v: usize, c: &str| json["vendors"][v]["scores"][c].clone();
+    // Acme's Track record cites a reference call of 2026-10-14: independent, 361 days old.
+    assert_eq!(score(0, "track-record")["evidence_grade"], "independent");
+    assert_eq!(score(0, "track-record")["evidence_age_days"], 361);
+    // Its Cost cites only the RFP answer of 2026-09-18: the vendor's claim, 387 days old.
+    assert_eq!(score(0, "cost")["evidence_grade"], "vendor_claim");
+    assert_eq!(score(0, "cost")["evidence_age_days"], 387);
+    // Budget's Track record rests on a demo of 2026-10-02 (373 days); its Cost on nothing.
+    assert_eq!(score(1, "track-record")["evidence_grade"], "observed");
+    assert_eq!(score(1, "track-record")["evidence_age_days"], 373);
+    assert_eq!(score(1, "cost")["evidence_grade"], "none");
+    assert_eq!(
+        score(1, "cost")["evidence_age_days"],
+        serde_json::Value::Null
+    );
+    let vendor = p.read("output/vendors/acme/index.html");
+    assert!(
+        vendor.contains("evidence 387 days old"),
+        "the old score is flagged"
+    );
+    assert!(
+        !vendor.contains("evidence 361 days old"),
+        "the recent one is not"
+    );
+    assert!(
+        p.read("output/index.html")
+            .contains("2 of 4 scores rest on evidence more than 365 days old.")
+    );
+    // report.yaml may regrade a kind of note: demos count as independent here.
+    p.edit(
+        "content/report.yaml",
+        "evidence_max_age_days: 365",
+        "evidence_max_age_days: 365\nevidence_grades: { demo: independent }",
+    );
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    assert_eq!(
+        json["vendors"][1]["scores"]["track-record"]["evidence_grade"],
+        "independent"
+    );
+}
+
+#[test]
+fn robustness_on_the_example_agrees_with_an_independent_computation() {
+    let p = Project::example();
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let again = {
+        p.build_ok();
+        p.read("output/report.json")
+    };
+    assert_eq!(
+        serde_json::to_string(&json).unwrap(),
+        {
+            let v: serde_json::Value = serde_json::from_str(&again).unwrap();
+            serde_json::to_string(&v).unwrap()
+        },
+        "the same files give the same figures"
+    );
+    // The model, as the README states it, with another random source (splitmix64) and 200,000
+    // draws: each weight × U(1 − spread, 1 + spread); each score + U(−u, u) for its grade's u,
+    // clamped to the scale; the assessed vendor with the highest weighted score wins, ties to the
+    // one ranked higher.
+    let settings = &json["robustness"];
+    let spread = settings["weight_spread"].as_f64().unwrap();
+    let u = settings["uncertainty"].as_array().unwrap();
+    let grade_u = |g: &str| {
+        let i = ["none", "vendor_claim", "observed", "independent"]
+            .iter()
+            .position(|x| *x == g)
+            .unwrap();
+        u[i].as_f64().unwrap()
+    };
+    let (min, max) = (
+        json["scale"]["min"].as_f64().unwrap(),
+        json["scale"]["max"].as_f64().unwrap(),
+    );
+    let criteria: Vec<(String, f64)> = json["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["weight"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let assessed: Vec<&serde_json::Value> = json["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["assessed"] == true)
+        .collect();
+    let mut state: u64 = 0x5eed;
+    let mut uniform = move || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let draws = 200_000;
+    let mut wins = vec![0u32; assessed.len()];
+    for _ in 0..draws {
+        let w: Vec<f64> = criteria
+            .iter()
+            .map(|(_, w)| w * (1.0 + spread * (2.0 * uniform() - 1.0)))
+            .collect();
+        let total: f64 = w.iter().sum();
+        let scores: Vec<f64> = assessed
+            .iter()
+            .map(|v| {
+                criteria
+                    .iter()
+                    .zip(&w)
+                    .map(|((id, _), w)| {
+                        let s = &v["scores"][id];
+                        let x = s["score"].as_f64().unwrap();
+                        let u = grade_u(s["evidence_grade"].as_str().unwrap());
+                        w * (x + u * (2.0 * uniform() - 1.0)).clamp(min, max)
+                    })
+                    .sum::<f64>()
+                    / total
+            })
+            .collect();
+        let best =
+            (1..scores.len()).fold(0, |b, i| if scores[i] > scores[b] + 1e-12 { i } else { b });
+        wins[best] += 1;
+    }
+    for (v, w) in assessed.iter().zip(wins) {
+        let ours = v["win_probability"].as_f64().unwrap();
+        let theirs = f64::from(w) / f64::from(draws);
+        assert!(
+            (ours - theirs).abs() <= 0.01,
+            "{}: {ours} here, {theirs} independently",
+            v["slug"]
+        );
+    }
+}

@@ -486,6 +486,37 @@ fn builds_into_one_folder_take_turns() {
 }
 
 #[test]
+fn bad_sensitivity_settings_are_errors_with_a_fix() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\nevidence_grades: { demo: independant, webinar: observed }\nrobustness: { draws: 5, weight_spread: 1.5, uncertainty: { none: 9 } }",
+    );
+    p.edit(
+        "content/report.yaml",
+        "    weight: 1\n",
+        "    weight: 1\n    minimum: 6\n",
+    );
+    fails_with(
+        &p,
+        &[
+            "`independant` is not a grade of evidence",
+            "content/report.yaml:7:26",
+            "did you mean `independent`?",
+            "`webinar` is not a kind of note",
+            "5 draws is not a useful number",
+            "content/report.yaml:8:22",
+            "a weight spread of 1.5 is out of range",
+            "an uncertainty of 9 points is out of range",
+            "the minimum 6 is off the scale",
+            "content/report.yaml:17:14",
+            "6 errors in 1 file",
+        ],
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let p = Project::fixture("minimal");
     let (code, _, err) = p.run("build", &["--no-such-flag"]);

@@ -183,7 +183,7 @@ fn evidence_rules(
     for (kind, grade) in grades {
         let at = [Seg::Key("evidence_grades"), Seg::Key(kind)];
         let kind = choose(ctx, &at, "kind of note", kind, &NoteKind::ALL, diags);
-        let grade = choose(ctx, &at, "evidence grade", grade, &Grade::ALL, diags);
+        let grade = choose(ctx, &at, "grade of evidence", grade, &Grade::ALL, diags);
         if let (Some(kind), Some(grade)) = (kind, grade) {
             for entry in rules.grades.iter_mut().filter(|(k, _)| *k == kind) {
                 entry.1 = grade;
@@ -238,7 +238,7 @@ fn robustness_settings(
             Seg::Key("uncertainty"),
             Seg::Key(grade),
         ];
-        let Some(grade) = choose(ctx, &here, "evidence grade", grade, &Grade::ALL, diags) else {
+        let Some(grade) = choose(ctx, &here, "grade of evidence", grade, &Grade::ALL, diags) else {
             continue;
         };
         if !points.is_finite() || *points < 0.0 || *points > scale.max - scale.min {

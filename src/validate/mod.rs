@@ -602,7 +602,7 @@ fn warn_coverage(
                 &[Seg::Key("scores")],
                 format!("{name} has no score for {}", missing.join(", ")),
             )
-            .with_hint("an incomplete vendor can rank but never counts as a partner"),
+            .with_hint("it ranks as not yet assessed, and cannot be a partner until every criterion is scored"),
         );
     }
 }
