@@ -50,6 +50,25 @@ pub fn register_filters(tera: &mut Tera) {
     tera.register_filter("number", |v: f64, _: Kwargs, _: &State| {
         crate::model::format_number(v)
     });
+    tera.register_filter("css_string", |v: &str, _: Kwargs, _: &State| css_string(v));
+}
+
+/// Text made safe inside a double-quoted CSS string in a `<style>` element: quotes, backslashes
+/// and line breaks escaped, and `<`, `>`, `&` as CSS escapes so no tag can close the element.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '<' | '>' | '&' => out.push_str(&format!("\\{:x} ", c as u32)),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Renders every page and export of the report.
@@ -239,5 +258,15 @@ mod tests {
         assert_eq!(root_of("index.html"), "");
         assert_eq!(root_of("compare/index.html"), "../");
         assert_eq!(root_of("vendors/acme/index.html"), "../../");
+    }
+
+    #[test]
+    fn text_in_a_css_string_cannot_end_the_string_or_the_style_element() {
+        assert_eq!(css_string("Plain title"), "Plain title");
+        assert_eq!(
+            css_string("A \"quoted\" \\ title</style><script>"),
+            "A \\\"quoted\\\" \\\\ title\\3c /style\\3e \\3c script\\3e "
+        );
+        assert_eq!(css_string("two\nlines & more"), "two\\a lines \\26  more");
     }
 }

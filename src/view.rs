@@ -218,6 +218,10 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
                 })
             })
             .collect();
+        // The three most severe, for the printed digest.
+        let mut top_risks = risks.clone();
+        top_risks.sort_by_key(|r| std::cmp::Reverse(r["severity"].as_u64().unwrap_or(0)));
+        top_risks.truncate(3);
         let mut view = serde_json::to_value(v).unwrap_or(Value::Null);
         let summary_html = v.summary.as_ref().map(|s| s.html.clone());
         let extra = json!({
@@ -256,6 +260,7 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
             "summary": summary_html,
             "notes": notes, "evidence_count": cited.len(),
             "risks": risks,
+            "top_risks": top_risks,
             "annual_estimate_label": v.pricing.as_ref().and_then(|p| p.annual_estimate).map(|a| {
                 let currency = v.pricing.as_ref().and_then(|p| p.currency.as_deref()).unwrap_or("");
                 format!("{currency} {}", group_thousands(a)).trim().to_string()

@@ -349,6 +349,32 @@ fn readers_can_sort_filter_compare_and_search() {
         1
     );
 
+    // Compare as it opens: the shortlist, with only the rows that differ by 2 points or more
+    // marked, and those computed from the cells shown.
+    tab.navigate_to(&file("compare/index.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let (marked, spread) = (
+        js(
+            &tab,
+            "Array.from(document.querySelectorAll('#compare-table tr.differs')).map(r => r.dataset.criterion)",
+        ),
+        js(
+            &tab,
+            "Array.from(document.querySelectorAll('#compare-table tr[data-criterion]')).filter(r => { const v = Array.from(r.querySelectorAll('td[data-vendor]:not([hidden])')).map(td => td.dataset.value).filter(x => x != null).map(Number); return v.length > 1 && Math.max(...v) - Math.min(...v) >= 2; }).map(r => r.dataset.criterion)",
+        ),
+    );
+    assert_eq!(marked, spread);
+    let rows = js(
+        &tab,
+        "document.querySelectorAll('#compare-table tr[data-criterion]').length",
+    );
+    assert!(
+        marked.as_array().unwrap().len() < rows.as_u64().unwrap() as usize,
+        "not every row is marked: {marked}"
+    );
+
     // Compare: the URL's choice, then a change of mind.
     tab.navigate_to(&format!(
         "{}?v=quillmark,brightpath",
@@ -518,63 +544,103 @@ fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
     p.build_ok();
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&shots).unwrap();
-    for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
-        let b = browser(path.clone(), Some((width, height)));
+    let mut problems = Vec::new();
+    for (device, width, height) in [
+        ("phone-320", 320, 640),
+        ("phone", 390, 844),
+        ("tablet", 768, 1024),
+        ("desktop", 1280, 900),
+    ] {
+        let b = browser(path.clone(), Some((width.max(500), height)));
         let tab = b.new_tab().unwrap();
-        // Headless windows are at least 500 px wide: emulate the phone's viewport instead.
-        tab.call_method(
-            headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
-                width,
-                height,
-                device_scale_factor: 1.0,
-                mobile: device == "phone",
-                scale: None,
-                screen_width: None,
-                screen_height: None,
-                position_x: None,
-                position_y: None,
-                dont_set_visible_size: None,
-                screen_orientation: None,
-                viewport: None,
-                display_feature: None,
-                device_posture: None,
-            },
-        )
-        .unwrap();
-        for (name, page) in [
-            ("overview", "index.html"),
-            ("vendor", "vendors/brightpath/index.html"),
-            ("compare", "compare/index.html"),
-        ] {
+        // Headless windows are at least 500 px wide: emulate the device's viewport instead, as
+        // a phone does (`mobile`: a page wider than the screen is shrunk to fit, not clipped).
+        emulate(&tab, width, height, device != "desktop");
+        for page in PAGE_TYPES {
             let url = format!("file://{}", p.path("output").join(page).display());
             tab.navigate_to(&url)
                 .unwrap()
                 .wait_until_navigated()
                 .unwrap();
-            let overflow = js(
-                &tab,
-                "document.documentElement.scrollWidth - window.innerWidth",
-            );
-            let wide = js(
-                &tab,
-                "[window.innerWidth].concat(Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll')).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)))",
-            );
-            assert!(
-                overflow.as_f64().unwrap_or(1.0) <= 0.0,
-                "{page} scrolls sideways on a {width} px {device} by {overflow} px: {wide}"
-            );
-            let png = tab
-                .capture_screenshot(
-                    headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
-                    None,
-                    None,
-                    true,
-                )
-                .unwrap();
-            assert!(png.starts_with(b"\x89PNG"), "a PNG for {name}");
-            std::fs::write(shots.join(format!("{name}-{device}.png")), png).unwrap();
+            // The document's own width, not the window's: a phone widens the window to fit.
+            let document = js(&tab, "document.documentElement.scrollWidth");
+            if document.as_f64().unwrap_or(f64::MAX) > f64::from(width) {
+                let wide = js(
+                    &tab,
+                    &format!(
+                        "Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > {width} + 1 && !e.closest('.table-scroll, .chart')).slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+                    ),
+                );
+                problems.push(format!(
+                    "{page} at {width} px is {document} px wide: {wide}"
+                ));
+            }
+            if device.starts_with("phone") {
+                // Chart text stays readable: at least 12 px as drawn.
+                let smallest = js(
+                    &tab,
+                    "Math.min(...Array.from(document.querySelectorAll('.chart text')).map(t => t.getBoundingClientRect().height), 99)",
+                );
+                if smallest.as_f64().unwrap_or(0.0) < 12.0 {
+                    problems.push(format!(
+                        "{page} at {width} px draws chart text {smallest} px high"
+                    ));
+                }
+            }
+            if page == "index.html" && device == "phone" {
+                // The verdict of every vendor in the ranking is on screen, not scrolled away.
+                let hidden = js(
+                    &tab,
+                    "Array.from(document.querySelectorAll('#ranking-table .badge')).filter(b => { const r = b.getBoundingClientRect(); return r.width === 0 || r.right > window.innerWidth; }).length",
+                );
+                if hidden != 0 {
+                    problems.push(format!(
+                        "{hidden} verdicts of the ranking are off-screen at {width} px"
+                    ));
+                }
+            }
+            if matches!(device, "phone" | "desktop") {
+                let name = match page {
+                    "index.html" => "overview".to_string(),
+                    _ => page.trim_end_matches("/index.html").replace('/', "-"),
+                };
+                let png = tab
+                    .capture_screenshot(
+                        headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
+                        None,
+                        None,
+                        true,
+                    )
+                    .unwrap();
+                assert!(png.starts_with(b"\x89PNG"), "a PNG for {page}");
+                std::fs::write(shots.join(format!("{name}-{device}.png")), png).unwrap();
+            }
         }
     }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Makes the tab's viewport `width` × `height`, as a phone (`mobile`) or a desktop window.
+fn emulate(tab: &headless_chrome::Tab, width: u32, height: u32, mobile: bool) {
+    tab.call_method(
+        headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride {
+            width,
+            height,
+            device_scale_factor: 1.0,
+            mobile,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        },
+    )
+    .unwrap();
 }
 
 #[test]
@@ -598,25 +664,50 @@ fn no_page_type_has_serious_accessibility_violations() {
     let p = Project::example();
     p.build_ok();
     let b = browser(path, None);
-    let tab = b.new_tab().unwrap();
-    for page in PAGE_TYPES {
-        let url = format!("file://{}", p.path("output").join(page).display());
-        tab.navigate_to(&url)
-            .unwrap()
-            .wait_until_navigated()
-            .unwrap();
-        tab.evaluate(&axe, false).unwrap();
-        let found = tab
-            .evaluate(
-                "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))",
-                true,
-            )
-            .unwrap()
-            .value
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        assert_eq!(found, "[]", "{page}");
+    let mut problems = Vec::new();
+    // Light and dark, on a desktop and on a phone.
+    for (scheme, width, mobile) in [
+        ("light", 1280, false),
+        ("dark", 1280, false),
+        ("light", 390, true),
+        ("dark", 390, true),
+    ] {
+        let tab = b.new_tab().unwrap();
+        emulate(&tab, width, 844, mobile);
+        tab.call_method(
+            headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia {
+                media: None,
+                features: Some(vec![
+                    headless_chrome::protocol::cdp::Emulation::MediaFeature {
+                        name: "prefers-color-scheme".into(),
+                        value: scheme.into(),
+                    },
+                ]),
+            },
+        )
+        .unwrap();
+        for page in PAGE_TYPES {
+            let url = format!("file://{}", p.path("output").join(page).display());
+            tab.navigate_to(&url)
+                .unwrap()
+                .wait_until_navigated()
+                .unwrap();
+            tab.evaluate(&axe, false).unwrap();
+            let found = tab
+                .evaluate(
+                    "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))))",
+                    true,
+                )
+                .unwrap()
+                .value
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            if found != "[]" {
+                problems.push(format!("{page}, {scheme}, {width} px: {found}"));
+            }
+        }
     }
+    assert!(problems.is_empty(), "{problems:#?}");
 }
 
 #[test]
@@ -679,9 +770,152 @@ fn printing_the_overview_gives_a_clean_report() {
         "avoid",
         "rows are not split"
     );
+    assert_eq!(
+        js(
+            &tab,
+            "getComputedStyle(document.querySelector('#ranking-table button.sort'), '::after').content"
+        ),
+        "none",
+        "no sort arrows on paper"
+    );
+    assert_eq!(shown(".what-if"), "none", "no what-if controls on paper");
+    assert_eq!(
+        js(
+            &tab,
+            "getComputedStyle(document.querySelectorAll('.vendor-digest article')[1]).breakBefore"
+        ),
+        "auto",
+        "vendors go two to a page"
+    );
+    assert!(
+        !js(&tab, "document.querySelector('.site-footer').innerText")
+            .as_str()
+            .unwrap()
+            .contains("· ·"),
+        "no stray separators in the footer"
+    );
+    // Printed as a browser prints by default: without background graphics.
     let pdf = tab.print_to_pdf(None).unwrap();
     assert!(pdf.starts_with(b"%PDF"), "the print preview renders");
     let review = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&review).unwrap();
-    std::fs::write(review.join("overview-print.pdf"), pdf).unwrap();
+    let pdf_path = review.join("overview-print.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    let Some(pages) = pdf_pages(&pdf_path) else {
+        return;
+    };
+    assert!(
+        (5..=12).contains(&pages.len()),
+        "a committee pack of a few pages, not {}",
+        pages.len()
+    );
+    for (i, page) in pages.iter().enumerate() {
+        // Nothing printed in the top margin (15 mm of 297: about 5% of the page).
+        assert!(
+            page.blank_rows(0.0, 0.045),
+            "page {} has no top margin",
+            i + 1
+        );
+    }
+    // The ranking's score bars are drawn: solid blocks of their accent blue, at least 8 × 3
+    // pixels (text and underlines in the same blue are thinner than that at 40 dpi).
+    let blocks: usize = pages
+        .iter()
+        .map(|p| {
+            p.solid_blocks(|[r, g, b]| r < 40 && (70..110).contains(&g) && (150..200).contains(&b))
+        })
+        .sum();
+    assert!(
+        blocks > 50,
+        "score bars print without background graphics ({blocks} blocks)"
+    );
+}
+
+/// A printed page as pixels.
+struct PageImage {
+    width: usize,
+    height: usize,
+    rgb: Vec<u8>,
+}
+
+impl PageImage {
+    /// How many 8 × 3 pixel blocks are wholly of the colour `f` accepts.
+    fn solid_blocks(&self, f: impl Fn([u8; 3]) -> bool) -> usize {
+        let px = |x: usize, y: usize| {
+            let i = (y * self.width + x) * 3;
+            f([self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]])
+        };
+        let mut n = 0;
+        for y in 0..self.height.saturating_sub(2) {
+            for x in 0..self.width.saturating_sub(7) {
+                if (0..3).all(|dy| (0..8).all(|dx| px(x + dx, y + dy))) {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// Whether every pixel between the fractions `from` and `to` of the page's height is white.
+    fn blank_rows(&self, from: f64, to: f64) -> bool {
+        let (a, b) = (
+            (from * self.height as f64) as usize,
+            (to * self.height as f64) as usize,
+        );
+        self.rgb[a * self.width * 3..b * self.width * 3]
+            .iter()
+            .all(|v| *v > 245)
+    }
+}
+
+/// The pages of a PDF as images, by poppler's `pdftoppm`; `None` (skip) where it is missing.
+fn pdf_pages(pdf: &std::path::Path) -> Option<Vec<PageImage>> {
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("pdftoppm")
+        .args(["-r", "40"])
+        .arg(pdf)
+        .arg(dir.path().join("page"))
+        .status();
+    if !status.is_ok_and(|s| s.success()) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftoppm is required in CI: install Debian's `poppler-utils`"
+        );
+        eprintln!("skipping the printed-page checks: no pdftoppm (install `poppler-utils`)");
+        return None;
+    }
+    let mut files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    Some(
+        files
+            .iter()
+            .map(|f| read_ppm(&std::fs::read(f).unwrap()))
+            .collect(),
+    )
+}
+
+/// A binary PPM (P6, 8-bit), as pdftoppm writes it.
+fn read_ppm(bytes: &[u8]) -> PageImage {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
+    }
+    assert_eq!(fields[0], "P6");
+    let (width, height) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    PageImage {
+        width,
+        height,
+        rgb: bytes[i + 1..].to_vec(),
+    }
 }

@@ -88,7 +88,8 @@
           if (!td.hidden && td.getAttribute("data-value") !== null) { values.push(parseFloat(td.getAttribute("data-value"))); }
         });
         var max = Math.max.apply(null, values), min = Math.min.apply(null, values);
-        row.classList.toggle("differs", values.length > 1 && max - min >= 1);
+        // A difference that matters: 2 points or more between the chosen vendors.
+        row.classList.toggle("differs", values.length > 1 && max - min >= 2);
         each(row.querySelectorAll("td[data-vendor]"), function (td) {
           if (!td.hidden && values.length > 1 && parseFloat(td.getAttribute("data-value")) === max && max > min) { td.classList.add("best"); }
         });
