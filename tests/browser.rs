@@ -809,6 +809,36 @@ fn printing_the_overview_gives_a_clean_report() {
         "a committee pack of a few pages, not {}",
         pages.len()
     );
+    assert!(
+        pages.iter().any(|p| p.width > p.height),
+        "the matrix has a landscape page"
+    );
+    // Every page's foot: the report, its date and audience, and the page number.
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf_path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    let sheets: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    for (i, sheet) in sheets.iter().enumerate() {
+        assert!(
+            sheet.contains(&format!("Page {} of {}", i + 1, pages.len())),
+            "page {} is numbered",
+            i + 1
+        );
+        assert!(
+            sheet.contains(
+                "Learning services partner evaluation 2027 · 2026-11-20 · Internal version"
+            ),
+            "page {} names the report, its date and audience",
+            i + 1
+        );
+    }
     for (i, page) in pages.iter().enumerate() {
         // Nothing printed in the top margin (15 mm of 297: about 5% of the page).
         assert!(
@@ -829,6 +859,49 @@ fn printing_the_overview_gives_a_clean_report() {
         blocks > 50,
         "score bars print without background graphics ({blocks} blocks)"
     );
+}
+
+#[test]
+fn a_printed_vendor_page_has_margins_and_readable_charts() {
+    let Some((p, _browser, tab)) = example_in_browser() else {
+        return;
+    };
+    // Quillmark has scores of 1: their bars must still show.
+    let page = p.path("output/vendors/quillmark/index.html");
+    tab.navigate_to(&format!("file://{}", page.display()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let widths = js(
+        &tab,
+        "Array.from(document.querySelectorAll('.profile-chart .chart-bar')).map(r => Number(r.getAttribute('width')))",
+    );
+    let widths: Vec<f64> = widths
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w.as_f64())
+        .collect();
+    assert!(
+        !widths.is_empty() && widths.iter().all(|w| *w >= 6.0),
+        "{widths:?}"
+    );
+    let pdf = tab.print_to_pdf(None).unwrap();
+    let review = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&review).unwrap();
+    let pdf_path = review.join("vendor-print.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    let Some(pages) = pdf_pages(&pdf_path) else {
+        return;
+    };
+    assert!((1..=6).contains(&pages.len()), "{} pages", pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.blank_rows(0.0, 0.045),
+            "page {} has no top margin",
+            i + 1
+        );
+    }
 }
 
 /// A printed page as pixels.
