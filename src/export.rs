@@ -28,6 +28,21 @@ struct JsonReport<'a> {
     /// first, and the nearest flip.
     sensitivity: Vec<JsonFlip<'a>>,
     robustness: &'a crate::model::Robustness,
+    contract: Option<&'a crate::model::Contract>,
+    /// Every vendor's risks, most severe first.
+    risks: Vec<JsonRisk<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRisk<'a> {
+    vendor: &'a str,
+    title: &'a str,
+    likelihood: Option<crate::model::Level>,
+    impact: Option<crate::model::Level>,
+    /// Likelihood × impact, 1 (low) to 3 (high) each; 0 when either is not rated.
+    severity: u8,
+    mitigation: Option<&'a str>,
+    owner: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +87,9 @@ struct JsonVendor<'a> {
     /// The share of plausible weightings in which it ranks first (assessed vendors only).
     win_probability: Option<f64>,
     below_minimum: &'a [String],
+    /// Over the contract, in its currency; `null` when unknown or withheld.
+    cost: Option<crate::cost::Cost>,
+    pricing_withheld: bool,
     unsupported: &'a [String],
     scores: BTreeMap<&'a str, JsonScore<'a>>,
 }
@@ -121,6 +139,12 @@ pub fn report_json(report: &Report, standings: &[Standing], analysis: &Analysis)
                 score_range: [round4(st.score_range.0), round4(st.score_range.1)],
                 win_probability: analysis.win_probability.get(&st.slug).copied().map(round4),
                 below_minimum: &st.below_minimum,
+                cost: crate::cost::of(report, v, st).map(|mut c| {
+                    c.total = (c.total * 100.0).round() / 100.0;
+                    c.per_point = c.per_point.map(|p| (p * 100.0).round() / 100.0);
+                    c
+                }),
+                pricing_withheld: v.pricing_withheld,
                 unsupported: &st.unsupported,
                 scores: v
                     .scores
@@ -166,6 +190,19 @@ pub fn report_json(report: &Report, standings: &[Standing], analysis: &Analysis)
             })
             .collect(),
         robustness: &report.robustness,
+        contract: report.contract.as_ref(),
+        risks: crate::score::risk_register(report, standings)
+            .into_iter()
+            .map(|(r, v, _)| JsonRisk {
+                vendor: &v.slug,
+                title: &r.title,
+                likelihood: r.likelihood,
+                impact: r.impact,
+                severity: r.severity(),
+                mitigation: r.mitigation.as_deref(),
+                owner: r.owner.as_deref(),
+            })
+            .collect(),
         criteria: report
             .criteria
             .iter()
@@ -217,6 +254,7 @@ pub fn matrix_csv(report: &Report, standings: &[Standing], analysis: &Analysis) 
         "coverage",
         "partner",
         "win_probability",
+        "total_cost",
     ]
     .map(String::from)
     .to_vec();
@@ -240,6 +278,9 @@ pub fn matrix_csv(report: &Report, standings: &[Standing], analysis: &Analysis) 
                 .win_probability
                 .get(&st.slug)
                 .map(|p| format!("{p:.4}"))
+                .unwrap_or_default(),
+            crate::cost::of(report, v, st)
+                .map(|c| format!("{:.0}", c.total))
                 .unwrap_or_default(),
         ];
         row.extend(report.criteria.iter().map(|c| {

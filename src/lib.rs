@@ -13,6 +13,7 @@
 pub mod archive;
 pub mod cache;
 pub mod content;
+pub mod cost;
 pub mod diagnostic;
 pub mod export;
 pub mod linkcheck;

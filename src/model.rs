@@ -52,6 +52,8 @@ pub struct Report {
     pub date: Option<String>,
     pub evidence: EvidenceRules,
     pub robustness: Robustness,
+    /// The contract costs are compared over, if report.yaml gives one.
+    pub contract: Option<Contract>,
     pub criteria: Vec<Criterion>,
     /// Sorted by slug; `score::rank` gives the ranking.
     pub vendors: Vec<Vendor>,
@@ -167,6 +169,9 @@ pub struct Vendor {
     pub summary: Option<Rich>,
     pub services: Vec<String>,
     pub pricing: Option<Pricing>,
+    /// Whether this audience may not see the pricing (it was confidential): shown as withheld,
+    /// never as unknown or zero.
+    pub pricing_withheld: bool,
     pub track_record: Option<TrackRecord>,
     pub references: Vec<Reference>,
     /// Keyed by criterion id.
@@ -184,7 +189,11 @@ pub struct Vendor {
 #[derive(Debug, Clone, Serialize)]
 pub struct Pricing {
     pub model: Option<String>,
+    /// The fee for a year of the contract.
     pub annual_estimate: Option<f64>,
+    pub one_off: Option<f64>,
+    /// The share of the fees tied to outcomes, 0–1.
+    pub at_risk: Option<f64>,
     pub currency: Option<String>,
     pub notes: Option<String>,
     pub confidential: bool,
@@ -241,7 +250,26 @@ pub struct Risk {
     pub likelihood: Option<Level>,
     pub impact: Option<Level>,
     pub mitigation: Option<String>,
+    pub owner: Option<String>,
     pub confidential: bool,
+}
+
+impl Risk {
+    /// Likelihood × impact, each counted 1 (low) to 3 (high): 1 to 9, or 0 when either is not
+    /// rated.
+    pub fn severity(&self) -> u8 {
+        let level = |l: Option<Level>| l.map_or(0, |l| l as u8 + 1);
+        level(self.likelihood) * level(self.impact)
+    }
+
+    pub fn severity_label(&self) -> &'static str {
+        match self.severity() {
+            0 => "unrated",
+            1..=2 => "low",
+            3..=4 => "medium",
+            _ => "high",
+        }
+    }
 }
 
 /// Low, medium or high: the likelihood or impact of a risk.
@@ -302,6 +330,31 @@ impl Grade {
             Grade::VendorClaim => "vendor's claim",
             Grade::Observed => "observed",
             Grade::Independent => "independent",
+        }
+    }
+}
+
+/// The contract the providers bid for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contract {
+    pub years: u32,
+    pub currency: String,
+    /// What one unit of another currency is worth in `currency`.
+    pub rates: BTreeMap<String, f64>,
+}
+
+impl Contract {
+    /// The factor that turns an amount in `currency` (the contract's own when `None`) into the
+    /// contract's currency, if known.
+    pub fn rate(&self, currency: Option<&str>) -> Option<f64> {
+        match currency.map(str::trim) {
+            None => Some(1.0),
+            Some(c) if c.eq_ignore_ascii_case(&self.currency) => Some(1.0),
+            Some(c) => self
+                .rates
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(c))
+                .map(|(_, r)| *r),
         }
     }
 }

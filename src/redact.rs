@@ -40,6 +40,7 @@ pub fn for_audience(mut report: Report) -> Report {
         v.contacts.clear();
         if v.pricing.as_ref().is_some_and(|p| p.confidential) {
             v.pricing = None;
+            v.pricing_withheld = true;
         }
         if let Some(t) = &mut v.track_record {
             t.case_studies.retain(|c| !c.confidential);

@@ -115,6 +115,11 @@ pub fn render(
             path: "search/index.html".into(),
             vars: vec![],
         },
+        Page {
+            template: "risks.html",
+            path: "risks/index.html".into(),
+            vars: vec![],
+        },
     ];
     pages.extend(site.vendors.iter().map(|(slug, v)| Page {
         template: "vendor.html",
@@ -240,6 +245,7 @@ fn section_of(template: &str) -> &'static str {
         "note.html" | "notes.html" => "notes",
         "compare.html" => "compare",
         "search.html" => "search",
+        "risks.html" => "risks",
         _ => "overview",
     }
 }

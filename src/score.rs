@@ -92,6 +92,25 @@ pub fn verdict(s: &Standing) -> &'static str {
     }
 }
 
+/// Every vendor's risks in one list: most severe first, then by the vendor's rank, then title.
+pub fn risk_register<'a>(
+    report: &'a Report,
+    standings: &[Standing],
+) -> Vec<(&'a crate::model::Risk, &'a Vendor, usize)> {
+    let mut all: Vec<(&crate::model::Risk, &Vendor, usize)> = standings
+        .iter()
+        .filter_map(|st| Some((report.vendor(&st.slug)?, st.rank)))
+        .flat_map(|(v, rank)| v.risks.iter().map(move |r| (r, v, rank)))
+        .collect();
+    all.sort_by(|a, b| {
+        b.0.severity()
+            .cmp(&a.0.severity())
+            .then(a.2.cmp(&b.2))
+            .then_with(|| a.0.title.cmp(&b.0.title))
+    });
+    all
+}
+
 /// Scores every vendor and returns the standings in rank order.
 pub fn rank(report: &Report) -> Vec<Standing> {
     let total = report.criteria.len();
@@ -235,6 +254,7 @@ pub(crate) mod testing {
             summary: None,
             services: vec![],
             pricing: None,
+            pricing_withheld: false,
             track_record: None,
             references: vec![],
             scores,
@@ -261,6 +281,7 @@ pub(crate) mod testing {
             date: None,
             evidence: EvidenceRules::default(),
             robustness: Robustness::default(),
+            contract: None,
             criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],
             vendors,
             notes: vec![],

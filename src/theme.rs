@@ -33,6 +33,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/notes.html",
     "templates/compare.html",
     "templates/search.html",
+    "templates/risks.html",
     "templates/partials/score_cell.html",
     "templates/partials/evidence.html",
     "templates/partials/grade.html",

@@ -185,6 +185,13 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
     };
 
     let hinges = hinge_sentences(report, analysis);
+    let costs: BTreeMap<&str, crate::cost::Cost> = standings
+        .iter()
+        .filter_map(|st| {
+            let v = vendors_by_slug.get(st.slug.as_str())?;
+            Some((v.slug.as_str(), crate::cost::of(report, v, st)?))
+        })
+        .collect();
     let mut vendor_views = BTreeMap::new();
     let mut ranked = Vec::new();
     for st in standings {
@@ -208,13 +215,10 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
             .risks
             .iter()
             .map(|r| {
-                let level = |l: Option<crate::model::Level>| l.map_or(0, |l| l as u8 + 1);
-                let severity = level(r.likelihood) * level(r.impact);
                 json!({
                     "title": r.title, "likelihood": r.likelihood, "impact": r.impact,
-                    "severity": severity,
-                    "severity_label": match severity { 0 => "unrated", 1..=2 => "low", 3..=4 => "medium", _ => "high" },
-                    "mitigation": r.mitigation, "confidential": r.confidential,
+                    "severity": r.severity(), "severity_label": r.severity_label(),
+                    "mitigation": r.mitigation, "owner": r.owner, "confidential": r.confidential,
                 })
             })
             .collect();
@@ -261,6 +265,8 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
             "notes": notes, "evidence_count": cited.len(),
             "risks": risks,
             "top_risks": top_risks,
+            "cost": costs.get(v.slug.as_str()).map(|c| cost_view(c, &costs)),
+            "cost_withheld": v.pricing_withheld,
             "annual_estimate_label": v.pricing.as_ref().and_then(|p| p.annual_estimate).map(|a| {
                 let currency = v.pricing.as_ref().and_then(|p| p.currency.as_deref()).unwrap_or("");
                 format!("{currency} {}", group_thousands(a)).trim().to_string()
@@ -393,6 +399,12 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
         "compare": compare,
         "recommendation": recommendation(report, standings, &vendor_views),
         "answer": what_would_change(report, standings, analysis, &vendor_views),
+        "risks": risk_register(report, standings),
+        "costs": report.contract.as_ref().map(|c| json!({
+            "years": c.years,
+            "currency": c.currency,
+            "value_map": value_map(report, standings, &costs, &vendor_views),
+        })),
         "date": report.date,
         "partner_count": standings.iter().filter(|s| s.partner).count(),
     });
@@ -402,6 +414,85 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
         criteria: criterion_views,
         notes: note_views,
     }
+}
+
+/// The register of `score::risk_register`, for templates.
+fn risk_register(report: &Report, standings: &[Standing]) -> Vec<Value> {
+    crate::score::risk_register(report, standings)
+.into_iter()
+        .map(|(r, v, rank)| {
+            json!({
+                "vendor": {"slug": v.slug, "name": v.name, "url": vendor_url(&v.slug), "rank": rank},
+                "title": r.title, "likelihood": r.likelihood, "impact": r.impact,
+                "severity": r.severity(), "severity_label": r.severity_label(),
+                "mitigation": r.mitigation, "owner": r.owner,
+            })
+        })
+        .collect()
+}
+
+/// An amount in the contract's currency, to the unit: `GBP 1,440,000`.
+fn money(currency: &str, amount: f64) -> String {
+    format!("{currency} {}", group_thousands(amount))
+}
+
+/// The figures of one vendor's cost, and whether it is the cheapest or dearest of them all.
+fn cost_view(c: &crate::cost::Cost, all: &BTreeMap<&str, crate::cost::Cost>) -> Value {
+    let totals = all.values().map(|c| c.total);
+    let (low, high) = totals.fold((f64::MAX, f64::MIN), |(l, h), t| (l.min(t), h.max(t)));
+    json!({
+        "total": c.total,
+        "total_label": money(&c.currency, c.total),
+        "annual_label": money(&c.currency, c.annual),
+        "one_off_label": money(&c.currency, c.one_off),
+        "at_risk_label": percent(c.at_risk_share),
+        "per_point_label": c.per_point.map(|p| money(&c.currency, p)),
+        "cheapest": all.len() > 1 && (c.total - low).abs() < 0.5,
+        "dearest": all.len() > 1 && (c.total - high).abs() < 0.5,
+        "years": c.years,
+    })
+}
+
+/// Weighted score against total cost, laid out for an SVG of 480 × 300 units: cost from 0 on
+/// the x axis (70 to 450), score from the scale's minimum to its maximum on the y axis (250 to
+/// 20), and the partner threshold as a line. Vendors without a cost are not placed.
+fn value_map(
+    report: &Report,
+    standings: &[Standing],
+    costs: &BTreeMap<&str, crate::cost::Cost>,
+    views: &BTreeMap<String, Value>,
+) -> Value {
+    let Some(contract) = &report.contract else {
+        return Value::Null;
+    };
+    let top = costs.values().map(|c| c.total).fold(0.0, f64::max) * 1.1;
+    if top <= 0.0 {
+        return Value::Null;
+    }
+    let scale = report.scale;
+    let y = |score: f64| 250.0 - scale.fraction(score) * 230.0;
+    let round = |v: f64| (v * 10.0).round() / 10.0;
+    let points: Vec<Value> = standings
+        .iter()
+        .filter_map(|st| {
+            let (cost, view, score) = (costs.get(st.slug.as_str())?, views.get(&st.slug)?, st.weighted_score?);
+            Some(json!({
+                "rank": st.rank, "name": view["name"], "url": view["url"],
+                "x": round(70.0 + cost.total / top * 380.0), "y": round(y(score)),
+                "partner": st.partner, "assessed": st.complete,
+                "label": format!("{}: {} over {} years, {score:.2} points", view["name"].as_str().unwrap_or_default(),
+                    money(&cost.currency, cost.total), cost.years),
+            }))
+        })
+        .collect();
+    json!({
+        "points": points,
+        "threshold_y": round(y(report.partner_threshold)),
+        "threshold_label": format_number(report.partner_threshold),
+        "x_max_label": money(&contract.currency, top),
+        "y_min_label": format_number(scale.min),
+        "y_max_label": format_number(scale.max),
+    })
 }
 
 /// "Kestrel Lane leads if Track record weighs less than 6% (now 20%)", or `None` when no

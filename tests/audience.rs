@@ -5,7 +5,7 @@ mod common;
 
 use common::{Project, tree};
 
-const CANARIES: [&str; 17] = [
+const CANARIES: [&str; 19] = [
     "CANARY-NOTE-TITLE",
     "CANARY-NOTE-BODY",
     "CANARY-AUTHOR",
@@ -23,11 +23,19 @@ const CANARIES: [&str; 17] = [
     "CANARY-LINK-TITLE",
     "canary-secret-chart",
     "CANARY-RAW-HREF",
+    // The confidential annual price over a 3-year contract: 987,654 × 3.
+    "2962962",
+    "2,962,962",
 ];
 
 /// The minimal fixture with a canary string in every confidential place.
 fn project_with_secrets() -> Project {
     let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\ncontract: { years: 3, currency: GBP }",
+    );
     p.write(
         "content/notes/canary-slug-secret-call.md",
         "---\ntitle: CANARY-NOTE-TITLE\ndate: 2026-10-20\nvendors: [acme]\ncriteria: [track-record]\nkind: reference-call\nauthor: CANARY-AUTHOR\nconfidential: true\n---\nCANARY-NOTE-BODY\n",
@@ -149,6 +157,13 @@ fn a_shareable_build_has_no_confidential_byte() {
         "numbers stay: the ranking is the same"
     );
     assert_eq!(json["vendors"][0]["weighted_score"], 3.75);
+    assert_eq!(json["vendors"][0]["cost"], serde_json::Value::Null);
+    assert_eq!(json["vendors"][0]["pricing_withheld"], true);
+    assert!(
+        p.read("output/index.html")
+            .contains("withheld: confidential in this version"),
+        "a withheld price is said to be withheld, not unknown"
+    );
     assert!(p.read("output/index.html").contains("Shareable version"));
 }
 

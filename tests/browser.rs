@@ -13,7 +13,7 @@ use common::{Project, Running, wait_until};
 use headless_chrome::{Browser, LaunchOptions};
 
 /// One page of every type of the example site.
-const PAGE_TYPES: [&str; 9] = [
+const PAGE_TYPES: [&str; 10] = [
     "index.html",
     "vendors/index.html",
     "vendors/northstar/index.html",
@@ -23,6 +23,7 @@ const PAGE_TYPES: [&str; 9] = [
     "notes/2026-10-14-brightpath-reference-hospital/index.html",
     "compare/index.html",
     "search/index.html",
+    "risks/index.html",
 ];
 
 fn chromium() -> Option<PathBuf> {
@@ -439,6 +440,60 @@ fn readers_can_sort_filter_compare_and_search() {
             .as_str()
             .is_some_and(|h| !h.contains("/search/"))
     });
+}
+
+#[test]
+fn the_value_map_places_every_priced_vendor_and_the_register_filters() {
+    let Some((p, _browser, tab)) = example_in_browser() else {
+        return;
+    };
+    let file = |page: &str| format!("file://{}", p.path("output").join(page).display());
+    tab.navigate_to(&file("index.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let priced = json["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| !v["cost"].is_null())
+        .count();
+    assert_eq!(
+        js(
+            &tab,
+            "document.querySelectorAll('.value-map circle').length"
+        ),
+        priced
+    );
+    // The cheaper of two vendors is further left: Rapidcourse (6) left of Brightpath (1).
+    let x = |rank: u32| {
+        js(&tab, &format!("Array.from(document.querySelectorAll('.value-map g')).find(g => g.querySelector('text').textContent === '{rank}').querySelector('circle').getAttribute('cx')"))
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    };
+    assert!(x(6) < x(1));
+    tab.navigate_to(&file("risks/index.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let all = js(
+        &tab,
+        "document.querySelectorAll('#risk-table tbody tr').length",
+    );
+    run(
+        &tab,
+        "const s = document.getElementById('risk-severity'); s.value = 'high'; s.dispatchEvent(new Event('change'))",
+    );
+    let high = js(
+        &tab,
+        "Array.from(document.querySelectorAll('#risk-table tbody tr:not([hidden])')).map(r => r.dataset.severity)",
+    );
+    let high = high.as_array().unwrap();
+    assert!(!high.is_empty() && high.len() < all.as_u64().unwrap() as usize);
+    assert!(high.iter().all(|s| s == "high"));
 }
 
 #[test]

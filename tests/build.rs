@@ -134,18 +134,18 @@ fn matrix_csv_lists_vendors_by_rank_with_scores() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "rank,vendor,slug,status,weighted_score,coverage,partner,win_probability,track-record,cost"
+        "rank,vendor,slug,status,weighted_score,coverage,partner,win_probability,total_cost,track-record,cost"
     );
     // Acme wins every draw: at worst (Track record 3 × 0.75, Cost 1 × 1.25, its RFP-backed Cost
     // 0.5 lower) it scores (2.25×4 + 1.25×2.5) / 3.5 = 3.46; Budget at best (its Cost has no
     // evidence, so up to 1 higher, clamped to 5) (2.25×2 + 1.25×5) / 3.5 = 3.07.
     assert_eq!(
         lines[1],
-        "1,Acme Learning,acme,shortlisted,3.75,2/2,partner,1.0000,4,3"
+        "1,Acme Learning,acme,shortlisted,3.75,2/2,partner,1.0000,,4,3"
     );
     assert_eq!(
         lines[2],
-        "2,Budget Courses,budget,longlist,2.75,2/2,vendor,0.0000,2,5"
+        "2,Budget Courses,budget,longlist,2.75,2/2,vendor,0.0000,,2,5"
     );
 }
 
@@ -452,4 +452,55 @@ fn robustness_on_the_example_agrees_with_an_independent_computation() {
             v["slug"]
         );
     }
+}
+
+#[test]
+fn costs_over_the_contract_and_the_risk_register_in_every_export() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\ncontract: { years: 3, currency: GBP, rates: { EUR: 0.8 } }",
+    );
+    p.edit(
+        "content/vendors/acme.yaml",
+        "strengths:",
+        "pricing: { annual_estimate: 100000, one_off: 30000, at_risk: 0.2, currency: GBP }\nstrengths:",
+    );
+    p.edit(
+        "content/vendors/budget.yaml",
+        "scores:",
+        "pricing: { annual_estimate: 50000, currency: EUR }\nrisks:\n  - { title: Thin team, likelihood: high, impact: high, owner: Ops lead }\n  - { title: Late delivery, likelihood: low, impact: medium }\nscores:",
+    );
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    // Acme: 30,000 + 100,000 × 3 = 330,000; 3.75 points, so 88,000 a point.
+    let acme = &json["vendors"][0]["cost"];
+    assert_eq!(acme["total"], 330000.0);
+    assert_eq!(acme["per_point"], 88000.0);
+    assert_eq!(acme["at_risk_share"], 0.2);
+    // Budget: 50,000 EUR × 3 × 0.8 = 120,000 GBP; 2.75 points: 43,636.36 a point.
+    let budget = &json["vendors"][1]["cost"];
+    assert_eq!(
+        (budget["total"].clone(), budget["currency"].clone()),
+        (120000.0.into(), "GBP".into())
+    );
+    assert_eq!(budget["per_point"], 43636.36);
+    // The register: high × high (9) before Acme's medium × high (6), before low × medium (2).
+    let titles: Vec<&str> = json["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Thin team", "Key person", "Late delivery"]);
+    assert_eq!(json["risks"][0]["severity"], 9);
+    assert_eq!(json["risks"][0]["owner"], "Ops lead");
+    let csv = p.read("output/matrix.csv");
+    assert!(csv.lines().nth(1).unwrap().contains(",330000,"), "{csv}");
+    let index = p.read("output/index.html");
+    assert!(index.contains("GBP 330,000</strong> <span class=\"tag dearest\">dearest</span>"));
+    assert!(index.contains("GBP 120,000</strong> <span class=\"tag cheapest\">cheapest</span>"));
+    let register = p.read("output/risks/index.html");
+    assert!(register.find("Thin team").unwrap() < register.find("Late delivery").unwrap());
 }

@@ -517,6 +517,33 @@ fn bad_sensitivity_settings_are_errors_with_a_fix() {
 }
 
 #[test]
+fn prices_need_a_rate_for_their_currency_and_sensible_amounts() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\ncontract: { years: 3, currency: GBP, rates: { USD: -1 } }",
+    );
+    p.edit(
+        "content/vendors/acme.yaml",
+        "strengths:",
+        "pricing: { annual_estimate: 100000, one_off: -5, at_risk: 15, currency: EUR }\nstrengths:",
+    );
+    fails_with(
+        &p,
+        &[
+            "there is no rate to turn EUR into GBP",
+            "`rates: { EUR: 1.17 }`",
+            "content/vendors/acme.yaml:12:73",
+            "the amount -5 is not a price",
+            "15 is not a share from 0 to 1",
+            "the rate -1 for USD is not a positive number",
+            "4 errors in 2 files",
+        ],
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let p = Project::fixture("minimal");
     let (code, _, err) = p.run("build", &["--no-such-flag"]);

@@ -30,7 +30,22 @@ pub struct RawReport {
     #[serde(default)]
     pub evidence_grades: BTreeMap<String, String>,
     pub robustness: Option<RawRobustness>,
+    /// The contract costs are compared over.
+    pub contract: Option<RawContract>,
     pub criteria: Vec<RawCriterion>,
+}
+
+/// The contract the providers bid for: its length and currency.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawContract {
+    /// How many years the contract runs.
+    pub years: u32,
+    /// The currency costs are shown in (GBP, EUR, ...).
+    pub currency: String,
+    /// What one unit of another currency is worth in `currency` (`EUR: 0.86`).
+    #[serde(default)]
+    pub rates: BTreeMap<String, f64>,
 }
 
 /// How the robustness of the ranking is sampled.
@@ -103,7 +118,12 @@ pub struct RawVendor {
 #[serde(deny_unknown_fields)]
 pub struct RawPricing {
     pub model: Option<String>,
+    /// The fee for a year of the contract.
     pub annual_estimate: Option<f64>,
+    /// A fee paid once (set-up, transition).
+    pub one_off: Option<f64>,
+    /// The share of the fees tied to outcomes, from 0 to 1.
+    pub at_risk: Option<f64>,
     pub currency: Option<String>,
     pub notes: Option<String>,
     #[serde(default)]
@@ -151,6 +171,8 @@ pub struct RawRisk {
     pub likelihood: Option<String>,
     pub impact: Option<String>,
     pub mitigation: Option<String>,
+    /// Who on our side watches the risk.
+    pub owner: Option<String>,
     #[serde(default)]
     pub confidential: bool,
 }

@@ -193,6 +193,104 @@ fn evidence_rules(
     rules
 }
 
+/// The contract: a length of at least a year, a currency, and positive exchange rates.
+fn contract_settings(
+    ctx: &FileCtx<'_>,
+    raw: crate::content::raw::RawContract,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::model::Contract {
+    let crate::content::raw::RawContract {
+        years,
+        currency,
+        rates,
+    } = raw;
+    if years == 0 {
+        diags.push(
+            ctx.error(
+                &[Seg::Key("contract"), Seg::Key("years")],
+                "a contract of 0 years",
+            )
+            .with_hint("give the contract's length in whole years, e.g. `years: 3`"),
+        );
+    }
+    if currency.trim().is_empty() {
+        diags.push(
+            ctx.error(
+                &[Seg::Key("contract"), Seg::Key("currency")],
+                "the contract has no currency",
+            )
+            .with_hint("write the currency costs are shown in, e.g. `currency: GBP`"),
+        );
+    }
+    for (code, rate) in &rates {
+        if !(rate.is_finite() && *rate > 0.0) {
+            diags.push(
+                ctx.error(
+                    &[Seg::Key("contract"), Seg::Key("rates"), Seg::Key(code)],
+                    format!("the rate {rate} for {code} is not a positive number"),
+                )
+                .with_hint(format!(
+                    "write what one {code} is worth in {}, e.g. `{code}: 0.86`",
+                    currency.trim()
+                )),
+            );
+        }
+    }
+    crate::model::Contract {
+        years,
+        currency: currency.trim().to_string(),
+        rates,
+    }
+}
+
+/// A dossier's pricing against the report's contract: amounts that are not negative, a share
+/// at risk from 0 to 1, and a currency the contract can convert.
+pub fn check_pricing(
+    ctx: &FileCtx<'_>,
+    pricing: &Pricing,
+    contract: Option<&crate::model::Contract>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let at = |k: &'static str| [Seg::Key("pricing"), Seg::Key(k)];
+    for (key, amount) in [
+        ("annual_estimate", pricing.annual_estimate),
+        ("one_off", pricing.one_off),
+    ] {
+        if let Some(a) = amount.filter(|a| !a.is_finite() || *a < 0.0) {
+            diags.push(
+                ctx.error(&at(key), format!("the amount {a} is not a price"))
+                    .with_hint("write the amount as a number without the currency, e.g. `480000`"),
+            );
+        }
+    }
+    if let Some(r) = pricing.at_risk.filter(|r| !(0.0..=1.0).contains(r)) {
+        diags.push(
+            ctx.error(&at("at_risk"), format!("{r} is not a share from 0 to 1"))
+                .with_hint(
+                    "write the share of fees tied to outcomes as a fraction: `0.15` for 15%",
+                ),
+        );
+    }
+    let Some(contract) = contract else { return };
+    let has_amount = pricing.annual_estimate.is_some() || pricing.one_off.is_some();
+    if let Some(currency) = pricing
+        .currency
+        .as_deref()
+        .filter(|c| has_amount && contract.rate(Some(c)).is_none())
+    {
+        diags.push(
+            ctx.error(
+                &at("currency"),
+                format!("there is no rate to turn {currency} into {}", contract.currency),
+            )
+            .with_hint(format!(
+                "add it to `contract` in `content/report.yaml`: `rates: {{ {currency}: 1.17 }}` (what one {currency} is worth in {})",
+                contract.currency
+            )),
+        );
+    }
+}
+
 /// The settings of the robustness sampling, each checked against what makes sense.
 fn robustness_settings(
     ctx: &FileCtx<'_>,
@@ -300,6 +398,7 @@ pub fn report(
         evidence_max_age_days,
         evidence_grades,
         robustness,
+        contract,
         criteria,
     } = raw;
     require_text(
@@ -436,6 +535,7 @@ pub fn report(
     let date = optional_date(ctx, &[Seg::Key("date")], &date, diags);
     let evidence = evidence_rules(ctx, evidence_max_age_days, &evidence_grades, diags);
     let robustness = robustness_settings(ctx, robustness, scale, diags);
+    let contract = contract.map(|c| contract_settings(ctx, c, diags));
     Report {
         title: title.trim().to_string(),
         audience,
@@ -448,6 +548,7 @@ pub fn report(
         date,
         evidence,
         robustness,
+        contract,
         criteria: model_criteria,
         vendors: Vec::new(),
         notes: Vec::new(),
@@ -541,6 +642,7 @@ pub fn vendor(
                     choose(ctx, &at("impact"), "impact level", l, &Level::ALL, diags)
                 }),
                 mitigation: r.mitigation.clone(),
+                owner: r.owner.clone(),
                 confidential: r.confidential,
             }
         })
@@ -555,9 +657,12 @@ pub fn vendor(
         employees: *employees,
         summary,
         services: services.clone(),
+        pricing_withheld: false,
         pricing: pricing.as_ref().map(|p| Pricing {
             model: p.model.clone(),
             annual_estimate: p.annual_estimate,
+            one_off: p.one_off,
+            at_risk: p.at_risk,
             currency: p.currency.clone(),
             notes: p.notes.clone(),
             confidential: p.confidential,

@@ -19,7 +19,7 @@ use crate::content::raw::{RawNote, RawReport, RawVendor};
 use crate::content::{self, Entry, Kind, Source, split_front_matter};
 use crate::diagnostic::{Diagnostic, did_you_mean, line_col};
 use crate::markdown;
-use crate::model::{Criterion, Note, Report, Rich, Scale, Score, Vendor};
+use crate::model::{Criterion, Note, Report, Rich, Score, Vendor};
 use crate::yaml::{Seg, locate};
 use fields::{choose, valid_date, valid_slug};
 pub use resolve::SiteFiles;
@@ -184,7 +184,6 @@ pub fn validate(
     );
     // Scores are checked against the criteria only when those are trustworthy.
     let criteria_known = !diags[before..].iter().any(Diagnostic::is_error);
-    let scale = report.scale;
 
     let mut notes: Vec<Note> = parsed_notes
         .par_iter()
@@ -213,7 +212,7 @@ pub fn validate(
         .filter_map(|(s, raw)| raw.as_ref().map(|raw| (s, raw)))
         .map(|(s, raw)| {
             let mut d = Vec::new();
-            let v = build_vendor(s, raw, &report.criteria, scale, &evidence, &files, &mut d);
+            let v = build_vendor(s, raw, &report, &evidence, &files, &mut d);
             (v, d)
         })
         .collect::<Vec<_>>()
@@ -549,15 +548,18 @@ pub(crate) struct Evidence<'a> {
 fn build_vendor(
     s: &Source,
     raw: &RawVendor,
-    criteria: &[Criterion],
-    scale: Scale,
+    report: &Report,
     evidence: &Evidence<'_>,
     files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Vendor> {
     let ctx = FileCtx::whole(s);
     let before = diags.len();
+    let (criteria, scale) = (&report.criteria, report.scale);
     let vendor = fields::vendor(&ctx, &slug_of(&s.entry), &s.entry.rel, raw, files, diags);
+    if let Some(p) = &vendor.pricing {
+        fields::check_pricing(&ctx, p, report.contract.as_ref(), diags);
+    }
     let mut scores = BTreeMap::new();
     for (id, raw_score) in &raw.scores {
         if let Some(score) =
