@@ -29,6 +29,8 @@ struct JsonReport<'a> {
     sensitivity: Vec<JsonFlip<'a>>,
     robustness: &'a crate::model::Robustness,
     contract: Option<&'a crate::model::Contract>,
+    /// The panel (named by role in a shareable build that hides names).
+    evaluators: &'a [crate::model::Evaluator],
     /// Every vendor's risks, most severe first.
     risks: Vec<JsonRisk<'a>>,
 }
@@ -103,6 +105,12 @@ struct JsonScore<'a> {
     confidential_evidence: usize,
     evidence_grade: crate::model::Grade,
     evidence_age_days: Option<i64>,
+    /// Each evaluator's score.
+    by: &'a BTreeMap<String, f64>,
+    spread: f64,
+    disagreement: bool,
+    consensus: crate::model::Consensus,
+    agreed_reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -153,12 +161,17 @@ pub fn report_json(report: &Report, standings: &[Standing], analysis: &Analysis)
                         (
                             id.as_str(),
                             JsonScore {
-                                score: s.score,
+                                score: round4(s.score),
                                 rationale: s.rationale.as_ref().map(|r| r.source.trim_end()),
                                 evidence: &s.evidence,
                                 confidential_evidence: s.withheld,
                                 evidence_grade: s.grade,
                                 evidence_age_days: s.evidence_age_days,
+                                by: &s.by,
+                                spread: round4(s.spread),
+                                disagreement: s.disagreement,
+                                consensus: s.consensus,
+                                agreed_reason: s.agreed_reason.as_deref(),
                             },
                         )
                     })
@@ -191,6 +204,7 @@ pub fn report_json(report: &Report, standings: &[Standing], analysis: &Analysis)
             .collect(),
         robustness: &report.robustness,
         contract: report.contract.as_ref(),
+        evaluators: &report.evaluators,
         risks: crate::score::risk_register(report, standings)
             .into_iter()
             .map(|(r, v, _)| JsonRisk {

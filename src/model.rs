@@ -54,6 +54,12 @@ pub struct Report {
     pub robustness: Robustness,
     /// The contract costs are compared over, if report.yaml gives one.
     pub contract: Option<Contract>,
+    /// The panel, in report.yaml's order.
+    pub evaluators: Vec<Evaluator>,
+    /// The spread of the panel's scores from which they disagree.
+    pub disagreement_spread: f64,
+    /// Whether a shareable build names evaluators by role only.
+    pub hide_evaluator_names_when_shared: bool,
     pub criteria: Vec<Criterion>,
     /// Sorted by slug; `score::rank` gives the ranking.
     pub vendors: Vec<Vendor>,
@@ -334,6 +340,27 @@ impl Grade {
     }
 }
 
+/// A member of the evaluation panel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluator {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+}
+
+/// How a score with several evaluators was settled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consensus {
+    /// One score, given as it is.
+    #[default]
+    Single,
+    /// The panel agreed on the score (with a reason).
+    Agreed,
+    /// The mean of the panel's scores.
+    Mean,
+}
+
 /// The contract the providers bid for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contract {
@@ -442,6 +469,14 @@ pub struct Score {
     pub grade: Grade,
     /// Days from its newest note to the report's date.
     pub evidence_age_days: Option<i64>,
+    /// Each evaluator's score, by evaluator id.
+    pub by: BTreeMap<String, f64>,
+    pub consensus: Consensus,
+    pub agreed_reason: Option<String>,
+    /// Highest minus lowest of `by` (0 with fewer than two).
+    pub spread: f64,
+    /// Whether `spread` reaches the report's `disagreement_spread`.
+    pub disagreement: bool,
 }
 
 impl Score {

@@ -233,7 +233,7 @@ pub fn write(_lock: &Lock, output: &Path, files: &[OutputFile], audience: Audien
                 staging.display()
             );
         }
-        fs::remove_dir_all(&staging).with_context(|| {
+        remove_staging(&staging).with_context(|| {
             format!(
                 "failed to remove the leftover staging folder `{}`",
                 staging.display()
@@ -247,8 +247,29 @@ pub fn write(_lock: &Lock, output: &Path, files: &[OutputFile], audience: Audien
     let result = write_tree(&site, files, &marker_text(files, audience))
         .and_then(|()| swap(output, &staging, &site));
     // Whatever happened, the staging folder goes; the output is either old or new.
-    let _ = fs::remove_dir_all(&staging);
+    let _ = remove_staging(&staging);
     result
+}
+
+/// Removes a staging folder with its marker last, so that a run stopped half-way through
+/// leaves a folder that is still recognisably ours.
+fn remove_staging(staging: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(staging)? {
+        let entry = entry?;
+        if entry.file_name() == STAGING_MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    match fs::remove_file(staging.join(STAGING_MARKER)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::remove_dir(staging)
 }
 
 fn write_tree(site: &Path, files: &[OutputFile], marker: &str) -> Result<()> {

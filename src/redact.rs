@@ -11,6 +11,8 @@
 //!   rationale and evidence of confidential scores (their numbers stay, so the ranking is the
 //!   same for every audience);
 //! - all contacts;
+//! - the evaluators' names, when report.yaml asks (`hide_evaluator_names_when_shared`): each
+//!   is then known by role, and by an id of `evaluator-N`;
 //! - the Markdown source of every piece of rich text: HTML comments, link addresses and titles
 //!   of confidential notes live there, so what remains is the text of the redacted HTML.
 
@@ -36,6 +38,9 @@ pub fn for_audience(mut report: Report) -> Report {
         .flat_map(|n| n.body.links.iter().cloned())
         .collect();
     report.notes.retain(|n| !n.confidential);
+    if report.hide_evaluator_names_when_shared {
+        hide_evaluator_names(&mut report);
+    }
     for v in &mut report.vendors {
         v.contacts.clear();
         if v.pricing.as_ref().is_some_and(|p| p.confidential) {
@@ -89,4 +94,27 @@ fn every_rich(report: &mut Report) -> impl Iterator<Item = &mut Rich> {
         .chain(criteria)
         .chain(notes)
         .chain(vendors)
+}
+
+/// Names each evaluator by role (or "Evaluator N"), with the id `evaluator-N`, everywhere.
+fn hide_evaluator_names(report: &mut Report) {
+    let mut ids = std::collections::BTreeMap::new();
+    for (i, e) in report.evaluators.iter_mut().enumerate() {
+        let id = format!("evaluator-{}", i + 1);
+        ids.insert(std::mem::replace(&mut e.id, id.clone()), id);
+        e.name = e
+            .role
+            .clone()
+            .unwrap_or_else(|| format!("Evaluator {}", i + 1));
+    }
+    for score in report
+        .vendors
+        .iter_mut()
+        .flat_map(|v| v.scores.values_mut())
+    {
+        score.by = std::mem::take(&mut score.by)
+            .into_iter()
+            .map(|(id, x)| (ids.get(&id).cloned().unwrap_or(id), x))
+            .collect();
+    }
 }

@@ -239,6 +239,11 @@ pub(crate) mod testing {
                         withheld: 0,
                         confidential: false,
                         evidence_age_days: None,
+                        by: BTreeMap::new(),
+                        consensus: Consensus::Single,
+                        agreed_reason: None,
+                        spread: 0.0,
+                        disagreement: false,
                     },
                 )
             })
@@ -282,6 +287,9 @@ pub(crate) mod testing {
             evidence: EvidenceRules::default(),
             robustness: Robustness::default(),
             contract: None,
+            evaluators: vec![],
+            disagreement_spread: 2.0,
+            hide_evaluator_names_when_shared: false,
             criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],
             vendors,
             notes: vec![],

@@ -37,6 +37,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/partials/score_cell.html",
     "templates/partials/evidence.html",
     "templates/partials/grade.html",
+    "templates/partials/panel.html",
     "static/style.css",
     "static/shortlist.js",
 ];

@@ -122,6 +122,14 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
                 "evidence": evidence_refs(&s.evidence), "confidential": s.confidential,
                 "withheld": s.withheld,
                 "grade": s.grade, "grade_label": s.grade.label(),
+                "panel": report.evaluators.iter().filter_map(|e| {
+                    let x = s.by.get(&e.id)?;
+                    Some(json!({"name": e.name, "role": e.role, "score_label": format_number(*x)}))
+                }).collect::<Vec<_>>(),
+                "spread_label": format_number(s.spread),
+                "disagreement": s.disagreement,
+                "consensus": s.consensus,
+                "agreed_reason": s.agreed_reason,
                 "age_days": s.evidence_age_days,
                 "stale": s.evidence_age_days.is_some_and(|d| d > i64::from(report.evidence.max_age_days)),
             }),
@@ -132,6 +140,7 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
                 "pct": 0.0,
                 "withheld": 0,
                 "grade": null, "grade_label": null, "age_days": null, "stale": false,
+                "panel": [], "spread_label": "0", "disagreement": false, "consensus": null, "agreed_reason": null,
             }),
         }
     };
@@ -406,6 +415,8 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
             "value_map": value_map(report, standings, &costs, &vendor_views),
         })),
         "date": report.date,
+        "evaluators": report.evaluators,
+        "disagreement_spread": format_number(report.disagreement_spread),
         "partner_count": standings.iter().filter(|s| s.partner).count(),
     });
     Site {
@@ -661,8 +672,29 @@ fn what_would_change(
             plural(stale)
         ));
     }
+    let disagreements: Vec<Value> = standings
+        .iter()
+        .filter_map(|st| report.vendor(&st.slug))
+        .flat_map(|v| {
+            report.criteria.iter().filter_map(move |c| {
+                let s = v.scores.get(&c.id).filter(|s| s.disagreement)?;
+                let low = s.by.values().copied().fold(f64::MAX, f64::min);
+                let high = s.by.values().copied().fold(f64::MIN, f64::max);
+                Some(json!({
+                    "vendor": v.name, "vendor_url": vendor_url(&v.slug),
+                    "criterion": c.name, "criterion_url": criterion_url(&c.id),
+                    "range": format!("{} to {}", format_number(low), format_number(high)),
+                    "settled": match s.consensus {
+                        crate::model::Consensus::Agreed => format!("agreed on {}", format_number(s.score)),
+                        _ => format!("the mean, {}, counts", format_number(s.score)),
+                    },
+                }))
+            })
+        })
+        .collect();
     json!({
         "leader": leader["name"],
+        "disagreements": disagreements,
         "robustness": robustness,
         "draws": group_thousands(f64::from(report.robustness.draws)),
         "weight_spread": percent(report.robustness.weight_spread),

@@ -5,7 +5,7 @@ mod common;
 
 use common::{Project, tree};
 
-const CANARIES: [&str; 19] = [
+const CANARIES: [&str; 21] = [
     "CANARY-NOTE-TITLE",
     "CANARY-NOTE-BODY",
     "CANARY-AUTHOR",
@@ -26,6 +26,9 @@ const CANARIES: [&str; 19] = [
     // The confidential annual price over a 3-year contract: 987,654 × 3.
     "2962962",
     "2,962,962",
+    // An evaluator's name and id, hidden when shared as report.yaml asks.
+    "CANARY-EVALUATOR",
+    "canary-eval",
 ];
 
 /// The minimal fixture with a canary string in every confidential place.
@@ -34,7 +37,7 @@ fn project_with_secrets() -> Project {
     p.edit(
         "content/report.yaml",
         "partner_threshold: 3.5",
-        "partner_threshold: 3.5\ncontract: { years: 3, currency: GBP }",
+        "partner_threshold: 3.5\ncontract: { years: 3, currency: GBP }\nevaluators:\n  - { id: canary-eval, name: CANARY-EVALUATOR, role: Head of Learning }\nhide_evaluator_names_when_shared: true",
     );
     p.write(
         "content/notes/canary-slug-secret-call.md",
@@ -48,7 +51,7 @@ fn project_with_secrets() -> Project {
     p.edit(
         "content/vendors/acme.yaml",
         "  cost: { score: 3, evidence: [acme-rfp] }",
-        "  cost: { score: 3, rationale: CANARY-RATIONALE, evidence: [acme-rfp], confidential: true }",
+        "  cost: { by: { canary-eval: 3 }, rationale: CANARY-RATIONALE, evidence: [acme-rfp], confidential: true }",
     );
     p.edit(
         "content/vendors/acme.yaml",
@@ -163,6 +166,14 @@ fn a_shareable_build_has_no_confidential_byte() {
         p.read("output/index.html")
             .contains("withheld: confidential in this version"),
         "a withheld price is said to be withheld, not unknown"
+    );
+    assert_eq!(
+        json["evaluators"][0]["name"], "Head of Learning",
+        "known by role"
+    );
+    assert_eq!(
+        json["vendors"][0]["scores"]["cost"]["by"]["evaluator-1"],
+        3.0
     );
     assert!(p.read("output/index.html").contains("Shareable version"));
 }

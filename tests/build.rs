@@ -504,3 +504,61 @@ fn costs_over_the_contract_and_the_risk_register_in_every_export() {
     let register = p.read("output/risks/index.html");
     assert!(register.find("Thin team").unwrap() < register.find("Late delivery").unwrap());
 }
+
+#[test]
+fn a_panels_scores_are_settled_by_agreement_or_their_mean() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\ndisagreement_spread: 1.5\nevaluators:\n  - { id: ann, name: Ann Lee, role: L&D lead }\n  - { id: bo, name: Bo Park }\n  - { id: cy, name: Cy Ng }",
+    );
+    // Acme: the mean of 5, 4 and 3 is 4, spread 2 (over 1.5: a disagreement).
+    p.edit(
+        "content/vendors/acme.yaml",
+        "    score: 4\n",
+        "    by: { ann: 5, bo: 4, cy: 3 }\n",
+    );
+    // Budget: the panel says 2 and 3 (spread 1) and agrees on 3, with a reason.
+    p.edit(
+        "content/vendors/budget.yaml",
+        "    score: 2\n",
+        "    by: { ann: 2, bo: 3 }\n    score: 3\n    reason: The demo was better than Ann saw.\n",
+    );
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let acme = &json["vendors"][0]["scores"]["track-record"];
+    assert_eq!(
+        (
+            acme["score"].clone(),
+            acme["consensus"].clone(),
+            acme["spread"].clone(),
+            acme["disagreement"].clone()
+        ),
+        (4.0.into(), "mean".into(), 2.0.into(), true.into())
+    );
+    let budget = json["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["slug"] == "budget")
+        .unwrap();
+    let b = &budget["scores"]["track-record"];
+    assert_eq!(
+        (
+            b["score"].clone(),
+            b["consensus"].clone(),
+            b["spread"].clone(),
+            b["disagreement"].clone()
+        ),
+        (3.0.into(), "agreed".into(), 1.0.into(), false.into())
+    );
+    assert_eq!(b["agreed_reason"], "The demo was better than Ann saw.");
+    // A plain score is a single one.
+    assert_eq!(budget["scores"]["cost"]["consensus"], "single");
+    // Budget's weighted score uses the agreed 3: (3×3 + 1×5) / 4 = 3.5.
+    assert_eq!(budget["weighted_score"], 3.5);
+    assert_eq!(json["evaluators"][1]["name"], "Bo Park");
+    let page = p.read("output/vendors/acme/index.html");
+    assert!(page.contains("Panel: Ann Lee 5 · Bo Park 4 · Cy Ng 3 (spread 2: <strong class=\"disagree\">the panel disagreed</strong>). The score is their mean."), "{page}");
+}

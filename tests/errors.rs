@@ -544,6 +544,30 @@ fn prices_need_a_rate_for_their_currency_and_sensible_amounts() {
 }
 
 #[test]
+fn an_unknown_evaluator_is_an_error_with_a_did_you_mean() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\nevaluators: [{ id: ortiz, name: J. Ortiz }]",
+    );
+    p.edit(
+        "content/vendors/acme.yaml",
+        "    score: 4\n",
+        "    by: { ortis: 4, ortiz: 9 }\n",
+    );
+    fails_with(
+        &p,
+        &[
+            "there is no evaluator `ortis`",
+            "did you mean `ortiz`?",
+            "content/vendors/acme.yaml:8:18",
+            "the score 9 is outside the scale 1 to 5",
+        ],
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let p = Project::fixture("minimal");
     let (code, _, err) = p.run("build", &["--no-such-flag"]);

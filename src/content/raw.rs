@@ -32,7 +32,25 @@ pub struct RawReport {
     pub robustness: Option<RawRobustness>,
     /// The contract costs are compared over.
     pub contract: Option<RawContract>,
+    /// The panel that scores the vendors.
+    #[serde(default)]
+    pub evaluators: Vec<RawEvaluator>,
+    /// The spread of the panel's scores from which they are said to disagree (default 2).
+    pub disagreement_spread: Option<f64>,
+    /// In shareable builds, name evaluators by their role only.
+    #[serde(default)]
+    pub hide_evaluator_names_when_shared: bool,
     pub criteria: Vec<RawCriterion>,
+}
+
+/// One member of the evaluation panel.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvaluator {
+    /// Lowercase letters, digits and hyphens: how scores name the evaluator (`by: { jo: 4 }`).
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
 }
 
 /// The contract the providers bid for: its length and currency.
@@ -189,7 +207,12 @@ pub struct RawContact {
 /// A score, written either in full or as a bare number (`cost: 3`).
 #[derive(Debug)]
 pub struct RawScore {
-    pub score: f64,
+    /// The score; with `by`, the score the panel agreed on (else their mean counts).
+    pub score: Option<f64>,
+    /// Each evaluator's score, by evaluator id.
+    pub by: BTreeMap<String, f64>,
+    /// Why the panel agreed on `score`.
+    pub reason: Option<String>,
     pub rationale: Option<String>,
     pub evidence: Vec<String>,
     pub confidential: bool,
@@ -198,7 +221,13 @@ pub struct RawScore {
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawScoreFull {
-    score: f64,
+    /// The score; with `by`, the score the panel agreed on (else their mean counts).
+    score: Option<f64>,
+    /// Each evaluator's score, by evaluator id: `by: { jo: 4, sam: 5 }`.
+    #[serde(default)]
+    by: BTreeMap<String, f64>,
+    /// Why the panel agreed on `score`.
+    reason: Option<String>,
     rationale: Option<String>,
     #[serde(default)]
     evidence: Vec<String>,
@@ -227,12 +256,16 @@ impl<'de> Deserialize<'de> for RawScore {
                 let full = RawScoreFull::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 let RawScoreFull {
                     score,
+                    by,
+                    reason,
                     rationale,
                     evidence,
                     confidential,
                 } = full;
                 Ok(RawScore {
                     score,
+                    by,
+                    reason,
                     rationale,
                     evidence,
                     confidential,
@@ -251,7 +284,7 @@ impl JsonSchema for RawScore {
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let full = generator.subschema_for::<RawScoreFull>();
         schemars::json_schema!({
-            "description": "A score on the report's scale: a bare number, or a map with `score`, `rationale` (Markdown) and `evidence` (note slugs)",
+            "description": "A score on the report's scale: a bare number, or a map with `score`, `rationale` (Markdown), `evidence` (note slugs), and the panel's own scores in `by` (evaluator id → score) with `score` as the agreed one and `reason`",
             "anyOf": [{ "type": "number" }, full]
         })
     }
@@ -260,7 +293,9 @@ impl JsonSchema for RawScore {
 impl RawScore {
     fn bare(score: f64) -> Self {
         RawScore {
-            score,
+            score: Some(score),
+            by: BTreeMap::new(),
+            reason: None,
             rationale: None,
             evidence: Vec::new(),
             confidential: false,
@@ -298,8 +333,8 @@ mod tests {
         let v: RawVendor =
             yaml::parse("name: A\nscores:\n  cost: 3\n  fit: { score: 4.5, evidence: [n] }\n")
                 .unwrap();
-        assert_eq!(v.scores["cost"].score, 3.0);
-        assert_eq!(v.scores["fit"].score, 4.5);
+        assert_eq!(v.scores["cost"].score, Some(3.0));
+        assert_eq!(v.scores["fit"].score, Some(4.5));
         assert_eq!(v.scores["fit"].evidence, vec!["n"]);
     }
 

@@ -8,9 +8,9 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::markdown;
 use crate::model::format_number as fmt;
 use crate::model::{
-    Audience, CaseStudy, Contact, Criterion, EvidenceRules, Grade, Level, NoteKind, Pricing,
-    Reference, Report, Rich, Risk, Robustness, Scale, Score, Sentiment, Status, TrackRecord,
-    Vendor,
+    Audience, CaseStudy, Consensus, Contact, Criterion, EvidenceRules, Grade, Level, NoteKind,
+    Pricing, Reference, Report, Rich, Risk, Robustness, Scale, Score, Sentiment, Status,
+    TrackRecord, Vendor,
 };
 use crate::yaml::Seg;
 
@@ -191,6 +191,50 @@ fn evidence_rules(
         }
     }
     rules
+}
+
+/// The panel: ids that are slugs, each used once, and a name for each.
+fn panel(
+    ctx: &FileCtx<'_>,
+    raw: Vec<crate::content::raw::RawEvaluator>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<crate::model::Evaluator> {
+    let mut seen = std::collections::BTreeSet::new();
+    raw.into_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let crate::content::raw::RawEvaluator { id, name, role } = e;
+            let at = [Seg::Key("evaluators"), Seg::Index(i), Seg::Key("id")];
+            if !valid_slug(&id) {
+                diags.push(
+                    ctx.error(&at, format!("`{id}` is not a valid evaluator id"))
+                        .with_hint(format!(
+                            "use lowercase letters, digits and hyphens, e.g. `{}`",
+                            markdown::slugify(&id)
+                        )),
+                );
+            } else if !seen.insert(id.clone()) {
+                diags.push(
+                    ctx.error(&at, format!("the evaluator `{id}` is listed twice"))
+                        .with_hint("give each member of the panel their own id"),
+                );
+            }
+            if name.trim().is_empty() {
+                diags.push(
+                    ctx.error(
+                        &[Seg::Key("evaluators"), Seg::Index(i), Seg::Key("name")],
+                        "the name is empty",
+                    )
+                    .with_hint("give the evaluator's name, e.g. `name: Jo Ortiz`"),
+                );
+            }
+            crate::model::Evaluator {
+                id,
+                name: name.trim().to_string(),
+                role: role.map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
+            }
+        })
+        .collect()
 }
 
 /// The contract: a length of at least a year, a currency, and positive exchange rates.
@@ -399,6 +443,9 @@ pub fn report(
         evidence_grades,
         robustness,
         contract,
+        evaluators,
+        disagreement_spread,
+        hide_evaluator_names_when_shared,
         criteria,
     } = raw;
     require_text(
@@ -536,6 +583,20 @@ pub fn report(
     let evidence = evidence_rules(ctx, evidence_max_age_days, &evidence_grades, diags);
     let robustness = robustness_settings(ctx, robustness, scale, diags);
     let contract = contract.map(|c| contract_settings(ctx, c, diags));
+    let evaluators = panel(ctx, evaluators, diags);
+    let disagreement_spread = disagreement_spread.unwrap_or(2.0);
+    if !(disagreement_spread > 0.0 && disagreement_spread <= scale.max - scale.min) {
+        diags.push(
+            ctx.error(
+                &[Seg::Key("disagreement_spread")],
+                format!("a spread of {disagreement_spread} cannot flag a disagreement"),
+            )
+            .with_hint(format!(
+                "use a number of points above 0 and up to {}, e.g. `2`",
+                fmt(scale.max - scale.min)
+            )),
+        );
+    }
     Report {
         title: title.trim().to_string(),
         audience,
@@ -549,6 +610,9 @@ pub fn report(
         evidence,
         robustness,
         contract,
+        evaluators,
+        disagreement_spread,
+        hide_evaluator_names_when_shared,
         criteria: model_criteria,
         vendors: Vec::new(),
         notes: Vec::new(),
@@ -702,53 +766,103 @@ pub fn vendor(
     }
 }
 
-/// One score: a known criterion, a value on the scale, evidence that exists.
-#[allow(clippy::too_many_arguments)]
+/// One score: a known criterion, a value on the scale (the agreed one, or the mean of the
+/// panel's), scores from known evaluators, evidence that exists.
 pub fn score(
     ctx: &FileCtx<'_>,
     id: &str,
     raw: &RawScore,
-    criteria: &[Criterion],
-    scale: Scale,
+    report: &Report,
     evidence: &Evidence<'_>,
     files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Score> {
     let RawScore {
         score,
+        by,
+        reason,
         rationale,
         evidence: cited,
         confidential,
     } = raw;
+    let (criteria, scale) = (&report.criteria, report.scale);
     let here = [Seg::Key("scores"), Seg::Key(id)];
     if !criteria.iter().any(|c| c.id == id) {
         diags.push(super::unknown_criterion(ctx, &here, id, criteria));
         return None;
     }
-    let bare = rationale.is_none() && cited.is_empty() && !confidential;
+    let bare = rationale.is_none() && cited.is_empty() && !confidential && by.is_empty();
     let value_path: Vec<Seg<'_>> = if bare {
         here.to_vec()
     } else {
         vec![Seg::Key("scores"), Seg::Key(id), Seg::Key("score")]
     };
-    if !score.is_finite() || !scale.contains(*score) {
-        diags.push(
-            ctx.error(
-                &value_path,
-                format!(
-                    "the score {} is outside the scale {} to {}",
-                    fmt(*score),
-                    fmt(scale.min),
-                    fmt(scale.max)
-                ),
-            )
-            .with_hint(format!(
-                "score `{id}` from {} to {}, as `scale` in `content/report.yaml` says",
+    let off_scale = |x: f64| !x.is_finite() || !scale.contains(x);
+    let off_scale_error = |path: &[Seg<'_>], x: f64| {
+        ctx.error(
+            path,
+            format!(
+                "the score {} is outside the scale {} to {}",
+                fmt(x),
                 fmt(scale.min),
                 fmt(scale.max)
-            )),
-        );
+            ),
+        )
+        .with_hint(format!(
+            "score `{id}` from {} to {}, as `scale` in `content/report.yaml` says",
+            fmt(scale.min),
+            fmt(scale.max)
+        ))
+    };
+    if let Some(x) = score.filter(|x| off_scale(*x)) {
+        diags.push(off_scale_error(&value_path, x));
     }
+    for (who, x) in by {
+        let at = [
+            Seg::Key("scores"),
+            Seg::Key(id),
+            Seg::Key("by"),
+            Seg::Key(who),
+        ];
+        if !report.evaluators.iter().any(|e| &e.id == who) {
+            let d = ctx.error(&at, format!("there is no evaluator `{who}`"));
+            diags.push(match did_you_mean(who, report.evaluators.iter().map(|e| e.id.as_str())) {
+                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                None if report.evaluators.is_empty() => d.with_hint("list the panel under `evaluators` in `content/report.yaml` (`id`, `name`, `role`)"),
+                None => d.with_hint(format!(
+                    "the evaluators of `content/report.yaml` are {}",
+                    report.evaluators.iter().map(|e| format!("`{}`", e.id)).collect::<Vec<_>>().join(", ")
+                )),
+            });
+        }
+        if off_scale(*x) {
+            diags.push(off_scale_error(&at, *x));
+        }
+    }
+    let values: Vec<f64> = by.values().copied().collect();
+    let (final_score, consensus) = match (score, values.is_empty()) {
+        (Some(s), true) => (*s, Consensus::Single),
+        (Some(s), false) => (*s, Consensus::Agreed),
+        (None, false) => (
+            values.iter().sum::<f64>() / values.len() as f64,
+            Consensus::Mean,
+        ),
+        (None, true) => {
+            diags.push(
+                ctx.error(&here, format!("the score for `{id}` has no value"))
+                    .with_hint(
+                        "write `score: 4`, or the panel's scores as `by: { jo: 4, sam: 3 }`",
+                    ),
+            );
+            return None;
+        }
+    };
+    let spread = if values.len() > 1 {
+        values.iter().copied().fold(f64::MIN, f64::max)
+            - values.iter().copied().fold(f64::MAX, f64::min)
+    } else {
+        0.0
+    };
     let mut kept = Vec::new();
     for (i, slug) in cited.iter().enumerate() {
         let at = [
@@ -786,13 +900,18 @@ pub fn score(
         )
     });
     Some(Score {
-        score: *score,
+        score: final_score,
         rationale,
         evidence: kept,
         withheld: 0,
         confidential: *confidential,
         grade: crate::model::Grade::None,
         evidence_age_days: None,
+        by: by.clone(),
+        consensus,
+        agreed_reason: reason.clone().filter(|_| consensus == Consensus::Agreed),
+        spread,
+        disagreement: spread >= report.disagreement_spread - 1e-9,
     })
 }
 

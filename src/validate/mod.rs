@@ -555,16 +555,14 @@ fn build_vendor(
 ) -> Option<Vendor> {
     let ctx = FileCtx::whole(s);
     let before = diags.len();
-    let (criteria, scale) = (&report.criteria, report.scale);
+    let criteria = &report.criteria;
     let vendor = fields::vendor(&ctx, &slug_of(&s.entry), &s.entry.rel, raw, files, diags);
     if let Some(p) = &vendor.pricing {
         fields::check_pricing(&ctx, p, report.contract.as_ref(), diags);
     }
     let mut scores = BTreeMap::new();
     for (id, raw_score) in &raw.scores {
-        if let Some(score) =
-            fields::score(&ctx, id, raw_score, criteria, scale, evidence, files, diags)
-        {
+        if let Some(score) = fields::score(&ctx, id, raw_score, report, evidence, files, diags) {
             scores.insert(id.clone(), score);
         }
     }
