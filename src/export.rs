@@ -31,6 +31,9 @@ struct JsonReport<'a> {
     contract: Option<&'a crate::model::Contract>,
     /// The panel (named by role in a shareable build that hides names).
     evaluators: &'a [crate::model::Evaluator],
+    /// What moved since the previous round, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changes: Option<&'a crate::changes::Changes>,
     /// Every vendor's risks, most severe first.
     risks: Vec<JsonRisk<'a>>,
 }
@@ -129,7 +132,12 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-pub fn report_json(report: &Report, standings: &[Standing], analysis: &Analysis) -> Vec<u8> {
+pub fn report_json(
+    report: &Report,
+    standings: &[Standing],
+    analysis: &Analysis,
+    changes: Option<&crate::changes::Changes>,
+) -> Vec<u8> {
     let vendors = standings
         .iter()
         .filter_map(|st| {
@@ -205,6 +213,7 @@ pub fn report_json(report: &Report, standings: &[Standing], analysis: &Analysis)
         robustness: &report.robustness,
         contract: report.contract.as_ref(),
         evaluators: &report.evaluators,
+        changes,
         risks: crate::score::risk_register(report, standings)
             .into_iter()
             .map(|(r, v, _)| JsonRisk {

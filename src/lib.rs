@@ -12,6 +12,7 @@
 
 pub mod archive;
 pub mod cache;
+pub mod changes;
 pub mod content;
 pub mod cost;
 pub mod diagnostic;
@@ -55,6 +56,8 @@ pub struct Options {
     pub drafts: bool,
     /// Who the build is for; `report.yaml`'s `audience`, or internal, when `None`.
     pub audience: Option<model::Audience>,
+    /// The report.json of the previous round; `report.yaml`'s `previous` when `None`.
+    pub previous: Option<PathBuf>,
 }
 
 impl Options {
@@ -72,6 +75,8 @@ pub struct Built {
     pub standings: Vec<Standing>,
     /// What would change the ranking: flip points, robustness, hinges.
     pub analysis: sensitivity::Analysis,
+    /// What moved since the previous round, when one is given.
+    pub changes: Option<changes::Changes>,
     pub files: Vec<OutputFile>,
     /// Warnings of the run, sorted; they never fail a build.
     pub warnings: Vec<Diagnostic>,
@@ -120,15 +125,39 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
     })?;
     let standings = score::rank(&report);
     let analysis = sensitivity::analyse(&report, &standings);
-    let files = render::render(&report, &standings, &analysis, &theme, &content_dir, cache)
-        .map_err(|mut problems| {
-            problems.extend(diags.iter().cloned());
-            Failure::Content(problems)
-        })?;
+    let previous = options
+        .previous
+        .clone()
+        .or_else(|| report.previous.as_ref().map(|p| root.join(p)));
+    let changes = match previous {
+        None => None,
+        Some(path) => {
+            let previous = changes::load(&path, &content::shown(root, &path)).map_err(|d| {
+                let mut all = vec![d];
+                all.extend(diags.iter().cloned());
+                Failure::Content(all)
+            })?;
+            Some(changes::compare(&report, &standings, &previous))
+        }
+    };
+    let files = render::render(
+        &report,
+        &standings,
+        &analysis,
+        changes.as_ref(),
+        &theme,
+        &content_dir,
+        cache,
+    )
+    .map_err(|mut problems| {
+        problems.extend(diags.iter().cloned());
+        Failure::Content(problems)
+    })?;
     Ok(Built {
         report,
         standings,
         analysis,
+        changes,
         files,
         warnings: diags,
     })

@@ -60,6 +60,8 @@ pub struct Report {
     pub disagreement_spread: f64,
     /// Whether a shareable build names evaluators by role only.
     pub hide_evaluator_names_when_shared: bool,
+    /// report.yaml's `previous`: the report.json of the last round, relative to the project.
+    pub previous: Option<String>,
     pub criteria: Vec<Criterion>,
     /// Sorted by slug; `score::rank` gives the ranking.
     pub vendors: Vec<Vendor>,

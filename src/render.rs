@@ -76,11 +76,12 @@ pub fn render(
     report: &Report,
     standings: &[Standing],
     analysis: &Analysis,
+    changes: Option<&crate::changes::Changes>,
     theme: &Theme,
     content_dir: &std::path::Path,
     cache: &Cache,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let site = view::build(report, standings, analysis);
+    let site = view::build(report, standings, analysis, changes);
     let site_value = tera::Value::from_serializable(&site.data);
     let site_hash = hash_json(&site.data);
 
@@ -195,7 +196,7 @@ pub fn render(
     }
     files.push(OutputFile {
         path: "report.json".into(),
-        body: Body::Bytes(export::report_json(report, standings, analysis)),
+        body: Body::Bytes(export::report_json(report, standings, analysis, changes)),
         template: None,
     });
     if let Some(base) = view::absolute_base(&report.base_url) {

@@ -290,6 +290,7 @@ pub(crate) mod testing {
             evaluators: vec![],
             disagreement_spread: 2.0,
             hide_evaluator_names_when_shared: false,
+            previous: None,
             criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],
             vendors,
             notes: vec![],

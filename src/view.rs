@@ -75,7 +75,12 @@ pub fn percent(share: f64) -> String {
     }
 }
 
-pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Site {
+pub fn build(
+    report: &Report,
+    standings: &[Standing],
+    analysis: &Analysis,
+    changes: Option<&crate::changes::Changes>,
+) -> Site {
     let audience = report.audience.as_str();
     let notes_by_slug: BTreeMap<&str, &Note> =
         report.notes.iter().map(|n| (n.slug.as_str(), n)).collect();
@@ -264,6 +269,8 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
                     "minimum_label": c.minimum.map(format_number)}))
             }).collect::<Vec<_>>(),
             "hinge": hinges.get(&v.slug),
+            "changes": changes.and_then(|c| c.vendors.iter().find(|ch| ch.slug == v.slug))
+                .map(|ch| vendor_change(report, ch)),
             "what_if_scores": report.criteria.iter()
                 .map(|c| v.scores.get(&c.id).map_or(String::new(), |s| format_number(s.score)))
                 .collect::<Vec<_>>().join(" "),
@@ -416,6 +423,7 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
         })),
         "date": report.date,
         "evaluators": report.evaluators,
+        "changes": changes.map(|c| changes_view(report, c, &vendors_by_slug)),
         "disagreement_spread": format_number(report.disagreement_spread),
         "partner_count": standings.iter().filter(|s| s.partner).count(),
     });
@@ -425,6 +433,83 @@ pub fn build(report: &Report, standings: &[Standing], analysis: &Analysis) -> Si
         criteria: criterion_views,
         notes: note_views,
     }
+}
+
+/// One vendor's moves, in words: "rank 2 → 1", "Track record 3 → 4 (J. Ortiz 2 → 4)".
+fn vendor_change(report: &Report, ch: &crate::changes::VendorChange) -> Value {
+    let evaluator = |id: &str| {
+        report
+            .evaluators
+            .iter()
+            .find(|e| e.id == id)
+            .map_or(id.to_string(), |e| e.name.clone())
+    };
+    let scores: Vec<String> = ch
+        .scores
+        .iter()
+        .map(|s| {
+            let name = report
+                .criterion(&s.criterion)
+                .map_or(s.criterion.as_str(), |c| c.name.as_str());
+            let who: Vec<String> =
+                s.by.iter()
+                    .map(|(id, (a, b))| {
+                        format!("{} {}", evaluator(id), crate::changes::move_label(*a, *b))
+                    })
+                    .collect();
+            if who.is_empty() {
+                format!("{name} {}", crate::changes::move_label(s.from, s.to))
+            } else {
+                format!(
+                    "{name} {} ({})",
+                    crate::changes::move_label(s.from, s.to),
+                    who.join(", ")
+                )
+            }
+        })
+        .collect();
+    let verdict = |p: bool| if p { "partner" } else { "not a partner" };
+    json!({
+        "rank": (ch.rank.0 != ch.rank.1).then(|| format!("rank {} → {}", ch.rank.0, ch.rank.1)),
+        "moved_up": ch.rank.1 < ch.rank.0,
+        "status": ch.status.as_ref().map(|(a, b)| format!("status {a} → {b}")),
+        "verdict": ch.partner.map(|(a, b)| format!("{} → {}", verdict(a), verdict(b))),
+        "weighted": match ch.weighted_score {
+            (Some(a), Some(b)) if (a - b).abs() > 1e-9 => Some(format!("weighted score {a:.2} → {b:.2}")),
+            _ => None,
+        },
+        "scores": scores,
+    })
+}
+
+/// The "Changes since" section of the overview.
+fn changes_view(
+    report: &Report,
+    c: &crate::changes::Changes,
+    vendors: &BTreeMap<&str, &Vendor>,
+) -> Value {
+    let moved: Vec<Value> = c
+        .vendors
+        .iter()
+        .filter_map(|ch| {
+            let v = vendors.get(ch.slug.as_str())?;
+            let mut view = vendor_change(report, ch);
+            if let Value::Object(m) = &mut view {
+                m.insert("name".into(), json!(v.name));
+                m.insert("url".into(), json!(vendor_url(&v.slug)));
+            }
+            Some(view)
+        })
+        .collect();
+    json!({
+        "since": c.since.clone().unwrap_or_else(|| "the previous round".to_string()),
+        "vendors": moved,
+        "added": c.added.iter().filter_map(|s| vendors.get(s.as_str()))
+            .map(|v| json!({"name": v.name, "url": vendor_url(&v.slug)})).collect::<Vec<_>>(),
+        "dropped": c.dropped,
+        "notes_added": c.notes_added.iter().filter_map(|s| report.notes.iter().find(|n| &n.slug == s))
+            .map(note_ref).collect::<Vec<_>>(),
+    })
 }
 
 /// The register of `score::risk_register`, for templates.

@@ -562,3 +562,104 @@ fn a_panels_scores_are_settled_by_agreement_or_their_mean() {
     let page = p.read("output/vendors/acme/index.html");
     assert!(page.contains("Panel: Ann Lee 5 · Bo Park 4 · Cy Ng 3 (spread 2: <strong class=\"disagree\">the panel disagreed</strong>). The score is their mean."), "{page}");
 }
+
+#[test]
+fn a_previous_round_shows_what_moved_was_added_and_dropped() {
+    let p = Project::fixture("minimal");
+    p.build_ok();
+    std::fs::copy(p.path("output/report.json"), p.path("round-1.json")).unwrap();
+    // This round: Budget's Track record rises from 2 to 5, so it overtakes Acme (3.75):
+    // (3×5 + 1×5) / 4 = 5. A new vendor arrives, with a new note.
+    p.edit(
+        "content/vendors/budget.yaml",
+        "    score: 2\n",
+        "    score: 5\n",
+    );
+    p.write(
+        "content/vendors/newco.yaml",
+        "name: NewCo\nscores:\n  cost: 2\n",
+    );
+    p.write(
+        "content/notes/newco-call.md",
+        "---\ntitle: NewCo call\ndate: 2026-11-20\nvendors: [newco]\n---\nHello.\n",
+    );
+    // And a vendor of the previous round is gone.
+    let mut round1: serde_json::Value = serde_json::from_str(&p.read("round-1.json")).unwrap();
+    round1["vendors"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "slug": "oldco", "name": "OldCo Ltd", "rank": 3, "scores": {}
+        }));
+    p.write("round-1.json", serde_json::to_string(&round1).unwrap());
+    let (code, _, err) = p.run(
+        "build",
+        &["--previous", p.path("round-1.json").to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let changes = &json["changes"];
+    assert_eq!(changes["added"], serde_json::json!(["newco"]));
+    assert_eq!(changes["dropped"], serde_json::json!(["OldCo Ltd"]));
+    assert_eq!(changes["notes_added"], serde_json::json!(["newco-call"]));
+    let budget = changes["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["slug"] == "budget")
+        .unwrap();
+    assert_eq!(budget["rank"], serde_json::json!([2, 1]));
+    assert_eq!(budget["scores"][0]["criterion"], "track-record");
+    assert_eq!(
+        (
+            budget["scores"][0]["from"].clone(),
+            budget["scores"][0]["to"].clone()
+        ),
+        (2.0.into(), 5.0.into())
+    );
+    let acme = changes["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["slug"] == "acme")
+        .unwrap();
+    assert_eq!(acme["rank"], serde_json::json!([1, 2]));
+    let index = p.read("output/index.html");
+    assert!(index.contains("<strong>rank 2 → 1</strong>"), "{index}");
+    assert!(index.contains("Track record 2 → 5"));
+    assert!(index.contains("OldCo Ltd has been dropped since."));
+    assert!(
+        p.read("output/vendors/budget/index.html")
+            .contains("<li>rank 2 → 1</li>")
+    );
+}
+
+#[test]
+fn a_missing_or_malformed_previous_round_is_an_error_and_writes_nothing() {
+    let p = Project::fixture("minimal");
+    p.build_ok();
+    let before = common::tree(&p.path("output"));
+    p.write("round.json", "{ \"vendors\": [ { \"slug\": 3 } ] }");
+    let (code, _, err) = p.run(
+        "build",
+        &["--previous", p.path("round.json").to_str().unwrap()],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("round.json:1:"), "{err}");
+    assert!(
+        err.contains("is not a report.json shortlist can compare with"),
+        "{err}"
+    );
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\nprevious: rounds/missing.json",
+    );
+    let err = p.build_err();
+    assert!(err.contains("rounds/missing.json"), "{err}");
+    assert!(err.contains("cannot read the previous report"), "{err}");
+    assert!(
+        common::tree(&p.path("output")) == before,
+        "the site stays as it was"
+    );
+}

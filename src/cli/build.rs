@@ -23,6 +23,9 @@ pub struct Args {
     /// Also pack the site into one file for the hosting team (.zip or .tar.gz)
     #[arg(long, value_name = "FILE")]
     pub archive: Option<PathBuf>,
+    /// The report.json of the previous round, to show what changed [default: `previous` of report.yaml]
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -32,6 +35,7 @@ pub fn run(args: Args) -> u8 {
         base_url: args.base_url,
         drafts: args.project.drafts,
         audience: args.audience.map(Into::into),
+        previous: args.previous,
     };
     let shown = options.output_dir();
     let shown = shown

@@ -80,6 +80,9 @@ pub struct BuildArgs {
     /// Poll for changes instead of relying on OS notifications (network drives, WSL, containers)
     #[arg(long)]
     pub poll: bool,
+    /// The report.json of the previous round, to show what changed [default: `previous` of report.yaml]
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
 }
 
 impl BuildArgs {
@@ -90,6 +93,7 @@ impl BuildArgs {
             base_url: self.base_url.clone(),
             drafts: self.project.drafts,
             audience: self.audience.map(Into::into),
+            previous: self.previous.clone(),
         }
     }
 }

@@ -40,6 +40,8 @@ pub struct RawReport {
     /// In shareable builds, name evaluators by their role only.
     #[serde(default)]
     pub hide_evaluator_names_when_shared: bool,
+    /// The report.json of the previous round, relative to the project folder.
+    pub previous: Option<String>,
     pub criteria: Vec<RawCriterion>,
 }
 

@@ -446,6 +446,7 @@ pub fn report(
         evaluators,
         disagreement_spread,
         hide_evaluator_names_when_shared,
+        previous,
         criteria,
     } = raw;
     require_text(
@@ -613,6 +614,7 @@ pub fn report(
         evaluators,
         disagreement_spread,
         hide_evaluator_names_when_shared,
+        previous,
         criteria: model_criteria,
         vendors: Vec::new(),
         notes: Vec::new(),

@@ -1,0 +1,203 @@
+//! What changed since the previous round: a report.json saved from an earlier build, compared
+//! with this one.
+//!
+//! Vendors are matched by slug, scores by criterion id, notes by slug. A vendor's rank, status
+//! and verdict moves, each score that moved or whose evaluators moved (with who, when the panel
+//! is known), vendors added and dropped, and notes added since are all listed. Only what
+//! this build's audience may see is compared: the current side is the redacted model.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Report, format_number};
+use crate::score::Standing;
+
+/// The part of a report.json that a comparison needs; anything else in the file is ignored.
+#[derive(Debug, Deserialize)]
+pub struct Previous {
+    #[serde(default)]
+    pub date: Option<String>,
+    pub vendors: Vec<PreviousVendor>,
+    #[serde(default)]
+    pub notes: Vec<PreviousNote>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PreviousVendor {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    pub rank: usize,
+    #[serde(default)]
+    pub weighted_score: Option<f64>,
+    #[serde(default)]
+    pub partner: bool,
+    #[serde(default)]
+    pub scores: BTreeMap<String, PreviousScore>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PreviousScore {
+    pub score: f64,
+    #[serde(default)]
+    pub by: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PreviousNote {
+    pub slug: String,
+}
+
+/// Reads a previous report.json; a missing or malformed file is an error naming it.
+pub fn load(path: &Path, shown: &Path) -> Result<Previous, Diagnostic> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(shown, 0, 0, format!("cannot read the previous report: {e}")).with_hint(
+            "give `--previous` (or `previous:` in report.yaml) the report.json of an earlier build",
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Diagnostic::error(
+            shown,
+            e.line(),
+            e.column(),
+            format!("this is not a report.json shortlist can compare with: {e}"),
+        )
+        .with_hint("use the report.json of an earlier build, as it was written")
+        .attach_source(&text)
+    })
+}
+
+/// Everything that moved.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Changes {
+    /// The previous report's date, if it had one.
+    pub since: Option<String>,
+    pub vendors: Vec<VendorChange>,
+    pub added: Vec<String>,
+    /// Names of the vendors that were in the previous round and are not in this one.
+    pub dropped: Vec<String>,
+    /// Slugs of notes that are new since.
+    pub notes_added: Vec<String>,
+}
+
+/// How one vendor moved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VendorChange {
+    pub slug: String,
+    pub rank: (usize, usize),
+    pub status: Option<(String, String)>,
+    pub partner: Option<(bool, bool)>,
+    pub weighted_score: (Option<f64>, Option<f64>),
+    pub scores: Vec<ScoreChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreChange {
+    pub criterion: String,
+    pub from: Option<f64>,
+    pub to: Option<f64>,
+    /// Evaluators whose own score moved: id → (before, now).
+    pub by: BTreeMap<String, (Option<f64>, Option<f64>)>,
+}
+
+/// Compares this build with the previous round.
+pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> Changes {
+    let before: BTreeMap<&str, &PreviousVendor> = previous
+        .vendors
+        .iter()
+        .map(|v| (v.slug.as_str(), v))
+        .collect();
+    let mut changes = Changes {
+        since: previous.date.clone(),
+        ..Changes::default()
+    };
+    for st in standings {
+        let Some(v) = report.vendor(&st.slug) else {
+            continue;
+        };
+        let Some(old) = before.get(st.slug.as_str()) else {
+            changes.added.push(st.slug.clone());
+            continue;
+        };
+        let moved = |a: Option<f64>, b: Option<f64>| match (a, b) {
+            (Some(a), Some(b)) => (a - b).abs() > 1e-9,
+            (a, b) => a.is_some() != b.is_some(),
+        };
+        let scores: Vec<ScoreChange> = report
+            .criteria
+            .iter()
+            .filter_map(|c| {
+                let (was, is) = (old.scores.get(&c.id), v.scores.get(&c.id));
+                let (from, to) = (was.map(|s| s.score), is.map(|s| s.score));
+                let empty = BTreeMap::new();
+                let (was_by, is_by) = (was.map_or(&empty, |s| &s.by), is.map_or(&empty, |s| &s.by));
+                let by: BTreeMap<String, (Option<f64>, Option<f64>)> = was_by
+                    .keys()
+                    .chain(is_by.keys())
+                    .filter_map(|who| {
+                        let pair = (was_by.get(who).copied(), is_by.get(who).copied());
+                        moved(pair.0, pair.1).then(|| (who.clone(), pair))
+                    })
+                    .collect();
+                (moved(from, to) || !by.is_empty()).then(|| ScoreChange {
+                    criterion: c.id.clone(),
+                    from,
+                    to,
+                    by,
+                })
+            })
+            .collect();
+        let status_now = v.status.as_str().to_string();
+        let change = VendorChange {
+            slug: st.slug.clone(),
+            rank: (old.rank, st.rank),
+            status: old
+                .status
+                .clone()
+                .filter(|s| *s != status_now)
+                .map(|s| (s, status_now.clone())),
+            partner: (old.partner != st.partner).then_some((old.partner, st.partner)),
+            weighted_score: (old.weighted_score, st.weighted_score),
+            scores,
+        };
+        if change.rank.0 != change.rank.1
+            || change.status.is_some()
+            || change.partner.is_some()
+            || !change.scores.is_empty()
+        {
+            changes.vendors.push(change);
+        }
+    }
+    let now: std::collections::BTreeSet<&str> =
+        report.vendors.iter().map(|v| v.slug.as_str()).collect();
+    changes.dropped = previous
+        .vendors
+        .iter()
+        .filter(|v| !now.contains(v.slug.as_str()))
+        .map(|v| v.name.clone())
+        .collect();
+    let old_notes: std::collections::BTreeSet<&str> =
+        previous.notes.iter().map(|n| n.slug.as_str()).collect();
+    changes.notes_added = report
+        .notes
+        .iter()
+        .rev()
+        .filter(|n| !old_notes.contains(n.slug.as_str()))
+        .map(|n| n.slug.clone())
+        .collect();
+    changes
+}
+
+/// "3 → 4", "stays 5", or "not scored → 4".
+pub fn move_label(from: Option<f64>, to: Option<f64>) -> String {
+    let side = |x: Option<f64>| x.map_or_else(|| "not scored".to_string(), format_number);
+    if from == to {
+        format!("stays {}", side(to))
+    } else {
+        format!("{} → {}", side(from), side(to))
+    }
+}
