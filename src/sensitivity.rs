@@ -203,9 +203,6 @@ pub fn robustness(report: &Report, assessed: &[&Vendor]) -> BTreeMap<String, f64
     if assessed.is_empty() || settings.draws == 0 {
         return BTreeMap::new();
     }
-    // Slug order for drawing, so that the stream of numbers does not depend on the ranking.
-    let mut order: Vec<usize> = (0..assessed.len()).collect();
-    order.sort_by(|a, b| assessed[*a].slug.cmp(&assessed[*b].slug));
     let scores: Vec<Vec<(f64, f64)>> = assessed
         .iter()
         .map(|v| {
@@ -220,11 +217,17 @@ pub fn robustness(report: &Report, assessed: &[&Vendor]) -> BTreeMap<String, f64
                 .collect()
         })
         .collect();
+    // Only vendors that can beat the leader in some draw are drawn for, in slug order (so the
+    // stream of numbers does not depend on the ranking); the others never rank first.
+    let mut order: Vec<usize> = (0..assessed.len())
+        .filter(|v| *v == 0 || can_beat(report, &scores[0], &scores[*v]))
+        .collect();
+    order.sort_by(|a, b| assessed[*a].slug.cmp(&assessed[*b].slug));
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(settings.seed);
     let mut uniform = move || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
     let scale = report.scale;
     let mut weights = vec![0.0; report.criteria.len()];
-    let mut totals = vec![0.0; assessed.len()];
+    let mut totals = vec![f64::MIN; assessed.len()];
     for _ in 0..settings.draws {
         for (w, c) in weights.iter_mut().zip(&report.criteria) {
             *w = c.weight * (1.0 + settings.weight_spread * (2.0 * uniform() - 1.0));
@@ -252,6 +255,31 @@ pub fn robustness(report: &Report, assessed: &[&Vendor]) -> BTreeMap<String, f64
         .zip(wins)
         .map(|(v, w)| (v.slug.clone(), f64::from(w) / f64::from(settings.draws)))
         .collect()
+}
+
+/// Whether a rival (scores and uncertainties `rival`) can score above the leader (`leader`) in
+/// any draw: its lead at worst is the sum over criteria of weight × (the leader's score at its
+/// lowest − the rival's at its highest), with each weight at the end of its range that hurts
+/// the leader most. Clamping to the scale only narrows the gap, so a positive worst lead means
+/// the rival never wins.
+fn can_beat(report: &Report, leader: &[(f64, f64)], rival: &[(f64, f64)]) -> bool {
+    let spread = report.robustness.weight_spread;
+    let worst: f64 = report
+        .criteria
+        .iter()
+        .zip(leader.iter().zip(rival))
+        .map(|(c, ((lx, lu), (rx, ru)))| {
+            let gap = (lx - lu) - (rx + ru);
+            let w = c.weight
+                * if gap > 0.0 {
+                    1.0 - spread
+                } else {
+                    1.0 + spread
+                };
+            w * gap
+        })
+        .sum();
+    worst <= 1e-12
 }
 
 /// Verdicts of assessed vendors that one point up or down on one score would reverse.
