@@ -7,7 +7,14 @@ use common::{Project, Running, http, http_with, wait_until};
 
 /// Starts `serve` on a free port and returns it with its `host:port`.
 fn serving(p: &Project) -> (Running, String) {
-    let s = Running::start(p, "serve", &["--port", "0"]);
+    serving_with(p, &[])
+}
+
+/// [`serving`], with more arguments.
+fn serving_with(p: &Project, more: &[&str]) -> (Running, String) {
+    let mut args = vec!["--port", "0"];
+    args.extend_from_slice(more);
+    let s = Running::start(p, "serve", &args);
     wait_until(30, "the URL on the first line", || {
         s.stdout().lines().next().is_some_and(|l| l.ends_with('/'))
     });
@@ -246,4 +253,23 @@ fn ctrl_c_stops_serve_even_while_a_theme_loops_for_ever() {
         "{}",
         s.stderr()
     );
+}
+
+#[test]
+fn a_shareable_preview_never_shows_error_text_in_the_page() {
+    let p = Project::fixture("minimal");
+    let (_s, addr) = serving_with(&p, &["--audience", "shareable"]);
+    // A confidential note with a mistake: its slug and text must not reach the overlay.
+    p.write(
+        "content/notes/canary-secret-plan.md",
+        "---\ntitle: CANARY-TITLE\ndate: not-a-date\nconfidential: true\n---\nCANARY-BODY\n",
+    );
+    wait_until(20, "the failed rebuild", || {
+        http(&addr, "GET", "/__shortlist/status")
+            .body
+            .contains("\"ok\":false")
+    });
+    let status = http(&addr, "GET", "/__shortlist/status").body;
+    assert!(status.contains("shareable preview"), "{status}");
+    assert!(!status.to_lowercase().contains("canary"), "{status}");
 }

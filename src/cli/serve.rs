@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use shortlist::Options;
+use shortlist::model::Audience;
 use shortlist::serve::{ServerState, Status, router};
 use shortlist::session::Session;
 use shortlist::watch::{Message, Watcher};
@@ -105,6 +106,7 @@ pub fn run(args: Args) -> u8 {
     let bind = args.bind;
     // The first build runs beside the server, so Ctrl-C works from the start; pages asked for
     // before it ends reload when it does.
+    let session_audience = session.options().audience;
     let watching = std::thread::spawn(move || {
         let mut printer = Printer::default();
         let first = session.rebuild(&[]);
@@ -125,10 +127,18 @@ pub fn run(args: Args) -> u8 {
                 }
             );
         }
-        watch_state.publish(status_of(&first), true);
+        let mut shareable = declared_shareable(&session, &first);
+        watch_state.publish(status_of(&first, shareable), true);
         let result = watcher.run(&mut session, |r| {
             printer.print(r);
-            watch_state.publish(status_of(r), r.as_ref().is_ok_and(|b| b.changed()));
+            if let Ok(built) = r {
+                shareable = built.built.report.audience == Audience::Shareable
+                    || session_audience == Some(Audience::Shareable);
+            }
+            watch_state.publish(
+                status_of(r, shareable),
+                r.as_ref().is_ok_and(|b| b.changed()),
+            );
         });
         if let Err(e) = result {
             eprintln!("error: the watcher stopped: {e:#}");
@@ -178,9 +188,40 @@ pub fn run(args: Args) -> u8 {
     0
 }
 
-fn status_of(result: &Result<shortlist::session::Rebuilt, Failure>) -> Status {
+/// Whether this preview is for a shareable audience, as far as can be told even when the first
+/// build failed: the command line, the build itself, or report.yaml's text.
+fn declared_shareable(
+    session: &Session,
+    first: &Result<shortlist::session::Rebuilt, Failure>,
+) -> bool {
+    match (session.options().audience, first) {
+        (Some(a), _) => a == Audience::Shareable,
+        (None, Ok(r)) => r.built.report.audience == Audience::Shareable,
+        (None, Err(_)) => {
+            let report = session.options().root.join("content/report.yaml");
+            std::fs::read_to_string(report).is_ok_and(|t| {
+                t.lines().any(|l| {
+                    let l = l.to_lowercase();
+                    l.trim_start().starts_with("audience:") && l.contains("shareable")
+                })
+            })
+        }
+    }
+}
+
+/// What open pages are told of a rebuild. A shareable preview may be shown to people the
+/// confidential material is kept from, so its overlay says only how many errors there are: the
+/// messages quote files, slugs and text, and stay in the terminal.
+fn status_of(result: &Result<shortlist::session::Rebuilt, Failure>, shareable: bool) -> Status {
     match result {
         Ok(_) => Status::Ok,
+        Err(Failure::Content(diags)) if shareable => {
+            let n = diags.iter().filter(|d| d.is_error()).count();
+            Status::Failed(vec![format!(
+                "The rebuild failed with {n} {}. This is a shareable preview, so the details are shown only in the terminal where `shortlist serve` runs.",
+                if n == 1 { "error" } else { "errors" }
+            )])
+        }
         Err(Failure::Content(diags)) => Status::Failed(
             diags
                 .iter()
