@@ -102,8 +102,9 @@ pub fn make_site(options: &Options) -> Result<Built, Failure> {
 pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, Failure> {
     let root = &options.root;
     let content_dir = root.join("content");
-    let (entries, mut diags) = content::walk(root, &content_dir);
-    let (sources, read_problems) = content::read_all(&entries, cache);
+    let limits = content::limits(&content_dir);
+    let (entries, mut diags) = content::walk(root, &content_dir, limits.files);
+    let (sources, read_problems) = content::read_all(&entries, cache, limits.file_size_mib << 20);
     diags.extend(read_problems);
     let settings = validate::Settings {
         root,
@@ -111,6 +112,7 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
         cache,
         drafts: options.drafts,
         base_url: options.base_url.as_deref(),
+        limits,
     };
     let (report, validation) = validate::validate(&entries, &sources, &settings);
     diags.extend(validation);

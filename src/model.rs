@@ -62,6 +62,7 @@ pub struct Report {
     pub hide_evaluator_names_when_shared: bool,
     /// report.yaml's `previous`: the report.json of the last round, relative to the project.
     pub previous: Option<String>,
+    pub limits: Limits,
     pub criteria: Vec<Criterion>,
     /// Sorted by slug; `score::rank` gives the ranking.
     pub vendors: Vec<Vendor>,
@@ -340,6 +341,36 @@ impl Grade {
             Grade::Independent => "independent",
         }
     }
+}
+
+/// Limits on what a project may hold, so that a runaway file is an error, not a hang.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// The largest content file, in MiB.
+    pub file_size_mib: u64,
+    /// The most files `content/` may hold.
+    pub files: usize,
+    /// The deepest nesting of quotes, lists and HTML elements in a piece of Markdown.
+    pub markdown_nesting: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            file_size_mib: 8,
+            files: 50_000,
+            markdown_nesting: 500,
+        }
+    }
+}
+
+impl Limits {
+    /// The largest values report.yaml may set: beyond them the limits stop protecting.
+    pub const CEILING: Limits = Limits {
+        file_size_mib: 64,
+        files: 1_000_000,
+        markdown_nesting: crate::markdown::MAX_NESTING,
+    };
 }
 
 /// A member of the evaluation panel.

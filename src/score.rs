@@ -291,6 +291,7 @@ pub(crate) mod testing {
             disagreement_spread: 2.0,
             hide_evaluator_names_when_shared: false,
             previous: None,
+            limits: Limits::default(),
             criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],
             vendors,
             notes: vec![],

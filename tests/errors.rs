@@ -327,7 +327,7 @@ fn markdown_nested_past_the_limit_is_an_error_at_its_file() {
         &[
             "content/notes/quotes.md:5:1",
             "100000 levels deep",
-            "at most 500",
+            "the limit is 500",
         ],
     );
 }
@@ -563,6 +563,54 @@ fn an_unknown_evaluator_is_an_error_with_a_did_you_mean() {
             "did you mean `ortiz`?",
             "content/vendors/acme.yaml:8:18",
             "the score 9 is outside the scale 1 to 5",
+        ],
+    );
+}
+
+#[test]
+fn the_limits_of_report_yaml_apply_with_clear_errors() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\nlimits: { file_size_mib: 1, markdown_nesting: 5 }",
+    );
+    // 1.5 MiB of text, over a 1 MiB limit (the default of 8 would take it).
+    p.write(
+        "content/notes/big.md",
+        format!(
+            "---\ntitle: Big\ndate: 2026-01-01\n---\n{}\n",
+            "word ".repeat(300_000)
+        ),
+    );
+    // Six quotes deep, over a limit of 5 (the default of 500 would take it).
+    p.write(
+        "content/notes/deep.md",
+        "---\ntitle: Deep\ndate: 2026-01-01\n---\n>>>>>> deep\n",
+    );
+    fails_with(
+        &p,
+        &[
+            "content/notes/big.md",
+            "this file is 2 MiB; content files may be at most 1 MiB",
+            "content/notes/deep.md:5:1",
+            "6 levels deep; the limit is 5",
+            "limits: { markdown_nesting: N }",
+        ],
+    );
+    // And the number of files.
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\nlimits: { files: 3, markdown_nesting: 0 }",
+    );
+    fails_with(
+        &p,
+        &[
+            "`content/` holds more than 3 files, the limit",
+            "a limit of 0 is out of range",
+            "use a number from 1 to 2000",
         ],
     );
 }

@@ -17,7 +17,45 @@ use crate::diagnostic::{Diagnostic, line_col};
 use crate::yaml;
 
 /// The largest content file we read; anything bigger is almost certainly a mistake.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// The limits report.yaml sets, read ahead of every other file (they decide how the others are
+/// read). Only `limits` is looked at, leniently: a value out of range falls back to the default
+/// here and is reported where report.yaml is checked.
+pub fn limits(content_dir: &Path) -> crate::model::Limits {
+    #[derive(serde::Deserialize)]
+    struct OnlyLimits {
+        limits: Option<serde_json::Value>,
+    }
+    let defaults = crate::model::Limits::default();
+    let ceiling = crate::model::Limits::CEILING;
+    let raw = ["report.yaml", "report.yml"]
+        .iter()
+        .map(|name| content_dir.join(name))
+        .find(|p| p.is_file())
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() <= defaults.file_size_mib << 20))
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|text| yaml::parse::<OnlyLimits>(&text).ok())
+        .and_then(|r| r.limits)
+        .unwrap_or_default();
+    let get = |key: &str, default: u64, max: u64| {
+        raw.get(key)
+            .and_then(serde_json::Value::as_u64)
+            .filter(|v| (1..=max).contains(v))
+            .unwrap_or(default)
+    };
+    crate::model::Limits {
+        file_size_mib: get(
+            "file_size_mib",
+            defaults.file_size_mib,
+            ceiling.file_size_mib,
+        ),
+        files: get("files", defaults.files as u64, ceiling.files as u64) as usize,
+        markdown_nesting: get(
+            "markdown_nesting",
+            defaults.markdown_nesting as u64,
+            ceiling.markdown_nesting as u64,
+        ) as usize,
+    }
+}
 
 /// What kind of content a file holds, from where it sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,7 +86,7 @@ pub struct Source {
 }
 
 /// Lists every file under `content_dir`, sorted, and the problems met on the way.
-pub fn walk(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
+pub fn walk(root: &Path, content_dir: &Path, max_files: usize) -> (Vec<Entry>, Vec<Diagnostic>) {
     let mut entries = Vec::new();
     let mut problems = Vec::new();
     let canonical_content = match content_dir.canonicalize() {
@@ -68,6 +106,7 @@ pub fn walk(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             return (entries, problems);
         }
     };
+    let mut over_limit = false;
     let mut walker = WalkDir::new(content_dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -136,6 +175,23 @@ pub fn walk(root: &Path, content_dir: &Path) -> (Vec<Entry>, Vec<Diagnostic>) {
             .collect::<Vec<_>>()
             .join("/");
         let Some(kind) = classify(&rel) else { continue };
+        // Past the limit only report.yaml is still taken: its own checks are worth having.
+        if entries.len() >= max_files && kind != Kind::Report {
+            if over_limit {
+                continue;
+            }
+            over_limit = true;
+            problems.push(
+                Diagnostic::error(
+                    shown(root, content_dir),
+                    0,
+                    0,
+                    format!("`content/` holds more than {max_files} files, the limit"),
+                )
+                .with_hint("move what is not part of the report out of `content/`, or raise `limits: { files: N }` in `content/report.yaml`"),
+            );
+            continue;
+        }
         entries.push(Entry {
             kind,
             path: path.to_path_buf(),
@@ -172,7 +228,11 @@ pub fn shown(root: &Path, path: &Path) -> PathBuf {
 
 /// Reads the text files among `entries` in parallel; assets are left for the writer to copy.
 /// Files unchanged on disk since `cache` last saw them are not read again.
-pub fn read_all(entries: &[Entry], cache: &Cache) -> (Vec<Source>, Vec<Diagnostic>) {
+pub fn read_all(
+    entries: &[Entry],
+    cache: &Cache,
+    max_bytes: u64,
+) -> (Vec<Source>, Vec<Diagnostic>) {
     let results: Vec<Result<Source, Diagnostic>> = entries
         .par_iter()
         .filter(|e| e.kind != Kind::Asset)
@@ -182,13 +242,17 @@ pub fn read_all(entries: &[Entry], cache: &Cache) -> (Vec<Source>, Vec<Diagnosti
             })?;
             let modified = meta.modified().ok();
             let len = meta.len();
-            if let Some(text) = cache.text(&e.path, modified, len) {
+            // The limit is checked before the cache: report.yaml may have lowered it.
+            if let Some(text) = cache
+                .text(&e.path, modified, len)
+                .filter(|_| len <= max_bytes)
+            {
                 return Ok(Source {
                     entry: e.clone(),
                     text,
                 });
             }
-            let text = read_text(e, len)?;
+            let text = read_text(e, len, max_bytes)?;
             cache.store_text(e.path.clone(), modified, len, &text);
             Ok(Source {
                 entry: e.clone(),
@@ -210,20 +274,20 @@ pub fn read_all(entries: &[Entry], cache: &Cache) -> (Vec<Source>, Vec<Diagnosti
 /// Reads one file as UTF-8 text, refusing empty, oversized and non-UTF-8 files.
 /// `size` is the file's length as its metadata gives it, so that a huge file is refused
 /// before it is read.
-pub fn read_text(entry: &Entry, size: u64) -> Result<String, Diagnostic> {
+pub fn read_text(entry: &Entry, size: u64, max_bytes: u64) -> Result<String, Diagnostic> {
     let shown = &entry.shown;
-    if size > MAX_FILE_BYTES {
+    if size > max_bytes {
         return Err(Diagnostic::error(
             shown,
             0,
             0,
             format!(
                 "this file is {} MiB; content files may be at most {} MiB",
-                size >> 20,
-                MAX_FILE_BYTES >> 20
+                size.div_ceil(1 << 20),
+                max_bytes >> 20
             ),
         )
-        .with_hint("split it into smaller notes, or move large material to `content/assets/`"));
+        .with_hint("split it into smaller notes, move large material to `content/assets/`, or raise `limits: { file_size_mib: N }` in `content/report.yaml`"));
     }
     let bytes = std::fs::read(&entry.path)
         .map_err(|e| Diagnostic::error(shown, 0, 0, format!("cannot read this file: {e}")))?;

@@ -42,7 +42,21 @@ pub struct RawReport {
     pub hide_evaluator_names_when_shared: bool,
     /// The report.json of the previous round, relative to the project folder.
     pub previous: Option<String>,
+    /// Limits on the size of the project (file size, number of files, Markdown nesting).
+    pub limits: Option<RawLimits>,
     pub criteria: Vec<RawCriterion>,
+}
+
+/// Limits on what the project may hold.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    /// The largest content file, in MiB (default 8, at most 64).
+    pub file_size_mib: Option<u64>,
+    /// The most files `content/` may hold (default 50000).
+    pub files: Option<usize>,
+    /// The deepest nesting of quotes, lists and HTML elements in Markdown (default 500, at most 2000).
+    pub markdown_nesting: Option<usize>,
 }
 
 /// One member of the evaluation panel.

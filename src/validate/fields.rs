@@ -109,7 +109,9 @@ pub fn rich(
     diags: &mut Vec<Diagnostic>,
 ) -> Rich {
     let r = files.render(source, base_dir);
-    if let Some(d) = super::too_deep(r.depth, |m| ctx.error(path, m)) {
+    if let Some(d) = super::too_deep(r.depth, files.limits().markdown_nesting, |m| {
+        ctx.error(path, m)
+    }) {
         diags.push(d);
     }
     for link in r.links.iter().filter(|l| !l.found) {
@@ -191,6 +193,54 @@ fn evidence_rules(
         }
     }
     rules
+}
+
+/// The limits report.yaml sets, each within what still protects a build.
+fn check_limits(
+    ctx: &FileCtx<'_>,
+    raw: Option<crate::content::raw::RawLimits>,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::model::Limits {
+    let crate::content::raw::RawLimits {
+        file_size_mib,
+        files,
+        markdown_nesting,
+    } = raw.unwrap_or_default();
+    let mut limits = crate::model::Limits::default();
+    let ceiling = crate::model::Limits::CEILING;
+    let mut check = |key: &'static str, value: Option<u64>, max: u64, slot: &mut u64| match value {
+        Some(v) if v == 0 || v > max => diags.push(
+            ctx.error(
+                &[Seg::Key("limits"), Seg::Key(key)],
+                format!("a limit of {v} is out of range"),
+            )
+            .with_hint(format!("use a number from 1 to {max}")),
+        ),
+        Some(v) => *slot = v,
+        None => {}
+    };
+    check(
+        "file_size_mib",
+        file_size_mib,
+        ceiling.file_size_mib,
+        &mut limits.file_size_mib,
+    );
+    let (mut n, mut depth) = (limits.files as u64, limits.markdown_nesting as u64);
+    check(
+        "files",
+        files.map(|f| f as u64),
+        ceiling.files as u64,
+        &mut n,
+    );
+    check(
+        "markdown_nesting",
+        markdown_nesting.map(|d| d as u64),
+        ceiling.markdown_nesting as u64,
+        &mut depth,
+    );
+    limits.files = n as usize;
+    limits.markdown_nesting = depth as usize;
+    limits
 }
 
 /// The panel: ids that are slugs, each used once, and a name for each.
@@ -447,6 +497,7 @@ pub fn report(
         disagreement_spread,
         hide_evaluator_names_when_shared,
         previous,
+        limits,
         criteria,
     } = raw;
     require_text(
@@ -615,6 +666,7 @@ pub fn report(
         disagreement_spread,
         hide_evaluator_names_when_shared,
         previous,
+        limits: check_limits(ctx, limits, diags),
         criteria: model_criteria,
         vendors: Vec::new(),
         notes: Vec::new(),

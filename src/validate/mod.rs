@@ -32,6 +32,8 @@ pub struct Settings<'a> {
     pub cache: &'a crate::cache::Cache,
     pub drafts: bool,
     pub base_url: Option<&'a str>,
+    /// The limits report.yaml sets, read ahead of the files (see `content::limits`).
+    pub limits: crate::model::Limits,
 }
 
 /// One file being checked: turns key paths into positioned diagnostics.
@@ -166,7 +168,7 @@ pub fn validate(
             .map(|(s, _)| s.entry.rel.clone())
             .collect(),
     };
-    let files = SiteFiles::new(entries, &drafts, withheld, settings.cache);
+    let files = SiteFiles::new(entries, &drafts, withheld, settings.cache, settings.limits);
     let note_slugs: BTreeSet<String> = note_sources.iter().map(|s| slug_of(&s.entry)).collect();
     let vendor_slugs: BTreeSet<String> = vendor_sources.iter().map(|s| slug_of(&s.entry)).collect();
 
@@ -429,7 +431,7 @@ fn build_note(
     }
     let base_dir = s.entry.rel.rsplit_once('/').map_or("", |(d, _)| d);
     let rendered = files.render(split.body, base_dir);
-    if let Some(d) = too_deep(rendered.depth, |m| {
+    if let Some(d) = too_deep(rendered.depth, files.limits().markdown_nesting, |m| {
         ctx.error_at_offset(split.body_offset, m)
     }) {
         diags.push(d);
@@ -467,14 +469,17 @@ fn build_note(
     })
 }
 
-/// The error for Markdown nested past `markdown::MAX_NESTING`, made by `at` where it belongs.
-pub(crate) fn too_deep(depth: usize, at: impl FnOnce(String) -> Diagnostic) -> Option<Diagnostic> {
-    (depth > markdown::MAX_NESTING).then(|| {
+/// The error for Markdown nested past the project's limit, made by `at` where it belongs.
+pub(crate) fn too_deep(
+    depth: usize,
+    limit: usize,
+    at: impl FnOnce(String) -> Diagnostic,
+) -> Option<Diagnostic> {
+    (depth > limit).then(|| {
         at(format!(
-            "this text nests quotes, lists or HTML elements {depth} levels deep; shortlist shows at most {}",
-            markdown::MAX_NESTING
+            "this text nests quotes, lists or HTML elements {depth} levels deep; the limit is {limit}"
         ))
-        .with_hint("each `>` at the start of a line opens a quote inside the last one; use fewer, or put the text in a code block")
+        .with_hint("each `>` at the start of a line opens a quote inside the last one; use fewer, put the text in a code block, or raise `limits: { markdown_nesting: N }` in `content/report.yaml`")
     })
 }
 

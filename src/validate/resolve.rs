@@ -18,6 +18,7 @@ pub struct SiteFiles<'c> {
     withheld: BTreeSet<String>,
     key: u64,
     cache: &'c Cache,
+    limits: crate::model::Limits,
 }
 
 impl<'c> SiteFiles<'c> {
@@ -26,6 +27,7 @@ impl<'c> SiteFiles<'c> {
         drafts: &BTreeSet<String>,
         withheld: BTreeSet<String>,
         cache: &'c Cache,
+        limits: crate::model::Limits,
     ) -> Self {
         let mut urls = BTreeMap::new();
         for e in entries {
@@ -46,7 +48,13 @@ impl<'c> SiteFiles<'c> {
             withheld,
             key,
             cache,
+            limits,
         }
+    }
+
+    /// The project's limits, as report.yaml sets them.
+    pub fn limits(&self) -> crate::model::Limits {
+        self.limits
     }
 
     /// Renders Markdown that lives in the content folder `base_dir`, reusing an earlier
