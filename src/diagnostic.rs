@@ -80,8 +80,15 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// Remembers the text of the diagnostic's line so that it can show a snippet.
+    /// Remembers the text of the diagnostic's line so that it can show a snippet. A position
+    /// past the last line (a parser at the end of a file without a final newline) moves to the
+    /// end of the last line, so that an editor can go there.
     pub fn attach_source(mut self, source: &str) -> Self {
+        let lines = source.lines().count();
+        if self.line > lines && lines > 0 {
+            self.line = lines;
+            self.col = source.lines().last().map_or(1, |l| l.chars().count() + 1);
+        }
         if self.line > 0 {
             self.source_line = source.lines().nth(self.line - 1).map(str::to_owned);
         }

@@ -616,6 +616,14 @@ fn the_limits_of_report_yaml_apply_with_clear_errors() {
 }
 
 #[test]
+fn a_syntax_error_at_the_end_of_a_file_points_inside_it() {
+    // Found by fuzzing: with no final newline, the parser placed this one line past the end.
+    let p = Project::fixture("minimal");
+    p.write("content/vendors/acme.yaml", "name: Acme\ntags: [a,");
+    fails_with(&p, &["content/vendors/acme.yaml:2:10"]);
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let p = Project::fixture("minimal");
     let (code, _, err) = p.run("build", &["--no-such-flag"]);
