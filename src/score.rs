@@ -54,7 +54,8 @@ pub fn weighted_score(report: &Report, vendor: &Vendor) -> Option<f64> {
                 .map(|s| (c.weight * s.score, c.weight))
         })
         .fold((0.0, 0.0), |(s, w), (ds, dw)| (s + ds, w + dw));
-    (weights > 0.0).then(|| sum / weights)
+    // A mean of values on the scale is on the scale; clamping only undoes rounding.
+    (weights > 0.0).then(|| (sum / weights).clamp(report.scale.min, report.scale.max))
 }
 
 /// The weighted score of `vendor` with every missing score set to `fill`.
@@ -67,7 +68,9 @@ pub fn filled_score(report: &Report, vendor: &Vendor, fill: f64) -> f64 {
             (c.weight * x, c.weight)
         })
         .fold((0.0, 0.0), |(s, w), (ds, dw)| (s + ds, w + dw));
-    if weights > 0.0 { sum / weights } else { fill }
+    // A mean of values on the scale is on the scale; clamping only undoes rounding.
+    let mean = if weights > 0.0 { sum / weights } else { fill };
+    mean.clamp(report.scale.min, report.scale.max)
 }
 
 /// Whether `weighted` and the scores `score_of` gives make a partner: assessed, at or above the
@@ -377,5 +380,95 @@ mod tests {
         assert_eq!(by("x").below_minimum, vec!["b"]);
         // Z: (12 + 3) / 4 = 3.75 and exactly on the floor.
         assert!(by("z").partner);
+    }
+
+    use proptest::prelude::*;
+
+    /// A report of up to 6 vendors on 3 criteria, with random weights and scores (some missing).
+    fn random_report() -> impl Strategy<Value = Report> {
+        let weights = prop::collection::vec(0.0f64..10.0, 3);
+        let vendors = prop::collection::vec(
+            prop::collection::vec(prop::option::weighted(0.8, 1.0f64..=5.0), 3),
+            1..6,
+        );
+        (weights, vendors).prop_map(|(weights, vendors)| {
+            let vendors = vendors
+                .iter()
+                .enumerate()
+                .map(|(i, scores)| {
+                    let scored: Vec<(&str, f64, bool)> = ["a", "b", "c"]
+                        .iter()
+                        .zip(scores)
+                        .filter_map(|(id, s)| s.map(|s| (*id, s, true)))
+                        .collect();
+                    let slug = format!("v{i}");
+                    vendor(&slug, &format!("Vendor {}", i % 3), &scored)
+                })
+                .collect();
+            let mut r = report(vendors);
+            r.criteria = vec![
+                criterion("a", weights[0] + 0.01),
+                criterion("b", weights[1] + 0.01),
+                criterion("c", weights[2] + 0.01),
+            ];
+            r
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn weighted_scores_stay_on_the_scale(r in random_report()) {
+            for st in rank(&r) {
+                if let Some(w) = st.weighted_score {
+                    prop_assert!(r.scale.contains(w), "{w}");
+                }
+                prop_assert!(st.score_range.0 <= st.score_range.1 + 1e-9);
+                prop_assert!(r.scale.contains(st.score_range.0) && r.scale.contains(st.score_range.1));
+            }
+        }
+
+        #[test]
+        fn the_ranking_is_a_total_order(r in random_report()) {
+            let st = rank(&r);
+            let ranks: Vec<usize> = st.iter().map(|s| s.rank).collect();
+            prop_assert_eq!(ranks, (1..=st.len()).collect::<Vec<_>>());
+            for pair in st.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                match (a.weighted_score, b.weighted_score) {
+                    (Some(x), Some(y)) => prop_assert!(x >= y),
+                    (None, Some(_)) => prop_assert!(false, "an unscored vendor ranks above a scored one"),
+                    _ => {}
+                }
+            }
+            // The same vendors in another order rank the same.
+            let mut reversed = r.clone();
+            reversed.vendors.reverse();
+            let again: Vec<String> = rank(&reversed).into_iter().map(|s| s.slug).collect();
+            prop_assert_eq!(again, st.into_iter().map(|s| s.slug).collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn a_zero_weight_criterion_changes_no_ranking(r in random_report(), extra in prop::collection::vec(1.0f64..=5.0, 6)) {
+            let before: Vec<(String, Option<f64>)> =
+                rank(&r).into_iter().map(|s| (s.slug, s.weighted_score)).collect();
+            let mut with_zero = r.clone();
+            with_zero.criteria.push(criterion("z", 0.0));
+            for (v, x) in with_zero.vendors.iter_mut().zip(&extra) {
+                let mut s = v.scores.values().next().cloned().unwrap_or_else(|| {
+                    vendor("t", "T", &[("z", *x, true)]).scores["z"].clone()
+                });
+                s.score = *x;
+                v.scores.insert("z".into(), s);
+            }
+            let after: Vec<(String, Option<f64>)> =
+                rank(&with_zero).into_iter().map(|s| (s.slug, s.weighted_score)).collect();
+            prop_assert_eq!(after.len(), before.len());
+            for ((a, x), (b, y)) in after.iter().zip(&before) {
+                prop_assert_eq!(a, b);
+                if let (Some(x), Some(y)) = (x, y) {
+                    prop_assert!((x - y).abs() < 1e-9);
+                }
+            }
+        }
     }
 }
