@@ -50,6 +50,37 @@ fn the_draft_note_is_left_out_unless_drafts_are_asked_for() {
 }
 
 #[test]
+fn the_order_files_are_written_on_disk_never_changes_the_output() {
+    // The same content written file by file in two opposite orders, in two other folders.
+    let source = common::tree(&common::manifest_dir().join("content"));
+    let write_all = |p: &Project, reverse: bool| {
+        let mut files: Vec<(&String, &Vec<u8>)> = source.iter().collect();
+        if reverse {
+            files.reverse();
+        }
+        for (rel, bytes) in files {
+            p.write(&format!("content/{rel}"), bytes);
+        }
+    };
+    let (a, b) = (Project::fixture("minimal"), Project::fixture("minimal"));
+    for p in [&a, &b] {
+        std::fs::remove_dir_all(p.path("content")).unwrap();
+    }
+    write_all(&a, false);
+    write_all(&b, true);
+    a.build_ok();
+    b.build_ok();
+    let (first, second) = (tree(&a.path("output")), tree(&b.path("output")));
+    assert_eq!(first.len(), second.len());
+    for (path, bytes) in &first {
+        assert!(
+            bytes == &second[path],
+            "{path} differs with the files written in another order"
+        );
+    }
+}
+
+#[test]
 fn two_builds_of_the_same_input_are_byte_identical() {
     let p = Project::example();
     p.build_ok();

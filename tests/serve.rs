@@ -273,3 +273,49 @@ fn a_shareable_preview_never_shows_error_text_in_the_page() {
     assert!(status.contains("shareable preview"), "{status}");
     assert!(!status.to_lowercase().contains("canary"), "{status}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_stays_responsive_under_many_idle_and_streaming_connections_and_frees_them() {
+    use std::io::Write;
+    let p = Project::fixture("minimal");
+    let (s, addr) = serving(&p);
+    let pid = s.child.id();
+    let open_files = || {
+        std::fs::read_dir(format!("/proc/{pid}/fd"))
+            .unwrap()
+            .count()
+    };
+    let baseline = open_files();
+    // 200 connections that send half a request and go quiet, and 50 live-reload streams.
+    let mut idle = Vec::new();
+    for _ in 0..200 {
+        let mut c = std::net::TcpStream::connect(&addr).unwrap();
+        c.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            .unwrap();
+        idle.push(c);
+    }
+    let mut streams = Vec::new();
+    for _ in 0..50 {
+        let mut c = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            c,
+            "GET /__shortlist/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        )
+        .unwrap();
+        streams.push(c);
+    }
+    wait_until(10, "the server to hold every connection", || {
+        open_files() >= baseline + 200
+    });
+    // A normal request is still answered (the helper gives up after 10 s).
+    let home = http(&addr, "GET", "/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Acme Learning"));
+    // The clients go away; the server lets go of every connection.
+    drop(idle);
+    drop(streams);
+    wait_until(20, "the connections to be freed", || {
+        open_files() <= baseline + 5
+    });
+}
