@@ -180,3 +180,81 @@ fn a_second_ctrl_c_stops_watch_in_a_rebuild_that_does_not_end() {
         w.stderr()
     );
 }
+
+#[test]
+fn a_storm_of_changes_ends_exactly_as_a_fresh_build() {
+    let p = Project::fixture("minimal");
+    let w = started(&p);
+    let note = |i: usize, text: &str| {
+        format!(
+            "---\ntitle: Storm {i}\ndate: 2026-11-{:02}\n---\n{text}\n",
+            1 + i % 28
+        )
+    };
+    // 1,000 changes: 100 notes written ten times each, as fast as the disk takes them.
+    for round in 0..10 {
+        for i in 0..100 {
+            p.write(
+                &format!("content/notes/storm/n{i:03}.md"),
+                note(i, &format!("round {round}")),
+            );
+        }
+    }
+    // A branch switch: every note replaced at once, some removed.
+    for i in 0..100 {
+        if i % 3 == 0 {
+            std::fs::remove_file(p.path(&format!("content/notes/storm/n{i:03}.md"))).unwrap();
+        } else {
+            p.write(
+                &format!("content/notes/storm/n{i:03}.md"),
+                note(i, "after the switch"),
+            );
+        }
+    }
+    // A notes folder deleted and made again, and an editor's save: temp file, rename over.
+    std::fs::remove_dir_all(p.path("content/notes/calls")).unwrap();
+    p.write(
+        "content/notes/calls/acme-call.md",
+        "---\ntitle: Reference call with an Acme client\ndate: 2026-10-14\nvendors: [acme]\ncriteria: [track-record]\nkind: reference-call\n---\nBack again.\n",
+    );
+    p.write("content/notes/.acme-rfp.md.swp", "vim swap");
+    let rfp = p
+        .read("content/notes/acme-rfp.md")
+        .replace("Fair price.", "Fair price, saved.");
+    p.write("content/notes/acme-rfp.md.tmp", &rfp);
+    std::fs::rename(
+        p.path("content/notes/acme-rfp.md.tmp"),
+        p.path("content/notes/acme-rfp.md"),
+    )
+    .unwrap();
+    std::fs::remove_file(p.path("content/notes/.acme-rfp.md.swp")).unwrap();
+    // Once watch has caught up, its folder is byte for byte what a fresh build makes.
+    wait_until(60, "watch to catch up", || {
+        page(&p, "notes/acme-rfp/index.html").contains("saved")
+            && page(&p, "notes/acme-call/index.html").contains("Back again")
+            && page(&p, "notes/n001/index.html").contains("after the switch")
+            && !p.path("output/notes/n000").exists()
+    });
+    // Quiet for a moment: no rebuild still under way.
+    let settled = || w.stdout().len();
+    let mut last = settled();
+    wait_until(30, "watch to settle", || {
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        let now = settled();
+        let quiet = now == last;
+        last = now;
+        quiet
+    });
+    drop(w);
+    let watched = tree(&p.path("output"));
+    let (code, _, err) = p.run("build", &["--output", p.path("fresh").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let fresh = tree(&p.path("fresh"));
+    assert_eq!(
+        watched.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &watched {
+        assert!(bytes == &fresh[path], "{path} differs from a fresh build");
+    }
+}
