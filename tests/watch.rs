@@ -258,3 +258,36 @@ fn a_storm_of_changes_ends_exactly_as_a_fresh_build() {
         assert!(bytes == &fresh[path], "{path} differs from a fresh build");
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn memory_stays_flat_over_200_rebuilds() {
+    let p = Project::fixture("minimal");
+    let w = started(&p);
+    let rss_kib = || {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", w.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+            .unwrap()
+    };
+    let rebuilds = || w.stdout().matches("rebuilt").count();
+    let mut after_warm_up = 0;
+    for i in 0..200 {
+        let before = rebuilds();
+        p.write(
+            "content/notes/acme-rfp.md",
+            format!("---\ntitle: Acme RFP response\ndate: 2026-09-18\nvendors: [acme]\ncriteria: [cost]\nkind: rfp-response\n---\nEdit {i}: {}\n", "text ".repeat(i % 50)),
+        );
+        wait_until(20, "the rebuild", || rebuilds() > before);
+        if i == 19 {
+            after_warm_up = rss_kib();
+        }
+    }
+    let end = rss_kib();
+    assert!(
+        end < after_warm_up + 16 * 1024,
+        "memory grew from {after_warm_up} KiB after 20 rebuilds to {end} KiB after 200"
+    );
+}
