@@ -286,7 +286,16 @@ fn serve_stays_responsive_under_many_idle_and_streaming_connections_and_frees_th
             .unwrap()
             .count()
     };
+    let rss_kib = || {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+            .unwrap()
+    };
     let baseline = open_files();
+    let memory_before = rss_kib();
     // 200 connections that send half a request and go quiet, and 50 live-reload streams.
     let mut idle = Vec::new();
     for _ in 0..200 {
@@ -318,4 +327,9 @@ fn serve_stays_responsive_under_many_idle_and_streaming_connections_and_frees_th
     wait_until(20, "the connections to be freed", || {
         open_files() <= baseline + 5
     });
+    let memory_after = rss_kib();
+    assert!(
+        memory_after < memory_before + 32 * 1024,
+        "memory grew from {memory_before} KiB to {memory_after} KiB"
+    );
 }
