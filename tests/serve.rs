@@ -286,14 +286,7 @@ fn serve_stays_responsive_under_many_idle_and_streaming_connections_and_frees_th
             .unwrap()
             .count()
     };
-    let rss_kib = || {
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .unwrap()
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
-            .unwrap()
-    };
+    let rss_kib = || common::rss_kib(pid);
     let baseline = open_files();
     let memory_before = rss_kib();
     // 200 connections that send half a request and go quiet, and 50 live-reload streams.

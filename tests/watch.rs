@@ -264,14 +264,7 @@ fn a_storm_of_changes_ends_exactly_as_a_fresh_build() {
 fn memory_stays_flat_over_200_rebuilds() {
     let p = Project::fixture("minimal");
     let w = started(&p);
-    let rss_kib = || {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", w.child.id())).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
-            .unwrap()
-    };
+    let rss_kib = || common::rss_kib(w.child.id());
     let rebuilds = || w.stdout().matches("rebuilt").count();
     let mut after_warm_up = 0;
     for i in 0..200 {

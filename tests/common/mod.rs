@@ -305,3 +305,14 @@ pub fn http_with(addr: &str, method: &str, path: &str, headers: &str) -> Reply {
         body: body.to_string(),
     }
 }
+
+/// The resident memory of process `pid`, in KiB (Linux).
+#[cfg(target_os = "linux")]
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+        .unwrap()
+}
