@@ -206,6 +206,13 @@ pub fn build(
             Some((v.slug.as_str(), crate::cost::of(report, v, st)?))
         })
         .collect();
+    // Computed once: which totals are the cheapest and the dearest.
+    let cost_range = (costs.len() > 1).then(|| {
+        costs
+            .values()
+            .map(|c| c.total)
+            .fold((f64::MAX, f64::MIN), |(l, h), t| (l.min(t), h.max(t)))
+    });
     let mut vendor_views = BTreeMap::new();
     let mut ranked = Vec::new();
     for st in standings {
@@ -281,7 +288,7 @@ pub fn build(
             "notes": notes, "evidence_count": cited.len(),
             "risks": risks,
             "top_risks": top_risks,
-            "cost": costs.get(v.slug.as_str()).map(|c| cost_view(c, &costs)),
+            "cost": costs.get(v.slug.as_str()).map(|c| cost_view(c, cost_range)),
             "cost_withheld": v.pricing_withheld,
             "annual_estimate_label": v.pricing.as_ref().and_then(|p| p.annual_estimate).map(|a| {
                 let currency = v.pricing.as_ref().and_then(|p| p.currency.as_deref()).unwrap_or("");
@@ -533,9 +540,9 @@ fn money(currency: &str, amount: f64) -> String {
 }
 
 /// The figures of one vendor's cost, and whether it is the cheapest or dearest of them all.
-fn cost_view(c: &crate::cost::Cost, all: &BTreeMap<&str, crate::cost::Cost>) -> Value {
-    let totals = all.values().map(|c| c.total);
-    let (low, high) = totals.fold((f64::MAX, f64::MIN), |(l, h), t| (l.min(t), h.max(t)));
+/// `range` is the lowest and highest total of all vendors, `None` with fewer than two.
+fn cost_view(c: &crate::cost::Cost, range: Option<(f64, f64)>) -> Value {
+    let is = |t: Option<f64>| t.is_some_and(|t| (c.total - t).abs() < 0.5);
     json!({
         "total": c.total,
         "total_label": money(&c.currency, c.total),
@@ -543,8 +550,8 @@ fn cost_view(c: &crate::cost::Cost, all: &BTreeMap<&str, crate::cost::Cost>) -> 
         "one_off_label": money(&c.currency, c.one_off),
         "at_risk_label": percent(c.at_risk_share),
         "per_point_label": c.per_point.map(|p| money(&c.currency, p)),
-        "cheapest": all.len() > 1 && (c.total - low).abs() < 0.5,
-        "dearest": all.len() > 1 && (c.total - high).abs() < 0.5,
+        "cheapest": is(range.map(|r| r.0)),
+        "dearest": is(range.map(|r| r.1)),
         "years": c.years,
     })
 }
