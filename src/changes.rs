@@ -158,7 +158,7 @@ pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> 
             status: old
                 .status
                 .clone()
-                .filter(|s| *s != status_now)
+                .filter(|s| crate::model::Status::named(s) != Some(v.status))
                 .map(|s| (s, status_now.clone())),
             partner: (old.partner != st.partner).then_some((old.partner, st.partner)),
             weighted_score: (old.weighted_score, st.weighted_score),

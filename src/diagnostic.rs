@@ -39,6 +39,8 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The text of the offending line, for the snippet; filled in by [`attach_source`].
     pub source_line: Option<String>,
+    /// How many characters the caret covers, when more than the word at the column.
+    pub width: Option<u16>,
 }
 
 impl Diagnostic {
@@ -56,6 +58,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            width: None,
         }
     }
 
@@ -115,7 +118,7 @@ impl Diagnostic {
         let title = level.primary_title(self.message.as_str());
         let mut group = match (&self.source_line, self.line) {
             (Some(text), line) if line > 0 => {
-                let span = caret_span(text, self.col);
+                let span = caret_span(text, self.col, self.width);
                 title.element(
                     Snippet::source(text.as_str())
                         .line_start(line)
@@ -133,13 +136,21 @@ impl Diagnostic {
     }
 }
 
-/// The byte range the caret marks: from the column to the end of the word that starts there.
-fn caret_span(text: &str, col: usize) -> std::ops::Range<usize> {
+/// The byte range the caret marks: `width` characters from the column, or else to the end of
+/// the word that starts there.
+fn caret_span(text: &str, col: usize, width: Option<u16>) -> std::ops::Range<usize> {
     let start = text
         .char_indices()
         .nth(col.saturating_sub(1))
         .map_or(text.len(), |(i, _)| i);
     let rest = &text[start..];
+    if let Some(width) = width {
+        let len = rest
+            .char_indices()
+            .nth(usize::from(width))
+            .map_or(rest.len(), |(i, _)| i);
+        return start..start + len;
+    }
     let len = rest
         .find(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == ']' || c == '}')
         .unwrap_or(rest.len())

@@ -29,6 +29,7 @@ pub mod score;
 pub mod sensitivity;
 pub mod serve;
 pub mod session;
+pub mod slug;
 pub mod theme;
 pub mod urlpath;
 pub mod validate;

@@ -128,7 +128,7 @@ pub struct Criterion {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
-    Longlist,
+    Longlisted,
     Shortlisted,
     Finalist,
     Selected,
@@ -137,7 +137,7 @@ pub enum Status {
 
 impl Status {
     pub const ALL: [(&'static str, Status); 5] = [
-        ("longlist", Status::Longlist),
+        ("longlisted", Status::Longlisted),
         ("shortlisted", Status::Shortlisted),
         ("finalist", Status::Finalist),
         ("selected", Status::Selected),
@@ -148,7 +148,19 @@ impl Status {
         Status::ALL
             .iter()
             .find(|(_, s)| *s == self)
-            .map_or("longlist", |(n, _)| n)
+            .map_or("longlisted", |(n, _)| n)
+    }
+
+    /// Names of earlier versions, still read (with a warning to write the new one).
+    pub const OLD_NAMES: [(&'static str, Status); 1] = [("longlist", Status::Longlisted)];
+
+    /// The status a name stands for, old names included.
+    pub fn named(name: &str) -> Option<Status> {
+        Status::ALL
+            .iter()
+            .chain(Status::OLD_NAMES.iter())
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
     }
 
     /// Still in the running past the long list.

@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::markdown::slugify;
-
 const FILES: [(&str, &str); 5] = [
     ("content/report.yaml", include_str!("scaffold/report.yaml")),
     (
@@ -61,18 +59,36 @@ pub fn init(dir: &Path, force: bool) -> Result<std::result::Result<Vec<PathBuf>,
     Ok(Ok(written))
 }
 
-/// A slug for a file name: lowercase ASCII letters, digits and hyphens.
-pub fn file_slug(text: &str) -> String {
-    slugify(&text.chars().filter(|c| c.is_ascii()).collect::<String>())
+/// Refuses to write into a folder that is not a project: one without `content/report.yaml`.
+fn require_project(root: &Path) -> std::result::Result<(), Refused> {
+    if root.join("content/report.yaml").is_file() {
+        return Ok(());
+    }
+    let shown = if root == Path::new(".") {
+        "this folder".to_string()
+    } else {
+        format!("`{}`", root.display())
+    };
+    Err(Refused(format!(
+        "{shown} is not a shortlist project (it has no `content/report.yaml`); run `shortlist init` there first, or pass the project folder with `--root`"
+    )))
+}
+
+/// Why a name gives no file name, and what to do.
+fn no_slug(what: &str, name: &str) -> Refused {
+    Refused(format!(
+        "the {what} `{name}` has no letter or digit that can be written in a file name; add one in Latin letters, as in `{name} Ltd`"
+    ))
 }
 
 /// Writes `content/vendors/<slug>.yaml` for a vendor called `name`; returns its path.
 pub fn new_vendor(root: &Path, name: &str) -> Result<std::result::Result<PathBuf, Refused>> {
-    let slug = file_slug(name);
+    if let Err(refused) = require_project(root) {
+        return Ok(Err(refused));
+    }
+    let slug = crate::slug::from_text(name);
     if slug.is_empty() {
-        return Ok(Err(Refused(
-            "the name needs at least one letter or digit (A to Z, 0 to 9) for the file name".into(),
-        )));
+        return Ok(Err(no_slug("name", name)));
     }
     let path = root.join("content/vendors").join(format!("{slug}.yaml"));
     if exists(&path) || vendor_slugs(root).contains(&slug) {
@@ -81,25 +97,31 @@ pub fn new_vendor(root: &Path, name: &str) -> Result<std::result::Result<PathBuf
             root.join("content/vendors").display()
         ))));
     }
-    let criteria = criteria_ids(root);
+    write_new(&path, &vendor_text(name, &criteria_ids(root)), false)?;
+    Ok(Ok(path))
+}
+
+/// A new dossier: every list and group empty, written so that lines can be added under each
+/// key as they are (no `[]` or `{}` to remove first), and one commented score per criterion.
+fn vendor_text(name: &str, criteria: &[String]) -> String {
     let mut text = format!(
-        "name: {}\nstatus: longlist\nwebsite:\nheadquarters:\nsummary: |\n  What this provider does, in two or three sentences.\nservices: []\nscores: {{}}\n",
+        "name: {}\nstatus: longlisted           # longlisted | shortlisted | finalist | selected | rejected\nwebsite:\nheadquarters:\nsummary: |\n  What this provider does, in two or three sentences.\nservices:                   # one per line, each starting with `- `\nscores:\n",
         yaml_string(name)
     );
-    if !criteria.is_empty() {
-        text.push_str("# Score each criterion and cite the notes behind the score, for example:\n");
-        text.push_str(&format!(
-            "#   {}: {{ score: 4, rationale: Why, evidence: [note-slug] }}\n",
-            criteria[0]
-        ));
-        text.push_str(&format!(
-            "# The criteria of this report: {}\n",
-            criteria.join(", ")
-        ));
+    if criteria.is_empty() {
+        text.push_str("  # criterion-id: { score: 4, rationale: Why, evidence: [note-slug] }\n");
+    } else {
+        text.push_str(
+            "  # Score each criterion and cite the notes behind the score: take off the `# `.\n",
+        );
+        for id in criteria {
+            text.push_str(&format!(
+                "  # {id}: {{ score: 3, rationale: Why, evidence: [note-slug] }}\n"
+            ));
+        }
     }
-    text.push_str("strengths: []\nconcerns: []\nrisks: []\ncontacts: []\n");
-    write_new(&path, &text, false)?;
-    Ok(Ok(path))
+    text.push_str("strengths:\nconcerns:\nrisks:\ncontacts:\n");
+    text
 }
 
 /// Writes `content/notes/[<vendor>/]<date>-<slug>.md`; returns its path.
@@ -109,12 +131,12 @@ pub fn new_note(
     vendor: Option<&str>,
     today: &str,
 ) -> Result<std::result::Result<PathBuf, Refused>> {
-    let slug = file_slug(title);
+    if let Err(refused) = require_project(root) {
+        return Ok(Err(refused));
+    }
+    let slug = crate::slug::from_text(title);
     if slug.is_empty() {
-        return Ok(Err(Refused(
-            "the title needs at least one letter or digit (A to Z, 0 to 9) for the file name"
-                .into(),
-        )));
+        return Ok(Err(no_slug("title", title)));
     }
     let mut dir = root.join("content/notes");
     if let Some(v) = vendor {
@@ -245,12 +267,5 @@ mod tests {
         assert_eq!(civil_from_days(19_723), (2024, 1, 1));
         assert_eq!(civil_from_days(20_785), (2026, 11, 28));
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
-
-    #[test]
-    fn file_slugs_are_plain_ascii() {
-        assert_eq!(file_slug("Acme Learning, Ltd."), "acme-learning-ltd");
-        assert_eq!(file_slug("Café Olé"), "caf-ol");
-        assert_eq!(file_slug("日本"), "");
     }
 }

@@ -36,12 +36,386 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|e| convert(&e))
 }
 
+/// One step of a path into a document, owned: a mapping key or a list index.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl Step {
+    pub fn as_seg(&self) -> Seg<'_> {
+        match self {
+            Step::Key(k) => Seg::Key(k),
+            Step::Index(i) => Seg::Index(*i),
+        }
+    }
+}
+
+/// A path as people read it: `scores.cost.evidence[1]`.
+pub fn path_text(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// What is wrong with the shape of one value, in the deserializer's own words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The value is of another kind: `found` is serde's `string "x"`, `expected` its `f64`.
+    WrongType {
+        found: String,
+        expected: String,
+    },
+    /// The key (the last step of the path) is not one of `allowed`.
+    UnknownField {
+        allowed: Vec<String>,
+    },
+    /// The mapping at the path lacks a required key.
+    MissingField(String),
+    Other(String),
+}
+
+/// A shape problem with its path and its 1-based position in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapeError {
+    pub path: Vec<Step>,
+    pub line: usize,
+    pub col: usize,
+    /// How many characters the problem spans (the whole key of an unknown field), if known.
+    pub width: Option<usize>,
+    pub problem: Problem,
+}
+
+/// What [`parse_all`] made of a document whose syntax is sound.
+#[derive(Debug)]
+pub struct Checked<T> {
+    /// The value, when every required part could be read (with the bad parts left out).
+    pub value: Option<T>,
+    /// Every shape problem found, in the order they were met.
+    pub problems: Vec<ShapeError>,
+}
+
+/// How many problems one file may report before the rest are left for the next run.
+const MAX_SHAPE_PROBLEMS: usize = 50;
+
+/// Parses `text` into `T`, listing every value of the wrong shape instead of only the first.
+///
+/// A syntax error still stops the file (nothing after it can be trusted) and is the `Err`. For
+/// shapes, the document is read into a generic tree and deserialized again and again: each
+/// time a value is refused, the problem is noted with its path and the value is taken out (a
+/// lone item where a list belongs is wrapped into one instead, so that it is still checked,
+/// and a number where text belongs is read as text, as the direct parse does). A required key
+/// that is missing or was taken out gets a stand-in and makes `value` `None`, so that later
+/// checks never see invented data.
+pub fn parse_all<T: DeserializeOwned>(text: &str) -> Result<Checked<T>, YamlError> {
+    check_flow_depth(text)?;
+    let first = match serde_yaml::from_str::<T>(text) {
+        Ok(value) => {
+            return Ok(Checked {
+                value: Some(value),
+                problems: Vec::new(),
+            });
+        }
+        Err(e) => e,
+    };
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| convert(&e))?;
+    let mut repair = Repair::default();
+    for _ in 0..MAX_SHAPE_PROBLEMS * 4 {
+        let err = match serde_path_to_error::deserialize::<_, T>(&doc) {
+            Ok(value) if repair.problems.is_empty() => {
+                // The tree was more lenient than the text: report what the direct parse said.
+                let _ = value;
+                return Err(convert(&first));
+            }
+            Ok(value) => {
+                let value = (!repair.stand_ins).then_some(value);
+                return Ok(repair.finish(text, value));
+            }
+            Err(e) => e,
+        };
+        let path: Vec<Step> = err
+            .path()
+            .iter()
+            .filter_map(|s| match s {
+                serde_path_to_error::Segment::Map { key } => Some(Step::Key(key.clone())),
+                serde_path_to_error::Segment::Seq { index } => Some(Step::Index(*index)),
+                _ => None,
+            })
+            .collect();
+        let problem = classify(&err.inner().to_string());
+        if !repair.mend(&mut doc, path, problem) || repair.problems.len() >= MAX_SHAPE_PROBLEMS {
+            break;
+        }
+    }
+    if repair.problems.is_empty() {
+        return Err(convert(&first));
+    }
+    Ok(repair.finish(text, None))
+}
+
+/// Reads serde's message back into its parts (its wording is stable: `serde::de::Error`).
+fn classify(message: &str) -> Problem {
+    let message = strip_positions(message);
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let allowed = rest
+            .split('`')
+            .skip(2)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect();
+        return Problem::UnknownField { allowed };
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        return Problem::MissingField(rest.trim_end_matches('`').to_owned());
+    }
+    let typed = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .or_else(|| message.strip_prefix("invalid length "));
+    if let Some((found, expected)) = typed.and_then(|t| t.split_once(", expected ")) {
+        return Problem::WrongType {
+            found: found.to_owned(),
+            expected: expected.to_owned(),
+        };
+    }
+    Problem::Other(message)
+}
+
+/// The running state of [`parse_all`]: what was found and what was changed to go on.
+#[derive(Default)]
+struct Repair {
+    problems: Vec<(Vec<Step>, Problem)>,
+    /// List items taken out, by the list's path (in the text's numbering) and item index.
+    removed_items: Vec<(Vec<Step>, usize)>,
+    /// Keys taken out (in the text's numbering), so that "missing" is not said of them again.
+    removed_keys: Vec<Vec<Step>>,
+    /// Paths that hold a stand-in rather than the user's value.
+    placeholders: Vec<Vec<Step>>,
+    stand_ins: bool,
+}
+
+impl Repair {
+    /// Notes the problem at `path` (in the tree's current numbering) and changes the tree so
+    /// that the next pass gets past it; false when it cannot.
+    fn mend(&mut self, doc: &mut serde_yaml::Value, path: Vec<Step>, problem: Problem) -> bool {
+        use serde_yaml::Value;
+        let original = self.original(&path);
+        let in_placeholder = self.placeholders.iter().any(|p| original.starts_with(p));
+        match problem {
+            Problem::MissingField(field) => {
+                let mut key = original.clone();
+                key.push(Step::Key(field.clone()));
+                if !in_placeholder && !self.removed_keys.contains(&key) {
+                    self.problems
+                        .push((original, Problem::MissingField(field.clone())));
+                }
+                self.placeholders.push(key);
+                self.stand_ins = true;
+                match node(doc, &path) {
+                    Some(Value::Mapping(m)) => {
+                        m.insert(Value::String(field), Value::String(String::new()));
+                        true
+                    }
+                    Some(n @ Value::Null) => {
+                        let mut m = serde_yaml::Mapping::new();
+                        m.insert(Value::String(field), Value::String(String::new()));
+                        *n = Value::Mapping(m);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            Problem::WrongType { ref expected, .. } if in_placeholder => {
+                let Some(n) = node(doc, &path) else {
+                    return false;
+                };
+                *n = stand_in(expected);
+                true
+            }
+            Problem::WrongType {
+                ref found,
+                ref expected,
+            } if expected == "a string" => {
+                let Some(n) = node(doc, &path) else {
+                    return false;
+                };
+                let text = match n {
+                    Value::Number(x) => Some(x.to_string()),
+                    Value::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                };
+                if let Some(text) = text {
+                    *n = Value::String(text);
+                    return true;
+                }
+                let _ = found;
+                self.problems.push((original, problem));
+                self.remove(doc, &path)
+            }
+            Problem::WrongType { ref expected, .. } if expected == "a sequence" => {
+                let Some(n) = node(doc, &path) else {
+                    return false;
+                };
+                let scalar = matches!(n, Value::String(_) | Value::Number(_) | Value::Bool(_));
+                self.problems.push((original, problem));
+                if scalar {
+                    let item = std::mem::replace(n, Value::Null);
+                    *n = Value::Sequence(vec![item]);
+                    true
+                } else {
+                    self.remove(doc, &path)
+                }
+            }
+            problem => {
+                self.problems.push((original, problem));
+                self.remove(doc, &path)
+            }
+        }
+    }
+
+    /// Takes the node at `path` out of its parent; false for the root.
+    fn remove(&mut self, doc: &mut serde_yaml::Value, path: &[Step]) -> bool {
+        let Some((last, parent)) = path.split_last() else {
+            return false;
+        };
+        let original = self.original(path);
+        match (node(doc, parent), last) {
+            (Some(serde_yaml::Value::Mapping(m)), Step::Key(k)) => {
+                self.removed_keys.push(original);
+                m.retain(|key, _| key_text(key).as_deref() != Some(k.as_str()));
+                true
+            }
+            (Some(serde_yaml::Value::Sequence(items)), Step::Index(i)) if *i < items.len() => {
+                items.remove(*i);
+                let Some((Step::Index(orig), list)) = original.split_last() else {
+                    return false;
+                };
+                self.removed_items.push((list.to_vec(), *orig));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `path` in the text's numbering: list indices shifted back over the items taken out.
+    fn original(&self, path: &[Step]) -> Vec<Step> {
+        let mut out: Vec<Step> = Vec::with_capacity(path.len());
+        for step in path {
+            match step {
+                Step::Index(i) => {
+                    let mut removed: Vec<usize> = self
+                        .removed_items
+                        .iter()
+                        .filter(|(list, _)| *list == out)
+                        .map(|(_, r)| *r)
+                        .collect();
+                    removed.sort_unstable();
+                    let mut index = *i;
+                    for r in removed {
+                        if r <= index {
+                            index += 1;
+                        }
+                    }
+                    out.push(Step::Index(index));
+                }
+                key => out.push(key.clone()),
+            }
+        }
+        out
+    }
+
+    fn finish<T>(self, text: &str, value: Option<T>) -> Checked<T> {
+        let problems = self
+            .problems
+            .into_iter()
+            .map(|(path, problem)| {
+                let segs: Vec<Seg<'_>> = path.iter().map(Step::as_seg).collect();
+                let (at, width) = match (&problem, path.last()) {
+                    (Problem::UnknownField { .. }, Some(Step::Key(k))) => {
+                        (locate_key(text, &segs), Some(k.chars().count()))
+                    }
+                    _ => (None, None),
+                };
+                let (line, col) = at.or_else(|| locate_nearest(text, &segs)).unwrap_or((1, 1));
+                ShapeError {
+                    path,
+                    line,
+                    col,
+                    width,
+                    problem,
+                }
+            })
+            .collect();
+        Checked { value, problems }
+    }
+}
+
+/// A value of the kind serde expected, standing in for a required one that is missing.
+fn stand_in(expected: &str) -> serde_yaml::Value {
+    use serde_yaml::Value;
+    match expected {
+        "a sequence" => Value::Sequence(Vec::new()),
+        "a boolean" => Value::Bool(false),
+        e if e.starts_with('f') || e.starts_with('u') || e.starts_with('i') => {
+            Value::Number(0.into())
+        }
+        _ => Value::Mapping(serde_yaml::Mapping::new()),
+    }
+}
+
+fn key_text(key: &serde_yaml::Value) -> Option<String> {
+    match key {
+        serde_yaml::Value::String(s) => Some(s.clone()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        serde_yaml::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The node at `path` in a tree, for changing it.
+fn node<'v>(doc: &'v mut serde_yaml::Value, path: &[Step]) -> Option<&'v mut serde_yaml::Value> {
+    let mut at = doc;
+    for step in path {
+        at = match (at, step) {
+            (serde_yaml::Value::Mapping(m), Step::Key(k)) => m
+                .iter_mut()
+                .find(|(key, _)| key_text(key).as_deref() == Some(k.as_str()))
+                .map(|(_, v)| v)?,
+            (serde_yaml::Value::Sequence(items), Step::Index(i)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
+/// The position of the node at `path`, or of its nearest ancestor that exists.
+pub fn locate_nearest(text: &str, path: &[Seg<'_>]) -> Option<(usize, usize)> {
+    let mut path = path;
+    loop {
+        if let Some(at) = locate(text, path) {
+            return Some(at);
+        }
+        let (_, rest) = path.split_last()?;
+        path = rest;
+    }
+}
+
 fn convert(e: &serde_yaml::Error) -> YamlError {
     let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
     YamlError {
         line,
         col,
-        message: strip_positions(&e.to_string()),
+        message: strip_positions(&e.to_string()).replace("invalid type: ", ""),
     }
 }
 
@@ -65,7 +439,7 @@ fn strip_positions(message: &str) -> String {
         rest = &tail[skip..];
     }
     out.push_str(rest);
-    out.replace("invalid type: ", "")
+    out
 }
 
 /// Refuses flow collections nested deeper than [`MAX_FLOW_DEPTH`], before the parser sees them.
@@ -125,8 +499,17 @@ const FOUND: &str = "\u{0}shortlist-found-node";
 ///
 /// With an empty path this is the document's root node.
 pub fn locate(text: &str, path: &[Seg<'_>]) -> Option<(usize, usize)> {
+    find(text, Finder { path, key: false })
+}
+
+/// The 1-based line and column of the last key of `path` (not of its value), if it exists.
+pub fn locate_key(text: &str, path: &[Seg<'_>]) -> Option<(usize, usize)> {
+    find(text, Finder { path, key: true })
+}
+
+fn find(text: &str, finder: Finder<'_>) -> Option<(usize, usize)> {
     let de = serde_yaml::Deserializer::from_str(text);
-    match (Finder { path }).deserialize(de) {
+    match finder.deserialize(de) {
         Err(e) if e.to_string().starts_with(FOUND) || e.to_string().contains(FOUND) => {
             e.location().map(|l| (l.line(), l.column()))
         }
@@ -136,6 +519,8 @@ pub fn locate(text: &str, path: &[Seg<'_>]) -> Option<(usize, usize)> {
 
 struct Finder<'p> {
     path: &'p [Seg<'p>],
+    /// Stop at the last key itself rather than at its value.
+    key: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Finder<'_> {
@@ -161,6 +546,12 @@ impl<'de> Visitor<'de> for Finder<'_> {
         let Seg::Key(wanted) = self.path[0] else {
             return Ok(());
         };
+        if self.key && self.path.len() == 1 {
+            while map.next_key_seed(KeyTarget { wanted })?.is_some() {
+                map.next_value::<IgnoredAny>()?;
+            }
+            return Ok(());
+        }
         while let Some(key) = map.next_key::<serde_yaml::Value>()? {
             let matches = match &key {
                 serde_yaml::Value::String(s) => s == wanted,
@@ -171,6 +562,7 @@ impl<'de> Visitor<'de> for Finder<'_> {
             if matches {
                 return map.next_value_seed(Finder {
                     path: &self.path[1..],
+                    key: self.key,
                 });
             }
             map.next_value::<IgnoredAny>()?;
@@ -191,6 +583,7 @@ impl<'de> Visitor<'de> for Finder<'_> {
         }
         seq.next_element_seed(Finder {
             path: &self.path[1..],
+            key: self.key,
         })
         .map(|_| ())
     }
@@ -211,6 +604,58 @@ impl<'de> Visitor<'de> for Finder<'_> {
         Ok(())
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// Fails at the mapping key equal to `wanted`, and passes over every other key.
+struct KeyTarget<'w> {
+    wanted: &'w str,
+}
+
+impl<'de> DeserializeSeed<'de> for KeyTarget<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyTarget<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<(), E> {
+        if key == self.wanted {
+            Err(E::custom(FOUND))
+        } else {
+            Ok(())
+        }
+    }
+    fn visit_bool<E: de::Error>(self, key: bool) -> Result<(), E> {
+        self.visit_str(&key.to_string())
+    }
+    fn visit_i64<E: de::Error>(self, key: i64) -> Result<(), E> {
+        self.visit_str(&key.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, key: u64) -> Result<(), E> {
+        self.visit_str(&key.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, key: f64) -> Result<(), E> {
+        self.visit_str(&key.to_string())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(())
     }
 }
@@ -286,6 +731,111 @@ mod tests {
             Some((8, 9))
         );
         assert_eq!(locate(DOSSIER, &[Key("scores"), Key("nope")]), None);
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Score {
+        score: Option<f64>,
+        #[serde(default)]
+        evidence: Vec<String>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Dossier {
+        name: String,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        scores: BTreeMap<String, Score>,
+        founded: Option<u32>,
+    }
+
+    fn shapes(text: &str) -> Checked<Dossier> {
+        parse_all::<Dossier>(text).unwrap()
+    }
+
+    fn summary(c: &Checked<Dossier>) -> Vec<(String, usize, usize)> {
+        c.problems
+            .iter()
+            .map(|p| (path_text(&p.path), p.line, p.col))
+            .collect()
+    }
+
+    #[test]
+    fn every_shape_problem_in_a_file_is_listed_with_its_place() {
+        let text = "name: Acme\nfounded: soon\nscores:\n  q: { score: 5 evidence, evidense: [a] }\n  r: { score: 2, evidence: note-1 }\ntagz: [x]\n";
+        let c = shapes(text);
+        assert_eq!(
+            summary(&c),
+            vec![
+                ("founded".to_string(), 2, 10),
+                ("scores.q.score".to_string(), 4, 15),
+                ("scores.q.evidense".to_string(), 4, 27),
+                ("scores.r.evidence".to_string(), 5, 28),
+                ("tagz".to_string(), 6, 1),
+            ],
+            "{c:?}"
+        );
+        assert_eq!(c.problems[2].width, Some(8));
+        let v = c.value.expect("nothing required is missing");
+        assert_eq!(
+            v.scores["r"].evidence,
+            vec!["note-1"],
+            "a lone item is still checked"
+        );
+        assert!(v.scores["q"].score.is_none() && v.founded.is_none());
+    }
+
+    #[test]
+    fn a_required_value_of_the_wrong_kind_is_one_problem_and_no_value() {
+        let c = shapes("name: [a, b]\nbad: 1\n");
+        assert_eq!(
+            summary(&c),
+            vec![("name".to_string(), 1, 7), ("bad".to_string(), 2, 1)]
+        );
+        assert!(c.value.is_none());
+        let c = shapes("tags: [a]\n");
+        assert_eq!(c.problems.len(), 1);
+        assert_eq!(c.problems[0].problem, Problem::MissingField("name".into()));
+        assert!(c.value.is_none());
+    }
+
+    #[test]
+    fn numbers_where_text_belongs_are_text_and_list_items_keep_their_numbers() {
+        let c = shapes("name: 2026\ntags: [[a], 7, ok, [b]]\nbad: 1\n");
+        assert_eq!(
+            summary(&c),
+            vec![
+                ("tags[0]".to_string(), 2, 8),
+                ("tags[3]".to_string(), 2, 20),
+                ("bad".to_string(), 3, 1)
+            ]
+        );
+        let v = c.value.unwrap();
+        assert_eq!(v.name, "2026");
+        assert_eq!(v.tags, vec!["7", "ok"]);
+    }
+
+    #[test]
+    fn syntax_errors_still_stop_the_file() {
+        let e = parse_all::<Dossier>("name: [a\n").unwrap_err();
+        assert!(e.line >= 1, "{e:?}");
+    }
+
+    #[test]
+    fn keys_are_located_at_the_key() {
+        use Seg::*;
+        assert_eq!(locate_key(DOSSIER, &[Key("scores")]), Some((2, 1)));
+        assert_eq!(
+            locate_key(
+                DOSSIER,
+                &[Key("scores"), Key("track-record"), Key("evidence")]
+            ),
+            Some((3, 29))
+        );
+        assert_eq!(locate_key(DOSSIER, &[Key("nope")]), None);
     }
 
     #[test]

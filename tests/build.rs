@@ -176,7 +176,7 @@ fn matrix_csv_lists_vendors_by_rank_with_scores() {
     );
     assert_eq!(
         lines[2],
-        "2,Budget Courses,budget,longlist,2.75,2/2,vendor,0.0000,,2,5"
+        "2,Budget Courses,budget,longlisted,2.75,2/2,vendor,0.0000,,2,5"
     );
 }
 

@@ -653,3 +653,89 @@ fn required_text_that_is_only_spaces_is_empty() {
         ],
     );
 }
+
+/// The traps a newcomer met writing dossiers by hand, in one file: each is reported where it
+/// is, in plain words with what to write instead, and all in one run.
+#[test]
+fn every_problem_in_a_dossier_is_reported_in_one_run_in_plain_words() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "content/vendors/newco.yaml",
+        "name: New Co\n\
+         website: not a url\n\
+         founded: soon\n\
+         scores:\n\
+         \x20 cost: { score: 5 evidence, rationale: x }\n\
+         \x20 track-record: { score: 4, rationale: Strong, confirmed by a reference. }\n\
+         services: design\n\
+         strenghts: [Fast]\n\
+         concerns:\n\
+         \x20 - Thin team\n\
+         \x20 - [nested]\n",
+    );
+    p.write(
+        "content/vendors/other.yaml",
+        "name: Other\nscores:\n  cost: { score: 3, evidence: acme-rfp }\n  track-record: { score: 3, evidence: [nope] }\n",
+    );
+    let err = fails_with(&p, &["9 errors in 2 files"]);
+    for rust_word in [
+        "f64",
+        "i32",
+        "u32",
+        "sequence",
+        "struct",
+        "Raw",
+        "string \"",
+    ] {
+        assert!(!err.contains(rust_word), "{rust_word:?} in:\n{err}");
+    }
+    assert!(
+        !err.contains("has no value") && !err.contains("has no evidence"),
+        "nothing contradicts the errors:\n{err}"
+    );
+    insta::assert_snapshot!("dossier_with_every_trap_stderr", err);
+}
+
+#[test]
+fn lines_added_under_an_empty_group_say_to_remove_the_braces() {
+    let p = Project::fixture("minimal");
+    p.write(
+        "content/vendors/newco.yaml",
+        "name: New Co\nscores: {}\n  cost: 4\n",
+    );
+    let err = fails_with(&p, &["1 error in 1 file"]);
+    insta::assert_snapshot!("empty_group_stderr", err);
+}
+
+#[test]
+fn the_old_status_name_still_builds_with_a_warning() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/vendors/budget.yaml",
+        "status: longlisted",
+        "status: longlist",
+    );
+    let (code, _, err) = p.run("build", &[]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, err) = p.run("check", &[]);
+    assert!(
+        out.contains(
+            "content/vendors/budget.yaml:2:9: warning: `longlist` is now written `longlisted`"
+        ),
+        "{out}{err}"
+    );
+    p.edit(
+        "content/vendors/budget.yaml",
+        "status: longlist",
+        "status: shortlist",
+    );
+    let err = p.build_err();
+    assert!(err.contains("did you mean `shortlisted`?"), "{err}");
+}
+
+#[test]
+fn file_names_with_accents_get_a_transliterated_suggestion() {
+    let p = Project::fixture("minimal");
+    p.write("content/vendors/Éduc Santé.yaml", "name: Éduc Santé\n");
+    fails_with(&p, &["rename the file to `educ-sante.yaml`"]);
+}

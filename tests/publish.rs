@@ -216,7 +216,7 @@ fn the_json_schema_accepts_the_example_and_rejects_bad_files() {
         "unknown keys are rejected"
     );
     assert!(
-        !vendor.is_valid(&yaml("status: longlist\n")),
+        !vendor.is_valid(&yaml("status: longlisted\n")),
         "the name is required"
     );
     assert!(!vendor.is_valid(&yaml(
@@ -277,5 +277,53 @@ fn archives_hold_the_site_and_are_reproducible() {
         "build",
         &["--archive", p.path("site.rar").to_str().unwrap()],
     );
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn new_transliterates_names_and_its_dossier_takes_scores_as_written() {
+    let p = Project::fixture("minimal");
+    let (code, out, err) = shortlist(&["new", "vendor", "Éduc Santé GmbH"], p.root());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "content/vendors/educ-sante-gmbh.yaml");
+    let path = "content/vendors/educ-sante-gmbh.yaml";
+    assert!(p.read(path).contains("name: \"Éduc Santé GmbH\""));
+    p.build_ok();
+    // Take the `# ` off a suggested score and add a list item under `services:`, as a user
+    // would: the file builds as it is, with nothing to remove first.
+    let text = p
+        .read(path)
+        .lines()
+        .map(|line| match line.trim_start() {
+            l if l.starts_with("# cost:") => {
+                "  cost: { score: 3, rationale: Cheap, evidence: [acme-rfp] }".to_string()
+            }
+            l if l.starts_with("services:") => "services:\n  - coaching".to_string(),
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    p.write(path, text);
+    p.build_ok();
+    let page = p.read("output/vendors/educ-sante-gmbh/index.html");
+    assert!(page.contains("coaching"), "the service is shown");
+
+    let (code, _, err) = shortlist(&["new", "vendor", "\u{E000}"], p.root());
+    assert_eq!(code, 2);
+    assert!(err.contains("no letter or digit"), "{err}");
+}
+
+#[test]
+fn new_outside_a_project_asks_for_init_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, _, err) = shortlist(&["new", "vendor", "Acme"], tmp.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a shortlist project"), "{err}");
+    assert!(err.contains("shortlist init"), "{err}");
+    assert!(
+        !tmp.path().join("content").exists(),
+        "no content/ folder is made"
+    );
+    let (code, _, err) = shortlist(&["new", "note", "Call"], tmp.path());
     assert_eq!(code, 2, "{err}");
 }

@@ -5,6 +5,7 @@
 //! refuses what could hurt: symlinks that lead out of the folder, symlink loops, non-UTF-8,
 //! empty and oversized files. It knows nothing of what the values mean; that is `validate`.
 
+mod explain;
 pub mod raw;
 
 use std::path::{Path, PathBuf};
@@ -346,81 +347,52 @@ pub fn split_front_matter(text: &str) -> Option<Split<'_>> {
     None
 }
 
-/// Parses YAML from a file, turning a parse error into a diagnostic at the right line.
+/// Parses YAML from a file into `T`, with a diagnostic for every problem: a syntax error
+/// stops the file, but values of the wrong shape are each reported where they are and the
+/// rest of the file is still read. The value is `None` when a required part could not be read.
 pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     shown: &Path,
     text: &str,
     first_line: usize,
     full_text: &str,
-) -> Result<T, Diagnostic> {
-    yaml::parse(text).map_err(|e| {
-        let line = if e.line == 0 {
+) -> (Option<T>, Vec<Diagnostic>) {
+    let in_file = |line: usize| {
+        if line == 0 {
             first_line
         } else {
-            e.line + first_line - 1
-        };
-        let col = e.col.max(1);
-        let hint = yaml_hint(&e.message);
-        let mut d = Diagnostic::error(shown, line, col, hint.0).attach_source(full_text);
-        if let Some(h) = hint.1 {
-            d = d.with_hint(h);
+            line + first_line - 1
         }
-        d
-    })
-}
-
-/// Rewrites serde's messages for people: field suggestions and plain words.
-fn yaml_hint(message: &str) -> (String, Option<String>) {
-    if let Some(rest) = message.split("unknown field `").nth(1) {
-        let field = rest.split('`').next().unwrap_or_default();
-        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-        let prefix = message.split("unknown field").next().unwrap_or_default();
-        let msg = format!("{prefix}unknown field `{field}`");
-        let hint = match crate::diagnostic::did_you_mean(field, expected.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None if expected.is_empty() => "remove it".to_string(),
-            None => format!(
-                "the fields allowed here are {}; free-form data goes under `extra:`",
-                expected
-                    .iter()
-                    .map(|e| format!("`{e}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        return (msg, Some(hint));
+    };
+    match yaml::parse_all::<T>(text) {
+        Ok(checked) => {
+            let diags = checked
+                .problems
+                .iter()
+                .map(|p| {
+                    let e = explain::shape(p);
+                    let mut d = Diagnostic::error(shown, in_file(p.line), p.col.max(1), e.message)
+                        .attach_source(full_text);
+                    d.width = p.width.and_then(|w| u16::try_from(w).ok());
+                    match e.hint {
+                        Some(h) => d.with_hint(h),
+                        None => d,
+                    }
+                })
+                .collect();
+            (checked.value, diags)
+        }
+        Err(e) => {
+            let explained = explain::syntax(&e.message, text, e.line);
+            let (line, col) = explained.at.unwrap_or((e.line, e.col.max(1)));
+            let mut d = Diagnostic::error(shown, in_file(line), col, explained.message)
+                .attach_source(full_text);
+            d.width = explained.width.and_then(|w| u16::try_from(w).ok());
+            if let Some(h) = explained.hint {
+                d = d.with_hint(h);
+            }
+            (None, vec![d])
+        }
     }
-    if let Some(rest) = message.split("missing field `").nth(1) {
-        let field = rest.split('`').next().unwrap_or_default();
-        return (
-            message.to_string(),
-            Some(format!("add `{field}:` with a value")),
-        );
-    }
-    if message.contains("did not find expected")
-        || message.contains("mapping values are not allowed")
-    {
-        return (
-            message.to_string(),
-            Some("check the indentation and the `:` after each key; text with a `: ` inside needs quotes".to_string()),
-        );
-    }
-    if message.contains("nested more than") {
-        return (
-            message.to_string(),
-            Some("flatten the structure".to_string()),
-        );
-    }
-    if message.contains("repetition limit") || message.contains("recursion limit") {
-        return (
-            message.to_string(),
-            Some(
-                "remove the YAML aliases (`*name`) or the deep nesting; dossiers never need them"
-                    .to_string(),
-            ),
-        );
-    }
-    (message.to_string(), None)
 }
 
 #[cfg(test)]
@@ -450,8 +422,13 @@ mod tests {
 
     #[test]
     fn unknown_field_gets_a_suggestion() {
-        let (msg, hint) = yaml_hint("unknown field `scroes`, expected one of `name`, `scores`");
-        assert_eq!(msg, "unknown field `scroes`");
-        assert_eq!(hint.as_deref(), Some("did you mean `scores`?"));
+        let (_, diags) =
+            parse_yaml::<raw::RawVendor>(Path::new("a.yaml"), "name: A\nscroes: {}\n", 1, "");
+        assert_eq!(diags[0].message, "unknown field `scroes`");
+        assert_eq!(diags[0].hint.as_deref(), Some("did you mean `scores`?"));
+        assert_eq!(
+            (diags[0].line, diags[0].col, diags[0].width),
+            (2, 1, Some(6))
+        );
     }
 }

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use crate::content::raw::{RawReport, RawScore, RawVendor};
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::markdown;
 use crate::model::format_number as fmt;
 use crate::model::{
     Audience, CaseStudy, Consensus, Contact, Criterion, EvidenceRules, Grade, Level, NoteKind,
@@ -17,13 +16,7 @@ use crate::yaml::Seg;
 use super::{Evidence, FileCtx, Settings, SiteFiles};
 
 /// `^[a-z0-9][a-z0-9-]*$`
-pub fn valid_slug(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
+pub use crate::slug::is_valid as valid_slug;
 
 /// `YYYY-MM-DD`, a real day of the Gregorian calendar.
 pub fn valid_date(s: &str) -> bool {
@@ -260,7 +253,7 @@ fn panel(
                     ctx.error(&at, format!("`{id}` is not a valid evaluator id"))
                         .with_hint(format!(
                             "use lowercase letters, digits and hyphens, e.g. `{}`",
-                            markdown::slugify(&id)
+                            crate::slug::from_text(&id)
                         )),
                 );
             } else if !seen.insert(id.clone()) {
@@ -594,7 +587,7 @@ pub fn report(
                 ctx.error(&at("id"), format!("`{id}` is not a valid criterion id"))
                     .with_hint(format!(
                         "use lowercase letters, digits and hyphens, e.g. `{}`",
-                        markdown::slugify(&id)
+                        crate::slug::from_text(&id)
                     )),
             );
         }
@@ -711,9 +704,25 @@ pub fn vendor(
         diags,
     );
     let status = match status {
-        None => Status::Longlist,
-        Some(s) => choose(ctx, &[Seg::Key("status")], "status", s, &Status::ALL, diags)
-            .unwrap_or(Status::Longlist),
+        None => Status::Longlisted,
+        Some(s) => match Status::OLD_NAMES.iter().find(|(n, _)| *n == s.trim()) {
+            Some((old, status)) => {
+                diags.push(
+                    ctx.warning(
+                        &[Seg::Key("status")],
+                        format!("`{old}` is now written `{}`", status.as_str()),
+                    )
+                    .with_hint(format!(
+                        "write `status: {}`; the statuses are {}",
+                        status.as_str(),
+                        Status::ALL.map(|(n, _)| format!("`{n}`")).join(", ")
+                    )),
+                );
+                *status
+            }
+            None => choose(ctx, &[Seg::Key("status")], "status", s, &Status::ALL, diags)
+                .unwrap_or(Status::Longlisted),
+        },
     };
     let website = website
         .as_ref()
@@ -902,6 +911,11 @@ pub fn score(
             Consensus::Mean,
         ),
         (None, true) => {
+            // A `score` that is written but could not be read was reported as such already.
+            let written = [here[0], here[1], Seg::Key("score")];
+            if crate::yaml::locate(ctx.yaml, &written).is_some() {
+                return None;
+            }
             diags.push(
                 ctx.error(&here, format!("the score for `{id}` has no value"))
                     .with_hint(
@@ -975,10 +989,6 @@ mod tests {
 
     #[test]
     fn slugs_follow_the_rule() {
-        assert!(valid_slug("brightpath"));
-        assert!(valid_slug("2026-10-02-demo"));
-        assert!(!valid_slug("Brightpath"));
-        assert!(!valid_slug("-x"));
         assert!(!valid_slug("a_b"));
         assert!(!valid_slug(""));
     }

@@ -18,7 +18,6 @@ use rayon::prelude::*;
 use crate::content::raw::{RawNote, RawReport, RawVendor};
 use crate::content::{self, Entry, Kind, Source, split_front_matter};
 use crate::diagnostic::{Diagnostic, did_you_mean, line_col};
-use crate::markdown;
 use crate::model::{Criterion, Note, Report, Rich, Score, Vendor};
 use crate::yaml::{Seg, locate};
 use fields::{choose, valid_date, valid_slug};
@@ -110,38 +109,13 @@ pub fn validate(
     check_slugs(&vendor_sources, "dossier", &mut diags);
     check_slugs(&note_sources, "note", &mut diags);
 
-    let parsed_vendors: Vec<(&Source, Option<RawVendor>)> = vendor_sources
-        .par_iter()
-        .map(|s| {
-            (
-                *s,
-                content::parse_yaml::<RawVendor>(&s.entry.shown, &s.text, 1, &s.text),
-            )
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|(s, r)| match r {
-            Ok(v) => (s, Some(v)),
-            Err(d) => {
-                diags.push(d);
-                (s, None)
-            }
-        })
-        .collect();
-
-    let parsed_notes: Vec<(&Source, Option<RawNote>)> = note_sources
-        .par_iter()
-        .map(|s| (*s, parse_note(s)))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|(s, r)| match r {
-            Ok(n) => (s, Some(n)),
-            Err(d) => {
-                diags.push(d);
-                (s, None)
-            }
-        })
-        .collect();
+    let parsed_vendors: Vec<(&Source, Option<RawVendor>)> = parse_each(
+        &vendor_sources,
+        |s| content::parse_yaml::<RawVendor>(&s.entry.shown, &s.text, 1, &s.text),
+        &mut diags,
+    );
+    let parsed_notes: Vec<(&Source, Option<RawNote>)> =
+        parse_each(&note_sources, parse_note, &mut diags);
 
     let drafts: BTreeSet<String> = parsed_notes
         .iter()
@@ -175,7 +149,6 @@ pub fn validate(
     let Some((src, raw)) = report_file else {
         return (None, diags);
     };
-    let before = diags.len();
     let mut report = fields::report(
         &FileCtx::whole(src),
         raw,
@@ -184,8 +157,11 @@ pub fn validate(
         &files,
         &mut diags,
     );
-    // Scores are checked against the criteria only when those are trustworthy.
-    let criteria_known = !diags[before..].iter().any(Diagnostic::is_error);
+    // Scores are checked against the criteria only when those are trustworthy: when nothing
+    // in report.yaml is wrong.
+    let criteria_known = !diags
+        .iter()
+        .any(|d| d.is_error() && d.file == src.entry.shown);
 
     let mut notes: Vec<Note> = parsed_notes
         .par_iter()
@@ -281,7 +257,7 @@ fn check_slugs(sources: &[&Source], what: &str, diags: &mut Vec<Diagnostic>) {
     for s in sources {
         let slug = slug_of(&s.entry);
         if !valid_slug(&slug) {
-            let suggestion = markdown::slugify(&slug);
+            let suggestion = crate::slug::from_text(&slug);
             let ext = s.entry.rel.rsplit_once('.').map_or("", |(_, e)| e);
             diags.push(
                 Diagnostic::error(&s.entry.shown, 1, 1, format!("the file name `{slug}` is not a valid slug"))
@@ -340,20 +316,36 @@ fn read_report<'s>(
             ),
         );
     }
-    match content::parse_yaml(&src.entry.shown, &src.text, 1, &src.text) {
-        Ok(raw) => Some((src, raw)),
-        Err(d) => {
-            diags.push(d);
-            None
-        }
-    }
+    let (raw, problems) = content::parse_yaml(&src.entry.shown, &src.text, 1, &src.text);
+    diags.extend(problems);
+    raw.map(|raw| (src, raw))
 }
 
-fn parse_note(s: &Source) -> Result<RawNote, Diagnostic> {
+/// Parses every file of one kind in parallel, keeping each file beside what it held (`None`
+/// when a required part could not be read) and every problem found, in file order.
+fn parse_each<'s, T: Send>(
+    sources: &[&'s Source],
+    parse: impl Fn(&Source) -> (Option<T>, Vec<Diagnostic>) + Sync,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(&'s Source, Option<T>)> {
+    sources
+        .par_iter()
+        .map(|s| (*s, parse(s)))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|(s, (value, problems))| {
+            diags.extend(problems);
+            (s, value)
+        })
+        .collect()
+}
+
+fn parse_note(s: &Source) -> (Option<RawNote>, Vec<Diagnostic>) {
     let Some(split) = split_front_matter(&s.text) else {
-        return Err(Diagnostic::error(&s.entry.shown, 1, 1, "this note has no front matter")
+        let d = Diagnostic::error(&s.entry.shown, 1, 1, "this note has no front matter")
             .with_hint("start the file with a `---` line, then `title:` and `date:`, then another `---` line")
-            .attach_source(&s.text));
+            .attach_source(&s.text);
+        return (None, vec![d]);
     };
     content::parse_yaml(&s.entry.shown, split.front, split.front_line, &s.text)
 }
@@ -571,10 +563,12 @@ fn build_vendor(
             scores.insert(id.clone(), score);
         }
     }
-    warn_coverage(&ctx, &vendor.name, &scores, criteria, diags);
+    // Warnings about missing scores and evidence would contradict the errors that explain
+    // why a score or its evidence could not be read; they wait until those are fixed.
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
+    warn_coverage(&ctx, &vendor.name, &scores, criteria, diags);
     Some(Vendor { scores, ..vendor })
 }
 

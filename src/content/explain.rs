@@ -1,0 +1,410 @@
+//! Plain words for what the YAML reader says.
+//!
+//! serde and libyaml speak of `f64`, `a sequence` and `did not find expected key`; the people
+//! who write dossiers need to hear "a number", "a list" and what to type instead. This module
+//! turns a [`ShapeError`] or a syntax error into a message and a hint with an example, and spots
+//! the common traps (a comma missing inside `{ }`, text with a comma not in quotes, lines added
+//! under a `key: {}`). It decides nothing about what is valid; `yaml` and `validate` do that.
+
+use crate::yaml::{Problem, ShapeError, Step, path_text};
+
+/// What is wrong, and what to write instead.
+pub struct Explained {
+    pub message: String,
+    pub hint: Option<String>,
+    /// A better place for the caret than the parser's, as a 1-based line and column.
+    pub at: Option<(usize, usize)>,
+    /// How many characters the caret covers there.
+    pub width: Option<usize>,
+}
+
+/// The message and hint for one value of the wrong shape.
+pub fn shape(err: &ShapeError) -> Explained {
+    let field = path_text(&err.path);
+    let key = match err.path.last() {
+        Some(Step::Key(k)) => k.as_str(),
+        _ => field.as_str(),
+    };
+    let in_list = matches!(err.path.last(), Some(Step::Index(_)));
+    let (message, hint) = match &err.problem {
+        Problem::WrongType { found, expected } if in_list => {
+            let (message, hint) = wrong_type(&field, key, found, expected);
+            let hint = match expected.as_str() {
+                "a string" => Some(
+                    "write each item as text on its own line after `- `; put it in quotes if it starts with `[`, `{` or `-`: `- \"[draft] plan\"`".to_string(),
+                ),
+                _ => hint,
+            };
+            (message, hint)
+        }
+        Problem::WrongType { found, expected } => wrong_type(&field, key, found, expected),
+        Problem::UnknownField { allowed } => unknown_field(&err.path, key, allowed),
+        Problem::MissingField(name) => {
+            let message = if err.path.is_empty() {
+                format!("missing field `{name}`: this file needs one")
+            } else {
+                format!("missing field `{name}` in `{field}`")
+            };
+            (message, Some(format!("add `{name}:` with a value")))
+        }
+        Problem::Other(message) => (message.clone(), None),
+    };
+    Explained {
+        message,
+        hint,
+        at: None,
+        width: None,
+    }
+}
+
+/// The kind serde expected, in words, and an example of it.
+fn expected_words(expected: &str, key: &str) -> (&'static str, String) {
+    match expected {
+        "f64" | "f32" => ("a number", "write a number, such as `4` or `3.5`".into()),
+        "u8" | "u16" | "u32" | "u64" | "usize" => (
+            "a whole number of 0 or more",
+            "write a whole number, such as `12`".into(),
+        ),
+        "i8" | "i16" | "i32" | "i64" | "isize" => (
+            "a whole number",
+            "write a whole number, such as `2019`".into(),
+        ),
+        "a string" => (
+            "text",
+            format!(
+                "write the text on the same line, after `{key}: `; put it in quotes if it holds `: ` or starts with `[`, `{{` or `-`: `{key}: \"Phase 2: rollout\"`"
+            ),
+        ),
+        "a boolean" => (
+            "`true` or `false`",
+            format!("write `{key}: true` or `{key}: false`"),
+        ),
+        "a sequence" => (
+            "a list",
+            format!(
+                "write a list, even of one item: `{key}: [first, second]`, or one item per line starting with `- `"
+            ),
+        ),
+        e if e.starts_with("a number, or a map") => (
+            "a score",
+            format!(
+                "write a number, `{key}: 4`, or a group: `{key}: {{ score: 4, evidence: [note-slug] }}`"
+            ),
+        ),
+        _ => (
+            "a group of `key: value` lines",
+            format!("write its fields on their own lines, indented under `{key}:`"),
+        ),
+    }
+}
+
+/// serde's name for a value found (`string "x"`, `integer `3``) in words.
+fn found_words(found: &str) -> String {
+    if let Some(text) = found.strip_prefix("string ") {
+        return format!("the text {text}");
+    }
+    for prefix in ["integer ", "floating point ", "negative integer "] {
+        if let Some(n) = found.strip_prefix(prefix) {
+            return format!("the number {}", n.trim_matches('`'));
+        }
+    }
+    if let Some(b) = found.strip_prefix("boolean ") {
+        return b.to_string();
+    }
+    match found {
+        "sequence" => "a list".into(),
+        "map" => "a group of `key: value` lines".into(),
+        "unit value" => "empty".into(),
+        other => other.into(),
+    }
+}
+
+/// The text serde quoted in `string "..."`, unquoted.
+fn found_text(found: &str) -> Option<String> {
+    let quoted = found.strip_prefix("string ")?;
+    serde_json::from_str::<String>(quoted).ok()
+}
+
+fn wrong_type(field: &str, key: &str, found: &str, expected: &str) -> (String, Option<String>) {
+    let (words, mut hint) = expected_words(expected, key);
+    let message = match found {
+        "unit value" => format!("`{field}` is empty; it should be {words}"),
+        _ => format!("`{field}` should be {words}, not {}", found_words(found)),
+    };
+    if let Some(text) = found_text(found) {
+        if matches!(words, "a number" | "a score") || words.starts_with("a whole number") {
+            if let Some((number, rest)) = text.split_once(' ')
+                && number.parse::<f64>().is_ok()
+                && rest.chars().next().is_some_and(char::is_alphabetic)
+            {
+                hint = format!(
+                    "a comma seems to be missing after `{number}`: inside `{{ }}`, separate the entries with commas, as in `{{ {key}: {number}, {rest}: ... }}`"
+                );
+            } else if text.trim().parse::<f64>().is_ok() {
+                hint = format!("take the quotes off: `{key}: {}`", text.trim());
+            }
+        } else if words == "a list" {
+            hint = format!(
+                "write a list, even of one item: `{key}: [{text}]`, or one item per line starting with `- `"
+            );
+        }
+    }
+    if found == "unit value" {
+        hint = format!("{hint}, or delete the line");
+    }
+    (message, Some(hint))
+}
+
+fn unknown_field(path: &[Step], key: &str, allowed: &[String]) -> (String, Option<String>) {
+    let parent = path_text(&path[..path.len().saturating_sub(1)]);
+    let message = if parent.is_empty() {
+        format!("unknown field `{key}`")
+    } else {
+        format!("unknown field `{key}` in `{parent}`")
+    };
+    // `{ rationale: Strong, confirmed by a reference. }` reads `confirmed by a reference.` as a key.
+    if key.contains(' ') || key.ends_with('.') {
+        return (
+            format!("`{key}` is read as a field name: it looks like the end of a text cut at a comma"),
+            Some(
+                "inside `{ }` a comma ends the value; put text that holds a comma in quotes: `rationale: \"Strong, confirmed by a reference.\"`"
+                    .into(),
+            ),
+        );
+    }
+    let hint = match crate::diagnostic::did_you_mean(key, allowed.iter().map(String::as_str)) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if allowed.is_empty() => "remove it".to_string(),
+        None => {
+            let list = allowed
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if allowed.iter().any(|a| a == "extra") {
+                format!("the fields allowed here are {list}; free-form data goes under `extra:`")
+            } else {
+                format!("the fields allowed here are {list}")
+            }
+        }
+    };
+    (message, Some(hint))
+}
+
+/// libyaml's syntax messages (matched by a part of them) in plain words, with what to do.
+/// `None` as the message keeps libyaml's own.
+const SYNTAX: &[(&[&str], Option<&str>, &str)] = &[
+    (
+        &["expected ',' or '}'"],
+        Some("a `{ }` group is not closed, or a comma is missing between two of its entries"),
+        "separate the entries inside `{ }` with commas, close it with `}`, and put text that holds `,` or `:` in quotes",
+    ),
+    (
+        &["expected ',' or ']'"],
+        Some("a `[ ]` list is not closed, or a comma is missing between two of its items"),
+        "separate the items inside `[ ]` with commas, close it with `]`, and put text that holds `,` in quotes",
+    ),
+    (
+        &["mapping values are not allowed"],
+        Some("a `: ` appears where a value was expected"),
+        "text that holds `: ` must be in quotes: `summary: \"Phase 2: rollout\"`; or a line is indented too far",
+    ),
+    (
+        &["tab character"],
+        Some("a tab is used to indent this line"),
+        "indent with spaces only",
+    ),
+    (
+        &["cannot start any token"],
+        Some("this character cannot start a value"),
+        "put the value in quotes: YAML keeps `@`, `` ` `` and `%` for itself, and indentation must be spaces",
+    ),
+    (
+        &["did not find expected key"],
+        Some("this line does not line up with the keys around it"),
+        "keys of the same group start in the same column; check the indentation, and put text that starts with `[`, `{`, `*` or `&` in quotes",
+    ),
+    (
+        &["could not find expected ':'"],
+        Some("a key is missing its `:`"),
+        "write `key: value` on one line; text over several lines needs quotes, or `|` after the `:`",
+    ),
+    (
+        &["end of stream", "unexpected end"],
+        Some("the file ends inside a quote or a bracket"),
+        "close the quote, `[` or `{` that was opened",
+    ),
+    (
+        &["duplicate entry"],
+        None,
+        "a key may appear once in each group; keep one of them",
+    ),
+    (&["nested more than"], None, "flatten the structure"),
+    (
+        &["repetition limit", "recursion limit"],
+        None,
+        "remove the YAML aliases (`*name`) or the deep nesting; dossiers never need them",
+    ),
+];
+
+/// The message and hint for a syntax error at `line` (1-based, of `yaml`).
+pub fn syntax(message: &str, yaml: &str, line: usize) -> Explained {
+    if let Some(trap) = filled_empty_group(yaml, line) {
+        return trap;
+    }
+    let known = SYNTAX
+        .iter()
+        .find(|(needles, _, _)| needles.iter().any(|n| message.contains(n)));
+    let (plain, hint) = match known {
+        Some((_, plain, hint)) => (plain.unwrap_or(message), *hint),
+        None => (
+            message,
+            "check the indentation and the `:` after each key; text with a `: ` inside needs quotes",
+        ),
+    };
+    Explained {
+        message: plain.to_string(),
+        hint: Some(hint.to_string()),
+        at: None,
+        width: None,
+    }
+}
+
+/// `scores: {}` (or `[]`) with indented lines added below it: the `{}` says the group is empty,
+/// so the lines have nowhere to go. Found on or before the error's line.
+fn filled_empty_group(yaml: &str, error_line: usize) -> Option<Explained> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let last = error_line.min(lines.len());
+    for i in (0..last).rev() {
+        let line = lines[i];
+        let code = line.split(" #").next().unwrap_or(line).trim_end();
+        let Some(key_part) = code
+            .strip_suffix("{}")
+            .or_else(|| code.strip_suffix("[]"))
+            .map(str::trim_end)
+            .and_then(|k| k.strip_suffix(':'))
+        else {
+            continue;
+        };
+        let indent = line.len() - line.trim_start().len();
+        let next_deeper = lines[i + 1..]
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.len() - l.trim_start().len() > indent);
+        if !next_deeper {
+            return None;
+        }
+        let key = key_part.trim();
+        let empty = &code[key_part.len() + 1..].trim();
+        let col = line
+            .find(empty)
+            .map_or(1, |b| line[..b].chars().count() + 1);
+        return Some(Explained {
+            message: format!(
+                "`{key}: {empty}` says `{key}` is empty, but the lines below it fill it in"
+            ),
+            hint: Some(format!("remove the `{empty}` after `{key}:`")),
+            at: Some((i + 1, col)),
+            width: Some(empty.chars().count()),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{Checked, parse_all};
+
+    fn first(text: &str) -> Explained {
+        let c: Checked<crate::content::raw::RawVendor> = parse_all(text).unwrap();
+        shape(&c.problems[0])
+    }
+
+    #[test]
+    fn a_missing_comma_in_a_group_is_named() {
+        let e = first("name: A\nscores:\n  quality: { score: 5 evidence, rationale: x }\n");
+        assert_eq!(
+            e.message,
+            "`scores.quality.score` should be a number, not the text \"5 evidence\""
+        );
+        let hint = e.hint.unwrap();
+        assert!(
+            hint.contains("comma seems to be missing after `5`"),
+            "{hint}"
+        );
+        assert!(!e.message.contains("f64"));
+    }
+
+    #[test]
+    fn a_lone_slug_where_a_list_belongs_shows_the_list() {
+        let e = first("name: A\nscores:\n  q: { score: 4, evidence: panel-debrief }\n");
+        assert_eq!(
+            e.message,
+            "`scores.q.evidence` should be a list, not the text \"panel-debrief\""
+        );
+        assert!(
+            e.hint.unwrap().contains("`evidence: [panel-debrief]`"),
+            "the hint shows what to write"
+        );
+    }
+
+    #[test]
+    fn text_cut_at_a_comma_asks_for_quotes() {
+        let e = first(
+            "name: A\nscores:\n  q: { score: 4, rationale: Strong, confirmed by a reference. }\n",
+        );
+        assert!(e.message.contains("cut at a comma"), "{}", e.message);
+        assert!(e.hint.unwrap().contains("in quotes"));
+    }
+
+    #[test]
+    fn lines_under_an_empty_group_say_to_remove_it() {
+        let text = "name: A\nscores: {}\n  cost: 4\n";
+        let err = crate::yaml::parse::<serde_json::Value>(text).unwrap_err();
+        let e = syntax(&err.message, text, err.line);
+        assert_eq!(
+            e.message,
+            "`scores: {}` says `scores` is empty, but the lines below it fill it in"
+        );
+        assert_eq!(e.hint.as_deref(), Some("remove the `{}` after `scores:`"));
+        assert_eq!(e.at, Some((2, 9)));
+    }
+
+    #[test]
+    fn syntax_errors_are_said_plainly() {
+        for (text, words) in [
+            ("name: A\nsummary: Phase 2: rollout\n", "a `: ` appears"),
+            ("name: A\nservices: [a, b\n", "list is not closed"),
+            ("name: \"A\n", "the file ends inside"),
+            ("name: A\n\tstatus: x\n", "a tab is used"),
+            ("name: A\nsummary: @team\n", "cannot start a value"),
+            ("name: A\nname: B\n", "appears once"),
+        ] {
+            let err = crate::yaml::parse::<serde_json::Value>(text).unwrap_err();
+            let e = syntax(&err.message, text, err.line);
+            let said = format!("{} {}", e.message, e.hint.unwrap_or_default());
+            assert!(said.contains(words), "{text:?}: {said}");
+        }
+    }
+
+    #[test]
+    fn no_rust_type_names_reach_people() {
+        for text in [
+            "name: A\nfounded: soon\n",
+            "name: A\nemployees: -3\n",
+            "name: A\npricing: cheap\n",
+            "name: A\nservices: design\n",
+            "name: A\npricing: { confidential: maybe }\n",
+            "name: A\nscores: { q: high }\n",
+        ] {
+            let e = first(text);
+            for word in [
+                "f64", "u32", "u64", "i32", "struct", "sequence", "Raw", "bool",
+            ] {
+                assert!(!e.message.contains(word), "{text:?}: {}", e.message);
+                assert!(!e.hint.as_deref().unwrap_or("").contains(word), "{text:?}");
+            }
+        }
+    }
+}
