@@ -255,8 +255,13 @@ pub fn syntax(message: &str, yaml: &str, line: usize) -> Explained {
     let known = SYNTAX
         .iter()
         .find(|(needles, _, _)| needles.iter().any(|n| message.contains(n)));
+    let duplicate = message
+        .split("duplicate entry with key ")
+        .nth(1)
+        .and_then(|rest| serde_json::from_str::<String>(rest.split(',').next()?.trim()).ok())
+        .map(|key| format!("the key `{key}` appears twice in one group"));
     let (plain, hint) = match known {
-        Some((_, plain, hint)) => (plain.unwrap_or(message), *hint),
+        Some((_, plain, hint)) => (plain.or(duplicate.as_deref()).unwrap_or(message), *hint),
         None => (
             message,
             "check the indentation and the `:` after each key; text with a `: ` inside needs quotes",
@@ -379,13 +384,24 @@ mod tests {
             ("name: \"A\n", "the file ends inside"),
             ("name: A\n\tstatus: x\n", "a tab is used"),
             ("name: A\nsummary: @team\n", "cannot start a value"),
-            ("name: A\nname: B\n", "appears once"),
         ] {
             let err = crate::yaml::parse::<serde_json::Value>(text).unwrap_err();
             let e = syntax(&err.message, text, err.line);
             let said = format!("{} {}", e.message, e.hint.unwrap_or_default());
             assert!(said.contains(words), "{text:?}: {said}");
         }
+        let (_, diags) = crate::content::parse_yaml::<crate::content::raw::RawVendor>(
+            std::path::Path::new("a.yaml"),
+            "name: A\nname: B\n",
+            1,
+            "",
+        );
+        let hint = diags[0].hint.as_deref().unwrap_or_default();
+        assert_eq!(
+            diags[0].message,
+            "the key `name` appears twice in one group"
+        );
+        assert!(hint.contains("keep one of them"), "{diags:?}");
     }
 
     #[test]
