@@ -269,7 +269,7 @@ fn watch_never_patches_a_folder_another_build_wrote() {
     let p = project_with_secrets();
     let watch = common::Running::start(&p, "watch", &[]);
     common::wait_until(60, "the first build of watch", || {
-        watch.stdout().contains("rebuilt")
+        watch.stdout().contains("built")
     });
     let (code, _, err) = p.run("build", &["--audience", "shareable"]);
     assert_eq!(code, 0, "{err}");

@@ -157,7 +157,7 @@ fn an_open_page_follows_edits_and_shows_errors_by_itself() {
         s.stdout().lines().next().is_some_and(|l| l.ends_with('/'))
     });
     let url = s.stdout().lines().next().unwrap().to_string();
-    wait_until(30, "the first build", || s.stdout().contains("rebuilt"));
+    wait_until(30, "the first build", || s.stdout().contains("built"));
     let b = browser(path, None);
     let tab = b.new_tab().unwrap();
     tab.navigate_to(&format!("{url}notes/acme-rfp/index.html"))

@@ -694,3 +694,56 @@ fn a_missing_or_malformed_previous_round_is_an_error_and_writes_nothing() {
         "the site stays as it was"
     );
 }
+
+#[test]
+fn summary_lines_agree_in_number() {
+    let p = Project::fixture("minimal");
+    let (code, out, err) = p.run("build", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("built 2 vendors, 2 criteria and 3 notes into `")
+            && out.contains("output`: 14 pages in "),
+        "{out}"
+    );
+    assert!(
+        err.contains("note: 1 warning (run `shortlist check` to see it)"),
+        "{err}"
+    );
+    // One criterion, one vendor, one note.
+    std::fs::remove_file(p.path("content/vendors/budget.yaml")).unwrap();
+    std::fs::remove_dir_all(p.path("content/notes/calls")).unwrap();
+    std::fs::remove_file(p.path("content/notes/budget-demo.md")).unwrap();
+    let report = p.read("content/report.yaml");
+    let one_criterion = report[..report.find("  - id: cost").unwrap()].to_string();
+    p.write("content/report.yaml", one_criterion);
+    p.write(
+        "content/vendors/acme.yaml",
+        "name: Acme\nscores:\n  track-record: { score: 4, evidence: [acme-rfp] }\n",
+    );
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "criteria: [cost]",
+        "criteria: [track-record]",
+    );
+    let (code, out, err) = p.run("build", &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("built 1 vendor, 1 criterion and 1 note into `"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_folder_without_content_is_one_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("shortlist")
+        .unwrap()
+        .arg("build")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("build failed: 1 error in 1 file"), "{err}");
+    assert!(err.contains("shortlist init"), "{err}");
+}

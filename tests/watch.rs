@@ -20,6 +20,12 @@ fn started(p: &Project) -> Running {
 fn saves_renames_deletes_and_new_folders_show_up_in_the_output() {
     let p = Project::fixture("minimal");
     let w = started(&p);
+    let first = w.stdout();
+    assert!(
+        first.starts_with("built 2 vendors, 2 criteria and 3 notes in ")
+            && first.lines().next().unwrap().ends_with("; 1 warning"),
+        "the first build says `built`, and how many warnings: {first}"
+    );
 
     p.edit(
         "content/notes/acme-rfp.md",

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use shortlist::Options;
 
-use super::{AudienceArg, ProjectArgs, report_failure, summary};
+use super::{AudienceArg, ProjectArgs, report_failure};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -65,18 +65,8 @@ pub fn run(args: Args) -> u8 {
     });
     match shortlist::build_waiting(&options, &waiting) {
         Ok(built) => {
-            if !built.warnings.is_empty() {
-                eprintln!(
-                    "note: {} (run `shortlist check` to see them)",
-                    summary(&built.warnings)
-                );
-            }
-            if let Some((path, file, format)) = &archive {
-                if let Err(e) = shortlist::archive::write(file, *format, &built.files) {
-                    eprintln!("error: the site is built, but the archive is not: {e:#}");
-                    return super::EXIT_CONTENT;
-                }
-                println!("packed the site into `{}`", path.display());
+            if let Some(note) = super::warnings_note(&built.warnings) {
+                eprintln!("{note}");
             }
             let pages = built
                 .files
@@ -84,14 +74,19 @@ pub fn run(args: Args) -> u8 {
                 .filter(|f| f.path.ends_with(".html"))
                 .count();
             println!(
-                "built {} vendors, {} criteria and {} notes into `{}`: {} pages in {} ms",
-                built.report.vendors.len(),
-                built.report.criteria.len(),
-                built.report.notes.len(),
+                "built {} into `{}`: {} in {} ms",
+                super::contents(&built.report),
                 shown,
-                pages,
+                super::count(pages, "page", "pages"),
                 started.elapsed().as_millis()
             );
+            if let Some((path, file, format)) = &archive {
+                if let Err(e) = shortlist::archive::write(file, *format, &built.files) {
+                    eprintln!("error: the site is built, but the archive is not: {e:#}");
+                    return super::EXIT_CONTENT;
+                }
+                println!("packed the site into `{}`", path.display());
+            }
             0
         }
         Err(f) => report_failure(f, "build"),

@@ -102,29 +102,34 @@ impl BuildArgs {
 #[derive(Default)]
 pub struct Printer {
     last_errors: Option<Vec<Diagnostic>>,
+    /// Whether anything was printed yet: the first success is "built", later ones "rebuilt".
+    printed: bool,
 }
 
 impl Printer {
     pub fn print(&mut self, result: &Result<shortlist::session::Rebuilt, Failure>) {
+        let first = !std::mem::replace(&mut self.printed, true);
         match result {
             Ok(r) => {
                 let fixed = self.last_errors.take().is_some();
                 let s = r.stats;
+                let what = match (first, fixed) {
+                    (true, _) => format!("built {}", contents(&r.built.report)),
+                    (false, true) => "fixed; rebuilt".to_string(),
+                    (false, false) => "rebuilt".to_string(),
+                };
+                let warnings = match r.built.warnings.len() {
+                    0 => String::new(),
+                    _ => format!("; {}", summary(&r.built.warnings)),
+                };
                 println!(
-                    "{} in {} ms: {} {} written, {} removed ({} of {} pages rendered, {} {} read)",
-                    if fixed { "fixed; rebuilt" } else { "rebuilt" },
+                    "{what} in {} ms: {} written, {} removed ({} of {} rendered, {} read){warnings}",
                     r.elapsed.as_millis(),
-                    r.synced.written,
-                    if r.synced.written == 1 {
-                        "file"
-                    } else {
-                        "files"
-                    },
+                    count(r.synced.written, "file", "files"),
                     r.synced.removed,
                     s.pages_rendered,
-                    s.pages_rendered + s.pages_reused,
-                    s.files_read,
-                    if s.files_read == 1 { "file" } else { "files" },
+                    count(s.pages_rendered + s.pages_reused, "page", "pages"),
+                    count(s.files_read, "file", "files"),
                 );
             }
             Err(Failure::Content(diags)) => {
@@ -204,7 +209,7 @@ pub fn summary(diags: &[Diagnostic]) -> String {
         f.dedup();
         f.len()
     };
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let plural = |n: usize, w: &str| count(n, w, &format!("{w}s"));
     match (errors, warnings) {
         (0, w) => plural(w, "warning"),
         (e, 0) => format!("{} in {}", plural(e, "error"), plural(files, "file")),
@@ -215,6 +220,32 @@ pub fn summary(diags: &[Diagnostic]) -> String {
             plural(w, "warning")
         ),
     }
+}
+
+/// `1 note`, `2 notes`, `0 notes`: a number and the word that agrees with it.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// What a build made, as every command says it: `7 vendors, 8 criteria and 1 note`.
+pub fn contents(report: &shortlist::model::Report) -> String {
+    format!(
+        "{}, {} and {}",
+        count(report.vendors.len(), "vendor", "vendors"),
+        count(report.criteria.len(), "criterion", "criteria"),
+        count(report.notes.len(), "note", "notes")
+    )
+}
+
+/// The note after a build that had warnings: how many, and where to read them.
+pub fn warnings_note(warnings: &[Diagnostic]) -> Option<String> {
+    (!warnings.is_empty()).then(|| {
+        format!(
+            "note: {} (run `shortlist check` to see {})",
+            summary(warnings),
+            if warnings.len() == 1 { "it" } else { "them" }
+        )
+    })
 }
 
 /// Prints what `init` or `new` wrote, or why not, and returns the exit status.

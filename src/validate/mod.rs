@@ -299,6 +299,10 @@ fn read_report<'s>(
 ) -> Option<(&'s Source, RawReport)> {
     let mut reports = sources.iter().filter(|s| s.entry.kind == Kind::Report);
     let Some(src) = reports.next() else {
+        // Without a `content/` folder at all, the walk has said so: one error, not two.
+        if !content_dir.is_dir() {
+            return None;
+        }
         diags.push(
             Diagnostic::error(content::shown(settings.root, &content_dir.join("report.yaml")), 0, 0, "the report file is missing")
                 .with_hint("create `content/report.yaml` with a `title` and `criteria`, or run `shortlist init`"),
