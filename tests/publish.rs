@@ -236,6 +236,42 @@ fn the_json_schema_accepts_the_example_and_rejects_bad_files() {
     };
     assert!(any.is_valid(&yaml(&p.read("content/report.yaml"))));
     assert!(!any.is_valid(&yaml("nothing: here\n")));
+
+    // Every allowed value is listed, so an editor flags a typo before a build does.
+    for bad in [
+        "name: A\nstatus: shortlist\n",
+        "name: A\nrisks: [{ title: X, likelihood: extreme }]\n",
+        "name: A\nreferences: [{ name: X, date: 14/10/2026 }]\n",
+        "name: A\nreferences: [{ name: X, sentiment: glowing }]\n",
+        "name: A\nscores: { cost: { score: 3, evidence: [Not A Slug] } }\n",
+    ] {
+        assert!(!vendor.is_valid(&yaml(bad)), "{bad}");
+    }
+    assert!(vendor.is_valid(&yaml(
+        "name: A\nstatus: finalist\nrisks: [{ title: X, likelihood: high, impact: low }]\nwebsite:\n"
+    )));
+    assert!(!note.is_valid(&yaml("title: x\ndate: 2026-10-02\nkind: demonstration\n")));
+    assert!(!note.is_valid(&yaml("title: x\ndate: 2 October\n")));
+    assert!(note.is_valid(&yaml("title: x\ndate: 2026-10-02\nkind: site-visit\n")));
+    assert!(!report.is_valid(&yaml("title: x\naudience: everyone\ncriteria: []\n")));
+    // Readable definition names, and a description on every definition and every field.
+    let whole: serde_json::Value =
+        serde_json::from_str(&shortlist(&["schema"], p.root()).1).unwrap();
+    let defs = whole["$defs"].as_object().unwrap();
+    assert!(defs.contains_key("CaseStudy") && defs.contains_key("Vendor"));
+    let mut undescribed = Vec::new();
+    for (name, def) in defs {
+        if def.get("description").is_none() && def.get("anyOf").is_none() {
+            undescribed.push(name.clone());
+        }
+        assert!(!name.starts_with("Raw"), "{name}");
+        for (field, schema) in def["properties"].as_object().into_iter().flatten() {
+            if schema.get("description").is_none() {
+                undescribed.push(format!("{name}.{field}"));
+            }
+        }
+    }
+    assert!(undescribed.is_empty(), "{undescribed:?}");
 }
 
 #[test]

@@ -11,16 +11,25 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 
+/// content/report.yaml: the report's title, its criteria and weights, and how it is built.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
+    /// The report's title, shown on every page.
     pub title: String,
+    /// Who the build is for by default: `internal` (everything) or `shareable` (confidential notes, contacts and marked items left out). `--audience` overrides it.
     pub audience: Option<String>,
+    /// The organisation choosing a partner, shown under the title.
     pub organisation: Option<String>,
+    /// The report's summary, in Markdown, shown on the overview page.
     pub summary: Option<String>,
+    /// The theme to build with: the name of a folder in `themes/` (default `default`).
     pub theme: Option<String>,
+    /// Where the site will be published: a path from the server root (`/reports/2027/`) or a full `https://` address.
     pub base_url: Option<String>,
+    /// The scale every score is on (default 1 to 5).
     pub scale: Option<RawScale>,
+    /// The weighted score from which a vendor counts as a partner rather than a vendor.
     pub partner_threshold: Option<f64>,
     /// The date the report speaks for (`YYYY-MM-DD`); evidence ages are counted to it.
     pub date: Option<String>,
@@ -29,6 +38,7 @@ pub struct RawReport {
     /// Which grade each kind of note gives the scores that cite it (note kind → grade).
     #[serde(default)]
     pub evidence_grades: BTreeMap<String, String>,
+    /// How the robustness of the ranking is sampled: random variations of the weights and scores.
     pub robustness: Option<RawRobustness>,
     /// The contract costs are compared over.
     pub contract: Option<RawContract>,
@@ -44,6 +54,7 @@ pub struct RawReport {
     pub previous: Option<String>,
     /// Limits on the size of the project (file size, number of files, Markdown nesting).
     pub limits: Option<RawLimits>,
+    /// The criteria vendors are scored on, each with its weight.
     pub criteria: Vec<RawCriterion>,
 }
 
@@ -65,7 +76,9 @@ pub struct RawLimits {
 pub struct RawEvaluator {
     /// Lowercase letters, digits and hyphens: how scores name the evaluator (`by: { jo: 4 }`).
     pub id: String,
+    /// The evaluator's name.
     pub name: String,
+    /// The evaluator's role; shown instead of the name in shareable builds when `hide_evaluator_names_when_shared` is set.
     pub role: Option<String>,
 }
 
@@ -97,60 +110,90 @@ pub struct RawRobustness {
     pub uncertainty: BTreeMap<String, f64>,
 }
 
+/// The scale scores are on.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScale {
+    /// The lowest score.
     pub min: f64,
+    /// The highest score.
     pub max: f64,
 }
 
+/// One criterion vendors are scored on.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCriterion {
+    /// How dossiers name the criterion in `scores:`: lowercase letters, digits and hyphens.
     pub id: String,
+    /// The criterion's name as the report shows it.
     pub name: String,
+    /// How much the criterion counts, relative to the others (0 or more).
     pub weight: f64,
+    /// The question the criterion answers, shown beside it.
     pub question: Option<String>,
+    /// A longer description, in Markdown.
     pub description: Option<String>,
     /// A must-have floor: a vendor scoring under it is never a partner.
     pub minimum: Option<f64>,
 }
 
+/// A vendor dossier, content/vendors/<slug>.yaml.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawVendor {
+    /// The vendor's name as the report shows it.
     pub name: String,
+    /// Where the vendor stands: `longlisted`, `shortlisted`, `finalist`, `selected` or `rejected` (default `longlisted`).
     pub status: Option<String>,
+    /// The vendor's website, a full `https://` address.
     pub website: Option<String>,
+    /// Where the vendor is based.
     pub headquarters: Option<String>,
+    /// The year the vendor was founded.
     pub founded: Option<i32>,
+    /// How many people the vendor employs.
     pub employees: Option<u64>,
+    /// What the vendor does, in Markdown.
     pub summary: Option<String>,
+    /// The services the vendor offers, one item each.
     #[serde(default)]
     pub services: Vec<String>,
+    /// What the vendor charges.
     pub pricing: Option<RawPricing>,
+    /// What the vendor has done before.
     pub track_record: Option<RawTrackRecord>,
+    /// What the vendor's clients said of it.
     #[serde(default)]
     pub references: Vec<RawReference>,
+    /// A score for each criterion, by criterion id: a number, or a group with `score`, `rationale` and `evidence`.
     #[serde(default)]
     pub scores: BTreeMap<String, RawScore>,
+    /// What stands out in the vendor's favour, one item each.
     #[serde(default)]
     pub strengths: Vec<String>,
+    /// What worries the panel, one item each.
     #[serde(default)]
     pub concerns: Vec<String>,
+    /// The risks of choosing this vendor, with their likelihood, impact and mitigation.
     #[serde(default)]
     pub risks: Vec<RawRisk>,
+    /// People to talk to at the vendor; never shown in a shareable build.
     #[serde(default)]
     pub contacts: Vec<RawContact>,
+    /// Free labels for filtering.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Any other data, free in shape, passed to the theme as is.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
+/// What a vendor charges.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPricing {
+    /// How the vendor charges (per day, per learner, fixed fee...).
     pub model: Option<String>,
     /// The fee for a year of the contract.
     pub annual_estimate: Option<f64>,
@@ -158,65 +201,97 @@ pub struct RawPricing {
     pub one_off: Option<f64>,
     /// The share of the fees tied to outcomes, from 0 to 1.
     pub at_risk: Option<f64>,
+    /// The currency of the figures (GBP, EUR...); the contract's currency when left out.
     pub currency: Option<String>,
+    /// Anything else about the price, in Markdown.
     pub notes: Option<String>,
+    /// Leave the pricing out of shareable builds.
     #[serde(default)]
     pub confidential: bool,
 }
 
+/// What a vendor has done before.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTrackRecord {
+    /// How many years the vendor has worked in learning and development.
     pub years_in_learning: Option<u32>,
+    /// Comparable work the vendor has done.
     #[serde(default)]
     pub case_studies: Vec<RawCaseStudy>,
 }
 
+/// One piece of comparable work.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCaseStudy {
+    /// What the work was.
     pub title: String,
+    /// Who it was for.
     pub client: Option<String>,
+    /// When it was done.
     pub year: Option<i32>,
+    /// What came of it, in Markdown.
     pub outcome: Option<String>,
+    /// Whether the panel confirmed it with the client.
     #[serde(default)]
     pub verified: bool,
+    /// Leave it out of shareable builds.
     #[serde(default)]
     pub confidential: bool,
 }
 
+/// What one of the vendor's clients said of it.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReference {
+    /// Who gave the reference.
     pub name: String,
+    /// Their role.
     pub role: Option<String>,
+    /// Their organisation.
     pub organisation: Option<String>,
+    /// When the reference was taken, `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// How the reference spoke of the vendor: `positive`, `mixed`, `negative` or `neutral`.
     pub sentiment: Option<String>,
+    /// What they said, in Markdown.
     pub summary: Option<String>,
+    /// Leave it out of shareable builds.
     #[serde(default)]
     pub confidential: bool,
 }
 
+/// One risk of choosing the vendor.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRisk {
+    /// The risk, in a few words.
     pub title: String,
+    /// How likely it is: `low`, `medium` or `high`.
     pub likelihood: Option<String>,
+    /// How much it would hurt: `low`, `medium` or `high`.
     pub impact: Option<String>,
+    /// What would reduce it, in Markdown.
     pub mitigation: Option<String>,
     /// Who on our side watches the risk.
     pub owner: Option<String>,
+    /// Leave it out of shareable builds.
     #[serde(default)]
     pub confidential: bool,
 }
 
+/// A person to talk to at the vendor.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawContact {
+    /// The contact's name.
     pub name: String,
+    /// Their role.
     pub role: Option<String>,
+    /// Their email address.
     pub email: Option<String>,
+    /// Their phone number.
     pub phone: Option<String>,
 }
 
@@ -229,11 +304,15 @@ pub struct RawScore {
     pub by: BTreeMap<String, f64>,
     /// Why the panel agreed on `score`.
     pub reason: Option<String>,
+    /// Why this score, in Markdown.
     pub rationale: Option<String>,
+    /// The notes that support the score, by slug (file name without `.md`).
     pub evidence: Vec<String>,
+    /// Leave the rationale out of shareable builds.
     pub confidential: bool,
 }
 
+/// A score written in full: the score, why, and the notes that support it.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawScoreFull {
@@ -244,9 +323,12 @@ struct RawScoreFull {
     by: BTreeMap<String, f64>,
     /// Why the panel agreed on `score`.
     reason: Option<String>,
+    /// Why this score, in Markdown.
     rationale: Option<String>,
+    /// The notes that support the score, by slug (file name without `.md`): `[2026-10-02-reference-call]`.
     #[serde(default)]
     evidence: Vec<String>,
+    /// Leave the rationale out of shareable builds.
     #[serde(default)]
     confidential: bool,
 }
@@ -323,18 +405,27 @@ impl RawScore {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNote {
+    /// The note's title.
     pub title: String,
+    /// When it happened, `YYYY-MM-DD`.
     pub date: String,
+    /// The vendors the note is about, by slug (dossier file name without `.yaml`).
     #[serde(default)]
     pub vendors: Vec<String>,
+    /// The criteria the note bears on, by id.
     #[serde(default)]
     pub criteria: Vec<String>,
+    /// What kind of evidence it is: `reference-call`, `demo`, `interview`, `site-visit`, `rfp-response` or `internal`.
     pub kind: Option<String>,
+    /// Who wrote it.
     pub author: Option<String>,
+    /// Leave the note out of shareable builds.
     #[serde(default)]
     pub confidential: bool,
+    /// Leave the note out of every build unless `--drafts` is given.
     #[serde(default)]
     pub draft: bool,
+    /// Free labels for filtering.
     #[serde(default)]
     pub tags: Vec<String>,
 }
