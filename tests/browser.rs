@@ -27,19 +27,14 @@ const PAGE_TYPES: [&str; 10] = [
 ];
 
 fn chromium() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("SHORTLIST_CHROMIUM").map(PathBuf::from),
-        Some("/usr/bin/chromium".into()),
-        Some("/usr/bin/chromium-browser".into()),
-    ];
-    let found = candidates.into_iter().flatten().find(|p| p.is_file());
+    let found = common::find_tool(
+        "SHORTLIST_CHROMIUM",
+        &["chromium", "chromium-browser", "google-chrome"],
+    );
     if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Chromium is required in CI: install Debian's `chromium` package"
-        );
-        eprintln!(
-            "skipping a browser test: no Chromium found (install Debian's `chromium`, or set SHORTLIST_CHROMIUM)"
+        common::skipped(
+            "Chromium",
+            "install Debian's `chromium`, or set SHORTLIST_CHROMIUM to a Chromium or Chrome",
         );
     }
     found
@@ -707,12 +702,9 @@ fn no_page_type_has_serious_accessibility_violations() {
             PathBuf::from("/var/cache/shortlist/npm/node_modules/axe-core/axe.min.js")
         });
     let Ok(axe) = std::fs::read_to_string(&axe) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "axe-core is required in CI: `.ci/run` installs it"
-        );
-        eprintln!(
-            "skipping the accessibility test: no axe-core (see .ci/run, or set SHORTLIST_AXE)"
+        common::skipped(
+            &format!("axe-core (`{}`)", axe.display()),
+            "`npm install axe-core` as `.ci/run` does, and set SHORTLIST_AXE to its axe.min.js",
         );
         return;
     };
@@ -1005,11 +997,7 @@ fn pdf_pages(pdf: &std::path::Path) -> Option<Vec<PageImage>> {
         .arg(dir.path().join("page"))
         .status();
     if !status.is_ok_and(|s| s.success()) {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "pdftoppm is required in CI: install Debian's `poppler-utils`"
-        );
-        eprintln!("skipping the printed-page checks: no pdftoppm (install `poppler-utils`)");
+        common::skipped("pdftoppm", "install Debian's `poppler-utils`");
         return None;
     }
     let mut files: Vec<_> = std::fs::read_dir(dir.path())

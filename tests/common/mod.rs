@@ -251,10 +251,62 @@ impl Running {
 }
 
 impl Drop for Running {
+    /// Stops the process as a user would, with Ctrl-C, so that it cleans up after itself (serve
+    /// removes its temporary folder); only one that has not stopped 10 s later is killed.
     fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            #[cfg(unix)]
+            let _ = std::process::Command::new("kill")
+                .arg("-INT")
+                .arg(self.child.id().to_string())
+                .status();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while std::time::Instant::now() < deadline {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A program named by the environment variable `env`, or found by one of `names` on `PATH` (and
+/// in the `sbin` folders, where Debian puts nginx).
+pub fn find_tool(env: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(env) {
+        let path = PathBuf::from(path);
+        return path.is_file().then_some(path);
+    }
+    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    dirs.extend(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from));
+    names
+        .iter()
+        .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Says that the running test did not run, what it lacked and how to get it, on a line the
+/// test harness does not capture (it writes to stderr directly, not through `eprintln!`), so
+/// that a skip never passes for a pass. In CI (`CI` set) a missing tool fails the test instead.
+pub fn skipped(missing: &str, how: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{test} needs {missing} in CI: {how}"
+    );
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: {missing} not found; {how}"
+    );
 }
 
 /// A plain HTTP/1.1 exchange over a socket, so that paths go to the server exactly as written.
