@@ -72,7 +72,7 @@ pub fn load(path: &Path, shown: &Path) -> Result<Previous, Diagnostic> {
 }
 
 /// Everything that moved.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Changes {
     /// The previous report's date, if it had one.
     pub since: Option<String>,
@@ -85,7 +85,7 @@ pub struct Changes {
 }
 
 /// How one vendor moved.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct VendorChange {
     pub slug: String,
     pub rank: (usize, usize),
@@ -95,7 +95,7 @@ pub struct VendorChange {
     pub scores: Vec<ScoreChange>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ScoreChange {
     pub criterion: String,
     pub from: Option<f64>,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::model::{Report, Vendor};
 use crate::score::Standing;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Cost {
     pub currency: String,
     pub years: u32,

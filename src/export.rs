@@ -1,22 +1,60 @@
 //! The machine-readable exports: `report.json` (the whole model as built) and `matrix.csv`.
 //!
 //! Their shape is part of SPEC.md: snake_case keys, vendors by rank, notes by date then slug.
+//! report.json holds everything the audience may see, every dossier field and every note's
+//! text included, so that a script or a BI tool can rebuild the report from it alone; its
+//! [`REPORT_JSON_VERSION`] says which shape it has, and [`report_json_schema`] describes it.
 //! CSV cells that a spreadsheet would run as a formula are defused.
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::model::{Report, Status, format_number};
+use crate::model::{
+    CaseStudy, Contact, Pricing, Reference, Report, Rich, Risk, Status, TrackRecord, format_number,
+};
+
+/// The shape of report.json: 1 had no version field and no dossier text; 2 holds the whole
+/// model, with every piece of Markdown as a [`JsonText`].
+pub const REPORT_JSON_VERSION: u32 = 2;
+
+/// A piece of Markdown as written, as HTML, and as plain text. In a shareable build the
+/// Markdown is the plain text too (its comments and link addresses could reveal more).
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Text")]
+struct JsonText<'a> {
+    markdown: &'a str,
+    /// Sanitized HTML; its links to pages of the site are relative to the site's root.
+    html: String,
+    text: String,
+}
+
+impl<'a> JsonText<'a> {
+    fn of(rich: &'a Rich) -> Self {
+        JsonText {
+            markdown: rich.source.trim_end(),
+            html: rich.html.replace(crate::markdown::ROOT, ""),
+            text: crate::markdown::text_of(&rich.html),
+        }
+    }
+}
 use crate::score::Standing;
 use crate::sensitivity::Analysis;
 
-#[derive(Serialize)]
+/// report.json: the report as built for one audience.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "ReportJson")]
 struct JsonReport<'a> {
+    /// The shape of this file; 2 for this one.
+    version: u32,
+    /// The shortlist that wrote it.
+    generator: String,
     title: &'a str,
     organisation: Option<&'a str>,
     audience: &'a str,
     base_url: &'a str,
+    summary: Option<JsonText<'a>>,
     scale: JsonScale,
     partner_threshold: f64,
     /// The date evidence ages are counted to.
@@ -38,7 +76,8 @@ struct JsonReport<'a> {
     risks: Vec<JsonRisk<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "RegisterEntry")]
 struct JsonRisk<'a> {
     vendor: &'a str,
     title: &'a str,
@@ -50,7 +89,8 @@ struct JsonRisk<'a> {
     owner: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Flip")]
 struct JsonFlip<'a> {
     criterion: &'a str,
     weight: f64,
@@ -60,25 +100,33 @@ struct JsonFlip<'a> {
     at: Option<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Scale")]
 struct JsonScale {
     min: f64,
     max: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Criterion")]
 struct JsonCriterion<'a> {
     id: &'a str,
     name: &'a str,
+    /// The criterion's page, relative to the site's root.
+    url: String,
     weight: f64,
     question: Option<&'a str>,
+    description: Option<JsonText<'a>>,
     minimum: Option<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Vendor")]
 struct JsonVendor<'a> {
     slug: &'a str,
     name: &'a str,
+    /// The vendor's page, relative to the site's root.
+    url: String,
     status: Status,
     rank: usize,
     weighted_score: Option<f64>,
@@ -97,12 +145,33 @@ struct JsonVendor<'a> {
     pricing_withheld: bool,
     unsupported: &'a [String],
     scores: BTreeMap<&'a str, JsonScore<'a>>,
+    website: Option<&'a str>,
+    headquarters: Option<&'a str>,
+    founded: Option<i32>,
+    employees: Option<u64>,
+    summary: Option<JsonText<'a>>,
+    services: &'a [String],
+    /// As the dossier gives it; `null` when there is none or this audience may not see it.
+    pricing: Option<&'a Pricing>,
+    track_record: Option<&'a TrackRecord>,
+    references: &'a [Reference],
+    strengths: &'a [String],
+    concerns: &'a [String],
+    /// The vendor's risks as the dossier lists them (the register at the top has them all,
+    /// most severe first).
+    risks: &'a [Risk],
+    /// Empty in a shareable build.
+    contacts: &'a [Contact],
+    tags: &'a [String],
+    /// The dossier's `extra`, as written.
+    extra: &'a BTreeMap<String, serde_json::Value>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Score")]
 struct JsonScore<'a> {
     score: f64,
-    rationale: Option<&'a str>,
+    rationale: Option<JsonText<'a>>,
     evidence: &'a [String],
     /// Notes behind the score that this audience may not see.
     confidential_evidence: usize,
@@ -116,15 +185,30 @@ struct JsonScore<'a> {
     agreed_reason: Option<&'a str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Note")]
 struct JsonNote<'a> {
     slug: &'a str,
     title: &'a str,
+    /// The note's page, relative to the site's root.
+    url: String,
     date: &'a str,
     kind: &'a str,
     vendors: &'a [String],
     criteria: &'a [String],
     author: Option<&'a str>,
+    confidential: bool,
+    draft: bool,
+    tags: &'a [String],
+    body: JsonText<'a>,
+}
+
+/// The JSON Schema (draft 2020-12) of report.json.
+pub fn report_json_schema() -> serde_json::Value {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<JsonReport<'static>>()
+        .to_value()
 }
 
 /// Rounds away floating-point noise so that the JSON reads like the page.
@@ -145,6 +229,7 @@ pub fn report_json(
             Some(JsonVendor {
                 slug: &v.slug,
                 name: &v.name,
+                url: crate::view::vendor_url(&v.slug),
                 status: v.status,
                 rank: st.rank,
                 weighted_score: st.weighted_score.map(round4),
@@ -162,6 +247,21 @@ pub fn report_json(
                 }),
                 pricing_withheld: v.pricing_withheld,
                 unsupported: &st.unsupported,
+                website: v.website.as_deref(),
+                headquarters: v.headquarters.as_deref(),
+                founded: v.founded,
+                employees: v.employees,
+                summary: v.summary.as_ref().map(JsonText::of),
+                services: &v.services,
+                pricing: v.pricing.as_ref(),
+                track_record: v.track_record.as_ref(),
+                references: &v.references,
+                strengths: &v.strengths,
+                concerns: &v.concerns,
+                risks: &v.risks,
+                contacts: &v.contacts,
+                tags: &v.tags,
+                extra: &v.extra,
                 scores: v
                     .scores
                     .iter()
@@ -170,7 +270,7 @@ pub fn report_json(
                             id.as_str(),
                             JsonScore {
                                 score: round4(s.score),
-                                rationale: s.rationale.as_ref().map(|r| r.source.trim_end()),
+                                rationale: s.rationale.as_ref().map(JsonText::of),
                                 evidence: &s.evidence,
                                 confidential_evidence: s.withheld,
                                 evidence_grade: s.grade,
@@ -188,10 +288,13 @@ pub fn report_json(
         })
         .collect();
     let json = JsonReport {
+        version: REPORT_JSON_VERSION,
+        generator: format!("shortlist {}", env!("CARGO_PKG_VERSION")),
         title: &report.title,
         organisation: report.organisation.as_deref(),
         audience: report.audience.as_str(),
         base_url: &report.base_url,
+        summary: report.summary.as_ref().map(JsonText::of),
         scale: JsonScale {
             min: report.scale.min,
             max: report.scale.max,
@@ -232,8 +335,10 @@ pub fn report_json(
             .map(|c| JsonCriterion {
                 id: &c.id,
                 name: &c.name,
+                url: crate::view::criterion_url(&c.id),
                 weight: c.weight,
                 question: c.question.as_deref(),
+                description: c.description.as_ref().map(JsonText::of),
                 minimum: c.minimum,
             })
             .collect(),
@@ -244,11 +349,16 @@ pub fn report_json(
             .map(|n| JsonNote {
                 slug: &n.slug,
                 title: &n.title,
+                url: crate::view::note_url(&n.slug),
                 date: &n.date,
                 kind: n.kind.as_str(),
                 vendors: &n.vendors,
                 criteria: &n.criteria,
                 author: n.author.as_deref(),
+                confidential: n.confidential,
+                draft: n.draft,
+                tags: &n.tags,
+                body: JsonText::of(&n.body),
             })
             .collect(),
     };

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::markdown::Heading;
 
 /// Who a build is for: the evaluation team, or anyone it is shared with.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     /// Everything, confidential material included.
@@ -37,7 +37,7 @@ impl Audience {
 }
 
 /// The whole evaluation, ready to score and render.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub title: String,
     pub audience: Audience,
@@ -73,7 +73,7 @@ pub struct Report {
 }
 
 /// Markdown rendered to sanitized HTML; links to the site root are behind `markdown::ROOT`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Rich {
     /// The Markdown as written, for exports.
     #[serde(skip)]
@@ -85,7 +85,7 @@ pub struct Rich {
     pub links: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Scale {
     pub min: f64,
     pub max: f64,
@@ -113,7 +113,7 @@ impl Default for Scale {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Criterion {
     pub id: String,
     pub name: String,
@@ -125,7 +125,7 @@ pub struct Criterion {
 }
 
 /// Where a vendor stands in the selection process.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Longlisted,
@@ -178,7 +178,7 @@ impl fmt::Display for Status {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Vendor {
     pub slug: String,
     pub name: String,
@@ -207,7 +207,7 @@ pub struct Vendor {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Pricing {
     pub model: Option<String>,
     /// The fee for a year of the contract.
@@ -220,13 +220,13 @@ pub struct Pricing {
     pub confidential: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TrackRecord {
     pub years_in_learning: Option<u32>,
     pub case_studies: Vec<CaseStudy>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CaseStudy {
     pub title: String,
     pub client: Option<String>,
@@ -236,7 +236,7 @@ pub struct CaseStudy {
     pub confidential: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Reference {
     pub name: String,
     pub role: Option<String>,
@@ -247,7 +247,7 @@ pub struct Reference {
     pub confidential: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sentiment {
     Positive,
@@ -265,7 +265,7 @@ impl Sentiment {
     ];
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Risk {
     pub title: String,
     pub likelihood: Option<Level>,
@@ -294,7 +294,7 @@ impl Risk {
 }
 
 /// Low, medium or high: the likelihood or impact of a risk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Low,
@@ -310,7 +310,7 @@ impl Level {
     ];
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Contact {
     pub name: String,
     pub role: Option<String>,
@@ -319,7 +319,19 @@ pub struct Contact {
 }
 
 /// How much a score's evidence is worth, weakest first: who is speaking in the notes it cites.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
     /// No note backs the score.
@@ -356,7 +368,7 @@ impl Grade {
 }
 
 /// Limits on what a project may hold, so that a runaway file is an error, not a hang.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Limits {
     /// The largest content file, in MiB.
     pub file_size_mib: u64,
@@ -386,7 +398,7 @@ impl Limits {
 }
 
 /// A member of the evaluation panel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Evaluator {
     pub id: String,
     pub name: String,
@@ -394,7 +406,7 @@ pub struct Evaluator {
 }
 
 /// How a score with several evaluators was settled.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Consensus {
     /// One score, given as it is.
@@ -407,7 +419,7 @@ pub enum Consensus {
 }
 
 /// The contract the providers bid for.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Contract {
     pub years: u32,
     pub currency: String,
@@ -432,7 +444,7 @@ impl Contract {
 }
 
 /// How evidence is graded and when it is too old.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EvidenceRules {
     /// The grade each kind of note gives, in `NoteKind::ALL` order.
     pub grades: Vec<(NoteKind, Grade)>,
@@ -466,7 +478,7 @@ impl EvidenceRules {
 
 /// How the robustness of the ranking is sampled: each weight times a uniform factor in
 /// `1 ± weight_spread`, each score plus a uniform amount within `± uncertainty` of its grade.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Robustness {
     pub draws: u32,
     pub weight_spread: f64,
@@ -500,7 +512,7 @@ pub fn day_number(date: &str) -> Option<i64> {
 }
 
 /// One vendor's score on one criterion.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Score {
     pub score: f64,
     pub rationale: Option<Rich>,
@@ -531,7 +543,7 @@ impl Score {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Note {
     pub slug: String,
     pub title: String,
@@ -549,7 +561,7 @@ pub struct Note {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoteKind {
     ReferenceCall,

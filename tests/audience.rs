@@ -122,6 +122,7 @@ fn a_shareable_build_has_no_confidential_byte() {
         .filter(|f| {
             f.as_str() != "canary-extra-link-text-stays in notes/acme-call/index.html"
                 && f.as_str() != "canary-extra-link-text-stays in search-index.js"
+                && f.as_str() != "canary-extra-link-text-stays in report.json"
         })
         .collect();
     assert!(
@@ -249,13 +250,17 @@ fn a_shareable_report_json_carries_the_text_of_rationales_not_their_markdown() {
     let (code, _, err) = p.run("build", &["--audience", "shareable"]);
     assert_eq!(code, 0, "{err}");
     let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
-    assert_eq!(
-        json["vendors"][0]["scores"]["track-record"]["rationale"],
-        "Proven on a similar job and a call."
+    let rationale = &json["vendors"][0]["scores"]["track-record"]["rationale"];
+    assert_eq!(rationale["markdown"], "Proven on a similar job and a call.");
+    assert_eq!(rationale["text"], "Proven on a similar job and a call.");
+    let html = rationale["html"].as_str().unwrap().to_lowercase();
+    assert!(
+        html.contains("href=\"notes/acme-call/index.html\"") && !html.contains("canary"),
+        "the link to the public note stays, relative to the site's root; nothing else: {html}"
     );
     p.build_ok();
     let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
-    let internal = json["vendors"][0]["scores"]["track-record"]["rationale"]
+    let internal = json["vendors"][0]["scores"]["track-record"]["rationale"]["markdown"]
         .as_str()
         .unwrap();
     assert!(
@@ -273,7 +278,8 @@ fn watch_never_patches_a_folder_another_build_wrote() {
     });
     let (code, _, err) = p.run("build", &["--audience", "shareable"]);
     assert_eq!(code, 0, "{err}");
-    assert!(canaries_in(&p.path("output")).len() <= 2);
+    // Only the link's own words: in the public note's page, the search index and report.json.
+    assert!(canaries_in(&p.path("output")).len() <= 3);
     // One edit: watch writes its own (internal) site whole, never a mix of the two.
     p.edit("content/vendors/acme.yaml", "Acme does", "Acme really does");
     common::wait_until(20, "watch to rebuild after the edit", || {

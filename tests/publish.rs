@@ -363,3 +363,70 @@ fn new_outside_a_project_asks_for_init_and_writes_nothing() {
     let (code, _, err) = shortlist(&["new", "note", "Call"], tmp.path());
     assert_eq!(code, 2, "{err}");
 }
+
+/// A script or a BI tool can rebuild the report from report.json alone: it validates against
+/// the schema `shortlist schema report-json` prints, says its version, and holds every field
+/// of every dossier and note front matter (the lists come from the content schemas, so a new
+/// dossier field that report.json forgets fails here).
+#[test]
+fn report_json_holds_the_whole_model_and_validates_against_its_schema() {
+    for p in [Project::example(), Project::fixture("hostile")] {
+        p.build_ok();
+        let schema: serde_json::Value =
+            serde_json::from_str(&shortlist(&["schema", "report-json"], p.root()).1).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(json["version"], 2);
+
+        let keys_of = |which: &str| -> Vec<String> {
+            let s: serde_json::Value =
+                serde_json::from_str(&shortlist(&["schema", which], p.root()).1).unwrap();
+            s["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect()
+        };
+        for vendor in json["vendors"].as_array().unwrap() {
+            for key in keys_of("vendor") {
+                assert!(vendor.get(&key).is_some(), "vendors lack `{key}`");
+            }
+        }
+        for note in json["notes"].as_array().unwrap() {
+            for key in keys_of("note") {
+                assert!(note.get(&key).is_some(), "notes lack `{key}`");
+            }
+            let body = &note["body"];
+            assert!(body["html"].as_str().unwrap().starts_with('<'), "{body}");
+            assert!(!body["text"].as_str().unwrap().contains('<'), "{body}");
+        }
+    }
+    // Worked by hand on the example: Brightpath's summary, services and first risk as written.
+    let p = Project::example();
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let dossier: serde_json::Value =
+        shortlist::yaml::parse(&p.read("content/vendors/brightpath.yaml")).unwrap();
+    let brightpath = json["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["slug"] == "brightpath")
+        .unwrap();
+    assert_eq!(brightpath["services"], dossier["services"]);
+    assert_eq!(
+        brightpath["risks"][0]["title"],
+        dossier["risks"][0]["title"]
+    );
+    assert_eq!(
+        brightpath["summary"]["markdown"].as_str().unwrap(),
+        dossier["summary"].as_str().unwrap().trim_end()
+    );
+    assert_eq!(brightpath["url"], "vendors/brightpath/index.html");
+}

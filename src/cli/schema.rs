@@ -1,4 +1,5 @@
-//! `shortlist schema [report|vendor|note]`: JSON Schema for editors' YAML language servers.
+//! `shortlist schema [report|vendor|note|report-json]`: JSON Schema for editors' YAML language
+//! servers, and for the tools that read the built report.json.
 
 use shortlist::schema::{Kind, schema};
 
@@ -10,6 +11,8 @@ pub enum Which {
     Vendor,
     /// the front matter of content/notes/**/*.md
     Note,
+    /// the report.json a build writes (not a file you edit)
+    ReportJson,
 }
 
 #[derive(clap::Args)]
@@ -20,14 +23,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let kind = args.which.map(|w| match w {
-        Which::Report => Kind::Report,
-        Which::Vendor => Kind::Vendor,
-        Which::Note => Kind::Note,
-    });
+    let value = match args.which {
+        Some(Which::ReportJson) => shortlist::export::report_json_schema(),
+        which => schema(which.map(|w| match w {
+            Which::Report => Kind::Report,
+            Which::Vendor => Kind::Vendor,
+            _ => Kind::Note,
+        })),
+    };
     println!(
         "{}",
-        serde_json::to_string_pretty(&schema(kind)).unwrap_or_default()
+        serde_json::to_string_pretty(&value).unwrap_or_default()
     );
     0
 }

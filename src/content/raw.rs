@@ -203,7 +203,7 @@ pub struct RawPricing {
     pub at_risk: Option<f64>,
     /// The currency of the figures (GBP, EUR...); the contract's currency when left out.
     pub currency: Option<String>,
-    /// Anything else about the price, in Markdown.
+    /// Anything else about the price.
     pub notes: Option<String>,
     /// Leave the pricing out of shareable builds.
     #[serde(default)]
@@ -231,7 +231,7 @@ pub struct RawCaseStudy {
     pub client: Option<String>,
     /// When it was done.
     pub year: Option<i32>,
-    /// What came of it, in Markdown.
+    /// What came of it.
     pub outcome: Option<String>,
     /// Whether the panel confirmed it with the client.
     #[serde(default)]
@@ -255,7 +255,7 @@ pub struct RawReference {
     pub date: Option<String>,
     /// How the reference spoke of the vendor: `positive`, `mixed`, `negative` or `neutral`.
     pub sentiment: Option<String>,
-    /// What they said, in Markdown.
+    /// What they said.
     pub summary: Option<String>,
     /// Leave it out of shareable builds.
     #[serde(default)]
@@ -272,7 +272,7 @@ pub struct RawRisk {
     pub likelihood: Option<String>,
     /// How much it would hurt: `low`, `medium` or `high`.
     pub impact: Option<String>,
-    /// What would reduce it, in Markdown.
+    /// What would reduce it.
     pub mitigation: Option<String>,
     /// Who on our side watches the risk.
     pub owner: Option<String>,
