@@ -12,7 +12,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::{
-    CaseStudy, Contact, Pricing, Reference, Report, Rich, Risk, Status, TrackRecord, format_number,
+    Contact, Pricing, Reference, Report, Rich, Risk, Status, TrackRecord, format_number,
 };
 
 /// The shape of report.json: 1 had no version field and no dossier text; 2 holds the whole
