@@ -59,6 +59,15 @@ pub struct Options {
     pub audience: Option<model::Audience>,
     /// The report.json of the previous round; `report.yaml`'s `previous` when `None`.
     pub previous: Option<PathBuf>,
+    /// Counts the pages as they are rendered, for whoever shows progress.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// How far the rendering has got: pages done out of the total, updated from every thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: std::sync::atomic::AtomicUsize,
+    pub total: std::sync::atomic::AtomicUsize,
 }
 
 impl Options {
@@ -81,6 +90,9 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     /// Warnings of the run, sorted; they never fail a build.
     pub warnings: Vec<Diagnostic>,
+    /// How long each stage took, in order: read, validate, score, render (and write, once
+    /// [`build`] has written the site).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Why a run did not produce a site.
@@ -102,11 +114,18 @@ pub fn make_site(options: &Options) -> Result<Built, Failure> {
 /// [`make_site`], reusing what `cache` holds from an earlier build of the same project.
 pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, Failure> {
     let root = &options.root;
+    let mut timings = Vec::with_capacity(5);
+    let mut clock = std::time::Instant::now();
+    let mut lap = |stage: &'static str| {
+        timings.push((stage, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     let content_dir = root.join("content");
     let limits = content::limits(&content_dir);
     let (entries, mut diags) = content::walk(root, &content_dir, limits.files);
     let (sources, read_problems) = content::read_all(&entries, cache, limits.file_size_mib << 20);
     diags.extend(read_problems);
+    lap("read");
     let settings = validate::Settings {
         root,
         audience: options.audience,
@@ -126,6 +145,7 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
         problems.extend(diags.iter().cloned());
         Failure::Content(problems)
     })?;
+    lap("validate");
     let standings = score::rank(&report);
     let analysis = sensitivity::analyse(&report, &standings);
     let previous = options
@@ -143,19 +163,24 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
             Some(changes::compare(&report, &standings, &previous))
         }
     };
-    let files = render::render(
-        &report,
-        &standings,
-        &analysis,
-        changes.as_ref(),
-        &theme,
-        &content_dir,
+    lap("score");
+    let scored = render::Scored {
+        report: &report,
+        standings: &standings,
+        analysis: &analysis,
+        changes: changes.as_ref(),
+    };
+    let with = render::With {
+        theme: &theme,
+        content_dir: &content_dir,
         cache,
-    )
-    .map_err(|mut problems| {
+        progress: options.progress.as_deref(),
+    };
+    let files = render::render(&scored, &with).map_err(|mut problems| {
         problems.extend(diags.iter().cloned());
         Failure::Content(problems)
     })?;
+    lap("render");
     Ok(Built {
         report,
         standings,
@@ -163,6 +188,7 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
         changes,
         files,
         warnings: diags,
+        timings,
     })
 }
 
@@ -176,10 +202,12 @@ pub fn build(options: &Options) -> Result<Built, Failure> {
 pub fn build_waiting(options: &Options, waiting: &dyn Fn()) -> Result<Built, Failure> {
     let output = output::check_target(&options.root, &options.output_dir())
         .map_err(|r| Failure::Refused(r.0))?;
-    let built = make_site(options)?;
+    let mut built = make_site(options)?;
     let lock = output::lock(&output, waiting).map_err(Failure::Io)?;
+    let started = std::time::Instant::now();
     // Checked again in turn: the folder may have changed while another build held the lock.
     output::check_target(&options.root, &output).map_err(|r| Failure::Refused(r.0))?;
     output::write(&lock, &output, &built.files, built.report.audience).map_err(Failure::Io)?;
+    built.timings.push(("write", started.elapsed()));
     Ok(built)
 }

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { cli::EXIT_USAGE } else { 0 });
         }
     };
+    cli::set_verbosity(cli.quiet, cli.verbose);
     let status = match cli.command {
         cli::Command::Build(args) => cli::build::run(args),
         cli::Command::Check(args) => cli::check::run(args),
@@ -22,6 +23,22 @@ fn main() -> ExitCode {
         cli::Command::Init(args) => cli::init::run(args),
         cli::Command::New(args) => cli::new::run(args),
         cli::Command::Schema(args) => cli::schema::run(args),
+        cli::Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut command = cli::Cli::command();
+            clap_complete::generate(shell, &mut command, "shortlist", &mut std::io::stdout());
+            0
+        }
+        cli::Command::Man => {
+            use clap::CommandFactory;
+            match clap_mangen::Man::new(cli::Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    cli::EXIT_CONTENT
+                }
+            }
+        }
     };
     ExitCode::from(status)
 }

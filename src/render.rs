@@ -71,16 +71,48 @@ pub fn css_string(text: &str) -> String {
     out
 }
 
+/// Counts a page as done when it is dropped, however its rendering ended.
+struct Tick<'a>(Option<&'a crate::Progress>);
+
+impl Drop for Tick<'_> {
+    fn drop(&mut self) {
+        if let Some(p) = self.0 {
+            p.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// The report and every figure computed from it: what the pages and exports show.
+pub struct Scored<'a> {
+    pub report: &'a Report,
+    pub standings: &'a [Standing],
+    pub analysis: &'a Analysis,
+    pub changes: Option<&'a crate::changes::Changes>,
+}
+
+/// What rendering works with besides the report: the theme, the content folder (for assets),
+/// the cache of an earlier build, and a counter of pages done.
+pub struct With<'a> {
+    pub theme: &'a Theme,
+    pub content_dir: &'a std::path::Path,
+    pub cache: &'a Cache,
+    pub progress: Option<&'a crate::Progress>,
+}
+
 /// Renders every page and export of the report.
-pub fn render(
-    report: &Report,
-    standings: &[Standing],
-    analysis: &Analysis,
-    changes: Option<&crate::changes::Changes>,
-    theme: &Theme,
-    content_dir: &std::path::Path,
-    cache: &Cache,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let Scored {
+        report,
+        standings,
+        analysis,
+        changes,
+    } = *scored;
+    let With {
+        theme,
+        content_dir,
+        cache,
+        progress,
+    } = *with;
     let site = view::build(report, standings, analysis, changes);
     let site_value = tera::Value::from_serializable(&site.data);
     let site_hash = hash_json(&site.data);
@@ -138,9 +170,14 @@ pub fn render(
         vars: vec![("note", n.clone())],
     }));
 
+    if let Some(p) = progress {
+        p.total
+            .store(pages.len(), std::sync::atomic::Ordering::Relaxed);
+    }
     let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
         .par_iter()
         .map(|page| {
+            let _done = Tick(progress);
             let vars_json = serde_json::to_string(&page.vars).unwrap_or_default();
             let key = hash_of((
                 theme.fingerprint,

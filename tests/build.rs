@@ -747,3 +747,109 @@ fn a_folder_without_content_is_one_error() {
     assert!(err.contains("build failed: 1 error in 1 file"), "{err}");
     assert!(err.contains("shortlist init"), "{err}");
 }
+
+#[test]
+fn short_flags_quiet_verbose_and_open_work_as_in_zola() {
+    let p = Project::fixture("minimal");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("site");
+    let opened = elsewhere.path().join("opened.txt");
+    // A stand-in browser that writes down what it was asked to open.
+    let browser = elsewhere.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let o = assert_cmd::Command::cargo_bin("shortlist")
+            .unwrap()
+            .args(args)
+            .env("BROWSER", &browser)
+            .current_dir(elsewhere.path())
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stdout).to_string(),
+            String::from_utf8_lossy(&o.stderr).to_string(),
+        )
+    };
+    let root = p.root().to_str().unwrap();
+    let site = out.to_str().unwrap();
+    let (code, stdout, stderr) = run(&[
+        "build",
+        "-r",
+        root,
+        "-o",
+        site,
+        "-u",
+        "https://intranet.example/reports/x/",
+        "--open",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.join("index.html").is_file() && out.join("sitemap.xml").is_file());
+    assert!(stdout.starts_with("built 2 vendors"), "{stdout}");
+    assert!(
+        !stderr.contains('\r') && !stderr.contains("pages]"),
+        "no progress bar when not a terminal: {stderr:?}"
+    );
+    common::wait_until(10, "the browser to be asked", || opened.is_file());
+    let asked = std::fs::read_to_string(&opened).unwrap();
+    assert!(asked.ends_with("site/index.html"), "{asked}");
+
+    let (code, stdout, stderr) = run(&["build", "-q", "-r", root, "-o", site]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str()),
+        ("", ""),
+        "-q prints nothing on success"
+    );
+
+    let (code, _, stderr) = run(&["build", "-v", "-r", root, "-o", site]);
+    assert_eq!(code, 0, "{stderr}");
+    let took = stderr
+        .lines()
+        .find(|l| l.starts_with("took: "))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    for stage in ["read", "validate", "score", "render", "write"] {
+        assert!(took.contains(&format!("{stage} ")), "{took}");
+    }
+    let (code, _, stderr) = run(&["check", "-q", "-r", root]);
+    assert_eq!(code, 0);
+    assert!(!stderr.contains("ok:"), "{stderr}");
+    let (code, _, _) = run(&["build", "-q", "-v", "-r", root]);
+    assert_eq!(code, 2, "-q and -v contradict each other");
+}
+
+#[test]
+fn completions_and_a_manual_page() {
+    let run = |args: &[&str]| {
+        let o = assert_cmd::Command::cargo_bin("shortlist")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}");
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let bash = run(&["completions", "bash"]);
+    assert!(
+        bash.contains("_shortlist()") && bash.contains("--audience"),
+        "{bash}"
+    );
+    assert!(run(&["completions", "zsh"]).contains("#compdef shortlist"));
+    assert!(run(&["completions", "fish"]).contains("complete -c shortlist"));
+    let man = run(&["man"]);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH shortlist"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
+    assert!(man.contains("build") && man.contains("serve"));
+}

@@ -326,3 +326,36 @@ fn serve_stays_responsive_under_many_idle_and_streaming_connections_and_frees_th
         "memory grew from {memory_before} KiB to {memory_after} KiB"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn short_flags_and_open_show_the_preview_in_the_browser() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = Project::fixture("minimal");
+    let opened = p.path("opened.txt");
+    let browser = p.path("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let s = Running::start_with(
+        &p,
+        "serve",
+        &["-p", "0", "-i", "127.0.0.1", "--open"],
+        &[("BROWSER", browser.as_os_str())],
+    );
+    wait_until(30, "the URL on the first line", || {
+        s.stdout().lines().next().is_some_and(|l| l.ends_with('/'))
+    });
+    let url = s.stdout().lines().next().unwrap().to_string();
+    wait_until(30, "the browser to be asked", || opened.is_file());
+    assert_eq!(std::fs::read_to_string(&opened).unwrap(), url);
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    assert_eq!(http(addr, "GET", "/").status, 200);
+    drop(s);
+    // `--interface` is `--bind` by Zola's name.
+    let (_s, addr) = serving_with(&p, &["--interface", "127.0.0.1"]);
+    assert_eq!(http(&addr, "GET", "/").status, 200);
+}

@@ -12,10 +12,10 @@ pub struct Args {
     #[command(flatten)]
     pub project: ProjectArgs,
     /// Where to write the site [default: ROOT/output]
-    #[arg(long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// The address the site will be published at (overrides `base_url` of report.yaml)
-    #[arg(long, value_name = "URL", value_parser = super::parse_base_url)]
+    #[arg(short = 'u', long, value_name = "URL", value_parser = super::parse_base_url)]
     pub base_url: Option<String>,
     /// Who the site is for [default: `audience` of report.yaml, or internal]
     #[arg(long, value_enum)]
@@ -26,9 +26,13 @@ pub struct Args {
     /// The report.json of the previous round, to show what changed [default: `previous` of report.yaml]
     #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
+    /// Open the built report in the browser (`$BROWSER`, else the desktop's default)
+    #[arg(long)]
+    pub open: bool,
 }
 
 pub fn run(args: Args) -> u8 {
+    let bar = super::ProgressBar::start();
     let options = Options {
         root: args.project.root.clone(),
         output: args.output,
@@ -36,6 +40,7 @@ pub fn run(args: Args) -> u8 {
         drafts: args.project.drafts,
         audience: args.audience.map(Into::into),
         previous: args.previous,
+        progress: Some(bar.progress.clone()),
     };
     let shown = options.output_dir();
     let shown = shown
@@ -63,9 +68,12 @@ pub fn run(args: Args) -> u8 {
             "note: still building after 30 s; if this project has its own templates, look for loops inside loops; Ctrl-C stops the build and leaves the previous site as it was"
         );
     });
-    match shortlist::build_waiting(&options, &waiting) {
+    let result = shortlist::build_waiting(&options, &waiting);
+    drop(bar);
+    match result {
         Ok(built) => {
-            if let Some(note) = super::warnings_note(&built.warnings) {
+            super::print_timings(&built);
+            if let (Some(note), false) = (super::warnings_note(&built.warnings), super::quiet()) {
                 eprintln!("{note}");
             }
             let pages = built
@@ -73,19 +81,27 @@ pub fn run(args: Args) -> u8 {
                 .iter()
                 .filter(|f| f.path.ends_with(".html"))
                 .count();
-            println!(
-                "built {} into `{}`: {} in {} ms",
-                super::contents(&built.report),
-                shown,
-                super::count(pages, "page", "pages"),
-                started.elapsed().as_millis()
-            );
+            if !super::quiet() {
+                println!(
+                    "built {} into `{}`: {} in {} ms",
+                    super::contents(&built.report),
+                    shown,
+                    super::count(pages, "page", "pages"),
+                    started.elapsed().as_millis()
+                );
+            }
             if let Some((path, file, format)) = &archive {
                 if let Err(e) = shortlist::archive::write(file, *format, &built.files) {
                     eprintln!("error: the site is built, but the archive is not: {e:#}");
                     return super::EXIT_CONTENT;
                 }
-                println!("packed the site into `{}`", path.display());
+                if !super::quiet() {
+                    println!("packed the site into `{}`", path.display());
+                }
+            }
+            if args.open {
+                let index = shortlist::output::resolved(&options.output_dir()).join("index.html");
+                super::open_in_browser(&index.to_string_lossy());
             }
             0
         }

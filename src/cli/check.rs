@@ -28,21 +28,21 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
+    let bar = super::ProgressBar::start();
     let options = Options {
         root: args.project.root.clone(),
         drafts: args.project.drafts,
+        progress: Some(bar.progress.clone()),
         ..Options::default()
     };
-    let (mut diags, counts) = match shortlist::make_site(&options) {
+    let result = shortlist::make_site(&options);
+    drop(bar);
+    let (mut diags, counts) = match result {
         Ok(built) => {
+            super::print_timings(&built);
             let mut d = built.warnings;
             d.extend(linkcheck::check(&built.files));
-            let counts = (
-                built.report.vendors.len(),
-                built.report.criteria.len(),
-                built.report.notes.len(),
-            );
-            (d, Some(counts))
+            (d, Some(super::contents(&built.report)))
         }
         Err(Failure::Content(d)) => (d, None),
         Err(other) => return report_failure(other, "check"),
@@ -61,8 +61,9 @@ pub fn run(args: Args) -> u8 {
             }
             match (failed, counts) {
                 (true, _) => eprintln!("check failed: {}", summary(&diags)),
-                (false, Some((v, c, n))) if diags.is_empty() => {
-                    eprintln!("ok: {v} vendors, {c} criteria, {n} notes, no problems")
+                _ if super::quiet() => {}
+                (false, Some(contents)) if diags.is_empty() => {
+                    eprintln!("ok: {contents}, no problems")
                 }
                 (false, _) => eprintln!("ok: no errors; {}", summary(&diags)),
             }

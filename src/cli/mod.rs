@@ -28,6 +28,136 @@ use shortlist::diagnostic::{Diagnostic, Severity};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print only problems: no summary lines, notes or progress
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print how long each stage took: read, validate, score, render, write
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Remembers `-q` and `-v` for every command.
+pub fn set_verbosity(quiet: bool, verbose: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+    VERBOSE.store(verbose, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// `-q`: print problems only.
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `-v`: print each stage's time.
+pub fn verbose() -> bool {
+    VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// With `-v`, how long each stage of a build took, on one line of stderr.
+pub fn print_timings(built: &shortlist::Built) {
+    if verbose() {
+        let stages: Vec<String> = built
+            .timings
+            .iter()
+            .map(|(stage, took)| format!("{stage} {:.1} ms", took.as_secs_f64() * 1000.0))
+            .collect();
+        eprintln!("took: {}", stages.join(", "));
+    }
+}
+
+/// Opens `target` (a URL or a file) in the browser: the program `$BROWSER` names if it is set,
+/// as on most Unix systems, else the desktop's default. A failure is a warning: the site is
+/// there all the same.
+pub fn open_in_browser(target: &str) {
+    let opened = match std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
+        Some(browser) => std::process::Command::new(browser)
+            .arg(target)
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .map(drop),
+        None => open::that_detached(target),
+    };
+    if let Err(e) = opened {
+        eprintln!("warning: cannot open a browser ({e}); open {target} yourself");
+    }
+}
+
+/// A progress bar of the pages rendered, on a terminal, for a build that takes more than a
+/// second; nothing at all when stderr is not a terminal or with `-q`. Dropping it clears it.
+pub struct ProgressBar {
+    pub progress: std::sync::Arc<shortlist::Progress>,
+    finished: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ProgressBar {
+    pub fn start() -> Self {
+        let progress = std::sync::Arc::new(shortlist::Progress::default());
+        let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = (std::io::stderr().is_terminal() && !quiet()).then(|| {
+            let (progress, finished) = (progress.clone(), finished.clone());
+            std::thread::spawn(move || show_progress(&progress, &finished))
+        });
+        ProgressBar {
+            progress,
+            finished,
+            thread,
+        }
+    }
+}
+
+impl Drop for ProgressBar {
+    fn drop(&mut self) {
+        self.finished
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn show_progress(progress: &shortlist::Progress, finished: &std::sync::atomic::AtomicBool) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let tick = std::time::Duration::from_millis(100);
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(1) {
+        if finished.load(Relaxed) {
+            return;
+        }
+        std::thread::sleep(tick);
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let waiting = indicatif::ProgressStyle::with_template("{spinner} {msg}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    let counting = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    bar.set_style(waiting.clone());
+    let mut shown = 0;
+    while !finished.load(Relaxed) {
+        let (done, total) = (progress.done.load(Relaxed), progress.total.load(Relaxed));
+        match total {
+            0 => bar.set_message("reading and checking the files"),
+            _ if done < total => {
+                if shown == 0 {
+                    bar.set_style(counting.clone());
+                }
+                bar.set_message("rendering");
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            }
+            _ => {
+                bar.set_style(waiting.clone());
+                bar.set_message("writing the site");
+            }
+        }
+        bar.tick();
+        shown += 1;
+        std::thread::sleep(tick);
+    }
+    bar.finish_and_clear();
 }
 
 #[derive(Subcommand)]
@@ -44,8 +174,15 @@ pub enum Command {
     Init(init::Args),
     /// Add a vendor dossier or a note, and print its path
     New(new::Args),
-    /// Print the JSON Schema of report.yaml, dossiers or note front matter
+    /// Print the JSON Schema of report.yaml, dossiers, note front matter or report.json
     Schema(schema::Args),
+    /// Print a shell completion script: `shortlist completions bash > /etc/bash_completion.d/shortlist`
+    Completions {
+        /// The shell to complete for
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `shortlist man > shortlist.1; man ./shortlist.1`
+    Man,
 }
 
 /// Who a build is for, as the command line spells it.
@@ -75,7 +212,7 @@ pub struct BuildArgs {
     #[arg(long, value_enum)]
     pub audience: Option<AudienceArg>,
     /// The address the site will be published at (overrides `base_url` of report.yaml)
-    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    #[arg(short = 'u', long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
     /// Poll for changes instead of relying on OS notifications (network drives, WSL, containers)
     #[arg(long)]
@@ -94,6 +231,7 @@ impl BuildArgs {
             drafts: self.project.drafts,
             audience: self.audience.map(Into::into),
             previous: self.previous.clone(),
+            progress: None,
         }
     }
 }
@@ -118,6 +256,10 @@ impl Printer {
                     (false, true) => "fixed; rebuilt".to_string(),
                     (false, false) => "rebuilt".to_string(),
                 };
+                print_timings(&r.built);
+                if quiet() {
+                    return;
+                }
                 let warnings = match r.built.warnings.len() {
                     0 => String::new(),
                     _ => format!("; {}", summary(&r.built.warnings)),
@@ -161,7 +303,7 @@ impl Printer {
 #[derive(Args, Clone)]
 pub struct ProjectArgs {
     /// The project folder (holding content/)
-    #[arg(long, value_name = "DIR", default_value = ".")]
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
     /// Include notes marked `draft: true`
     #[arg(long)]

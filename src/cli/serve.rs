@@ -19,11 +19,20 @@ pub struct Args {
     #[command(flatten)]
     pub build: BuildArgs,
     /// The address to listen on; anything but 127.0.0.1 exposes the report to your network
-    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    #[arg(
+        short = 'i',
+        long,
+        visible_alias = "interface",
+        value_name = "IP",
+        default_value = "127.0.0.1"
+    )]
     pub bind: IpAddr,
     /// The port to listen on; 0 picks a free one
-    #[arg(long, default_value_t = 1111)]
+    #[arg(short, long, default_value_t = 1111)]
     pub port: u16,
+    /// Open the preview in the browser once it is built (`$BROWSER`, else the desktop's default)
+    #[arg(long)]
+    pub open: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -107,6 +116,7 @@ pub fn run(args: Args) -> u8 {
     // The first build runs beside the server, so Ctrl-C works from the start; pages asked for
     // before it ends reload when it does.
     let session_audience = session.options().audience;
+    let open = args.open.then(|| format!("http://{local}/"));
     let watching = std::thread::spawn(move || {
         let mut printer = Printer::default();
         let first = session.rebuild(&[]);
@@ -129,6 +139,9 @@ pub fn run(args: Args) -> u8 {
         }
         let mut shareable = declared_shareable(&session, &first);
         watch_state.publish(status_of(&first, shareable), true);
+        if let Some(url) = &open {
+            super::open_in_browser(url);
+        }
         let result = watcher.run(&mut session, |r| {
             printer.print(r);
             if let Ok(built) = r {
@@ -144,9 +157,11 @@ pub fn run(args: Args) -> u8 {
             eprintln!("error: the watcher stopped: {e:#}");
         }
     });
-    eprintln!(
-        "serving the report at http://{local}/ and rebuilding on every change; press Ctrl-C to stop"
-    );
+    if !super::quiet() {
+        eprintln!(
+            "serving the report at http://{local}/ and rebuilding on every change; press Ctrl-C to stop"
+        );
+    }
 
     let app = router(state.clone());
     let closing = state.clone();

@@ -12,7 +12,7 @@ pub struct Args {
     #[command(flatten)]
     pub build: BuildArgs,
     /// Where to write the site [default: ROOT/output]
-    #[arg(long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR")]
     pub output: Option<std::path::PathBuf>,
 }
 
@@ -57,7 +57,9 @@ pub fn run(args: Args) -> u8 {
     // Watch first, then build: a save during the first build is not lost.
     let mut printer = Printer::default();
     printer.print(&session.rebuild(&[]));
-    eprintln!("watching `content/` and `themes/` for changes; press Ctrl-C to stop");
+    if !super::quiet() {
+        eprintln!("watching `content/` and `themes/` for changes; press Ctrl-C to stop");
+    }
     match watcher.run(&mut session, |r| printer.print(r)) {
         Ok(()) => {
             eprintln!("stopped; the site in `{}` is complete", shown.display());

@@ -184,6 +184,16 @@ pub struct Running {
 
 impl Running {
     pub fn start(project: &Project, subcommand: &str, args: &[&str]) -> Self {
+        Running::start_with(project, subcommand, args, &[])
+    }
+
+    /// [`Running::start`], with more environment variables.
+    pub fn start_with(
+        project: &Project,
+        subcommand: &str,
+        args: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Self {
         use std::io::Read;
         use std::process::Stdio;
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("shortlist"))
@@ -191,6 +201,7 @@ impl Running {
             .arg("--root")
             .arg(project.root())
             .args(args)
+            .envs(env.iter().copied())
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
