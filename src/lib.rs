@@ -35,6 +35,7 @@ pub mod urlpath;
 pub mod validate;
 pub mod view;
 pub mod watch;
+pub mod workbook;
 pub mod yaml;
 
 use std::path::PathBuf;

@@ -236,6 +236,11 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, V
         body: Body::Bytes(export::report_json(report, standings, analysis, changes)),
         template: None,
     });
+    files.push(OutputFile {
+        path: "report.xlsx".into(),
+        body: Body::Bytes(crate::workbook::workbook(report, standings)),
+        template: None,
+    });
     if let Some(base) = view::absolute_base(&report.base_url) {
         let pages: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         files.push(OutputFile {

@@ -99,7 +99,17 @@ fn project_with_secrets() -> Project {
 fn canaries_in(site: &std::path::Path) -> Vec<String> {
     let mut found = Vec::new();
     for (path, bytes) in tree(site) {
-        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        let mut text = String::from_utf8_lossy(&bytes).to_lowercase();
+        // A workbook is a zip of XML: its parts are read unpacked.
+        if path.ends_with(".xlsx") {
+            use std::io::Read;
+            let mut book = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+            for i in 0..book.len() {
+                let mut part = String::new();
+                book.by_index(i).unwrap().read_to_string(&mut part).unwrap();
+                text.push_str(&part.to_lowercase());
+            }
+        }
         for c in CANARIES {
             let c = c.to_lowercase();
             if text.contains(&c) || path.to_lowercase().contains(&c) {

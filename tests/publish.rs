@@ -430,3 +430,216 @@ fn report_json_holds_the_whole_model_and_validates_against_its_schema() {
     );
     assert_eq!(brightpath["url"], "vendors/brightpath/index.html");
 }
+
+/// The workbook read back: its sheets, the weights as plain cells, and live formulas whose
+/// stored results are this build's figures.
+#[test]
+fn the_workbook_holds_weights_scores_and_live_formulas() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let p = Project::example();
+    p.write(
+        "content/vendors/formula.yaml",
+        "name: \"=HYPERLINK(\\\"https://evil.example\\\",\\\"x\\\")\"\nstatus: longlisted\n",
+    );
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let mut book: Xlsx<_> = open_workbook(p.path("output/report.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["Scores", "Criteria", "Notes"]);
+
+    let criteria = book.worksheet_range("Criteria").unwrap();
+    for (i, c) in json["criteria"].as_array().unwrap().iter().enumerate() {
+        let row = i as u32 + 1;
+        assert_eq!(
+            criteria.get_value((row, 0)),
+            Some(&Data::String(c["id"].as_str().unwrap().into()))
+        );
+        assert_eq!(
+            criteria.get_value((row, 2)),
+            Some(&Data::Float(c["weight"].as_f64().unwrap()))
+        );
+    }
+
+    let n = json["criteria"].as_array().unwrap().len() as u32;
+    let scores = book.worksheet_range("Scores").unwrap();
+    let formulas = book.worksheet_formula("Scores").unwrap();
+    let (weighted, rank, verdict) = (2 + n, 2 + n + 3, 2 + n + 4);
+    for (i, v) in json["vendors"].as_array().unwrap().iter().enumerate() {
+        let row = 3 + i as u32;
+        let name = v["name"].as_str().unwrap();
+        assert_eq!(
+            scores.get_value((row, 0)),
+            Some(&Data::String(name.into())),
+            "text stays text"
+        );
+        let formula_at = |col: u32| formulas.get_value((row, col)).cloned().unwrap_or_default();
+        assert!(
+            formula_at(weighted).contains("SUMPRODUCT"),
+            "{}",
+            formula_at(weighted)
+        );
+        assert!(
+            formula_at(0).is_empty(),
+            "a name is never a formula: {}",
+            formula_at(0)
+        );
+        let stored = |col: u32| scores.get_value((row, col)).cloned().unwrap_or(Data::Empty);
+        match (stored(weighted), v["weighted_score"].as_f64()) {
+            (Data::Float(x), Some(y)) => assert!((x - y).abs() < 1e-4, "{name}: {x} vs {y}"),
+            (Data::String(dash), None) if dash == "–" => {}
+            (x, y) => panic!("{name}: {x:?} vs {y:?}"),
+        }
+        assert_eq!(
+            stored(rank),
+            Data::Float(v["rank"].as_f64().unwrap()),
+            "{name}"
+        );
+        let said = match (v["partner"].as_bool(), v["assessed"].as_bool()) {
+            (Some(true), _) => "partner",
+            (_, Some(true)) => "vendor",
+            _ => "not yet assessed",
+        };
+        assert_eq!(stored(verdict), Data::String(said.into()), "{name}");
+    }
+    let notes = book.worksheet_range("Notes").unwrap();
+    assert_eq!(
+        notes.height() - 1,
+        json["notes"].as_array().unwrap().len(),
+        "a row per note"
+    );
+}
+
+/// LibreOffice, headless, recalculates the workbook: its ranking is report.json's, and after a
+/// weight cell changes it is the ranking shortlist makes with that weight in report.yaml.
+#[test]
+fn the_workbook_recalculated_by_libreoffice_ranks_as_shortlist_does() {
+    let Some(soffice) = common::find_tool("SHORTLIST_SOFFICE", &["soffice", "libreoffice"]) else {
+        common::skipped(
+            "LibreOffice",
+            "install Debian's `libreoffice-calc-nogui`, or set SHORTLIST_SOFFICE",
+        );
+        return;
+    };
+    let p = Project::example();
+    // Two vendors with no score at all: after every scored one, by name.
+    p.write("content/vendors/unscored-b.yaml", "name: Unscored B\n");
+    p.write("content/vendors/unscored-a.yaml", "name: Unscored A\n");
+    p.build_ok();
+    let ranks = |json: &serde_json::Value| -> Vec<(String, u64, String)> {
+        json["vendors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                let verdict = match (v["partner"].as_bool(), v["assessed"].as_bool()) {
+                    (Some(true), _) => "partner",
+                    (_, Some(true)) => "vendor",
+                    _ => "not yet assessed",
+                };
+                (
+                    v["name"].as_str().unwrap().to_string(),
+                    v["rank"].as_u64().unwrap(),
+                    verdict.to_string(),
+                )
+            })
+            .collect()
+    };
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let xlsx = std::fs::read(p.path("output/report.xlsx")).unwrap();
+    assert_eq!(recalculated(&soffice, &xlsx), ranks(&json));
+
+    // Business understanding (the second criterion) from 15 to 60: Kestrel Lane overtakes
+    // Brightpath (worked by hand: 635/145 = 4.38 against 605/145 = 4.17).
+    let changed = set_cell(&xlsx, "xl/worksheets/sheet2.xml", "C3", "60");
+    let in_workbook = recalculated(&soffice, &changed);
+    p.edit(
+        "content/report.yaml",
+        "name: Understands our business\n    weight: 15",
+        "name: Understands our business\n    weight: 60",
+    );
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    assert_eq!(in_workbook, ranks(&json));
+    assert_eq!(in_workbook[0].0, "Kestrel Lane Associates");
+}
+
+/// The Scores sheet as LibreOffice computes it: (vendor, rank, verdict) in sheet order, sorted
+/// by rank.
+fn recalculated(soffice: &std::path::Path, xlsx: &[u8]) -> Vec<(String, u64, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    // A profile of its own that recalculates every formula on load (the default for .xlsx
+    // files is to trust the stored results).
+    let profile = dir.path().join("profile/user");
+    std::fs::create_dir_all(&profile).unwrap();
+    std::fs::write(
+        profile.join("registrymodifications.xcu"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<oor:items xmlns:oor=\"http://openoffice.org/2001/registry\" xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n<item oor:path=\"/org.openoffice.Office.Calc/Formula/Load\"><prop oor:name=\"OOXMLRecalcMode\" oor:op=\"fuse\"><value>0</value></prop></item>\n</oor:items>\n",
+    )
+    .unwrap();
+    let book = dir.path().join("report.xlsx");
+    std::fs::write(&book, xlsx).unwrap();
+    let out = std::process::Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.path().join("profile").display()
+        ))
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+        ])
+        .arg(dir.path())
+        .arg(&book)
+        .output()
+        .unwrap();
+    let csv = std::fs::read_to_string(dir.path().join("report-Scores.csv")).unwrap_or_else(|_| {
+        panic!(
+            "LibreOffice wrote no CSV: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (rank, verdict) = (col("Rank"), col("Verdict"));
+    let mut rows: Vec<(String, u64, String)> = reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| !r[rank].is_empty())
+        .map(|r| {
+            (
+                r[0].to_string(),
+                r[rank].parse().unwrap(),
+                r[verdict].to_string(),
+            )
+        })
+        .collect();
+    rows.sort_by_key(|r| r.1);
+    rows
+}
+
+/// `xlsx` with the number in `cell` of the sheet at `part` replaced by `value`.
+fn set_cell(xlsx: &[u8], part: &str, cell: &str, value: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        if name == part {
+            let xml = String::from_utf8(bytes).unwrap();
+            let at = xml.find(&format!("r=\"{cell}\"")).expect("the cell exists");
+            let v = at + xml[at..].find("<v>").unwrap() + 3;
+            let end = v + xml[v..].find("</v>").unwrap();
+            bytes = format!("{}{value}{}", &xml[..v], &xml[end..]).into_bytes();
+        }
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(&bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}

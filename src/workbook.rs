@@ -1,0 +1,344 @@
+//! `report.xlsx`: the ranking as a workbook a buyer can re-weight.
+//!
+//! Three sheets. **Criteria** holds the weights and the partner threshold as plain cells, the
+//! only ones meant to be edited. **Scores** holds the vendors × criteria scores and, for each
+//! vendor, live formulas over those cells: the weighted score (over the criteria scored, as
+//! `score::weighted_score` computes it), the criteria scored and the coverage, the rank (ties
+//! go to the name, as in `score::rank`) and the verdict (partner, vendor, not yet assessed).
+//! Change a weight and the ranking moves, in Excel or LibreOffice. **Notes** lists the evidence
+//! with a link to each note's page. Every formula also carries its result as this build
+//! computed it, for viewers that do not calculate. Text is always written as text, so nothing
+//! a dossier says can run as a formula. The file is the same bytes for the same report.
+
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, Formula, Url, Workbook, Worksheet,
+    XlsxError,
+};
+
+use crate::model::Report;
+use crate::score::{Standing, verdict};
+
+/// What the weighted score column says of a vendor with no score at all.
+const NO_SCORE: &str = "–";
+
+/// The first row of vendors on the Scores sheet (0-based): below the header, weight and
+/// minimum rows.
+const FIRST_VENDOR_ROW: u32 = 3;
+/// The first criterion column on the Scores sheet (0-based; A is the vendor, B the status).
+const FIRST_CRITERION_COL: u16 = 2;
+
+/// The workbook's bytes; an empty vector if the writer fails (it only fails on limits a report
+/// cannot reach: over a million rows, sheet names over 31 characters).
+pub fn workbook(report: &Report, standings: &[Standing]) -> Vec<u8> {
+    write(report, standings).unwrap_or_default()
+}
+
+fn write(report: &Report, standings: &[Standing]) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let created = report
+        .date
+        .as_deref()
+        .and_then(|d| {
+            let (y, m, d) = (d.get(0..4)?, d.get(5..7)?, d.get(8..10)?);
+            ExcelDateTime::from_ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+        })
+        .unwrap_or(ExcelDateTime::from_ymd(2000, 1, 1)?);
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(&report.title)
+            .set_author("shortlist")
+            .set_creation_datetime(&created),
+    );
+    let styles = Styles::new();
+    let sheet = book.add_worksheet();
+    scores_sheet(sheet, report, standings, &styles)?;
+    let sheet = book.add_worksheet();
+    criteria_sheet(sheet, report, &styles)?;
+    let sheet = book.add_worksheet();
+    notes_sheet(sheet, report, &styles)?;
+    book.save_to_buffer()
+}
+
+struct Styles {
+    header: Format,
+    editable: Format,
+    score: Format,
+    share: Format,
+    note: Format,
+}
+
+impl Styles {
+    fn new() -> Self {
+        Styles {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            editable: Format::new()
+                .set_background_color(Color::RGB(0xFFF2CC))
+                .set_bold(),
+            score: Format::new().set_num_format("0.00"),
+            share: Format::new().set_num_format("0%"),
+            note: Format::new().set_italic(),
+        }
+    }
+}
+
+/// `A`, `B`, ..., `Z`, `AA`: the letters of a 0-based column.
+fn column(col: u16) -> String {
+    let mut n = u32::from(col) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(char::from(b'A' + rem as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// An absolute reference to the threshold cell of the Criteria sheet.
+fn threshold_cell(criteria: usize) -> String {
+    format!("Criteria!$C${}", criteria + 3)
+}
+
+fn criteria_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name("Criteria")?;
+    let headers = [
+        "Criterion id",
+        "Criterion",
+        "Weight (edit me)",
+        "Share of the weight",
+        "Minimum score",
+        "Question",
+    ];
+    for (col, h) in (0u16..).zip(headers) {
+        sheet.write_string_with_format(0, col, h, &s.header)?;
+    }
+    let n = report.criteria.len();
+    let total_weight: f64 = report.criteria.iter().map(|c| c.weight).sum();
+    for (row, c) in (1u32..).zip(&report.criteria) {
+        sheet.write_string(row, 0, &c.id)?;
+        sheet.write_string(row, 1, &c.name)?;
+        sheet.write_number_with_format(row, 2, c.weight, &s.editable)?;
+        let share = if total_weight > 0.0 {
+            c.weight / total_weight
+        } else {
+            0.0
+        };
+        sheet.write_formula_with_format(
+            row,
+            3,
+            Formula::new(format!(
+                "=IF(SUM($C$2:$C${last})=0,0,C{r}/SUM($C$2:$C${last}))",
+                r = row + 1,
+                last = n + 1
+            ))
+            .set_result(share.to_string()),
+            &s.share,
+        )?;
+        if let Some(m) = c.minimum {
+            sheet.write_number(row, 4, m)?;
+        }
+        if let Some(q) = &c.question {
+            sheet.write_string(row, 5, q)?;
+        }
+    }
+    let threshold_row = n as u32 + 2;
+    sheet.write_string_with_format(threshold_row, 0, "Partner threshold", &s.header)?;
+    sheet.write_number_with_format(threshold_row, 2, report.partner_threshold, &s.editable)?;
+    sheet.write_string_with_format(
+        threshold_row + 1,
+        0,
+        "Change a weight, a minimum or the threshold (the yellow cells and column E): the Scores sheet recalculates the weighted scores, the ranks and the verdicts.",
+        &s.note,
+    )?;
+    sheet.set_column_width(0, 22)?;
+    sheet.set_column_width(1, 30)?;
+    sheet.set_column_width(2, 12)?;
+    sheet.set_column_width(3, 12)?;
+    sheet.set_column_width(4, 10)?;
+    sheet.set_column_width(5, 60)?;
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn scores_sheet(
+    sheet: &mut Worksheet,
+    report: &Report,
+    standings: &[Standing],
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name("Scores")?;
+    sheet.set_active(true);
+    let n = report.criteria.len() as u16;
+    let first = column(FIRST_CRITERION_COL);
+    let last = column(FIRST_CRITERION_COL + n.max(1) - 1);
+    let [
+        weighted_col,
+        scored_col,
+        coverage_col,
+        rank_col,
+        verdict_col,
+    ] = [0u16, 1, 2, 3, 4].map(|i| FIRST_CRITERION_COL + n + i);
+    let w = column(weighted_col);
+    let top = FIRST_VENDOR_ROW + 1;
+    let bottom = FIRST_VENDOR_ROW + standings.len().max(1) as u32;
+
+    sheet.write_string_with_format(0, 0, "Vendor", &s.header)?;
+    sheet.write_string_with_format(0, 1, "Status", &s.header)?;
+    sheet.write_string_with_format(1, 0, "Weight (from the Criteria sheet)", &s.note)?;
+    sheet.write_string_with_format(2, 0, "Minimum (from the Criteria sheet)", &s.note)?;
+    for (i, c) in (0u16..).zip(&report.criteria) {
+        let col = FIRST_CRITERION_COL + i;
+        let criteria_row = u32::from(i) + 2;
+        sheet.write_string_with_format(0, col, &c.name, &s.header)?;
+        sheet.write_formula(
+            1,
+            col,
+            Formula::new(format!("=Criteria!$C${criteria_row}")).set_result(c.weight.to_string()),
+        )?;
+        sheet.write_formula(
+            2,
+            col,
+            Formula::new(format!(
+                "=IF(ISNUMBER(Criteria!$E${criteria_row}),Criteria!$E${criteria_row},\"\")"
+            ))
+            .set_result(c.minimum.map(|m| m.to_string()).unwrap_or_default()),
+        )?;
+        sheet.set_column_width(col, 12)?;
+    }
+    for (col, h) in [
+        (weighted_col, "Weighted score"),
+        (scored_col, "Criteria scored"),
+        (coverage_col, "Coverage"),
+        (rank_col, "Rank"),
+        (verdict_col, "Verdict"),
+    ] {
+        sheet.write_string_with_format(0, col, h, &s.header)?;
+    }
+
+    for (row, st) in (FIRST_VENDOR_ROW..).zip(standings) {
+        let Some(v) = report.vendor(&st.slug) else {
+            continue;
+        };
+        let r = row + 1;
+        sheet.write_string(row, 0, &v.name)?;
+        sheet.write_string(row, 1, v.status.as_str())?;
+        for (i, c) in (0u16..).zip(&report.criteria) {
+            if let Some(score) = v.scores.get(&c.id) {
+                sheet.write_number(row, FIRST_CRITERION_COL + i, score.score)?;
+            }
+        }
+        let scores = format!("{first}{r}:{last}{r}");
+        let weights = format!("${first}$2:${last}$2");
+        let scored_weight = format!("SUMPRODUCT({weights},--ISNUMBER({scores}))");
+        sheet.write_formula_with_format(
+            row,
+            weighted_col,
+            Formula::new(format!(
+                "=IF({scored_weight}=0,\"{NO_SCORE}\",SUMPRODUCT({weights},{scores})/{scored_weight})"
+            ))
+            .set_result(
+                st.weighted_score
+                    .map_or_else(|| NO_SCORE.to_string(), |x| x.to_string()),
+            ),
+            &s.score,
+        )?;
+        sheet.write_formula(
+            row,
+            scored_col,
+            Formula::new(format!("=COUNT({scores})")).set_result(st.scored.to_string()),
+        )?;
+        sheet.write_formula_with_format(
+            row,
+            coverage_col,
+            Formula::new(format!(
+                "=IF(COLUMNS({weights})=0,0,COUNT({scores})/COLUMNS({weights}))"
+            ))
+            .set_result(st.coverage.to_string()),
+            &s.share,
+        )?;
+        // Higher scores first, ties by name; vendors with no score after every scored one.
+        let all = format!("${w}${top}:${w}${bottom}");
+        let names = format!("$A${top}:$A${bottom}");
+        sheet.write_formula(
+            row,
+            rank_col,
+            Formula::new(format!(
+                "=IF(ISNUMBER({w}{r}),1+SUMPRODUCT(ISNUMBER({all})*({all}>{w}{r}))+SUMPRODUCT(ISNUMBER({all})*({all}={w}{r})*({names}<A{r})),1+COUNT({all})+SUMPRODUCT(NOT(ISNUMBER({all}))*({names}<A{r})))"
+            ))
+            .set_result(st.rank.to_string()),
+        )?;
+        // One test per criterion with a floor, each behind an IF: a blank minimum is text, and
+        // arithmetic on text is an error even where its result would not count.
+        let below: String = (0..n)
+            .map(|i| {
+                let c = column(FIRST_CRITERION_COL + i);
+                format!(",IF(ISNUMBER({c}$3),{c}{r}<{c}$3-1E-9,FALSE)")
+            })
+            .collect();
+        sheet.write_formula(
+            row,
+            verdict_col,
+            Formula::new(format!(
+                "=IF(COUNT({scores})<COLUMNS({weights}),\"not yet assessed\",IF(AND({w}{r}>={threshold}-1E-9,NOT(OR(FALSE{below}))),\"partner\",\"vendor\"))",
+                threshold = threshold_cell(report.criteria.len())
+            ))
+            .set_result(verdict(st)),
+        )?;
+    }
+    sheet.set_column_width(0, 30)?;
+    sheet.set_column_width(1, 12)?;
+    sheet.set_column_width(weighted_col, 10)?;
+    sheet.set_column_width(verdict_col, 16)?;
+    sheet.set_freeze_panes(FIRST_VENDOR_ROW, FIRST_CRITERION_COL)?;
+    Ok(())
+}
+
+fn notes_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name("Notes")?;
+    for (col, h) in (0u16..).zip(["Date", "Note", "Kind", "Vendors", "Criteria", "Author"]) {
+        sheet.write_string_with_format(0, col, h, &s.header)?;
+    }
+    let absolute =
+        report.base_url.starts_with("http://") || report.base_url.starts_with("https://");
+    for (row, n) in (1u32..).zip(&report.notes) {
+        sheet.write_string(row, 0, &n.date)?;
+        let page = crate::view::note_url(&n.slug);
+        let link = if absolute {
+            format!("{}{page}", report.base_url)
+        } else {
+            // Relative to the workbook, which sits at the root of the site.
+            format!("file:///{page}")
+        };
+        sheet.write_url_with_text(row, 1, Url::new(link), &n.title)?;
+        sheet.write_string(row, 2, n.kind.label())?;
+        sheet.write_string(row, 3, n.vendors.join(", "))?;
+        sheet.write_string(row, 4, n.criteria.join(", "))?;
+        if let Some(a) = &n.author {
+            sheet.write_string(row, 5, a)?;
+        }
+    }
+    sheet.set_column_width(0, 11)?;
+    sheet.set_column_width(1, 50)?;
+    sheet.set_column_width(2, 16)?;
+    sheet.set_column_width(3, 30)?;
+    sheet.set_column_width(4, 30)?;
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_lettered_as_in_a_spreadsheet() {
+        assert_eq!(column(0), "A");
+        assert_eq!(column(25), "Z");
+        assert_eq!(column(26), "AA");
+        assert_eq!(column(27), "AB");
+        assert_eq!(column(701), "ZZ");
+        assert_eq!(column(702), "AAA");
+    }
+}
