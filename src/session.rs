@@ -65,8 +65,9 @@ impl Session {
         self.cache.forget(changed);
         let result = make_site_with(&self.options, &self.cache);
         let stats = self.cache.take_stats();
-        let built = result?;
+        let mut built = result?;
         let lock = output::lock(&self.output, &|| {}).map_err(Failure::Io)?;
+        let writing = Instant::now();
         output::check_target(&self.options.root, &self.output)
             .map_err(|r| Failure::Refused(r.0))?;
         let synced = output::sync(
@@ -78,6 +79,7 @@ impl Session {
         )
         .map_err(Failure::Io)?;
         drop(lock);
+        built.timings.push(("write", writing.elapsed()));
         self.forget_the_dead(&built);
         Ok(Rebuilt {
             built,
