@@ -51,7 +51,10 @@ fn every_kind_of_change_rebuilds_to_what_a_full_build_makes() {
     );
     let r = s.rebuild(&[p.path("content/notes/acme-rfp.md")]).unwrap();
     assert_eq!(r.stats.pages_rendered, 1, "{:?}", r.stats);
-    assert_eq!(r.synced.written, 2, "the note's page and the search index");
+    assert_eq!(
+        r.synced.written, 3,
+        "the note's page, the search index and report.json, which holds the note's text"
+    );
     assert_same_as_full_build(&p, "note body");
 
     // A note's title shows on other pages too.
