@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::render::{Body, OutputFile};
+use crate::site::{Body, OutputFile};
 
 /// The archive formats, by file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,6 +29,7 @@ pub mod score;
 pub mod sensitivity;
 pub mod serve;
 pub mod session;
+pub mod site;
 pub mod slug;
 pub mod theme;
 pub mod urlpath;
@@ -42,8 +43,8 @@ use std::path::PathBuf;
 
 use diagnostic::Diagnostic;
 use model::Report;
-use render::OutputFile;
 use score::Standing;
+use site::OutputFile;
 
 /// What to build, from where, to where.
 #[derive(Debug, Clone, Default)]

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, line_col};
-use crate::render::{Body, OutputFile};
+use crate::site::{Body, OutputFile};
 use crate::urlpath::{self, is_external};
 
 /// Broken internal links in the HTML pages of `files`, each at its page, line and column.

@@ -19,7 +19,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::model::Audience;
-use crate::render::{Body, OutputFile};
+use crate::site::{Body, OutputFile};
 
 /// The file that marks a folder as one shortlist made and may replace.
 pub const MARKER: &str = ".shortlist-build";

@@ -6,11 +6,9 @@
 //! under any sub-path; the same prefix replaces the `markdown::ROOT` marker in rendered
 //! Markdown. The exports (`report.json`, `matrix.csv`) come from `export`.
 
-use std::path::PathBuf;
-
 use rayon::prelude::*;
 use serde_json::Value;
-use tera::{Context, Kwargs, State, Tera};
+use tera::Context;
 
 use crate::cache::{Cache, hash_json, hash_of};
 use crate::diagnostic::Diagnostic;
@@ -19,56 +17,15 @@ use crate::markdown;
 use crate::model::Report;
 use crate::score::Standing;
 use crate::sensitivity::Analysis;
+use crate::site::{Body, OutputFile};
 use crate::theme::{Theme, template_error};
 use crate::view;
-
-/// What a file of the site holds: bytes made here, or a content file to copy as it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
-    Bytes(Vec<u8>),
-    Copy(PathBuf),
-}
-
-/// One file of the built site, at a path relative to the output folder (forward slashes).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub body: Body,
-    /// The template a page was rendered from, for messages about it.
-    pub template: Option<String>,
-}
 
 /// A page to render: which template, where it goes, and its own variables.
 struct Page {
     template: &'static str,
     path: String,
     vars: Vec<(&'static str, Value)>,
-}
-
-/// Filters themes may use besides Tera's own.
-pub fn register_filters(tera: &mut Tera) {
-    tera.register_filter("number", |v: f64, _: Kwargs, _: &State| {
-        crate::model::format_number(v)
-    });
-    tera.register_filter("css_string", |v: &str, _: Kwargs, _: &State| css_string(v));
-}
-
-/// Text made safe inside a double-quoted CSS string in a `<style>` element: quotes, backslashes
-/// and line breaks escaped, and `<`, `>`, `&` as CSS escapes so no tag can close the element.
-pub fn css_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '"' | '\\' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' | '<' | '>' | '&' => out.push_str(&format!("\\{:x} ", c as u32)),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Counts a page as done when it is dropped, however its rendering ended.
@@ -307,15 +264,5 @@ mod tests {
         assert_eq!(root_of("index.html"), "");
         assert_eq!(root_of("compare/index.html"), "../");
         assert_eq!(root_of("vendors/acme/index.html"), "../../");
-    }
-
-    #[test]
-    fn text_in_a_css_string_cannot_end_the_string_or_the_style_element() {
-        assert_eq!(css_string("Plain title"), "Plain title");
-        assert_eq!(
-            css_string("A \"quoted\" \\ title</style><script>"),
-            "A \\\"quoted\\\" \\\\ title\\3c /style\\3e \\3c script\\3e "
-        );
-        assert_eq!(css_string("two\nlines & more"), "two\\a lines \\26  more");
     }
 }

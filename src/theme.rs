@@ -4,12 +4,13 @@
 //! project without a `themes/` folder. A project's `themes/<name>/templates/X.html` replaces the
 //! embedded `X.html`, and its `static/**` files are copied over the embedded ones (mdBook's and
 //! Zola's model). This module loads templates into Tera (autoescape on for `.html`) and collects
-//! static files; it renders nothing.
+//! static files, and owns the filters templates may use (`number`, `css_string`); it renders
+//! nothing.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use tera::Tera;
+use tera::{Kwargs, State, Tera};
 use walkdir::WalkDir;
 
 use crate::content::shown;
@@ -131,7 +132,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     }
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
-    crate::render::register_filters(&mut tera);
+    register_filters(&mut tera);
     tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
         .map_err(|e| {
             // Name the file the error is about: the template mentioned first in the message.
@@ -171,6 +172,32 @@ pub fn template_error(file: &str, e: &tera::Error) -> Diagnostic {
         format!("the template cannot be used: {message}"),
     )
     .with_hint("fix the template, or delete it to fall back on the built-in one")
+}
+
+/// Filters themes may use besides Tera's own.
+pub fn register_filters(tera: &mut Tera) {
+    tera.register_filter("number", |v: f64, _: Kwargs, _: &State| {
+        crate::model::format_number(v)
+    });
+    tera.register_filter("css_string", |v: &str, _: Kwargs, _: &State| css_string(v));
+}
+
+/// Text made safe inside a double-quoted CSS string in a `<style>` element: quotes, backslashes
+/// and line breaks escaped, and `<`, `>`, `&` as CSS escapes so no tag can close the element.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '<' | '>' | '&' => out.push_str(&format!("\\{:x} ", c as u32)),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -228,5 +255,14 @@ mod tests {
             theme.tera.render("note.html", &ctx).unwrap(),
             "custom &lt;b&gt;"
         );
+    }
+    #[test]
+    fn text_in_a_css_string_cannot_end_the_string_or_the_style_element() {
+        assert_eq!(css_string("Plain title"), "Plain title");
+        assert_eq!(
+            css_string("A \"quoted\" \\ title</style><script>"),
+            "A \\\"quoted\\\" \\\\ title\\3c /style\\3e \\3c script\\3e "
+        );
+        assert_eq!(css_string("two\nlines & more"), "two\\a lines \\26  more");
     }
 }

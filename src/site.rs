@@ -1,0 +1,22 @@
+//! The files of a built site, in memory: what each holds and where it goes.
+//!
+//! `render` makes them; `output` writes them (staging folder and swap, or an update in place),
+//! `archive` packs them and `linkcheck` reads their links. Nothing here reads or writes a disk.
+
+use std::path::PathBuf;
+
+/// What a file of the site holds: bytes made here, or a content file to copy as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+}
+
+/// One file of the built site, at a path relative to the output folder (forward slashes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub body: Body,
+    /// The template a page was rendered from, for messages about it.
+    pub template: Option<String>,
+}
