@@ -229,7 +229,7 @@ pub fn report_json(
             Some(JsonVendor {
                 slug: &v.slug,
                 name: &v.name,
-                url: crate::view::vendor_url(&v.slug),
+                url: crate::urls::vendor(&v.slug),
                 status: v.status,
                 rank: st.rank,
                 weighted_score: st.weighted_score.map(round4),
@@ -335,7 +335,7 @@ pub fn report_json(
             .map(|c| JsonCriterion {
                 id: &c.id,
                 name: &c.name,
-                url: crate::view::criterion_url(&c.id),
+                url: crate::urls::criterion(&c.id),
                 weight: c.weight,
                 question: c.question.as_deref(),
                 description: c.description.as_ref().map(JsonText::of),
@@ -349,7 +349,7 @@ pub fn report_json(
             .map(|n| JsonNote {
                 slug: &n.slug,
                 title: &n.title,
-                url: crate::view::note_url(&n.slug),
+                url: crate::urls::note(&n.slug),
                 date: &n.date,
                 kind: n.kind.as_str(),
                 vendors: &n.vendors,
@@ -480,7 +480,7 @@ pub fn search_index(report: &Report) -> Vec<u8> {
         docs.push(Doc {
             t: v.name.clone(),
             k: "Vendor".into(),
-            u: crate::view::vendor_url(&v.slug),
+            u: crate::urls::vendor(&v.slug),
             x: clip(x),
         });
     }
@@ -493,7 +493,7 @@ pub fn search_index(report: &Report) -> Vec<u8> {
         docs.push(Doc {
             t: c.name.clone(),
             k: "Criterion".into(),
-            u: crate::view::criterion_url(&c.id),
+            u: crate::urls::criterion(&c.id),
             x: clip(x),
         });
     }
@@ -506,7 +506,7 @@ pub fn search_index(report: &Report) -> Vec<u8> {
         docs.push(Doc {
             t: n.title.clone(),
             k: format!("{}, {}", n.kind.label(), n.date),
-            u: crate::view::note_url(&n.slug),
+            u: crate::urls::note(&n.slug),
             x: clip(x),
         });
     }

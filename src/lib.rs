@@ -33,6 +33,7 @@ pub mod site;
 pub mod slug;
 pub mod theme;
 pub mod urlpath;
+pub mod urls;
 pub mod validate;
 pub mod view;
 pub mod watch;

@@ -77,53 +77,53 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, V
     let mut pages = vec![
         Page {
             template: "index.html",
-            path: "index.html".into(),
+            path: crate::urls::HOME.into(),
             vars: vec![],
         },
         Page {
             template: "vendors.html",
-            path: "vendors/index.html".into(),
+            path: crate::urls::section("vendors"),
             vars: vec![],
         },
         Page {
             template: "criteria.html",
-            path: "criteria/index.html".into(),
+            path: crate::urls::section("criteria"),
             vars: vec![],
         },
         Page {
             template: "notes.html",
-            path: "notes/index.html".into(),
+            path: crate::urls::section("notes"),
             vars: vec![],
         },
         Page {
             template: "compare.html",
-            path: "compare/index.html".into(),
+            path: crate::urls::section("compare"),
             vars: vec![],
         },
         Page {
             template: "search.html",
-            path: "search/index.html".into(),
+            path: crate::urls::section("search"),
             vars: vec![],
         },
         Page {
             template: "risks.html",
-            path: "risks/index.html".into(),
+            path: crate::urls::section("risks"),
             vars: vec![],
         },
     ];
     pages.extend(site.vendors.iter().map(|(slug, v)| Page {
         template: "vendor.html",
-        path: view::vendor_url(slug),
+        path: crate::urls::vendor(slug),
         vars: vec![("vendor", v.clone())],
     }));
     pages.extend(site.criteria.iter().map(|(id, c)| Page {
         template: "criterion.html",
-        path: view::criterion_url(id),
+        path: crate::urls::criterion(id),
         vars: vec![("criterion", c.clone())],
     }));
     pages.extend(site.notes.iter().map(|(slug, n)| Page {
         template: "note.html",
-        path: view::note_url(slug),
+        path: crate::urls::note(slug),
         vars: vec![("note", n.clone())],
     }));
 
@@ -150,7 +150,7 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, V
                     template: Some(page.template.to_string()),
                 });
             }
-            let root = root_of(&page.path);
+            let root = crate::urls::root_of(&page.path);
             let mut ctx = Context::new();
             ctx.insert_value("site", site_value.clone());
             ctx.insert("root", &root);
@@ -247,22 +247,5 @@ fn section_of(template: &str) -> &'static str {
         "search.html" => "search",
         "risks.html" => "risks",
         _ => "overview",
-    }
-}
-
-/// `../` once per folder between the page and the site root.
-pub fn root_of(path: &str) -> String {
-    "../".repeat(path.matches('/').count())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn root_climbs_one_level_per_folder() {
-        assert_eq!(root_of("index.html"), "");
-        assert_eq!(root_of("compare/index.html"), "../");
-        assert_eq!(root_of("vendors/acme/index.html"), "../../");
     }
 }

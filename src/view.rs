@@ -22,20 +22,12 @@ pub struct Site {
     pub notes: BTreeMap<String, Value>,
 }
 
-pub fn vendor_url(slug: &str) -> String {
-    format!("vendors/{slug}/index.html")
-}
-pub fn note_url(slug: &str) -> String {
-    format!("notes/{slug}/index.html")
-}
-pub fn criterion_url(id: &str) -> String {
-    format!("criteria/{id}/index.html")
-}
+use crate::urls;
 
 fn note_ref(n: &Note) -> Value {
     json!({
         "slug": n.slug, "title": n.title, "date": n.date, "kind": n.kind.as_str(),
-        "kind_label": n.kind.label(), "url": note_url(&n.slug),
+        "kind_label": n.kind.label(), "url": urls::note(&n.slug),
     })
 }
 
@@ -118,7 +110,7 @@ pub fn build(
     let cell = |v: &Vendor, c: &Criterion| -> Value {
         match v.scores.get(&c.id) {
             Some(s) => json!({
-                "criterion": c.id, "criterion_name": c.name, "criterion_url": criterion_url(&c.id),
+                "criterion": c.id, "criterion_name": c.name, "criterion_url": urls::criterion(&c.id),
                 "weight": c.weight, "score": s.score, "label": format_number(s.score),
                 "step": scale.step(s.score), "unsupported": s.is_unsupported(), "missing": false,
                 "pct": (scale.fraction(s.score) * 1000.0).round() / 10.0,
@@ -139,7 +131,7 @@ pub fn build(
                 "stale": s.evidence_age_days.is_some_and(|d| d > i64::from(report.evidence.max_age_days)),
             }),
             None => json!({
-                "criterion": c.id, "criterion_name": c.name, "criterion_url": criterion_url(&c.id),
+                "criterion": c.id, "criterion_name": c.name, "criterion_url": urls::criterion(&c.id),
                 "weight": c.weight, "score": null, "label": "–", "step": 0, "unsupported": false,
                 "missing": true, "leads": false, "rationale": null, "evidence": [], "confidential": false,
                 "pct": 0.0,
@@ -162,8 +154,8 @@ pub fn build(
             };
             for slug in &s.evidence {
                 cited_by_note.entry(slug.as_str()).or_default().push(json!({
-                    "vendor": v.name, "vendor_url": vendor_url(&v.slug),
-                    "criterion": c.name, "criterion_url": criterion_url(&c.id),
+                    "vendor": v.name, "vendor_url": urls::vendor(&v.slug),
+                    "criterion": c.name, "criterion_url": urls::criterion(&c.id),
                     "label": format_number(s.score), "step": scale.step(s.score),
                 }));
             }
@@ -250,7 +242,7 @@ pub fn build(
         let mut view = serde_json::to_value(v).unwrap_or(Value::Null);
         let summary_html = v.summary.as_ref().map(|s| s.html.clone());
         let extra = json!({
-            "url": vendor_url(&v.slug),
+            "url": urls::vendor(&v.slug),
             "status_label": capitalise(v.status.as_str()),
             "shortlisted": v.status.is_shortlisted(),
             "rank": st.rank,
@@ -312,7 +304,7 @@ pub fn build(
             .map(|v| {
                 let mut row = cell(v, c);
                 if let Value::Object(m) = &mut row {
-                    m.insert("vendor".into(), json!({"slug": v.slug, "name": v.name, "url": vendor_url(&v.slug), "status": v.status}));
+                    m.insert("vendor".into(), json!({"slug": v.slug, "name": v.name, "url": urls::vendor(&v.slug), "status": v.status}));
                 }
                 row
             })
@@ -332,7 +324,7 @@ pub fn build(
             "weight_pct": if total_weight > 0.0 { (c.weight / total_weight * 1000.0).round() / 10.0 } else { 0.0 },
             "question": c.question,
             "description": c.description.as_ref().map(|d| d.html.as_str()),
-            "url": criterion_url(&c.id),
+            "url": urls::criterion(&c.id),
             "rows": rows,
             "scored": scores.len(),
             "mean": mean, "mean_label": mean.map_or("–".to_string(), |m| format!("{m:.1}")),
@@ -356,12 +348,12 @@ pub fn build(
         let view = json!({
             "slug": n.slug, "title": n.title, "date": n.date, "kind": n.kind.as_str(),
             "kind_label": n.kind.label(), "author": n.author, "confidential": n.confidential,
-            "draft": n.draft, "tags": n.tags, "url": note_url(&n.slug),
+            "draft": n.draft, "tags": n.tags, "url": urls::note(&n.slug),
             "body": n.body.html, "headings": n.body.headings,
             "vendors": n.vendors.iter().filter_map(|s| vendors_by_slug.get(s.as_str()))
-                .map(|v| json!({"slug": v.slug, "name": v.name, "url": vendor_url(&v.slug)})).collect::<Vec<_>>(),
+                .map(|v| json!({"slug": v.slug, "name": v.name, "url": urls::vendor(&v.slug)})).collect::<Vec<_>>(),
             "criteria": n.criteria.iter().filter_map(|id| report.criterion(id))
-                .map(|c| json!({"id": c.id, "name": c.name, "url": criterion_url(&c.id)})).collect::<Vec<_>>(),
+                .map(|c| json!({"id": c.id, "name": c.name, "url": urls::criterion(&c.id)})).collect::<Vec<_>>(),
             "cited_by": cited_by,
         });
         // The list every page sees leaves out the body: editing a note's text then changes one
@@ -503,7 +495,7 @@ fn changes_view(
             let mut view = vendor_change(report, ch);
             if let Value::Object(m) = &mut view {
                 m.insert("name".into(), json!(v.name));
-                m.insert("url".into(), json!(vendor_url(&v.slug)));
+                m.insert("url".into(), json!(urls::vendor(&v.slug)));
             }
             Some(view)
         })
@@ -512,7 +504,7 @@ fn changes_view(
         "since": c.since.clone().unwrap_or_else(|| "the previous round".to_string()),
         "vendors": moved,
         "added": c.added.iter().filter_map(|s| vendors.get(s.as_str()))
-            .map(|v| json!({"name": v.name, "url": vendor_url(&v.slug)})).collect::<Vec<_>>(),
+            .map(|v| json!({"name": v.name, "url": urls::vendor(&v.slug)})).collect::<Vec<_>>(),
         "dropped": c.dropped,
         "notes_added": c.notes_added.iter().filter_map(|s| report.notes.iter().find(|n| &n.slug == s))
             .map(note_ref).collect::<Vec<_>>(),
@@ -525,7 +517,7 @@ fn risk_register(report: &Report, standings: &[Standing]) -> Vec<Value> {
 .into_iter()
         .map(|(r, v, rank)| {
             json!({
-                "vendor": {"slug": v.slug, "name": v.name, "url": vendor_url(&v.slug), "rank": rank},
+                "vendor": {"slug": v.slug, "name": v.name, "url": urls::vendor(&v.slug), "rank": rank},
                 "title": r.title, "likelihood": r.likelihood, "impact": r.impact,
                 "severity": r.severity(), "severity_label": r.severity_label(),
                 "mitigation": r.mitigation, "owner": r.owner,
@@ -611,8 +603,8 @@ fn flip_sentence(
     let criterion = report.criterion(&f.criterion)?;
     let direction = if at < f.share { "less" } else { "more" };
     Some(json!({
-        "vendor": vendor.name, "vendor_url": vendor_url(&vendor.slug),
-        "criterion": criterion.name, "criterion_url": criterion_url(&criterion.id),
+        "vendor": vendor.name, "vendor_url": urls::vendor(&vendor.slug),
+        "criterion": criterion.name, "criterion_url": urls::criterion(&criterion.id),
         "leader": leader.name,
         "text": format!("{} leads if {} weighs {direction} than {} of the total (now {})",
             vendor.name, criterion.name, percent(at), percent(f.share)),
@@ -773,8 +765,8 @@ fn what_would_change(
                 let low = s.by.values().copied().fold(f64::MAX, f64::min);
                 let high = s.by.values().copied().fold(f64::MIN, f64::max);
                 Some(json!({
-                    "vendor": v.name, "vendor_url": vendor_url(&v.slug),
-                    "criterion": c.name, "criterion_url": criterion_url(&c.id),
+                    "vendor": v.name, "vendor_url": urls::vendor(&v.slug),
+                    "criterion": c.name, "criterion_url": urls::criterion(&c.id),
                     "range": format!("{} to {}", format_number(low), format_number(high)),
                     "settled": match s.consensus {
                         crate::model::Consensus::Agreed => format!("agreed on {}", format_number(s.score)),

@@ -304,7 +304,7 @@ fn notes_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<(),
         report.base_url.starts_with("http://") || report.base_url.starts_with("https://");
     for (row, n) in (1u32..).zip(&report.notes) {
         sheet.write_string(row, 0, &n.date)?;
-        let page = crate::view::note_url(&n.slug);
+        let page = crate::urls::note(&n.slug);
         let link = if absolute {
             format!("{}{page}", report.base_url)
         } else {

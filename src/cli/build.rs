@@ -100,7 +100,8 @@ pub fn run(args: Args) -> u8 {
                 }
             }
             if args.open {
-                let index = shortlist::output::resolved(&options.output_dir()).join("index.html");
+                let index =
+                    shortlist::output::resolved(&options.output_dir()).join(shortlist::urls::HOME);
                 super::open_in_browser(&index.to_string_lossy());
             }
             0

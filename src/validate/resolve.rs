@@ -32,11 +32,11 @@ impl<'c> SiteFiles<'c> {
         let mut urls = BTreeMap::new();
         for e in entries {
             let url = match e.kind {
-                Kind::Report => Some("index.html".to_string()),
-                Kind::Vendor => Some(format!("vendors/{}/index.html", slug_of(e))),
+                Kind::Report => Some(crate::urls::HOME.to_string()),
+                Kind::Vendor => Some(crate::urls::vendor(&slug_of(e))),
                 Kind::Note => {
                     let slug = slug_of(e);
-                    (!drafts.contains(&slug)).then(|| format!("notes/{slug}/index.html"))
+                    (!drafts.contains(&slug)).then(|| crate::urls::note(&slug))
                 }
                 Kind::Asset => Some(e.rel.clone()),
             };
@@ -74,7 +74,7 @@ impl<'c> SiteFiles<'c> {
         let target = crate::urlpath::normalize(base_dir, written)?;
         let found = did_you_mean(&target, self.urls.keys().map(String::as_str))?;
         let depth = base_dir.split('/').filter(|p| !p.is_empty()).count();
-        Some(format!("{}{found}", "../".repeat(depth)))
+        Some(format!("{}{found}", crate::urls::up(depth)))
     }
 }
 

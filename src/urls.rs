@@ -1,0 +1,53 @@
+//! The site's address scheme, in one place: where each page of the report lives, relative to
+//! the site's root, and the way back to the root from a page.
+//!
+//! Every page is a folder's `index.html`, so that addresses read `vendors/acme/` on a web server
+//! and still open from disk. `view`, `render`, `export`, `workbook` and `validate` (which turns
+//! a Markdown link to a content file into the address of its page) all ask here.
+
+/// The overview page.
+pub const HOME: &str = "index.html";
+
+/// A vendor's page.
+pub fn vendor(slug: &str) -> String {
+    format!("vendors/{slug}/index.html")
+}
+
+/// A note's page.
+pub fn note(slug: &str) -> String {
+    format!("notes/{slug}/index.html")
+}
+
+/// A criterion's page.
+pub fn criterion(id: &str) -> String {
+    format!("criteria/{id}/index.html")
+}
+
+/// The page of a section of the site: `vendors`, `criteria`, `notes`, `compare`, `search`,
+/// `risks`.
+pub fn section(name: &str) -> String {
+    format!("{name}/index.html")
+}
+
+/// `../` once per folder level: the way up `depth` folders.
+pub fn up(depth: usize) -> String {
+    "../".repeat(depth)
+}
+
+/// The way back to the site's root from the page at `path` (`""`, `"../"`, `"../../"`).
+pub fn root_of(path: &str) -> String {
+    up(path.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_climbs_one_level_per_folder() {
+        assert_eq!(root_of(HOME), "");
+        assert_eq!(root_of(&section("compare")), "../");
+        assert_eq!(root_of(&vendor("acme")), "../../");
+        assert_eq!(root_of(&note("2026-01-02-call")), "../../");
+    }
+}
