@@ -55,7 +55,7 @@ pub struct PreviousNote {
 /// Reads a previous report.json; a missing or malformed file is an error naming it.
 pub fn load(path: &Path, shown: &Path) -> Result<Previous, Diagnostic> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error(shown, 0, 0, format!("cannot read the previous report: {e}")).with_hint(
+        Diagnostic::about_file(shown, format!("cannot read the previous report: {e}")).with_hint(
             "give `--previous` (or `previous:` in report.yaml) the report.json of an earlier build",
         )
     })?;

@@ -74,6 +74,28 @@ impl Diagnostic {
         }
     }
 
+    /// An error about a file as a whole, at no line: it is missing, unreadable, too big.
+    pub fn about_file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic::error(file, 0, 0, message)
+    }
+
+    /// A warning about a file as a whole, at no line.
+    pub fn warning_about_file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic::warning(file, 0, 0, message)
+    }
+
+    /// Hints at the one of `candidates` closest to `word` ("did you mean `x`?"), or else says
+    /// `otherwise`.
+    pub fn suggest<'a>(
+        self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+        otherwise: impl Into<String>,
+    ) -> Self {
+        let hint = suggestion(word, candidates).unwrap_or_else(|| otherwise.into());
+        self.with_hint(hint)
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -199,6 +221,20 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+/// "did you mean `x`?", when one of `candidates` is close enough to `word` to be what was meant.
+pub fn suggestion<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(word, candidates).map(|s| format!("did you mean `{s}`?"))
+}
+
+/// Names in backticks, separated by commas, for a list in a message: `` `a`, `b`, `c` ``.
+pub fn listed<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names
+        .into_iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The closest of `candidates` to `word`, if it is close enough to be a plausible typo, or the

@@ -142,10 +142,8 @@ pub fn new_note(
     if let Some(v) = vendor {
         let dossiers = vendor_slugs(root);
         if !dossiers.iter().any(|d| d == v) {
-            let hint = match crate::diagnostic::did_you_mean(v, dossiers.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => "`--vendor` takes the file name of a dossier in `content/vendors/`, without `.yaml`".into(),
-            };
+            let hint = crate::diagnostic::suggestion(v, dossiers.iter().map(String::as_str))
+                .unwrap_or_else(|| "`--vendor` takes the file name of a dossier in `content/vendors/`, without `.yaml`".into());
             return Ok(Err(Refused(format!("there is no vendor `{v}`; {hint}"))));
         }
         dir = dir.join(v);

@@ -79,10 +79,8 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 Ok(i) => i,
                 Err(e) => {
                     let p = e.path().unwrap_or(&base).to_path_buf();
-                    problems.push(Diagnostic::error(
+                    problems.push(Diagnostic::about_file(
                         shown(root, &p),
-                        0,
-                        0,
                         format!("cannot read the theme: {e}"),
                     ));
                     continue;
@@ -106,22 +104,15 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                         templates.insert(rel, (shown_path.to_string_lossy().into_owned(), text));
                     }
                     Err(_) => problems.push(
-                        Diagnostic::error(
-                            shown_path,
-                            0,
-                            0,
-                            "this template is not valid UTF-8 text",
-                        )
-                        .with_hint("save it as UTF-8 in your editor"),
+                        Diagnostic::about_file(shown_path, "this template is not valid UTF-8 text")
+                            .with_hint("save it as UTF-8 in your editor"),
                     ),
                 },
                 Ok(bytes) => {
                     static_files.insert(rel, bytes);
                 }
-                Err(e) => problems.push(Diagnostic::error(
+                Err(e) => problems.push(Diagnostic::about_file(
                     shown_path,
-                    0,
-                    0,
                     format!("cannot read this file: {e}"),
                 )),
             }
@@ -165,13 +156,8 @@ pub fn template_error(file: &str, e: &tera::Error) -> Diagnostic {
         message.push_str(&format!(": {s}"));
         source = s.source();
     }
-    Diagnostic::error(
-        file,
-        0,
-        0,
-        format!("the template cannot be used: {message}"),
-    )
-    .with_hint("fix the template, or delete it to fall back on the built-in one")
+    Diagnostic::about_file(file, format!("the template cannot be used: {message}"))
+        .with_hint("fix the template, or delete it to fall back on the built-in one")
 }
 
 /// Filters themes may use besides Tera's own.

@@ -172,15 +172,12 @@ fn unknown_field(path: &[Step], key: &str, allowed: &[String]) -> (String, Optio
             ),
         );
     }
-    let hint = match crate::diagnostic::did_you_mean(key, allowed.iter().map(String::as_str)) {
-        Some(s) => format!("did you mean `{s}`?"),
+    let names = || allowed.iter().map(String::as_str);
+    let hint = match crate::diagnostic::suggestion(key, names()) {
+        Some(s) => s,
         None if allowed.is_empty() => "remove it".to_string(),
         None => {
-            let list = allowed
-                .iter()
-                .map(|e| format!("`{e}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = crate::diagnostic::listed(names());
             if allowed.iter().any(|a| a == "extra") {
                 format!("the fields allowed here are {list}; free-form data goes under `extra:`")
             } else {

@@ -94,10 +94,8 @@ pub fn walk(root: &Path, content_dir: &Path, max_files: usize) -> (Vec<Entry>, V
         Ok(p) => p,
         Err(e) => {
             problems.push(
-                Diagnostic::error(
+                Diagnostic::about_file(
                     shown(root, content_dir),
-                    0,
-                    0,
                     format!("cannot read the content folder: {e}"),
                 )
                 .with_hint(
@@ -130,7 +128,7 @@ pub fn walk(root: &Path, content_dir: &Path, max_files: usize) -> (Vec<Entry>, V
                     )
                 };
                 problems.push(
-                    Diagnostic::error(shown(root, &path), 0, 0, message)
+                    Diagnostic::about_file(shown(root, &path), message)
                         .with_hint("remove the symlink or point it at a file inside `content/`"),
                 );
                 continue;
@@ -150,10 +148,8 @@ pub fn walk(root: &Path, content_dir: &Path, max_files: usize) -> (Vec<Entry>, V
                 .is_ok_and(|target| target.starts_with(&canonical_content));
             if !inside {
                 problems.push(
-                    Diagnostic::error(
+                    Diagnostic::about_file(
                         shown(root, path),
-                        0,
-                        0,
                         "this symlink leads outside `content/`, so it is not read",
                     )
                     .with_hint("copy the file into `content/` instead of linking to it"),
@@ -183,12 +179,7 @@ pub fn walk(root: &Path, content_dir: &Path, max_files: usize) -> (Vec<Entry>, V
             }
             over_limit = true;
             problems.push(
-                Diagnostic::error(
-                    shown(root, content_dir),
-                    0,
-                    0,
-                    format!("`content/` holds more than {max_files} files, the limit"),
-                )
+                Diagnostic::about_file(shown(root, content_dir), format!("`content/` holds more than {max_files} files, the limit"),)
                 .with_hint("move what is not part of the report out of `content/`, or raise `limits: { files: N }` in `content/report.yaml`"),
             );
             continue;
@@ -239,7 +230,7 @@ pub fn read_all(
         .filter(|e| e.kind != Kind::Asset)
         .map(|e| {
             let meta = std::fs::metadata(&e.path).map_err(|err| {
-                Diagnostic::error(&e.shown, 0, 0, format!("cannot read this file: {err}"))
+                Diagnostic::about_file(&e.shown, format!("cannot read this file: {err}"))
             })?;
             let modified = meta.modified().ok();
             let len = meta.len();
@@ -278,20 +269,15 @@ pub fn read_all(
 pub fn read_text(entry: &Entry, size: u64, max_bytes: u64) -> Result<String, Diagnostic> {
     let shown = &entry.shown;
     if size > max_bytes {
-        return Err(Diagnostic::error(
-            shown,
-            0,
-            0,
-            format!(
+        return Err(Diagnostic::about_file(shown, format!(
                 "this file is {} MiB; content files may be at most {} MiB",
                 size.div_ceil(1 << 20),
                 max_bytes >> 20
-            ),
-        )
+            ),)
         .with_hint("split it into smaller notes, move large material to `content/assets/`, or raise `limits: { file_size_mib: N }` in `content/report.yaml`"));
     }
     let bytes = std::fs::read(&entry.path)
-        .map_err(|e| Diagnostic::error(shown, 0, 0, format!("cannot read this file: {e}")))?;
+        .map_err(|e| Diagnostic::about_file(shown, format!("cannot read this file: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::content::raw::{RawReport, RawScore, RawVendor};
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::Diagnostic;
 use crate::model::format_number as fmt;
 use crate::model::{
     Audience, CaseStudy, Consensus, Contact, Criterion, EvidenceRules, Grade, Level, NoteKind,
@@ -74,17 +74,12 @@ pub fn choose<T: Copy>(
         return Some(*v);
     }
     let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-    let hint = match did_you_mean(&wanted, names.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`?"),
-        None => format!(
+    let hint = crate::diagnostic::suggestion(&wanted, names.iter().copied()).unwrap_or_else(|| {
+        format!(
             "use one of {}",
-            names
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
+            crate::diagnostic::listed(names.iter().copied())
+        )
+    });
     diags.push(
         ctx.error(path, format!("`{value}` is not a {what}"))
             .with_hint(hint),
@@ -715,7 +710,7 @@ pub fn vendor(
                     .with_hint(format!(
                         "write `status: {}`; the statuses are {}",
                         status.as_str(),
-                        Status::ALL.map(|(n, _)| format!("`{n}`")).join(", ")
+                        crate::diagnostic::listed(Status::ALL.map(|(n, _)| n))
                     )),
                 );
                 *status
@@ -889,14 +884,17 @@ pub fn score(
         ];
         if !report.evaluators.iter().any(|e| &e.id == who) {
             let d = ctx.error(&at, format!("there is no evaluator `{who}`"));
-            diags.push(match did_you_mean(who, report.evaluators.iter().map(|e| e.id.as_str())) {
-                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                None if report.evaluators.is_empty() => d.with_hint("list the panel under `evaluators` in `content/report.yaml` (`id`, `name`, `role`)"),
-                None => d.with_hint(format!(
+            let ids = || report.evaluators.iter().map(|e| e.id.as_str());
+            let otherwise = if report.evaluators.is_empty() {
+                "list the panel under `evaluators` in `content/report.yaml` (`id`, `name`, `role`)"
+                    .to_string()
+            } else {
+                format!(
                     "the evaluators of `content/report.yaml` are {}",
-                    report.evaluators.iter().map(|e| format!("`{}`", e.id)).collect::<Vec<_>>().join(", ")
-                )),
-            });
+                    crate::diagnostic::listed(ids())
+                )
+            };
+            diags.push(d.suggest(who, ids(), otherwise));
         }
         if off_scale(*x) {
             diags.push(off_scale_error(&at, *x));
@@ -951,10 +949,11 @@ pub fn score(
             kept.push(slug.clone());
         } else {
             let d = ctx.error(&at, format!("the evidence `{slug}` names no note"));
-            diags.push(match did_you_mean(slug, evidence.notes.iter().map(String::as_str)) {
-                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                None => d.with_hint("evidence lists note slugs: the file names of notes in `content/notes/`, without `.md`"),
-            });
+            diags.push(d.suggest(
+                slug,
+                evidence.notes.iter().map(String::as_str),
+                "evidence lists note slugs: the file names of notes in `content/notes/`, without `.md`",
+            ));
         }
     }
     let rationale = rationale.as_ref().map(|r| {

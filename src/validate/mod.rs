@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::content::raw::{RawNote, RawReport, RawVendor};
 use crate::content::{self, Entry, Kind, Source, split_front_matter};
-use crate::diagnostic::{Diagnostic, did_you_mean, line_col};
+use crate::diagnostic::{Diagnostic, line_col};
 use crate::model::{Criterion, Note, Report, Rich, Score, Vendor};
 use crate::yaml::{Seg, locate};
 use fields::{choose, valid_date, valid_slug};
@@ -304,7 +304,7 @@ fn read_report<'s>(
             return None;
         }
         diags.push(
-            Diagnostic::error(content::shown(settings.root, &content_dir.join("report.yaml")), 0, 0, "the report file is missing")
+            Diagnostic::about_file(content::shown(settings.root, &content_dir.join("report.yaml")), "the report file is missing")
                 .with_hint("create `content/report.yaml` with a `title` and `criteria`, or run `shortlist init`"),
         );
         return None;
@@ -406,12 +406,11 @@ fn build_note(
                 &[Seg::Key("vendors"), Seg::Index(i)],
                 format!("there is no vendor `{v}`"),
             );
-            d = match did_you_mean(v, vendor_slugs.iter().map(String::as_str)) {
-                Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                None => d.with_hint(
-                    "use the file name of a dossier in `content/vendors/`, without `.yaml`",
-                ),
-            };
+            d = d.suggest(
+                v,
+                vendor_slugs.iter().map(String::as_str),
+                "use the file name of a dossier in `content/vendors/`, without `.yaml`",
+            );
             diags.push(d);
         }
     }
@@ -486,17 +485,15 @@ pub(crate) fn unknown_criterion(
     criteria: &[Criterion],
 ) -> Diagnostic {
     let d = ctx.error(path, format!("there is no criterion `{id}`"));
-    match did_you_mean(id, criteria.iter().map(|c| c.id.as_str())) {
-        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-        None => d.with_hint(format!(
+    let ids = || criteria.iter().map(|c| c.id.as_str());
+    d.suggest(
+        id,
+        ids(),
+        format!(
             "the criteria of `content/report.yaml` are {}",
-            criteria
-                .iter()
-                .map(|c| format!("`{}`", c.id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
+            crate::diagnostic::listed(ids())
+        ),
+    )
 }
 
 pub(crate) fn broken_link(
@@ -594,16 +591,19 @@ fn warn_coverage(
             );
         }
     }
-    let missing: Vec<String> = criteria
+    let missing: Vec<&str> = criteria
         .iter()
         .filter(|c| !scores.contains_key(&c.id))
-        .map(|c| format!("`{}`", c.id))
+        .map(|c| c.id.as_str())
         .collect();
     if !missing.is_empty() && !criteria.is_empty() {
         diags.push(
             ctx.warning(
                 &[Seg::Key("scores")],
-                format!("{name} has no score for {}", missing.join(", ")),
+                format!(
+                    "{name} has no score for {}",
+                    crate::diagnostic::listed(missing)
+                ),
             )
             .with_hint("it ranks as not yet assessed, and cannot be a partner until every criterion is scored"),
         );
