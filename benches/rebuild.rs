@@ -4,7 +4,9 @@
 //! notes. Run with `cargo bench --bench rebuild`; it prints figures and asserts nothing.
 //! `BENCH_SMALL=1` skips the large project.
 
-#[path = "../tests/common/mod.rs"]
+// The test suite's helpers; the benchmark uses a few of them.
+#[path = "../tests/suite/common.rs"]
+#[allow(dead_code)]
 mod common;
 
 use std::path::{Path, PathBuf};

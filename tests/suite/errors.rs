@@ -1,9 +1,7 @@
 //! Bad input: every kind gets exit 1 and a message naming the file, line and column, and a
 //! run reports every problem, not only the first.
 
-mod common;
-
-use common::Project;
+use crate::common::Project;
 
 /// Builds `p`, expects exit 1, and checks that stderr holds every one of `needles`.
 fn fails_with(p: &Project, needles: &[&str]) -> String {
@@ -371,7 +369,7 @@ fn every_error_of_a_run_is_reported_at_once() {
 #[test]
 fn refused_output_folders_exit_2_and_touch_nothing() {
     let p = Project::fixture("minimal");
-    let before = common::tree(p.root());
+    let before = crate::common::tree(p.root());
     for bad in [".", "content", "content/vendors", "themes", ".."] {
         let target = p.path(bad);
         let (code, _, err) = p.run("build", &["--output", target.to_str().unwrap()]);
@@ -384,7 +382,7 @@ fn refused_output_folders_exit_2_and_touch_nothing() {
     assert_eq!(code, 2, "{err}");
     assert_eq!(p.read("mine/thesis.txt"), "do not delete");
     std::fs::remove_dir_all(p.path("mine")).unwrap();
-    assert_eq!(common::tree(p.root()), before);
+    assert_eq!(crate::common::tree(p.root()), before);
 }
 
 /// Runs `shortlist ARGS...` from inside the project, so that relative paths are the user's.
@@ -406,7 +404,7 @@ fn output_and_archive_paths_are_checked_as_the_file_system_resolves_them() {
     std::fs::create_dir_all(p.path("themes/default")).unwrap();
     p.write("themes/default/mine.txt", "my theme");
     p.write("docs/thesis.txt", "do not delete");
-    let before = common::tree(p.root());
+    let before = crate::common::tree(p.root());
     for args in [
         ["build", "--output", "nx/../content"],
         ["build", "--output", "tmp/../docs"],
@@ -420,7 +418,7 @@ fn output_and_archive_paths_are_checked_as_the_file_system_resolves_them() {
         assert_eq!(code, 2, "{args:?}: {err}");
     }
     // Nothing was written or removed, not even the folders named before the `..`.
-    assert_eq!(common::tree(p.root()), before);
+    assert_eq!(crate::common::tree(p.root()), before);
     for made in ["nx", "tmp", "a", "zz", "sub", "x", "output"] {
         assert!(!p.path(made).exists(), "{made} was created");
     }
@@ -479,9 +477,9 @@ fn builds_into_one_folder_take_turns() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let built = common::tree(&p.path("output"));
+    let built = crate::common::tree(&p.path("output"));
     p.build_ok();
-    assert!(built == common::tree(&p.path("output")));
+    assert!(built == crate::common::tree(&p.path("output")));
     assert!(!p.path(".output.staging").exists());
 }
 

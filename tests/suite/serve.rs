@@ -1,9 +1,7 @@
 //! `shortlist serve` over real HTTP: pages, content types, live changes, the error overlay's
 //! data, path traversal, and a busy port.
 
-mod common;
-
-use common::{Project, Running, http, http_with, wait_until};
+use crate::common::{Project, Running, http, http_with, wait_until};
 
 /// Starts `serve` on a free port and returns it with its `host:port`.
 fn serving(p: &Project) -> (Running, String) {
@@ -286,7 +284,7 @@ fn serve_stays_responsive_under_many_idle_and_streaming_connections_and_frees_th
             .unwrap()
             .count()
     };
-    let rss_kib = || common::rss_kib(pid);
+    let rss_kib = || crate::common::rss_kib(pid);
     let baseline = open_files();
     let memory_before = rss_kib();
     // 200 connections that send half a request and go quiet, and 50 live-reload streams.

@@ -1,9 +1,7 @@
 //! `shortlist watch` on real files: saves, atomic renames, deletes, new and re-created folders,
 //! a broken file and its fix, and Ctrl-C.
 
-mod common;
-
-use common::{Project, Running, tree, wait_until};
+use crate::common::{Project, Running, tree, wait_until};
 
 fn page(p: &Project, rel: &str) -> String {
     std::fs::read_to_string(p.path("output").join(rel)).unwrap_or_default()
@@ -270,7 +268,7 @@ fn a_storm_of_changes_ends_exactly_as_a_fresh_build() {
 fn memory_stays_flat_over_200_rebuilds() {
     let p = Project::fixture("minimal");
     let w = started(&p);
-    let rss_kib = || common::rss_kib(w.child.id());
+    let rss_kib = || crate::common::rss_kib(w.child.id());
     let rebuilds = || w.stdout().matches("rebuilt").count();
     let mut after_warm_up = 0;
     for i in 0..200 {

@@ -2,7 +2,7 @@
 //! text, many times. `cargo test` runs each target briefly (`SHORTLIST_FUZZ_CASES`, default 64);
 //! `scripts/fuzz` runs every target with a large case count for a bounded time. A finding is
 //! shrunk by proptest to a small input, which then becomes a regression test beside the others
-//! in `tests/errors.rs` or here.
+//! in `errors.rs` or here.
 //!
 //! Every target asserts more than "no panic": validation answers with a model or diagnostics
 //! that carry a position inside the file, Markdown never lets script through and never points

@@ -2,17 +2,15 @@
 //! link followed, none broken. Needs Debian's `nginx` (`.ci/run` installs it); elsewhere the test
 //! skips with a message when nginx is missing, and in CI (`CI` set) a missing nginx fails it.
 
-mod common;
-
 use std::collections::{BTreeSet, VecDeque};
 use std::path::PathBuf;
 
-use common::{Project, http, is_external, links, wait_until};
+use crate::common::{Project, http, is_external, links, wait_until};
 
 fn nginx() -> Option<PathBuf> {
-    let found = common::find_tool("SHORTLIST_NGINX", &["nginx"]);
+    let found = crate::common::find_tool("SHORTLIST_NGINX", &["nginx"]);
     if found.is_none() {
-        common::skipped(
+        crate::common::skipped(
             "nginx",
             "install Debian's `nginx`, or set SHORTLIST_NGINX to its binary",
         );

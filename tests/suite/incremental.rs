@@ -1,9 +1,7 @@
 //! An incremental rebuild equals a full build, byte for byte, after every kind of change, and
 //! does only the work the change calls for.
 
-mod common;
-
-use common::{Project, tree};
+use crate::common::{Project, tree};
 use shortlist::Options;
 use shortlist::session::Session;
 

@@ -1,8 +1,6 @@
 //! The real binary on real projects: what a successful build writes, and how.
 
-mod common;
-
-use common::{Project, broken_links, tree};
+use crate::common::{Project, broken_links, tree};
 
 #[test]
 fn the_example_builds_every_page_of_the_spec_with_working_links() {
@@ -52,7 +50,7 @@ fn the_draft_note_is_left_out_unless_drafts_are_asked_for() {
 #[test]
 fn the_order_files_are_written_on_disk_never_changes_the_output() {
     // The same content written file by file in two opposite orders, in two other folders.
-    let source = common::tree(&common::manifest_dir().join("content"));
+    let source = crate::common::tree(&crate::common::manifest_dir().join("content"));
     let write_all = |p: &Project, reverse: bool| {
         let mut files: Vec<(&String, &Vec<u8>)> = source.iter().collect();
         if reverse {
@@ -669,7 +667,7 @@ fn a_previous_round_shows_what_moved_was_added_and_dropped() {
 fn a_missing_or_malformed_previous_round_is_an_error_and_writes_nothing() {
     let p = Project::fixture("minimal");
     p.build_ok();
-    let before = common::tree(&p.path("output"));
+    let before = crate::common::tree(&p.path("output"));
     p.write("round.json", "{ \"vendors\": [ { \"slug\": 3 } ] }");
     let (code, _, err) = p.run(
         "build",
@@ -690,7 +688,7 @@ fn a_missing_or_malformed_previous_round_is_an_error_and_writes_nothing() {
     assert!(err.contains("rounds/missing.json"), "{err}");
     assert!(err.contains("cannot read the previous report"), "{err}");
     assert!(
-        common::tree(&p.path("output")) == before,
+        crate::common::tree(&p.path("output")) == before,
         "the site stays as it was"
     );
 }
@@ -799,7 +797,7 @@ fn short_flags_quiet_verbose_and_open_work_as_in_zola() {
         !stderr.contains('\r') && !stderr.contains("pages]"),
         "no progress bar when not a terminal: {stderr:?}"
     );
-    common::wait_until(10, "the browser to be asked", || opened.is_file());
+    crate::common::wait_until(10, "the browser to be asked", || opened.is_file());
     let asked = std::fs::read_to_string(&opened).unwrap();
     assert!(asked.ends_with("site/index.html"), "{asked}");
 

@@ -2,11 +2,9 @@
 //! the npm package `vnu-jar`, run with Java). `.ci/run` installs both; elsewhere the test skips
 //! with a message when they are missing, and in CI (`CI` set) it fails.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::Project;
+use crate::common::Project;
 
 /// Java and the validator's jar, or `None` (the test is skipped) when either is missing.
 pub fn vnu() -> Option<(PathBuf, PathBuf)> {
@@ -15,14 +13,14 @@ pub fn vnu() -> Option<(PathBuf, PathBuf)> {
         .unwrap_or_else(|| {
             PathBuf::from("/var/cache/shortlist/npm/node_modules/vnu-jar/build/dist/vnu.jar")
         });
-    let java = common::find_tool("SHORTLIST_JAVA", &["java"]);
+    let java = crate::common::find_tool("SHORTLIST_JAVA", &["java"]);
     match (java.is_some(), jar.is_file()) {
         (true, true) => return java.map(|java| (java, jar)),
-        (false, _) => common::skipped(
+        (false, _) => crate::common::skipped(
             "Java",
             "install Debian's `default-jre-headless`, or set SHORTLIST_JAVA",
         ),
-        (true, false) => common::skipped(
+        (true, false) => crate::common::skipped(
             &format!("vnu.jar (`{}`)", jar.display()),
             "`npm install vnu-jar` as `.ci/run` does, and set SHORTLIST_VNU_JAR to its vnu.jar",
         ),

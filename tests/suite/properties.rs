@@ -1,8 +1,6 @@
 //! Property tests for every parser of user input: whatever bytes a user saves, the parsers
 //! answer (with a value or an error) and never panic, and Markdown never lets script through.
 
-mod common;
-
 use proptest::prelude::*;
 use shortlist::content::raw::{RawNote, RawVendor};
 use shortlist::content::split_front_matter;
@@ -61,7 +59,7 @@ proptest! {
     fn any_text_in_any_field_is_escaped_in_every_file(
         text in "[a-z ]{0,6}<x-hostile a=\"[a-z'&]{0,4}\">[a-z&;#0-9]{0,6}</x-hostile>[=+@-]?[a-z]{0,4}",
     ) {
-        let p = common::Project::fixture("minimal");
+        let p = crate::common::Project::fixture("minimal");
         let q = quoted(&text);
         p.edit("content/vendors/acme.yaml", "name: Acme Learning", &format!("name: {q}"));
         p.edit("content/vendors/acme.yaml", "strengths: [Experienced]", &format!("strengths: [{q}]"));
@@ -69,7 +67,7 @@ proptest! {
         p.edit("content/notes/acme-rfp.md", "title: Acme RFP response", &format!("title: {q}"));
         p.edit("content/report.yaml", "organisation: Test Org", &format!("organisation: {q}"));
         p.build_ok();
-        for (path, bytes) in common::tree(&p.path("output")) {
+        for (path, bytes) in crate::common::tree(&p.path("output")) {
             let body = String::from_utf8_lossy(&bytes);
             if path.ends_with(".html") {
                 prop_assert!(!body.contains("<x-hostile"), "markup from content in {}", path);

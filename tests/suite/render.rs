@@ -1,9 +1,7 @@
 //! What the pages say: hostile text stays text, raw HTML is sanitized, and the rendered HTML of
 //! a small fixture matches its reviewed snapshot.
 
-mod common;
-
-use common::{Project, tree};
+use crate::common::{Project, tree};
 
 /// The `<main>` element of a page: the part that carries content, for snapshots.
 fn main_of(html: &str) -> &str {

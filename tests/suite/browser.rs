@@ -3,13 +3,11 @@
 //! These tests need Chromium (`apt-get install chromium`; `.ci/run` installs it). Elsewhere they
 //! skip with a message when no browser is found; in CI (`CI` set) a missing browser fails them.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use common::{Project, Running, wait_until};
+use crate::common::{Project, Running, wait_until};
 use headless_chrome::{Browser, LaunchOptions};
 
 /// One page of every type of the example site.
@@ -27,12 +25,12 @@ const PAGE_TYPES: [&str; 10] = [
 ];
 
 fn chromium() -> Option<PathBuf> {
-    let found = common::find_tool(
+    let found = crate::common::find_tool(
         "SHORTLIST_CHROMIUM",
         &["chromium", "chromium-browser", "google-chrome"],
     );
     if found.is_none() {
-        common::skipped(
+        crate::common::skipped(
             "Chromium",
             "install Debian's `chromium`, or set SHORTLIST_CHROMIUM to a Chromium or Chrome",
         );
@@ -702,7 +700,7 @@ fn no_page_type_has_serious_accessibility_violations() {
             PathBuf::from("/var/cache/shortlist/npm/node_modules/axe-core/axe.min.js")
         });
     let Ok(axe) = std::fs::read_to_string(&axe) else {
-        common::skipped(
+        crate::common::skipped(
             &format!("axe-core (`{}`)", axe.display()),
             "`npm install axe-core` as `.ci/run` does, and set SHORTLIST_AXE to its axe.min.js",
         );
@@ -997,7 +995,7 @@ fn pdf_pages(pdf: &std::path::Path) -> Option<Vec<PageImage>> {
         .arg(dir.path().join("page"))
         .status();
     if !status.is_ok_and(|s| s.success()) {
-        common::skipped("pdftoppm", "install Debian's `poppler-utils`");
+        crate::common::skipped("pdftoppm", "install Debian's `poppler-utils`");
         return None;
     }
     let mut files: Vec<_> = std::fs::read_dir(dir.path())

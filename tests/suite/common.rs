@@ -1,6 +1,5 @@
 //! Helpers for the integration tests: fixture projects copied to a temporary folder, the real
 //! binary run on them, and readers for the site it writes.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,9 +1,7 @@
 //! Audience redaction: after a shareable build no byte of any output file (nor any file name)
 //! holds a confidential canary; after an internal build every canary is there.
 
-mod common;
-
-use common::{Project, tree};
+use crate::common::{Project, tree};
 
 const CANARIES: [&str; 21] = [
     "CANARY-NOTE-TITLE",
@@ -282,8 +280,8 @@ fn a_shareable_report_json_carries_the_text_of_rationales_not_their_markdown() {
 #[test]
 fn watch_never_patches_a_folder_another_build_wrote() {
     let p = project_with_secrets();
-    let watch = common::Running::start(&p, "watch", &[]);
-    common::wait_until(60, "the first build of watch", || {
+    let watch = crate::common::Running::start(&p, "watch", &[]);
+    crate::common::wait_until(60, "the first build of watch", || {
         watch.stdout().contains("built")
     });
     let (code, _, err) = p.run("build", &["--audience", "shareable"]);
@@ -292,11 +290,11 @@ fn watch_never_patches_a_folder_another_build_wrote() {
     assert!(canaries_in(&p.path("output")).len() <= 3);
     // One edit: watch writes its own (internal) site whole, never a mix of the two.
     p.edit("content/vendors/acme.yaml", "Acme does", "Acme really does");
-    common::wait_until(20, "watch to rebuild after the edit", || {
+    crate::common::wait_until(20, "watch to rebuild after the edit", || {
         std::fs::read_to_string(p.path("output/vendors/acme/index.html"))
             .is_ok_and(|h| h.contains("Acme really does"))
     });
-    common::wait_until(20, "the whole internal site", || {
+    crate::common::wait_until(20, "the whole internal site", || {
         std::fs::read_to_string(p.path("output/vendors/acme/index.html"))
             .is_ok_and(|h| h.contains("CANARY-CONTACT"))
             && p.path("output/notes/canary-slug-secret-call/index.html")

@@ -1,9 +1,7 @@
 //! Starting, growing, checking and publishing a report project: init, new, check, schema and
 //! archives, through the real binary.
 
-mod common;
-
-use common::{Project, tree};
+use crate::common::{Project, tree};
 
 fn shortlist(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
     let out = assert_cmd::Command::cargo_bin("shortlist")
@@ -512,8 +510,9 @@ fn the_workbook_holds_weights_scores_and_live_formulas() {
 /// weight cell changes it is the ranking shortlist makes with that weight in report.yaml.
 #[test]
 fn the_workbook_recalculated_by_libreoffice_ranks_as_shortlist_does() {
-    let Some(soffice) = common::find_tool("SHORTLIST_SOFFICE", &["soffice", "libreoffice"]) else {
-        common::skipped(
+    let Some(soffice) = crate::common::find_tool("SHORTLIST_SOFFICE", &["soffice", "libreoffice"])
+    else {
+        crate::common::skipped(
             "LibreOffice",
             "install Debian's `libreoffice-calc-nogui`, or set SHORTLIST_SOFFICE",
         );
