@@ -1,6 +1,6 @@
 //! The machine-readable exports: `report.json` (the whole model as built) and `matrix.csv`.
 //!
-//! Their shape is part of SPEC.md: snake_case keys, vendors by rank, notes by date then slug.
+//! Their shape is a contract (the README, "The built site"): snake_case keys, vendors by rank, notes by date then slug.
 //! report.json holds everything the audience may see, every dossier field and every note's
 //! text included, so that a script or a BI tool can rebuild the report from it alone; its
 //! [`REPORT_JSON_VERSION`] says which shape it has, and [`report_json_schema`] describes it.

@@ -607,10 +607,6 @@ impl Report {
         self.criteria.iter().find(|c| c.id == id)
     }
 
-    pub fn note(&self, slug: &str) -> Option<&Note> {
-        self.notes.iter().find(|n| n.slug == slug)
-    }
-
     pub fn vendor(&self, slug: &str) -> Option<&Vendor> {
         self.vendors.iter().find(|v| v.slug == slug)
     }

@@ -231,9 +231,6 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, V
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    // Freeing the view data of a large report takes a noticeable moment; let it happen off
-    // the path to the output.
-    std::thread::spawn(move || drop((site, site_value)));
     Ok(files)
 }
 

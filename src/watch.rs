@@ -13,9 +13,11 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::notify::{
+    self, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode,
+};
 use notify_debouncer_full::{
-    DebounceEventResult, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
+    DebounceEventResult, DebouncedEvent, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
 };
 
 use crate::Failure;
@@ -116,30 +118,45 @@ impl Watcher {
         }
     }
 
-    /// Runs the loop: rebuild on every relevant change, hand each result to `on_build`,
-    /// until a stop message arrives or the watcher dies.
+    /// The files a batch of events changed, that a rebuild must look at: reads (`Access`
+    /// events) and files outside `content/` and `themes/` are not changes.
+    fn changed_files(&self, events: &[DebouncedEvent]) -> Vec<PathBuf> {
+        events
+            .iter()
+            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+            .flat_map(|e| e.paths.iter().cloned())
+            .filter(|p| is_relevant(p, &self.root, &self.ignored))
+            .collect()
+    }
+
+    /// The watcher failed (usually a watched folder went away): says so through `on_trouble`
+    /// and watches again what exists.
+    fn recover(&mut self, errors: &[notify::Error], on_trouble: &mut impl FnMut(&str)) {
+        for e in errors {
+            on_trouble(&e.to_string());
+        }
+        self.watch_folders();
+    }
+
+    /// Runs the loop: rebuild on every relevant change, hand each result to `on_build` and
+    /// each problem of the watcher itself to `on_trouble`, until a stop message arrives or the
+    /// watcher dies.
     pub fn run(
         mut self,
         session: &mut Session,
         mut on_build: impl FnMut(&Result<Rebuilt, Failure>),
+        mut on_trouble: impl FnMut(&str),
     ) -> Result<()> {
         while let Ok(message) = self.messages.recv() {
             let events = match message {
                 Message::Stop => break,
                 Message::Fs(Err(errors)) => {
-                    // Usually a watched folder that went away; watch again what exists.
-                    let _ = errors;
-                    self.watch_folders();
+                    self.recover(&errors, &mut on_trouble);
                     continue;
                 }
                 Message::Fs(Ok(events)) => events,
             };
-            let mut changed: Vec<PathBuf> = events
-                .iter()
-                .filter(|e| !matches!(e.kind, EventKind::Access(_)))
-                .flat_map(|e| e.paths.iter().cloned())
-                .filter(|p| is_relevant(p, &self.root, &self.ignored))
-                .collect();
+            let mut changed = self.changed_files(&events);
             if changed.is_empty() {
                 continue;
             }
@@ -156,12 +173,8 @@ impl Watcher {
             while let Ok(more) = self.messages.try_recv() {
                 match more {
                     Message::Stop => stop = true,
-                    Message::Fs(Ok(ev)) => changed.extend(
-                        ev.iter()
-                            .flat_map(|e| e.paths.iter().cloned())
-                            .filter(|p| is_relevant(p, &self.root, &self.ignored)),
-                    ),
-                    Message::Fs(Err(_)) => self.watch_folders(),
+                    Message::Fs(Ok(ev)) => changed.extend(self.changed_files(&ev)),
+                    Message::Fs(Err(errors)) => self.recover(&errors, &mut on_trouble),
                 }
             }
             let result = session.rebuild(&changed);

@@ -1,7 +1,7 @@
 //! The command line: one file per subcommand, each an `Args` struct and a `run()`.
 //!
 //! The library does the work; this layer parses arguments, prints what happened and picks the
-//! exit status (0 success, 1 content errors, 2 usage errors), as SPEC.md says.
+//! exit status (0 success, 1 content errors, 2 usage errors), as the README's Commands section says.
 
 pub mod build;
 pub mod check;
@@ -65,6 +65,13 @@ pub fn print_timings(built: &shortlist::Built) {
             .collect();
         eprintln!("took: {}", stages.join(", "));
     }
+}
+
+/// Says what went wrong with the file watcher; it watches again by itself.
+pub fn watcher_trouble(problem: &str) {
+    eprintln!(
+        "warning: the file watcher reported a problem ({problem}); watching the project again"
+    );
 }
 
 /// Opens `target` (a URL or a file) in the browser: the program `$BROWSER` names if it is set,
@@ -319,7 +326,7 @@ pub fn parse_base_url(s: &str) -> Result<String, String> {
     }
 }
 
-/// Exit statuses of SPEC.md.
+/// Exit statuses, as the README gives them.
 pub const EXIT_CONTENT: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 

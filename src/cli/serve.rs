@@ -142,17 +142,21 @@ pub fn run(args: Args) -> u8 {
         if let Some(url) = &open {
             super::open_in_browser(url);
         }
-        let result = watcher.run(&mut session, |r| {
-            printer.print(r);
-            if let Ok(built) = r {
-                shareable = built.built.report.audience == Audience::Shareable
-                    || session_audience == Some(Audience::Shareable);
-            }
-            watch_state.publish(
-                status_of(r, shareable),
-                r.as_ref().is_ok_and(|b| b.changed()),
-            );
-        });
+        let result = watcher.run(
+            &mut session,
+            |r| {
+                printer.print(r);
+                if let Ok(built) = r {
+                    shareable = built.built.report.audience == Audience::Shareable
+                        || session_audience == Some(Audience::Shareable);
+                }
+                watch_state.publish(
+                    status_of(r, shareable),
+                    r.as_ref().is_ok_and(|b| b.changed()),
+                );
+            },
+            super::watcher_trouble,
+        );
         if let Err(e) = result {
             eprintln!("error: the watcher stopped: {e:#}");
         }

@@ -60,7 +60,7 @@ pub fn run(args: Args) -> u8 {
     if !super::quiet() {
         eprintln!("watching `content/` and `themes/` for changes; press Ctrl-C to stop");
     }
-    match watcher.run(&mut session, |r| printer.print(r)) {
+    match watcher.run(&mut session, |r| printer.print(r), super::watcher_trouble) {
         Ok(()) => {
             eprintln!("stopped; the site in `{}` is complete", shown.display());
             0

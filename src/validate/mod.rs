@@ -1,8 +1,8 @@
 //! Raw files to the validated model, collecting every problem on the way.
 //!
-//! `validate` parses each file (in parallel), checks each value against SPEC.md, renders the
-//! Markdown (a link to a content file that does not exist is an error), and cross-checks the
-//! files against each other: scores name real criteria and lie on the scale, evidence names real
+//! `validate` parses each file (in parallel), checks each value against the content format
+//! (the README, "A report project"), renders the Markdown (a link to a content file that does
+//! not exist is an error), and cross-checks the files against each other: scores name real criteria and lie on the scale, evidence names real
 //! notes, notes name real vendors and criteria. It never stops at the first problem; every
 //! diagnostic carries a file, line and column found with `yaml::locate`. Only when there is no
 //! error does it hand back a [`Report`].
