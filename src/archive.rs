@@ -44,25 +44,16 @@ fn bytes_of(f: &OutputFile) -> Result<std::borrow::Cow<'_, [u8]>> {
 pub fn write(dest: &Path, format: Format, files: &[OutputFile]) -> Result<()> {
     let mut files: Vec<&OutputFile> = files.iter().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let partial = dest.with_file_name(format!(
-        ".{}.partial",
-        dest.file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-    ));
-    let out = std::fs::File::create(&partial)
-        .with_context(|| format!("failed to create `{}`", partial.display()))?;
-    let result = match format {
-        Format::Zip => write_zip(out, &files),
-        Format::TarGz => write_tar_gz(out, &files),
-    };
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
-    }
-    std::fs::rename(&partial, dest).with_context(|| format!("failed to write `{}`", dest.display()))
+    crate::output::write_whole(dest, |out| {
+        match format {
+            Format::Zip => write_zip(out, &files),
+            Format::TarGz => write_tar_gz(out, &files),
+        }
+        .map_err(std::io::Error::other)
+    })
 }
 
-fn write_zip(out: std::fs::File, files: &[&OutputFile]) -> Result<()> {
+fn write_zip(out: &mut std::fs::File, files: &[&OutputFile]) -> Result<()> {
     let mut zip = zip::ZipWriter::new(out);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -78,7 +69,7 @@ fn write_zip(out: std::fs::File, files: &[&OutputFile]) -> Result<()> {
     Ok(())
 }
 
-fn write_tar_gz(out: std::fs::File, files: &[&OutputFile]) -> Result<()> {
+fn write_tar_gz(out: &mut std::fs::File, files: &[&OutputFile]) -> Result<()> {
     let gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
     let mut tar = tar::Builder::new(gz);
     tar.mode(tar::HeaderMode::Deterministic);

@@ -443,13 +443,34 @@ fn replace(dest: &Path, body: &Body) -> Result<()> {
     if let Some(dir) = dest.parent() {
         fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
     }
-    let tmp = dest.with_file_name(format!(
-        ".{}.shortlist-tmp",
-        dest.file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-    ));
-    put(body, &tmp)?;
-    fs::rename(&tmp, dest).with_context(|| format!("failed to replace `{}`", dest.display()))
+    write_whole(dest, |file| match body {
+        Body::Bytes(b) => io::Write::write_all(file, b),
+        Body::Copy(src) => io::copy(&mut fs::File::open(src)?, file).map(drop),
+    })
+}
+
+/// Writes the file `dest` whole or not at all: `fill` writes a temporary file beside it (made
+/// readable by all, as a web server needs), which then replaces `dest` in one rename. If `fill`
+/// fails, the temporary file is removed and `dest` is as it was.
+pub fn write_whole(dest: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<()>) -> Result<()> {
+    let dir = match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".shortlist-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("failed to write beside `{}`", dest.display()))?;
+    fill(tmp.as_file_mut()).with_context(|| format!("failed to write `{}`", dest.display()))?;
+    tmp.persist(dest)
+        .map(drop)
+        .with_context(|| format!("failed to replace `{}`", dest.display()))
 }
 #[cfg(test)]
 mod tests {
@@ -619,7 +640,7 @@ mod tests {
         let leftovers: Vec<_> = fs::read_dir(&out)
             .unwrap()
             .filter_map(Result::ok)
-            .filter(|e| e.file_name().to_string_lossy().contains("shortlist-tmp"))
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
     }
@@ -696,5 +717,31 @@ mod tests {
             a,
             marker_text(&[file("index.html", "x")], Audience::Shareable)
         );
+    }
+
+    #[test]
+    fn a_file_is_written_whole_or_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("site.zip");
+        fs::write(&dest, "old").unwrap();
+        let failed = write_whole(&dest, |f| {
+            io::Write::write_all(f, b"half")?;
+            Err(io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read_to_string(&dest).unwrap(), "old");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file is left"
+        );
+        write_whole(&dest, |f| io::Write::write_all(f, b"new")).unwrap();
+        assert_eq!(fs::read_to_string(&dest).unwrap(), "new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&dest).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644, "readable by a web server");
+        }
     }
 }

@@ -151,7 +151,7 @@ fn ctrl_c_stops_cleanly_and_leaves_a_complete_site() {
     let site = tree(&p.path("output"));
     assert!(site.contains_key(".shortlist-build"));
     assert!(
-        site.keys().all(|k| !k.contains("shortlist-tmp")),
+        site.keys().all(|k| !k.ends_with(".tmp")),
         "no half-written files"
     );
     assert!(!p.path(".output.staging").exists());
