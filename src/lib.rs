@@ -98,6 +98,11 @@ pub struct Built {
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
+/// Why shortlist will not do what it was asked (write over `content/`, overwrite a file `init`
+/// did not make...); the command exits with status 2 and changes nothing.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
 /// Why a run did not produce a site.
 #[derive(Debug)]
 pub enum Failure {
@@ -107,6 +112,33 @@ pub enum Failure {
     Refused(String),
     /// Anything else: a file that cannot be written, say (exit 1).
     Io(anyhow::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Content(diags) => {
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                write!(f, "{errors} problems in the project's files")
+            }
+            Failure::Refused(why) => f.write_str(why),
+            Failure::Io(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl From<Refused> for Failure {
+    fn from(r: Refused) -> Self {
+        Failure::Refused(r.0)
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Io(e)
+    }
 }
 
 /// Reads, validates, scores and renders the project, all in memory; writes nothing.
@@ -203,13 +235,12 @@ pub fn build(options: &Options) -> Result<Built, Failure> {
 /// [`build`], calling `waiting` if another build is writing into the same output folder (this
 /// one then waits its turn).
 pub fn build_waiting(options: &Options, waiting: &dyn Fn()) -> Result<Built, Failure> {
-    let output = output::check_target(&options.root, &options.output_dir())
-        .map_err(|r| Failure::Refused(r.0))?;
+    let output = output::check_target(&options.root, &options.output_dir())?;
     let mut built = make_site(options)?;
     let lock = output::lock(&output, waiting).map_err(Failure::Io)?;
     let started = std::time::Instant::now();
     // Checked again in turn: the folder may have changed while another build held the lock.
-    output::check_target(&options.root, &output).map_err(|r| Failure::Refused(r.0))?;
+    output::check_target(&options.root, &output)?;
     output::write(&lock, &output, &built.files, built.report.audience).map_err(Failure::Io)?;
     built.timings.push(("write", started.elapsed()));
     Ok(built)

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         }
     };
     cli::set_verbosity(cli.quiet, cli.verbose);
-    let status = match cli.command {
+    let outcome = match cli.command {
         cli::Command::Build(args) => cli::build::run(args),
         cli::Command::Check(args) => cli::check::run(args),
         cli::Command::Watch(args) => cli::watch::run(args),
@@ -27,18 +27,14 @@ fn main() -> ExitCode {
             use clap::CommandFactory;
             let mut command = cli::Cli::command();
             clap_complete::generate(shell, &mut command, "shortlist", &mut std::io::stdout());
-            0
+            Ok(())
         }
         cli::Command::Man => {
             use clap::CommandFactory;
-            match clap_mangen::Man::new(cli::Cli::command()).render(&mut std::io::stdout()) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("error: cannot write the manual page: {e}");
-                    cli::EXIT_CONTENT
-                }
-            }
+            clap_mangen::Man::new(cli::Cli::command())
+                .render(&mut std::io::stdout())
+                .map_err(|e| cli::io_failure("man", "cannot write the manual page".into(), e))
         }
     };
-    ExitCode::from(status)
+    ExitCode::from(cli::exit_status(outcome))
 }

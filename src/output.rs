@@ -28,9 +28,7 @@ const MARKER_TEXT: &str =
 /// The file that marks a staging folder as one shortlist made and may remove.
 const STAGING_MARKER: &str = ".shortlist-staging";
 
-/// Why an output folder is refused; the build exits with status 2.
-#[derive(Debug)]
-pub struct Refused(pub String);
+pub use crate::Refused;
 
 /// The absolute form of `path` as the file system will see it once the missing folders are
 /// made: `..` and `.` are taken out and every existing symlink is followed, component by

@@ -22,19 +22,17 @@ const FILES: [(&str, &str); 5] = [
     ("README.md", include_str!("scaffold/README.md")),
 ];
 
-/// Why nothing was written.
-#[derive(Debug)]
-pub struct Refused(pub String);
+use crate::{Failure, Refused};
 
 /// Writes a new report project in `dir`; refuses to overwrite any file unless `force`.
-pub fn init(dir: &Path, force: bool) -> Result<std::result::Result<Vec<PathBuf>, Refused>> {
+pub fn init(dir: &Path, force: bool) -> std::result::Result<Vec<PathBuf>, Failure> {
     let existing: Vec<&str> = FILES
         .iter()
         .map(|(p, _)| *p)
         .filter(|p| dir.join(p).exists())
         .collect();
     if !existing.is_empty() && !force {
-        return Ok(Err(Refused(format!(
+        return Err(Refused(format!(
             "{} already {} in `{}`; pass `--force` to overwrite {} (init never touches other files)",
             existing
                 .iter()
@@ -48,7 +46,8 @@ pub fn init(dir: &Path, force: bool) -> Result<std::result::Result<Vec<PathBuf>,
             },
             dir.display(),
             if existing.len() == 1 { "it" } else { "them" }
-        ))));
+        ))
+        .into());
     }
     let mut written = Vec::new();
     for (rel, text) in FILES {
@@ -56,7 +55,7 @@ pub fn init(dir: &Path, force: bool) -> Result<std::result::Result<Vec<PathBuf>,
         write_new(&path, text, true)?;
         written.push(path);
     }
-    Ok(Ok(written))
+    Ok(written)
 }
 
 /// Refuses to write into a folder that is not a project: one without `content/report.yaml`.
@@ -82,23 +81,22 @@ fn no_slug(what: &str, name: &str) -> Refused {
 }
 
 /// Writes `content/vendors/<slug>.yaml` for a vendor called `name`; returns its path.
-pub fn new_vendor(root: &Path, name: &str) -> Result<std::result::Result<PathBuf, Refused>> {
-    if let Err(refused) = require_project(root) {
-        return Ok(Err(refused));
-    }
+pub fn new_vendor(root: &Path, name: &str) -> std::result::Result<PathBuf, Failure> {
+    require_project(root)?;
     let slug = crate::slug::from_text(name);
     if slug.is_empty() {
-        return Ok(Err(no_slug("name", name)));
+        return Err(no_slug("name", name).into());
     }
     let path = root.join("content/vendors").join(format!("{slug}.yaml"));
     if exists(&path) || vendor_slugs(root).contains(&slug) {
-        return Ok(Err(Refused(format!(
+        return Err(Refused(format!(
             "a dossier with the file name `{slug}` already exists in `{}`; pick another name or edit that file",
             root.join("content/vendors").display()
-        ))));
+        ))
+        .into());
     }
     write_new(&path, &vendor_text(name, &criteria_ids(root)), false)?;
-    Ok(Ok(path))
+    Ok(path)
 }
 
 /// A new dossier: every list and group empty, written so that lines can be added under each
@@ -130,13 +128,11 @@ pub fn new_note(
     title: &str,
     vendor: Option<&str>,
     today: &str,
-) -> Result<std::result::Result<PathBuf, Refused>> {
-    if let Err(refused) = require_project(root) {
-        return Ok(Err(refused));
-    }
+) -> std::result::Result<PathBuf, Failure> {
+    require_project(root)?;
     let slug = crate::slug::from_text(title);
     if slug.is_empty() {
-        return Ok(Err(no_slug("title", title)));
+        return Err(no_slug("title", title).into());
     }
     let mut dir = root.join("content/notes");
     if let Some(v) = vendor {
@@ -144,16 +140,17 @@ pub fn new_note(
         if !dossiers.iter().any(|d| d == v) {
             let hint = crate::diagnostic::suggestion(v, dossiers.iter().map(String::as_str))
                 .unwrap_or_else(|| "`--vendor` takes the file name of a dossier in `content/vendors/`, without `.yaml`".into());
-            return Ok(Err(Refused(format!("there is no vendor `{v}`; {hint}"))));
+            return Err(Refused(format!("there is no vendor `{v}`; {hint}")).into());
         }
         dir = dir.join(v);
     }
     let path = dir.join(format!("{today}-{slug}.md"));
     if exists(&path) {
-        return Ok(Err(Refused(format!(
+        return Err(Refused(format!(
             "`{}` already exists; edit it, or pick another title",
             path.display()
-        ))));
+        ))
+        .into());
     }
     let vendors = vendor.map_or_else(String::new, |v| format!("vendors: [{v}]\n"));
     let text = format!(
@@ -161,7 +158,7 @@ pub fn new_note(
         yaml_string(title)
     );
     write_new(&path, &text, false)?;
-    Ok(Ok(path))
+    Ok(path)
 }
 
 /// Today's date (UTC) as `YYYY-MM-DD`.

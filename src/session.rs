@@ -38,8 +38,7 @@ impl Rebuilt {
 impl Session {
     /// A session writing to `output`, which must pass the same checks as `build`'s.
     pub fn new(mut options: Options, output: PathBuf) -> Result<Self, Failure> {
-        let output =
-            output::check_target(&options.root, &output).map_err(|r| Failure::Refused(r.0))?;
+        let output = output::check_target(&options.root, &output)?;
         // Absolute, as the watcher reports changes, so the cache forgets what changed.
         options.root = output::resolved(&options.root);
         Ok(Session {
@@ -68,8 +67,7 @@ impl Session {
         let mut built = result?;
         let lock = output::lock(&self.output, &|| {}).map_err(Failure::Io)?;
         let writing = Instant::now();
-        output::check_target(&self.options.root, &self.output)
-            .map_err(|r| Failure::Refused(r.0))?;
+        output::check_target(&self.options.root, &self.output)?;
         let synced = output::sync(
             &lock,
             &self.output,

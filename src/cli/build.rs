@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use shortlist::Options;
 
-use super::{AudienceArg, ProjectArgs, report_failure};
+use super::{AudienceArg, During, Outcome, ProjectArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,7 +31,7 @@ pub struct Args {
     pub open: bool,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let bar = super::ProgressBar::start();
     let options = Options {
         root: args.project.root.clone(),
@@ -50,13 +50,11 @@ pub fn run(args: Args) -> u8 {
         .to_string();
     let archive = match &args.archive {
         None => None,
-        Some(path) => match archive_target(&options, path) {
-            Ok((file, format)) => Some((path.clone(), file, format)),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return super::EXIT_USAGE;
-            }
-        },
+        Some(path) => {
+            let (file, format) =
+                archive_target(&options, path).map_err(|why| super::refused("build", why))?;
+            Some((path.clone(), file, format))
+        }
     };
     let started = Instant::now();
     let waiting = || eprintln!("waiting for another build into `{shown}` to finish");
@@ -70,44 +68,38 @@ pub fn run(args: Args) -> u8 {
     });
     let result = shortlist::build_waiting(&options, &waiting);
     drop(bar);
-    match result {
-        Ok(built) => {
-            super::print_timings(&built);
-            if let (Some(note), false) = (super::warnings_note(&built.warnings), super::quiet()) {
-                eprintln!("{note}");
-            }
-            let pages = built
-                .files
-                .iter()
-                .filter(|f| f.path.ends_with(".html"))
-                .count();
-            if !super::quiet() {
-                println!(
-                    "built {} into `{}`: {} in {} ms",
-                    super::contents(&built.report),
-                    shown,
-                    super::count(pages, "page", "pages"),
-                    started.elapsed().as_millis()
-                );
-            }
-            if let Some((path, file, format)) = &archive {
-                if let Err(e) = shortlist::archive::write(file, *format, &built.files) {
-                    eprintln!("error: the site is built, but the archive is not: {e:#}");
-                    return super::EXIT_CONTENT;
-                }
-                if !super::quiet() {
-                    println!("packed the site into `{}`", path.display());
-                }
-            }
-            if args.open {
-                let index =
-                    shortlist::output::resolved(&options.output_dir()).join(shortlist::urls::HOME);
-                super::open_in_browser(&index.to_string_lossy());
-            }
-            0
-        }
-        Err(f) => report_failure(f, "build"),
+    let built = result.during("build")?;
+    super::print_timings(&built);
+    if let (Some(note), false) = (super::warnings_note(&built.warnings), super::quiet()) {
+        eprintln!("{note}");
     }
+    let pages = built
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .count();
+    if !super::quiet() {
+        println!(
+            "built {} into `{}`: {} in {} ms",
+            super::contents(&built.report),
+            shown,
+            super::count(pages, "page", "pages"),
+            started.elapsed().as_millis()
+        );
+    }
+    if let Some((path, file, format)) = &archive {
+        shortlist::archive::write(file, *format, &built.files)
+            .map_err(|e| e.context("the site is built, but the archive is not"))
+            .during("build")?;
+        if !super::quiet() {
+            println!("packed the site into `{}`", path.display());
+        }
+    }
+    if args.open {
+        let index = shortlist::output::resolved(&options.output_dir()).join(shortlist::urls::HOME);
+        super::open_in_browser(&index.to_string_lossy());
+    }
+    Ok(())
 }
 
 /// The archive's format, or why that path will not do.

@@ -4,7 +4,7 @@
 use shortlist::diagnostic::{self, Diagnostic, Severity};
 use shortlist::{Failure, Options, linkcheck};
 
-use super::{EXIT_CONTENT, ProjectArgs, report_failure, summary};
+use super::{During, Exit, Outcome, ProjectArgs, summary};
 
 #[derive(clap::ValueEnum, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Format {
@@ -27,7 +27,7 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let bar = super::ProgressBar::start();
     let options = Options {
         root: args.project.root.clone(),
@@ -45,7 +45,7 @@ pub fn run(args: Args) -> u8 {
             (d, Some(super::contents(&built.report)))
         }
         Err(Failure::Content(d)) => (d, None),
-        Err(other) => return report_failure(other, "check"),
+        Err(other) => return Err(other).during("check"),
     };
     if args.strict {
         for d in &mut diags {
@@ -87,5 +87,5 @@ pub fn run(args: Args) -> u8 {
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
     }
-    if failed { EXIT_CONTENT } else { 0 }
+    if failed { Err(Exit::Problems) } else { Ok(()) }
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::report_scaffold;
+use super::{During, Outcome};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -14,14 +14,14 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let dir = args.dir.display();
-    report_scaffold(shortlist::scaffold::init(&args.dir, args.force), |paths| {
-        for p in paths {
-            println!("{}", p.display());
-        }
-        eprintln!(
-            "created a report project in `{dir}`; next: `shortlist serve --root {dir}`, then edit `content/`"
-        );
-    })
+    let paths = shortlist::scaffold::init(&args.dir, args.force).during("init")?;
+    for p in paths {
+        println!("{}", p.display());
+    }
+    eprintln!(
+        "created a report project in `{dir}`; next: `shortlist serve --root {dir}`, then edit `content/`"
+    );
+    Ok(())
 }

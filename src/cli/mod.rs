@@ -397,29 +397,53 @@ pub fn warnings_note(warnings: &[Diagnostic]) -> Option<String> {
     })
 }
 
-/// Prints what `init` or `new` wrote, or why not, and returns the exit status.
-pub fn report_scaffold<T>(
-    result: anyhow::Result<Result<T, shortlist::scaffold::Refused>>,
-    print: impl FnOnce(&T),
-) -> u8 {
-    match result {
-        Ok(Ok(done)) => {
-            print(&done);
-            0
-        }
-        Ok(Err(refused)) => {
-            eprintln!("error: {}", refused.0);
-            EXIT_USAGE
-        }
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            EXIT_CONTENT
-        }
+/// How a command that did not succeed ended. Commands return it; `main` reports it and picks
+/// the exit status, in one place ([`exit_status`]).
+#[derive(Debug)]
+pub enum Exit {
+    /// `.0` (build, check, serve...) failed: the diagnostics, the refusal or the error are
+    /// printed by `main`.
+    Failed(&'static str, Failure),
+    /// The command has printed what it found (check's list of problems); exit with the status
+    /// for content problems.
+    Problems,
+}
+
+/// What every command returns.
+pub type Outcome = Result<(), Exit>;
+
+/// Turns a library result into a command's, naming the command for the message.
+pub trait During<T> {
+    fn during(self, what: &'static str) -> Result<T, Exit>;
+}
+
+impl<T, E: Into<Failure>> During<T> for Result<T, E> {
+    fn during(self, what: &'static str) -> Result<T, Exit> {
+        self.map_err(|e| Exit::Failed(what, e.into()))
+    }
+}
+
+/// An I/O problem of the command itself (a port, a temporary folder), with what it was doing.
+pub fn io_failure(what: &'static str, context: String, e: impl std::fmt::Display) -> Exit {
+    Exit::Failed(what, Failure::Io(anyhow::anyhow!("{context}: {e}")))
+}
+
+/// A request shortlist refuses (exit status 2).
+pub fn refused(what: &'static str, why: impl Into<String>) -> Exit {
+    Exit::Failed(what, Failure::Refused(why.into()))
+}
+
+/// Prints how a command ended, if it has not said so itself, and returns the exit status.
+pub fn exit_status(outcome: Outcome) -> u8 {
+    match outcome {
+        Ok(()) => 0,
+        Err(Exit::Problems) => EXIT_CONTENT,
+        Err(Exit::Failed(what, failure)) => report_failure(failure, what),
     }
 }
 
 /// Reports a failure and returns its exit status.
-pub fn report_failure(failure: Failure, what: &str) -> u8 {
+fn report_failure(failure: Failure, what: &str) -> u8 {
     match failure {
         Failure::Content(diags) => {
             // Warnings computed from a half-read project mislead; show them once it builds.

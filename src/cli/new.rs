@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::report_scaffold;
+use super::{During, Outcome};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -32,8 +32,8 @@ pub enum What {
     },
 }
 
-pub fn run(args: Args) -> u8 {
-    let result = match &args.what {
+pub fn run(args: Args) -> Outcome {
+    let path = match &args.what {
         What::Vendor { name } => shortlist::scaffold::new_vendor(&args.root, name),
         What::Note { title, vendor } => shortlist::scaffold::new_note(
             &args.root,
@@ -41,8 +41,8 @@ pub fn run(args: Args) -> u8 {
             vendor.as_deref(),
             &shortlist::scaffold::today(),
         ),
-    };
-    report_scaffold(result, |path| {
-        println!("{}", path.strip_prefix(".").unwrap_or(path).display())
-    })
+    }
+    .during("new")?;
+    println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
+    Ok(())
 }

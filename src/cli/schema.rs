@@ -22,7 +22,7 @@ pub struct Args {
     pub which: Option<Which>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> super::Outcome {
     let value = match args.which {
         Some(Which::ReportJson) => shortlist::export::report_json_schema(),
         which => schema(which.map(|w| match w {
@@ -35,5 +35,5 @@ pub fn run(args: Args) -> u8 {
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );
-    0
+    Ok(())
 }

@@ -12,7 +12,7 @@ use shortlist::session::Session;
 use shortlist::watch::{Message, Watcher};
 use shortlist::{Failure, diagnostic::Diagnostic};
 
-use super::{BuildArgs, EXIT_CONTENT, EXIT_USAGE, Printer, report_failure};
+use super::{BuildArgs, During, Exit, Outcome, Printer, io_failure, refused};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -35,162 +35,56 @@ pub struct Args {
     pub open: bool,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let options: Options = args.build.options();
     let root = options.root.clone();
-    let scratch = match tempfile::Builder::new()
+    let scratch = tempfile::Builder::new()
         .prefix("shortlist-serve-")
         .tempdir()
-    {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: cannot create a temporary folder for the preview: {e}");
-            return EXIT_CONTENT;
-        }
-    };
-    let served = scratch.path().join("site");
-    let mut session = match Session::new(options, served) {
-        Ok(s) => s,
-        Err(f) => return report_failure(f, "serve"),
-    };
+        .map_err(|e| {
+            io_failure(
+                "serve",
+                "cannot create a temporary folder for the preview".into(),
+                e,
+            )
+        })?;
+    let session = Session::new(options, scratch.path().join("site")).during("serve")?;
     let served = session.output().clone();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the server: {e}");
-            return EXIT_CONTENT;
-        }
-    };
-    let addr = SocketAddr::new(args.bind, args.port);
-    let listener = match runtime.block_on(tokio::net::TcpListener::bind(addr)) {
-        Ok(l) => l,
-        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-            eprintln!(
-                "error: port {} is already in use on {}; stop the other server, or pass `--port 0` to pick a free port (or `--port N` for another)",
-                args.port, args.bind
-            );
-            return EXIT_USAGE;
-        }
-        Err(e) => {
-            eprintln!("error: cannot listen on {addr}: {e}; check `--bind` and `--port`");
-            return EXIT_USAGE;
-        }
-    };
-    let local = listener.local_addr().unwrap_or(addr);
+        .map_err(|e| io_failure("serve", "cannot start the server".into(), e))?;
+    let listener = listen(&runtime, args.bind, args.port)?;
+    let local = listener
+        .local_addr()
+        .unwrap_or(SocketAddr::new(args.bind, args.port));
     // The URL is the first line of standard output: scripts and tests read it.
     println!("http://{local}/");
     let _ = std::io::stdout().flush();
 
     // Watch first, then build: a save during the first build is not lost.
-    let watcher = match Watcher::new(&root, vec![served.clone()], args.build.poll) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch the project: {e:#}");
-            return EXIT_CONTENT;
-        }
-    };
+    let watcher = Watcher::new(&root, vec![served.clone()], args.build.poll)
+        .map_err(|e| e.context("cannot watch the project"))
+        .during("serve")?;
     let state = ServerState::new(served, args.bind.is_loopback());
-    let scratch_path = scratch.path().to_path_buf();
-    let stop_watcher = watcher.sender();
     let shutdown = Arc::new(tokio::sync::Notify::new());
-    let on_signal = shutdown.clone();
-    let presses = std::sync::atomic::AtomicUsize::new(0);
-    if let Err(e) = ctrlc::set_handler(move || {
-        if presses.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
-            // A second Ctrl-C: the preview is a temporary folder, nothing to finish.
-            let _ = std::fs::remove_dir_all(&scratch_path);
-            std::process::exit(130);
-        }
-        let _ = stop_watcher.send(Message::Stop);
-        on_signal.notify_waiters();
-        on_signal.notify_one();
-    }) {
-        eprintln!("warning: cannot handle Ctrl-C cleanly: {e}");
-    }
-    let watch_state = state.clone();
-    let bind = args.bind;
-    // The first build runs beside the server, so Ctrl-C works from the start; pages asked for
-    // before it ends reload when it does.
-    let session_audience = session.options().audience;
+    on_ctrl_c(
+        watcher.sender(),
+        shutdown.clone(),
+        scratch.path().to_path_buf(),
+    );
     let open = args.open.then(|| format!("http://{local}/"));
-    let watching = std::thread::spawn(move || {
-        let mut printer = Printer::default();
-        let first = session.rebuild(&[]);
-        printer.print(&first);
-        if !bind.is_loopback() {
-            let audience = first.as_ref().map_or_else(
-                |_| session.options().audience.unwrap_or_default(),
-                |r| r.built.report.audience,
-            );
-            eprintln!(
-                "warning: listening on {}: anyone who can reach this machine can read this {} preview{}",
-                bind,
-                audience.as_str(),
-                if audience == shortlist::model::Audience::Internal {
-                    ", confidential notes, pricing and contacts included"
-                } else {
-                    ""
-                }
-            );
-        }
-        let mut shareable = declared_shareable(&session, &first);
-        watch_state.publish(status_of(&first, shareable), true);
-        if let Some(url) = &open {
-            super::open_in_browser(url);
-        }
-        let result = watcher.run(
-            &mut session,
-            |r| {
-                printer.print(r);
-                if let Ok(built) = r {
-                    shareable = built.built.report.audience == Audience::Shareable
-                        || session_audience == Some(Audience::Shareable);
-                }
-                watch_state.publish(
-                    status_of(r, shareable),
-                    r.as_ref().is_ok_and(|b| b.changed()),
-                );
-            },
-            super::watcher_trouble,
-        );
-        if let Err(e) = result {
-            eprintln!("error: the watcher stopped: {e:#}");
-        }
+    let watching = std::thread::spawn({
+        let state = state.clone();
+        move || rebuild_while_serving(session, watcher, &state, args.bind, open)
     });
     if !super::quiet() {
         eprintln!(
             "serving the report at http://{local}/ and rebuilding on every change; press Ctrl-C to stop"
         );
     }
-
-    let app = router(state.clone());
-    let closing = state.clone();
-    runtime.block_on(async move {
-        let graceful = shutdown.clone();
-        let listener = shortlist::serve::IdleListener {
-            listener,
-            limit: shortlist::serve::IDLE_TIMEOUT,
-        };
-        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-            graceful.notified().await;
-            closing.close();
-        });
-        tokio::select! {
-            r = server => {
-                if let Err(e) = r {
-                    eprintln!("error: the server stopped: {e}");
-                }
-            }
-            () = async {
-                shutdown.notified().await;
-                tokio::time::sleep(Duration::from_secs(3)).await;
-            } => {}
-        }
-    });
+    serve_until_stopped(&runtime, listener, state, shutdown);
     // A rebuild that does not end (a theme's runaway loop) must not keep the server from
     // stopping: its output is the temporary preview folder, removed below.
     let deadline = std::time::Instant::now() + Duration::from_secs(3);
@@ -204,7 +98,148 @@ pub fn run(args: Args) -> u8 {
     }
     eprintln!("stopped");
     drop(scratch);
-    0
+    Ok(())
+}
+
+/// The listening socket, or why not: a port in use or an address this machine does not have
+/// are usage errors, with what to pass instead.
+fn listen(
+    runtime: &tokio::runtime::Runtime,
+    bind: IpAddr,
+    port: u16,
+) -> Result<tokio::net::TcpListener, Exit> {
+    let addr = SocketAddr::new(bind, port);
+    runtime
+        .block_on(tokio::net::TcpListener::bind(addr))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => refused(
+                "serve",
+                format!(
+                    "port {port} is already in use on {bind}; stop the other server, or pass `--port 0` to pick a free port (or `--port N` for another)"
+                ),
+            ),
+            _ => refused(
+                "serve",
+                format!("cannot listen on {addr}: {e}; check `--bind` and `--port`"),
+            ),
+        })
+}
+
+/// The first Ctrl-C stops the watcher and the server gracefully; a second one stops at once
+/// (the preview is a temporary folder: nothing to finish).
+fn on_ctrl_c(
+    stop_watcher: std::sync::mpsc::Sender<Message>,
+    shutdown: Arc<tokio::sync::Notify>,
+    scratch: std::path::PathBuf,
+) {
+    let presses = std::sync::atomic::AtomicUsize::new(0);
+    if let Err(e) = ctrlc::set_handler(move || {
+        if presses.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+            let _ = std::fs::remove_dir_all(&scratch);
+            std::process::exit(130);
+        }
+        let _ = stop_watcher.send(Message::Stop);
+        shutdown.notify_waiters();
+        shutdown.notify_one();
+    }) {
+        eprintln!("warning: cannot handle Ctrl-C cleanly: {e}");
+    }
+}
+
+/// Builds, then rebuilds on every change, publishing each outcome to the open pages. Runs
+/// beside the server, so that Ctrl-C works from the start; pages asked for before the first
+/// build ends reload when it does.
+fn rebuild_while_serving(
+    mut session: Session,
+    watcher: Watcher,
+    state: &ServerState,
+    bind: IpAddr,
+    open: Option<String>,
+) {
+    let mut printer = Printer::default();
+    let first = session.rebuild(&[]);
+    printer.print(&first);
+    if !bind.is_loopback() {
+        warn_exposed(bind, &session, &first);
+    }
+    let declared = session.options().audience;
+    let mut shareable = declared_shareable(&session, &first);
+    state.publish(status_of(&first, shareable), true);
+    if let Some(url) = &open {
+        super::open_in_browser(url);
+    }
+    let result = watcher.run(
+        &mut session,
+        |r| {
+            printer.print(r);
+            if let Ok(built) = r {
+                shareable = built.built.report.audience == Audience::Shareable
+                    || declared == Some(Audience::Shareable);
+            }
+            state.publish(
+                status_of(r, shareable),
+                r.as_ref().is_ok_and(|b| b.changed()),
+            );
+        },
+        super::watcher_trouble,
+    );
+    if let Err(e) = result {
+        eprintln!("error: the watcher stopped: {e:#}");
+    }
+}
+
+/// Listening beyond this machine: says who can read what.
+fn warn_exposed(
+    bind: IpAddr,
+    session: &Session,
+    first: &Result<shortlist::session::Rebuilt, Failure>,
+) {
+    let audience = first.as_ref().map_or_else(
+        |_| session.options().audience.unwrap_or_default(),
+        |r| r.built.report.audience,
+    );
+    eprintln!(
+        "warning: listening on {}: anyone who can reach this machine can read this {} preview{}",
+        bind,
+        audience.as_str(),
+        if audience == Audience::Internal {
+            ", confidential notes, pricing and contacts included"
+        } else {
+            ""
+        }
+    );
+}
+
+/// Serves the preview until Ctrl-C, then lets open connections finish for up to 3 s.
+fn serve_until_stopped(
+    runtime: &tokio::runtime::Runtime,
+    listener: tokio::net::TcpListener,
+    state: Arc<ServerState>,
+    shutdown: Arc<tokio::sync::Notify>,
+) {
+    let app = router(state.clone());
+    runtime.block_on(async move {
+        let graceful = shutdown.clone();
+        let listener = shortlist::serve::IdleListener {
+            listener,
+            limit: shortlist::serve::IDLE_TIMEOUT,
+        };
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            graceful.notified().await;
+            state.close();
+        });
+        tokio::select! {
+            r = server => {
+                if let Err(e) = r {
+                    eprintln!("error: the server stopped: {e}");
+                }
+            }
+            () = async {
+                shutdown.notified().await;
+                tokio::time::sleep(Duration::from_secs(3)).await;
+            } => {}
+        }
+    });
 }
 
 /// Whether this preview is for a shareable audience, as far as can be told even when the first

@@ -5,7 +5,7 @@ use shortlist::output::staging_dir;
 use shortlist::session::Session;
 use shortlist::watch::{Message, Watcher};
 
-use super::{BuildArgs, EXIT_CONTENT, Printer, report_failure};
+use super::{BuildArgs, During, Outcome, Printer};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -16,29 +16,22 @@ pub struct Args {
     pub output: Option<std::path::PathBuf>,
 }
 
-pub fn run(args: Args) -> u8 {
+pub fn run(args: Args) -> Outcome {
     let options = Options {
         output: args.output,
         ..args.build.options()
     };
     let shown = options.output_dir();
     let root = options.root.clone();
-    let mut session = match Session::new(options, shown.clone()) {
-        Ok(s) => s,
-        Err(f) => return report_failure(f, "watch"),
-    };
+    let mut session = Session::new(options, shown.clone()).during("watch")?;
     let output = session.output().clone();
-    let watcher = match Watcher::new(
+    let watcher = Watcher::new(
         &root,
         vec![output.clone(), staging_dir(&output)],
         args.build.poll,
-    ) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch the project: {e:#}");
-            return EXIT_CONTENT;
-        }
-    };
+    )
+    .map_err(|e| e.context("cannot watch the project"))
+    .during("watch")?;
     let stop = watcher.sender();
     let presses = std::sync::atomic::AtomicUsize::new(0);
     if let Err(e) = ctrlc::set_handler(move || {
@@ -60,14 +53,10 @@ pub fn run(args: Args) -> u8 {
     if !super::quiet() {
         eprintln!("watching `content/` and `themes/` for changes; press Ctrl-C to stop");
     }
-    match watcher.run(&mut session, |r| printer.print(r), super::watcher_trouble) {
-        Ok(()) => {
-            eprintln!("stopped; the site in `{}` is complete", shown.display());
-            0
-        }
-        Err(e) => {
-            eprintln!("error: the watcher stopped: {e:#}");
-            EXIT_CONTENT
-        }
-    }
+    watcher
+        .run(&mut session, |r| printer.print(r), super::watcher_trouble)
+        .map_err(|e| e.context("the watcher stopped"))
+        .during("watch")?;
+    eprintln!("stopped; the site in `{}` is complete", shown.display());
+    Ok(())
 }
