@@ -58,58 +58,67 @@ pub struct With<'a> {
 
 /// Renders every page and export of the report.
 pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let Scored {
-        report,
-        standings,
-        analysis,
-        changes,
-    } = *scored;
-    let With {
-        theme,
-        content_dir,
-        cache,
-        progress,
-    } = *with;
-    let site = view::build(report, standings, analysis, changes);
-    let site_value = tera::Value::from_serializable(&site.data);
-    let site_hash = hash_json(&site.data);
+    let site = view::build(
+        scored.report,
+        scored.standings,
+        scored.analysis,
+        scored.changes,
+    );
+    let shared = Shared {
+        value: tera::Value::from_serializable(&site.data),
+        hash: hash_json(&site.data),
+    };
+    let pages = pages(&site);
+    if let Some(p) = with.progress {
+        p.total
+            .store(pages.len(), std::sync::atomic::Ordering::Relaxed);
+    }
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
+        .par_iter()
+        .map(|page| {
+            let _done = Tick(with.progress);
+            render_page(page, &shared, with)
+        })
+        .collect();
+    let mut files = Vec::with_capacity(rendered.len() + 8);
+    let mut problems = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
+    if !problems.is_empty() {
+        problems.dedup_by(|a, b| a.message == b.message);
+        return Err(problems);
+    }
+    files.extend(exports(scored, &files));
+    files.extend(copies(scored.report, with));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
 
+/// The site-wide data every page sees, converted for Tera once, and its hash for the cache.
+struct Shared {
+    value: tera::Value,
+    hash: u64,
+}
+
+/// Every page of the site: the section pages, then one per vendor, criterion and note.
+fn pages(site: &view::Site) -> Vec<Page> {
+    let section = |template: &'static str, path: String| Page {
+        template,
+        path,
+        vars: vec![],
+    };
     let mut pages = vec![
-        Page {
-            template: "index.html",
-            path: crate::urls::HOME.into(),
-            vars: vec![],
-        },
-        Page {
-            template: "vendors.html",
-            path: crate::urls::section("vendors"),
-            vars: vec![],
-        },
-        Page {
-            template: "criteria.html",
-            path: crate::urls::section("criteria"),
-            vars: vec![],
-        },
-        Page {
-            template: "notes.html",
-            path: crate::urls::section("notes"),
-            vars: vec![],
-        },
-        Page {
-            template: "compare.html",
-            path: crate::urls::section("compare"),
-            vars: vec![],
-        },
-        Page {
-            template: "search.html",
-            path: crate::urls::section("search"),
-            vars: vec![],
-        },
-        Page {
-            template: "risks.html",
-            path: crate::urls::section("risks"),
-            vars: vec![],
-        },
+        section("index.html", crate::urls::HOME.into()),
+        section("vendors.html", crate::urls::section("vendors")),
+        section("criteria.html", crate::urls::section("criteria")),
+        section("notes.html", crate::urls::section("notes")),
+        section("compare.html", crate::urls::section("compare")),
+        section("search.html", crate::urls::section("search")),
+        section("risks.html", crate::urls::section("risks")),
     ];
     pages.extend(site.vendors.iter().map(|(slug, v)| Page {
         template: "vendor.html",
@@ -126,112 +135,105 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, V
         path: crate::urls::note(slug),
         vars: vec![("note", n.clone())],
     }));
+    pages
+}
 
-    if let Some(p) = progress {
-        p.total
-            .store(pages.len(), std::sync::atomic::Ordering::Relaxed);
+/// One page, from the cache when neither the theme, the site's data nor its own variables
+/// changed since it was last rendered.
+fn render_page(page: &Page, shared: &Shared, with: &With<'_>) -> Result<OutputFile, Diagnostic> {
+    let vars_json = serde_json::to_string(&page.vars).unwrap_or_default();
+    let key = hash_of((
+        with.theme.fingerprint,
+        shared.hash,
+        page.template,
+        &page.path,
+        vars_json,
+    ));
+    let file = |bytes| OutputFile {
+        path: page.path.clone(),
+        body: Body::Bytes(bytes),
+        template: Some(page.template.to_string()),
+    };
+    if let Some(bytes) = with.cache.page(&page.path, key) {
+        return Ok(file(bytes));
     }
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = pages
-        .par_iter()
-        .map(|page| {
-            let _done = Tick(progress);
-            let vars_json = serde_json::to_string(&page.vars).unwrap_or_default();
-            let key = hash_of((
-                theme.fingerprint,
-                site_hash,
-                page.template,
-                &page.path,
-                vars_json,
-            ));
-            if let Some(bytes) = cache.page(&page.path, key) {
-                return Ok(OutputFile {
-                    path: page.path.clone(),
-                    body: Body::Bytes(bytes),
-                    template: Some(page.template.to_string()),
-                });
-            }
-            let root = crate::urls::root_of(&page.path);
-            let mut ctx = Context::new();
-            ctx.insert_value("site", site_value.clone());
-            ctx.insert("root", &root);
-            ctx.insert("page_path", &page.path);
-            ctx.insert("section", section_of(page.template));
-            ctx.insert(
-                "canonical_path",
-                page.path.strip_suffix("index.html").unwrap_or(&page.path),
-            );
-            for (k, v) in &page.vars {
-                ctx.insert_value(*k, tera::Value::from_serializable(v));
-            }
-            let html = theme
-                .tera
-                .render(page.template, &ctx)
-                .map_err(|e| template_error(&format!("templates/{}", page.template), &e))?;
-            let bytes = html.replace(markdown::ROOT, &root).into_bytes();
-            cache.store_page(&page.path, key, &bytes);
-            Ok(OutputFile {
-                path: page.path.clone(),
-                body: Body::Bytes(bytes),
-                template: Some(page.template.to_string()),
-            })
-        })
-        .collect();
-    let mut files = Vec::with_capacity(rendered.len() + 8);
-    let mut problems = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => problems.push(d),
-        }
+    let root = crate::urls::root_of(&page.path);
+    let mut ctx = Context::new();
+    ctx.insert_value("site", shared.value.clone());
+    ctx.insert("root", &root);
+    ctx.insert("page_path", &page.path);
+    ctx.insert("section", section_of(page.template));
+    ctx.insert(
+        "canonical_path",
+        page.path.strip_suffix("index.html").unwrap_or(&page.path),
+    );
+    for (k, v) in &page.vars {
+        ctx.insert_value(*k, tera::Value::from_serializable(v));
     }
-    if !problems.is_empty() {
-        problems.dedup_by(|a, b| a.message == b.message);
-        return Err(problems);
-    }
-    files.push(OutputFile {
-        path: "report.json".into(),
-        body: Body::Bytes(export::report_json(report, standings, analysis, changes)),
+    let html = with
+        .theme
+        .tera
+        .render(page.template, &ctx)
+        .map_err(|e| template_error(&format!("templates/{}", page.template), &e))?;
+    let bytes = html.replace(markdown::ROOT, &root).into_bytes();
+    with.cache.store_page(&page.path, key, &bytes);
+    Ok(file(bytes))
+}
+
+/// The machine-readable files: report.json, the workbook, the sitemap (for an absolute base
+/// URL, listing `pages`), the search index and matrix.csv.
+fn exports(scored: &Scored<'_>, pages: &[OutputFile]) -> Vec<OutputFile> {
+    let Scored {
+        report,
+        standings,
+        analysis,
+        changes,
+    } = *scored;
+    let made = |path: &str, bytes: Vec<u8>| OutputFile {
+        path: path.into(),
+        body: Body::Bytes(bytes),
         template: None,
-    });
-    files.push(OutputFile {
-        path: "report.xlsx".into(),
-        body: Body::Bytes(crate::workbook::workbook(report, standings)),
-        template: None,
-    });
+    };
+    let mut files = vec![
+        made(
+            "report.json",
+            export::report_json(report, standings, analysis, changes),
+        ),
+        made("report.xlsx", crate::workbook::workbook(report, standings)),
+    ];
     if let Some(base) = view::absolute_base(&report.base_url) {
-        let pages: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        files.push(OutputFile {
-            path: "sitemap.xml".into(),
-            body: Body::Bytes(export::sitemap(base, &pages)),
-            template: None,
-        });
+        let paths: Vec<&str> = pages
+            .iter()
+            .chain(&files)
+            .map(|f| f.path.as_str())
+            .collect();
+        files.push(made("sitemap.xml", export::sitemap(base, &paths)));
     }
-    files.push(OutputFile {
-        path: "search-index.js".into(),
-        body: Body::Bytes(export::search_index(report)),
-        template: None,
-    });
-    files.push(OutputFile {
-        path: "matrix.csv".into(),
-        body: Body::Bytes(export::matrix_csv(report, standings, analysis)),
-        template: None,
-    });
-    for (path, bytes) in &theme.static_files {
-        files.push(OutputFile {
+    files.push(made("search-index.js", export::search_index(report)));
+    files.push(made(
+        "matrix.csv",
+        export::matrix_csv(report, standings, analysis),
+    ));
+    files
+}
+
+/// The theme's static files and the content's assets, as they are.
+fn copies(report: &Report, with: &With<'_>) -> Vec<OutputFile> {
+    let statics = with
+        .theme
+        .static_files
+        .iter()
+        .map(|(path, bytes)| OutputFile {
             path: format!("static/{path}"),
             body: Body::Bytes(bytes.clone()),
             template: None,
         });
-    }
-    for asset in &report.assets {
-        files.push(OutputFile {
-            path: asset.clone(),
-            body: Body::Copy(content_dir.join(asset)),
-            template: None,
-        });
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    let assets = report.assets.iter().map(|asset| OutputFile {
+        path: asset.clone(),
+        body: Body::Copy(with.content_dir.join(asset)),
+        template: None,
+    });
+    statics.chain(assets).collect()
 }
 
 /// The navigation section a template belongs to, for `aria-current`.
