@@ -495,7 +495,39 @@ pub fn report(
         "name the evaluation, e.g. `Learning partner 2027`",
         diags,
     );
-    let scale = match scale {
+    let scale = scale_of(ctx, scale, diags);
+    Report {
+        title: title.trim().to_string(),
+        audience,
+        organisation,
+        summary: summary.map(|s| rich(ctx, &[Seg::Key("summary")], &s, "", files, diags)),
+        theme: theme_of(ctx, theme, settings, diags),
+        base_url: base_url_of(ctx, base_url, settings, diags),
+        scale,
+        partner_threshold: threshold_of(ctx, partner_threshold, scale, diags),
+        date: optional_date(ctx, &[Seg::Key("date")], &date, diags),
+        evidence: evidence_rules(ctx, evidence_max_age_days, &evidence_grades, diags),
+        robustness: robustness_settings(ctx, robustness, scale, diags),
+        contract: contract.map(|c| contract_settings(ctx, c, diags)),
+        evaluators: panel(ctx, evaluators, diags),
+        disagreement_spread: spread_of(ctx, disagreement_spread, scale, diags),
+        hide_evaluator_names_when_shared,
+        previous,
+        limits: check_limits(ctx, limits, diags),
+        criteria: criteria_of(ctx, criteria, scale, files, diags),
+        vendors: Vec::new(),
+        notes: Vec::new(),
+        assets: Vec::new(),
+    }
+}
+
+/// The scale scores are on: 1 to 5 unless report.yaml says otherwise.
+fn scale_of(
+    ctx: &FileCtx<'_>,
+    scale: Option<crate::content::raw::RawScale>,
+    diags: &mut Vec<Diagnostic>,
+) -> Scale {
+    match scale {
         None => Scale::default(),
         Some(s) if s.min.is_finite() && s.max.is_finite() && s.min < s.max => Scale {
             min: s.min,
@@ -511,14 +543,23 @@ pub fn report(
             );
             Scale::default()
         }
-    };
-    let partner_threshold =
-        partner_threshold.unwrap_or(scale.min + 0.625 * (scale.max - scale.min));
-    if !scale.contains(partner_threshold) {
+    }
+}
+
+/// The weighted score from which a vendor is a partner: 62.5% of the way up the scale (3.5 of
+/// 1 to 5) unless report.yaml says otherwise.
+fn threshold_of(
+    ctx: &FileCtx<'_>,
+    threshold: Option<f64>,
+    scale: Scale,
+    diags: &mut Vec<Diagnostic>,
+) -> f64 {
+    let threshold = threshold.unwrap_or(scale.min + 0.625 * (scale.max - scale.min));
+    if !scale.contains(threshold) {
         diags.push(
             ctx.error(
                 &[Seg::Key("partner_threshold")],
-                format!("the partner threshold {partner_threshold} is off the scale"),
+                format!("the partner threshold {threshold} is off the scale"),
             )
             .with_hint(format!(
                 "use a number from {} to {}",
@@ -527,6 +568,16 @@ pub fn report(
             )),
         );
     }
+    threshold
+}
+
+/// The theme to build with: a folder of `themes/`, or the default.
+fn theme_of(
+    ctx: &FileCtx<'_>,
+    theme: Option<String>,
+    settings: &Settings<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
     let theme = theme.unwrap_or_else(|| "default".to_string());
     if !valid_slug(&theme) {
         diags.push(
@@ -542,6 +593,17 @@ pub fn report(
                 .with_hint(format!("create `themes/{theme}/templates/`, or remove `theme:` to use the default theme")),
         );
     }
+    theme
+}
+
+/// Where the site will be published, ending in `/`: the command line's, else report.yaml's,
+/// else the server's root.
+fn base_url_of(
+    ctx: &FileCtx<'_>,
+    base_url: Option<String>,
+    settings: &Settings<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
     if let Some(b) = base_url
         .as_deref()
         .filter(|b| !crate::urlpath::is_base_url(b))
@@ -559,14 +621,48 @@ pub fn report(
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
+    base_url
+}
+
+/// How far apart the panel's scores must be to be flagged as a disagreement (default 2).
+fn spread_of(
+    ctx: &FileCtx<'_>,
+    spread: Option<f64>,
+    scale: Scale,
+    diags: &mut Vec<Diagnostic>,
+) -> f64 {
+    let spread = spread.unwrap_or(2.0);
+    if !(spread > 0.0 && spread <= scale.max - scale.min) {
+        diags.push(
+            ctx.error(
+                &[Seg::Key("disagreement_spread")],
+                format!("a spread of {spread} cannot flag a disagreement"),
+            )
+            .with_hint(format!(
+                "use a number of points above 0 and up to {}, e.g. `2`",
+                fmt(scale.max - scale.min)
+            )),
+        );
+    }
+    spread
+}
+
+/// The criteria, each checked: a valid id given once, a positive weight, a floor on the scale.
+fn criteria_of(
+    ctx: &FileCtx<'_>,
+    criteria: Vec<crate::content::raw::RawCriterion>,
+    scale: Scale,
+    files: &SiteFiles<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Criterion> {
     if criteria.is_empty() {
         diags.push(
             ctx.error(&[Seg::Key("criteria")], "the report has no criteria")
                 .with_hint("list at least one criterion with `id`, `name` and `weight`"),
         );
     }
-    let mut seen = BTreeMap::new();
-    let mut model_criteria = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut checked = Vec::with_capacity(criteria.len());
     for (i, c) in criteria.into_iter().enumerate() {
         let crate::content::raw::RawCriterion {
             id,
@@ -586,7 +682,7 @@ pub fn report(
                     )),
             );
         }
-        if seen.insert(id.clone(), i).is_some() {
+        if !seen.insert(id.clone()) {
             diags.push(
                 ctx.error(&at("id"), format!("the criterion `{id}` is defined twice"))
                     .with_hint("give each criterion its own id"),
@@ -609,7 +705,7 @@ pub fn report(
             );
         }
         let description = description.map(|d| rich(ctx, &at("description"), &d, "", files, diags));
-        model_criteria.push(Criterion {
+        checked.push(Criterion {
             id,
             name,
             weight,
@@ -618,48 +714,7 @@ pub fn report(
             minimum,
         });
     }
-    let summary = summary.map(|s| rich(ctx, &[Seg::Key("summary")], &s, "", files, diags));
-    let date = optional_date(ctx, &[Seg::Key("date")], &date, diags);
-    let evidence = evidence_rules(ctx, evidence_max_age_days, &evidence_grades, diags);
-    let robustness = robustness_settings(ctx, robustness, scale, diags);
-    let contract = contract.map(|c| contract_settings(ctx, c, diags));
-    let evaluators = panel(ctx, evaluators, diags);
-    let disagreement_spread = disagreement_spread.unwrap_or(2.0);
-    if !(disagreement_spread > 0.0 && disagreement_spread <= scale.max - scale.min) {
-        diags.push(
-            ctx.error(
-                &[Seg::Key("disagreement_spread")],
-                format!("a spread of {disagreement_spread} cannot flag a disagreement"),
-            )
-            .with_hint(format!(
-                "use a number of points above 0 and up to {}, e.g. `2`",
-                fmt(scale.max - scale.min)
-            )),
-        );
-    }
-    Report {
-        title: title.trim().to_string(),
-        audience,
-        organisation,
-        summary,
-        theme,
-        base_url,
-        scale,
-        partner_threshold,
-        date,
-        evidence,
-        robustness,
-        contract,
-        evaluators,
-        disagreement_spread,
-        hide_evaluator_names_when_shared,
-        previous,
-        limits: check_limits(ctx, limits, diags),
-        criteria: model_criteria,
-        vendors: Vec::new(),
-        notes: Vec::new(),
-        assets: Vec::new(),
-    }
+    checked
 }
 
 /// A dossier's own fields; scores are checked by [`score`].
