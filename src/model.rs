@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::markdown::Heading;
 
@@ -207,32 +207,55 @@ pub struct Vendor {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+/// What a vendor charges.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Pricing {
+    /// How the vendor charges (per day, per learner, fixed fee...).
     pub model: Option<String>,
     /// The fee for a year of the contract.
     pub annual_estimate: Option<f64>,
+    /// A fee paid once (set-up, transition).
     pub one_off: Option<f64>,
-    /// The share of the fees tied to outcomes, 0–1.
+    /// The share of the fees tied to outcomes, from 0 to 1.
     pub at_risk: Option<f64>,
+    /// The currency of the figures (GBP, EUR...); the contract's currency when left out.
     pub currency: Option<String>,
+    /// Anything else about the price.
     pub notes: Option<String>,
+    /// Leave the pricing out of shareable builds.
+    #[serde(default)]
     pub confidential: bool,
 }
 
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+/// What a vendor has done before.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TrackRecord {
+    /// How many years the vendor has worked in learning and development.
     pub years_in_learning: Option<u32>,
+    /// Comparable work the vendor has done.
+    #[serde(default)]
     pub case_studies: Vec<CaseStudy>,
 }
 
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+/// One piece of comparable work.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CaseStudy {
+    /// What the work was.
     pub title: String,
+    /// Who it was for.
     pub client: Option<String>,
+    /// When it was done.
     pub year: Option<i32>,
+    /// What came of it.
     pub outcome: Option<String>,
+    /// Whether the panel confirmed it with the client.
+    #[serde(default)]
     pub verified: bool,
+    /// Leave it out of shareable builds.
+    #[serde(default)]
     pub confidential: bool,
 }
 
@@ -310,11 +333,17 @@ impl Level {
     ];
 }
 
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+/// A person to talk to at the vendor.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Contact {
+    /// The contact's name.
     pub name: String,
+    /// Their role.
     pub role: Option<String>,
+    /// Their email address.
     pub email: Option<String>,
+    /// Their phone number.
     pub phone: Option<String>,
 }
 

@@ -160,9 +160,9 @@ pub struct RawVendor {
     #[serde(default)]
     pub services: Vec<String>,
     /// What the vendor charges.
-    pub pricing: Option<RawPricing>,
+    pub pricing: Option<crate::model::Pricing>,
     /// What the vendor has done before.
-    pub track_record: Option<RawTrackRecord>,
+    pub track_record: Option<crate::model::TrackRecord>,
     /// What the vendor's clients said of it.
     #[serde(default)]
     pub references: Vec<RawReference>,
@@ -180,65 +180,13 @@ pub struct RawVendor {
     pub risks: Vec<RawRisk>,
     /// People to talk to at the vendor; never shown in a shareable build.
     #[serde(default)]
-    pub contacts: Vec<RawContact>,
+    pub contacts: Vec<crate::model::Contact>,
     /// Free labels for filtering.
     #[serde(default)]
     pub tags: Vec<String>,
     /// Any other data, free in shape, passed to the theme as is.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-
-/// What a vendor charges.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawPricing {
-    /// How the vendor charges (per day, per learner, fixed fee...).
-    pub model: Option<String>,
-    /// The fee for a year of the contract.
-    pub annual_estimate: Option<f64>,
-    /// A fee paid once (set-up, transition).
-    pub one_off: Option<f64>,
-    /// The share of the fees tied to outcomes, from 0 to 1.
-    pub at_risk: Option<f64>,
-    /// The currency of the figures (GBP, EUR...); the contract's currency when left out.
-    pub currency: Option<String>,
-    /// Anything else about the price.
-    pub notes: Option<String>,
-    /// Leave the pricing out of shareable builds.
-    #[serde(default)]
-    pub confidential: bool,
-}
-
-/// What a vendor has done before.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawTrackRecord {
-    /// How many years the vendor has worked in learning and development.
-    pub years_in_learning: Option<u32>,
-    /// Comparable work the vendor has done.
-    #[serde(default)]
-    pub case_studies: Vec<RawCaseStudy>,
-}
-
-/// One piece of comparable work.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawCaseStudy {
-    /// What the work was.
-    pub title: String,
-    /// Who it was for.
-    pub client: Option<String>,
-    /// When it was done.
-    pub year: Option<i32>,
-    /// What came of it.
-    pub outcome: Option<String>,
-    /// Whether the panel confirmed it with the client.
-    #[serde(default)]
-    pub verified: bool,
-    /// Leave it out of shareable builds.
-    #[serde(default)]
-    pub confidential: bool,
 }
 
 /// What one of the vendor's clients said of it.
@@ -279,20 +227,6 @@ pub struct RawRisk {
     /// Leave it out of shareable builds.
     #[serde(default)]
     pub confidential: bool,
-}
-
-/// A person to talk to at the vendor.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawContact {
-    /// The contact's name.
-    pub name: String,
-    /// Their role.
-    pub role: Option<String>,
-    /// Their email address.
-    pub email: Option<String>,
-    /// Their phone number.
-    pub phone: Option<String>,
 }
 
 /// A score, written either in full or as a bare number (`cost: 3`).

@@ -7,9 +7,8 @@ use crate::content::raw::{RawReport, RawScore, RawVendor};
 use crate::diagnostic::Diagnostic;
 use crate::model::format_number as fmt;
 use crate::model::{
-    Audience, CaseStudy, Consensus, Contact, Criterion, EvidenceRules, Grade, Level, NoteKind,
-    Pricing, Reference, Report, Rich, Risk, Robustness, Scale, Score, Sentiment, Status,
-    TrackRecord, Vendor,
+    Audience, Consensus, Criterion, EvidenceRules, Grade, Level, NoteKind, Pricing, Reference,
+    Report, Rich, Risk, Robustness, Scale, Score, Sentiment, Status, Vendor,
 };
 use crate::yaml::Seg;
 
@@ -753,34 +752,72 @@ pub fn vendor(
         "write the vendor's name as it should appear in the report",
         diags,
     );
-    let status = match status {
-        None => Status::Longlisted,
-        Some(s) => match Status::OLD_NAMES.iter().find(|(n, _)| *n == s.trim()) {
-            Some((old, status)) => {
-                diags.push(
-                    ctx.warning(
-                        &[Seg::Key("status")],
-                        format!("`{old}` is now written `{}`", status.as_str()),
-                    )
-                    .with_hint(format!(
-                        "write `status: {}`; the statuses are {}",
-                        status.as_str(),
-                        crate::diagnostic::listed(Status::ALL.map(|(n, _)| n))
-                    )),
-                );
-                *status
-            }
-            None => choose(ctx, &[Seg::Key("status")], "status", s, &Status::ALL, diags)
-                .unwrap_or(Status::Longlisted),
-        },
-    };
+    let status = status_of(ctx, status.as_deref(), diags);
     let website = website
         .as_ref()
         .and_then(|w| check_url(ctx, &[Seg::Key("website")], w, diags));
     let summary = summary
         .as_ref()
         .map(|s| rich(ctx, &[Seg::Key("summary")], s, "vendors", files, diags));
-    let references = references
+    let references = references_of(ctx, references, diags);
+    let risks = risks_of(ctx, risks, diags);
+    Vendor {
+        slug: slug.to_string(),
+        name: name.trim().to_string(),
+        status,
+        website,
+        headquarters: headquarters.clone(),
+        founded: *founded,
+        employees: *employees,
+        summary,
+        services: services.clone(),
+        pricing_withheld: false,
+        pricing: pricing.clone(),
+        track_record: track_record.clone(),
+        references,
+        scores: BTreeMap::new(),
+        strengths: strengths.clone(),
+        concerns: concerns.clone(),
+        risks,
+        contacts: contacts.clone(),
+        tags: tags.clone(),
+        extra: extra.clone(),
+        source: rel.to_string(),
+    }
+}
+
+/// Where the vendor stands; `longlisted` when not said. An old name is read with a warning.
+fn status_of(ctx: &FileCtx<'_>, status: Option<&str>, diags: &mut Vec<Diagnostic>) -> Status {
+    let Some(s) = status else {
+        return Status::Longlisted;
+    };
+    match Status::OLD_NAMES.iter().find(|(n, _)| *n == s.trim()) {
+        Some((old, status)) => {
+            diags.push(
+                ctx.warning(
+                    &[Seg::Key("status")],
+                    format!("`{old}` is now written `{}`", status.as_str()),
+                )
+                .with_hint(format!(
+                    "write `status: {}`; the statuses are {}",
+                    status.as_str(),
+                    crate::diagnostic::listed(Status::ALL.map(|(n, _)| n))
+                )),
+            );
+            *status
+        }
+        None => choose(ctx, &[Seg::Key("status")], "status", s, &Status::ALL, diags)
+            .unwrap_or(Status::Longlisted),
+    }
+}
+
+/// The references, with their dates and sentiments checked.
+fn references_of(
+    ctx: &FileCtx<'_>,
+    references: &[crate::content::raw::RawReference],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Reference> {
+    references
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -804,8 +841,16 @@ pub fn vendor(
                 confidential: r.confidential,
             }
         })
-        .collect();
-    let risks = risks
+        .collect()
+}
+
+/// The risks, with their likelihood and impact checked.
+fn risks_of(
+    ctx: &FileCtx<'_>,
+    risks: &[crate::content::raw::RawRisk],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Risk> {
+    risks
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -823,60 +868,7 @@ pub fn vendor(
                 confidential: r.confidential,
             }
         })
-        .collect();
-    Vendor {
-        slug: slug.to_string(),
-        name: name.trim().to_string(),
-        status,
-        website,
-        headquarters: headquarters.clone(),
-        founded: *founded,
-        employees: *employees,
-        summary,
-        services: services.clone(),
-        pricing_withheld: false,
-        pricing: pricing.as_ref().map(|p| Pricing {
-            model: p.model.clone(),
-            annual_estimate: p.annual_estimate,
-            one_off: p.one_off,
-            at_risk: p.at_risk,
-            currency: p.currency.clone(),
-            notes: p.notes.clone(),
-            confidential: p.confidential,
-        }),
-        track_record: track_record.as_ref().map(|t| TrackRecord {
-            years_in_learning: t.years_in_learning,
-            case_studies: t
-                .case_studies
-                .iter()
-                .map(|c| CaseStudy {
-                    title: c.title.clone(),
-                    client: c.client.clone(),
-                    year: c.year,
-                    outcome: c.outcome.clone(),
-                    verified: c.verified,
-                    confidential: c.confidential,
-                })
-                .collect(),
-        }),
-        references,
-        scores: BTreeMap::new(),
-        strengths: strengths.clone(),
-        concerns: concerns.clone(),
-        risks,
-        contacts: contacts
-            .iter()
-            .map(|c| Contact {
-                name: c.name.clone(),
-                role: c.role.clone(),
-                email: c.email.clone(),
-                phone: c.phone.clone(),
-            })
-            .collect(),
-        tags: tags.clone(),
-        extra: extra.clone(),
-        source: rel.to_string(),
-    }
+        .collect()
 }
 
 /// One score: a known criterion, a value on the scale (the agreed one, or the mean of the
