@@ -902,8 +902,78 @@ pub fn score(
     } else {
         vec![Seg::Key("scores"), Seg::Key(id), Seg::Key("score")]
     };
-    let off_scale = |x: f64| !x.is_finite() || !scale.contains(x);
-    let off_scale_error = |path: &[Seg<'_>], x: f64| {
+    if let Some(x) = *score {
+        check_on_scale(ctx, &value_path, id, x, scale, diags);
+    }
+    check_panel(ctx, id, by, report, diags);
+    let values: Vec<f64> = by.values().copied().collect();
+    let (final_score, consensus) = match (score, values.is_empty()) {
+        (Some(s), true) => (*s, Consensus::Single),
+        (Some(s), false) => (*s, Consensus::Agreed),
+        (None, false) => (
+            values.iter().sum::<f64>() / values.len() as f64,
+            Consensus::Mean,
+        ),
+        (None, true) => {
+            // A `score` that is written but could not be read was reported as such already.
+            let written = [here[0], here[1], Seg::Key("score")];
+            if crate::yaml::locate(ctx.yaml, &written).is_none() {
+                diags.push(
+                    ctx.error(&here, format!("the score for `{id}` has no value"))
+                        .with_hint(
+                            "write `score: 4`, or the panel's scores as `by: { jo: 4, sam: 3 }`",
+                        ),
+                );
+            }
+            return None;
+        }
+    };
+    let spread = if values.len() > 1 {
+        values.iter().copied().fold(f64::MIN, f64::max)
+            - values.iter().copied().fold(f64::MAX, f64::min)
+    } else {
+        0.0
+    };
+    let kept = cited_notes(ctx, id, cited, evidence, diags);
+    let rationale = rationale.as_ref().map(|r| {
+        rich(
+            ctx,
+            &[Seg::Key("scores"), Seg::Key(id), Seg::Key("rationale")],
+            r,
+            "vendors",
+            files,
+            diags,
+        )
+    });
+    Some(Score {
+        score: final_score,
+        rationale,
+        evidence: kept,
+        withheld: 0,
+        confidential: *confidential,
+        grade: crate::model::Grade::None,
+        evidence_age_days: None,
+        by: by.clone(),
+        consensus,
+        agreed_reason: reason.clone().filter(|_| consensus == Consensus::Agreed),
+        spread,
+        disagreement: spread >= report.disagreement_spread - 1e-9,
+    })
+}
+
+/// An error if `x`, the score at `path`, is not a number on the scale.
+fn check_on_scale(
+    ctx: &FileCtx<'_>,
+    path: &[Seg<'_>],
+    id: &str,
+    x: f64,
+    scale: Scale,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if x.is_finite() && scale.contains(x) {
+        return;
+    }
+    diags.push(
         ctx.error(
             path,
             format!(
@@ -917,11 +987,18 @@ pub fn score(
             "score `{id}` from {} to {}, as `scale` in `content/report.yaml` says",
             fmt(scale.min),
             fmt(scale.max)
-        ))
-    };
-    if let Some(x) = score.filter(|x| off_scale(*x)) {
-        diags.push(off_scale_error(&value_path, x));
-    }
+        )),
+    );
+}
+
+/// The panel's own scores (`by:`) name evaluators of report.yaml and lie on the scale.
+fn check_panel(
+    ctx: &FileCtx<'_>,
+    id: &str,
+    by: &BTreeMap<String, f64>,
+    report: &Report,
+    diags: &mut Vec<Diagnostic>,
+) {
     for (who, x) in by {
         let at = [
             Seg::Key("scores"),
@@ -943,39 +1020,19 @@ pub fn score(
             };
             diags.push(d.suggest(who, ids(), otherwise));
         }
-        if off_scale(*x) {
-            diags.push(off_scale_error(&at, *x));
-        }
+        check_on_scale(ctx, &at, id, *x, report.scale, diags);
     }
-    let values: Vec<f64> = by.values().copied().collect();
-    let (final_score, consensus) = match (score, values.is_empty()) {
-        (Some(s), true) => (*s, Consensus::Single),
-        (Some(s), false) => (*s, Consensus::Agreed),
-        (None, false) => (
-            values.iter().sum::<f64>() / values.len() as f64,
-            Consensus::Mean,
-        ),
-        (None, true) => {
-            // A `score` that is written but could not be read was reported as such already.
-            let written = [here[0], here[1], Seg::Key("score")];
-            if crate::yaml::locate(ctx.yaml, &written).is_some() {
-                return None;
-            }
-            diags.push(
-                ctx.error(&here, format!("the score for `{id}` has no value"))
-                    .with_hint(
-                        "write `score: 4`, or the panel's scores as `by: { jo: 4, sam: 3 }`",
-                    ),
-            );
-            return None;
-        }
-    };
-    let spread = if values.len() > 1 {
-        values.iter().copied().fold(f64::MIN, f64::max)
-            - values.iter().copied().fold(f64::MAX, f64::min)
-    } else {
-        0.0
-    };
+}
+
+/// The notes a score cites that this build has: a draft left out is a warning, a slug that
+/// names no note an error.
+fn cited_notes(
+    ctx: &FileCtx<'_>,
+    id: &str,
+    cited: &[String],
+    evidence: &Evidence<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let mut kept = Vec::new();
     for (i, slug) in cited.iter().enumerate() {
         let at = [
@@ -1003,30 +1060,7 @@ pub fn score(
             ));
         }
     }
-    let rationale = rationale.as_ref().map(|r| {
-        rich(
-            ctx,
-            &[Seg::Key("scores"), Seg::Key(id), Seg::Key("rationale")],
-            r,
-            "vendors",
-            files,
-            diags,
-        )
-    });
-    Some(Score {
-        score: final_score,
-        rationale,
-        evidence: kept,
-        withheld: 0,
-        confidential: *confidential,
-        grade: crate::model::Grade::None,
-        evidence_age_days: None,
-        by: by.clone(),
-        consensus,
-        agreed_reason: reason.clone().filter(|_| consensus == Consensus::Agreed),
-        spread,
-        disagreement: spread >= report.disagreement_spread - 1e-9,
-    })
+    kept
 }
 
 #[cfg(test)]
