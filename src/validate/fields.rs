@@ -96,25 +96,14 @@ pub fn rich(
     diags: &mut Vec<Diagnostic>,
 ) -> Rich {
     let r = files.render(source, base_dir);
-    if let Some(d) = super::too_deep(r.depth, files.limits().markdown_nesting, |m| {
-        ctx.error(path, m)
-    }) {
-        diags.push(d);
-    }
-    for link in r.links.iter().filter(|l| !l.found) {
-        let d = ctx.error(
-            path,
-            format!(
-                "this text links to `{}`, which does not exist",
-                link.written
-            ),
-        );
-        let d = match files.closest(base_dir, &link.written) {
-            Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-            None => d.with_hint("check the file name; links are relative to this file's folder"),
-        };
-        diags.push(d);
-    }
+    super::check_rendered(
+        ctx,
+        &r,
+        |_| super::Place::Field(path),
+        base_dir,
+        files,
+        diags,
+    );
     Rich {
         source: source.to_string(),
         html: r.html,

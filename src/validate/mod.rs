@@ -134,14 +134,7 @@ pub fn validate(
         ),
         None => settings.audience.unwrap_or_default(),
     };
-    let withheld: BTreeSet<String> = match audience {
-        crate::model::Audience::Internal => BTreeSet::new(),
-        crate::model::Audience::Shareable => parsed_notes
-            .iter()
-            .filter(|(_, n)| n.as_ref().is_some_and(|n| n.confidential))
-            .map(|(s, _)| s.entry.rel.clone())
-            .collect(),
-    };
+    let withheld = withheld_notes(audience, &parsed_notes);
     let files = SiteFiles::new(entries, &drafts, withheld, settings.cache, settings.limits);
     let note_slugs: BTreeSet<String> = note_sources.iter().map(|s| slug_of(&s.entry)).collect();
     let vendor_slugs: BTreeSet<String> = vendor_sources.iter().map(|s| slug_of(&s.entry)).collect();
@@ -163,43 +156,22 @@ pub fn validate(
         .iter()
         .any(|d| d.is_error() && d.file == src.entry.shown);
 
-    let mut notes: Vec<Note> = parsed_notes
-        .par_iter()
-        .filter_map(|(s, raw)| raw.as_ref().map(|raw| (s, raw)))
-        .map(|(s, raw)| {
-            let mut d = Vec::new();
-            let note = build_note(s, raw, &report.criteria, &vendor_slugs, &files, &mut d);
-            (note, d)
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .filter_map(|(note, d)| {
-            diags.extend(d);
-            note
-        })
-        .filter(|n| settings.drafts || !n.draft)
-        .collect();
+    let mut notes: Vec<Note> = build_each(
+        &parsed_notes,
+        |s, raw, d| build_note(s, raw, &report.criteria, &vendor_slugs, &files, d),
+        &mut diags,
+    );
+    notes.retain(|n| settings.drafts || !n.draft);
     notes.sort_by(|a, b| (&a.date, &a.slug).cmp(&(&b.date, &b.slug)));
-
     let evidence = Evidence {
         notes: &note_slugs,
         drafts: &drafts,
     };
-    let mut vendors: Vec<Vendor> = parsed_vendors
-        .par_iter()
-        .filter_map(|(s, raw)| raw.as_ref().map(|raw| (s, raw)))
-        .map(|(s, raw)| {
-            let mut d = Vec::new();
-            let v = build_vendor(s, raw, &report, &evidence, &files, &mut d);
-            (v, d)
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .filter_map(|(v, d)| {
-            diags.extend(d);
-            v
-        })
-        .collect();
+    let mut vendors: Vec<Vendor> = build_each(
+        &parsed_vendors,
+        |s, raw, d| build_vendor(s, raw, &report, &evidence, &files, d),
+        &mut diags,
+    );
     vendors.sort_by(|a, b| a.slug.cmp(&b.slug));
 
     if criteria_known && !diags.iter().any(Diagnostic::is_error) {
@@ -218,6 +190,46 @@ pub fn validate(
         .collect();
     let has_errors = diags.iter().any(Diagnostic::is_error);
     (if has_errors { None } else { Some(report) }, diags)
+}
+
+/// The notes a shareable build leaves out (the confidential ones), by path; none for the
+/// evaluation team.
+fn withheld_notes(
+    audience: crate::model::Audience,
+    parsed_notes: &[(&Source, Option<RawNote>)],
+) -> BTreeSet<String> {
+    match audience {
+        crate::model::Audience::Internal => BTreeSet::new(),
+        crate::model::Audience::Shareable => parsed_notes
+            .iter()
+            .filter(|(_, n)| n.as_ref().is_some_and(|n| n.confidential))
+            .map(|(s, _)| s.entry.rel.clone())
+            .collect(),
+    }
+}
+
+/// Checks every file of one kind that could be read, in parallel, with `build`; keeps what
+/// it makes and every problem it finds, in file order.
+fn build_each<R: Sync, T: Send>(
+    parsed: &[(&Source, Option<R>)],
+    build: impl Fn(&Source, &R, &mut Vec<Diagnostic>) -> Option<T> + Sync,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<T> {
+    parsed
+        .par_iter()
+        .filter_map(|(s, raw)| raw.as_ref().map(|raw| (s, raw)))
+        .map(|(s, raw)| {
+            let mut d = Vec::new();
+            let made = build(s, raw, &mut d);
+            (made, d)
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|(made, d)| {
+            diags.extend(d);
+            made
+        })
+        .collect()
 }
 
 /// Gives every score the grade of its best note and the age of its newest, counted to the
@@ -400,46 +412,18 @@ fn build_note(
         )
         .unwrap_or(crate::model::NoteKind::Internal),
     };
-    for (i, v) in vendors.iter().enumerate() {
-        if !vendor_slugs.contains(v) {
-            let mut d = ctx.error(
-                &[Seg::Key("vendors"), Seg::Index(i)],
-                format!("there is no vendor `{v}`"),
-            );
-            d = d.suggest(
-                v,
-                vendor_slugs.iter().map(String::as_str),
-                "use the file name of a dossier in `content/vendors/`, without `.yaml`",
-            );
-            diags.push(d);
-        }
-    }
-    for (i, c) in note_criteria.iter().enumerate() {
-        if !criteria.iter().any(|k| &k.id == c) {
-            diags.push(unknown_criterion(
-                &ctx,
-                &[Seg::Key("criteria"), Seg::Index(i)],
-                c,
-                criteria,
-            ));
-        }
-    }
+    check_note_names(&ctx, raw, criteria, vendor_slugs, diags);
     let base_dir = s.entry.rel.rsplit_once('/').map_or("", |(d, _)| d);
     let rendered = files.render(split.body, base_dir);
-    if let Some(d) = too_deep(rendered.depth, files.limits().markdown_nesting, |m| {
-        ctx.error_at_offset(split.body_offset, m)
-    }) {
-        diags.push(d);
-    }
-    for link in rendered.links.iter().filter(|l| !l.found) {
-        diags.push(broken_link(
-            &ctx,
-            split.body_offset + link.offset,
-            &link.written,
-            base_dir,
-            files,
-        ));
-    }
+    let body = split.body_offset;
+    check_rendered(
+        &ctx,
+        &rendered,
+        |offset| Place::Offset(body + offset),
+        base_dir,
+        files,
+        diags,
+    );
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
@@ -462,6 +446,39 @@ fn build_note(
         },
         source: s.entry.rel.clone(),
     })
+}
+
+/// The vendors and criteria a note names exist.
+fn check_note_names(
+    ctx: &FileCtx<'_>,
+    raw: &RawNote,
+    criteria: &[Criterion],
+    vendor_slugs: &BTreeSet<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (i, v) in raw.vendors.iter().enumerate() {
+        if !vendor_slugs.contains(v) {
+            let d = ctx.error(
+                &[Seg::Key("vendors"), Seg::Index(i)],
+                format!("there is no vendor `{v}`"),
+            );
+            diags.push(d.suggest(
+                v,
+                vendor_slugs.iter().map(String::as_str),
+                "use the file name of a dossier in `content/vendors/`, without `.yaml`",
+            ));
+        }
+    }
+    for (i, c) in raw.criteria.iter().enumerate() {
+        if !criteria.iter().any(|k| &k.id == c) {
+            diags.push(unknown_criterion(
+                ctx,
+                &[Seg::Key("criteria"), Seg::Index(i)],
+                c,
+                criteria,
+            ));
+        }
+    }
 }
 
 /// The error for Markdown nested past the project's limit, made by `at` where it belongs.
@@ -496,9 +513,53 @@ pub(crate) fn unknown_criterion(
     )
 }
 
-pub(crate) fn broken_link(
+/// Where in a file a piece of Markdown is: a note's body (a byte offset of the file), or the
+/// value of a field of YAML (whose Markdown has no positions of its own).
+#[derive(Clone, Copy)]
+pub(crate) enum Place<'p> {
+    Offset(usize),
+    Field(&'p [Seg<'p>]),
+}
+
+impl FileCtx<'_> {
+    fn error_in(&self, place: Place<'_>, message: impl Into<String>) -> Diagnostic {
+        match place {
+            Place::Offset(offset) => self.error_at_offset(offset, message),
+            Place::Field(path) => self.error(path, message),
+        }
+    }
+}
+
+/// The problems of rendered Markdown: nested past the project's limit, or links to content
+/// files that do not exist, to drafts this build leaves out, or outside `content/`. `at` says
+/// where the Markdown starts, and where each link is from the Markdown's byte offset.
+pub(crate) fn check_rendered<'p>(
     ctx: &FileCtx<'_>,
-    offset: usize,
+    rendered: &crate::markdown::Rendered,
+    at: impl Fn(usize) -> Place<'p>,
+    base_dir: &str,
+    files: &SiteFiles<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some(d) = too_deep(rendered.depth, files.limits().markdown_nesting, |m| {
+        ctx.error_in(at(0), m)
+    }) {
+        diags.push(d);
+    }
+    for link in rendered.links.iter().filter(|l| !l.found) {
+        diags.push(broken_link(
+            ctx,
+            at(link.offset),
+            &link.written,
+            base_dir,
+            files,
+        ));
+    }
+}
+
+fn broken_link(
+    ctx: &FileCtx<'_>,
+    place: Place<'_>,
     written: &str,
     base_dir: &str,
     files: &SiteFiles<'_>,
@@ -509,16 +570,16 @@ pub(crate) fn broken_link(
     );
     match target {
         Some(t) if files.is_draft(&t) => ctx
-            .error_at_offset(
-                offset,
+            .error_in(
+                place,
                 format!("this links to `{written}`, a draft note this build leaves out"),
             )
             .with_hint(
                 "publish the note (`draft: false`), remove the link, or build with `--drafts`",
             ),
         Some(_) => {
-            let d = ctx.error_at_offset(
-                offset,
+            let d = ctx.error_in(
+                place,
                 format!("this links to `{written}`, which does not exist"),
             );
             match files.closest(base_dir, written) {
@@ -529,8 +590,8 @@ pub(crate) fn broken_link(
             }
         }
         None => ctx
-            .error_at_offset(
-                offset,
+            .error_in(
+                place,
                 format!("this links to `{written}`, outside `content/`"),
             )
             .with_hint("link to files inside `content/`, or use a full `https://` address"),
