@@ -211,6 +211,77 @@ pub fn report_json_schema() -> serde_json::Value {
         .to_value()
 }
 
+impl<'a> JsonVendor<'a> {
+    /// A vendor's dossier as the audience may see it, with its standing's figures.
+    fn of(
+        report: &Report,
+        st: &'a Standing,
+        v: &'a crate::model::Vendor,
+        analysis: &Analysis,
+    ) -> Self {
+        JsonVendor {
+            slug: &v.slug,
+            name: &v.name,
+            url: crate::urls::vendor(&v.slug),
+            status: v.status,
+            rank: st.rank,
+            weighted_score: st.weighted_score.map(round4),
+            coverage: round4(st.coverage),
+            scored: st.scored,
+            partner: st.partner,
+            assessed: st.complete,
+            score_range: [round4(st.score_range.0), round4(st.score_range.1)],
+            win_probability: analysis.win_probability.get(&st.slug).copied().map(round4),
+            below_minimum: &st.below_minimum,
+            cost: crate::cost::of(report, v, st).map(|mut c| {
+                c.total = (c.total * 100.0).round() / 100.0;
+                c.per_point = c.per_point.map(|p| (p * 100.0).round() / 100.0);
+                c
+            }),
+            pricing_withheld: v.pricing_withheld,
+            unsupported: &st.unsupported,
+            website: v.website.as_deref(),
+            headquarters: v.headquarters.as_deref(),
+            founded: v.founded,
+            employees: v.employees,
+            summary: v.summary.as_ref().map(JsonText::of),
+            services: &v.services,
+            pricing: v.pricing.as_ref(),
+            track_record: v.track_record.as_ref(),
+            references: &v.references,
+            strengths: &v.strengths,
+            concerns: &v.concerns,
+            risks: &v.risks,
+            contacts: &v.contacts,
+            tags: &v.tags,
+            extra: &v.extra,
+            scores: v
+                .scores
+                .iter()
+                .map(|(id, s)| (id.as_str(), JsonScore::of(s)))
+                .collect(),
+        }
+    }
+}
+
+impl<'a> JsonScore<'a> {
+    fn of(s: &'a crate::model::Score) -> Self {
+        JsonScore {
+            score: round4(s.score),
+            rationale: s.rationale.as_ref().map(JsonText::of),
+            evidence: &s.evidence,
+            confidential_evidence: s.withheld,
+            evidence_grade: s.grade,
+            evidence_age_days: s.evidence_age_days,
+            by: &s.by,
+            spread: round4(s.spread),
+            disagreement: s.disagreement,
+            consensus: s.consensus,
+            agreed_reason: s.agreed_reason.as_deref(),
+        }
+    }
+}
+
 /// Rounds away floating-point noise so that the JSON reads like the page.
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
@@ -225,66 +296,12 @@ pub fn report_json(
     let vendors = standings
         .iter()
         .filter_map(|st| {
-            let v = report.vendor(&st.slug)?;
-            Some(JsonVendor {
-                slug: &v.slug,
-                name: &v.name,
-                url: crate::urls::vendor(&v.slug),
-                status: v.status,
-                rank: st.rank,
-                weighted_score: st.weighted_score.map(round4),
-                coverage: round4(st.coverage),
-                scored: st.scored,
-                partner: st.partner,
-                assessed: st.complete,
-                score_range: [round4(st.score_range.0), round4(st.score_range.1)],
-                win_probability: analysis.win_probability.get(&st.slug).copied().map(round4),
-                below_minimum: &st.below_minimum,
-                cost: crate::cost::of(report, v, st).map(|mut c| {
-                    c.total = (c.total * 100.0).round() / 100.0;
-                    c.per_point = c.per_point.map(|p| (p * 100.0).round() / 100.0);
-                    c
-                }),
-                pricing_withheld: v.pricing_withheld,
-                unsupported: &st.unsupported,
-                website: v.website.as_deref(),
-                headquarters: v.headquarters.as_deref(),
-                founded: v.founded,
-                employees: v.employees,
-                summary: v.summary.as_ref().map(JsonText::of),
-                services: &v.services,
-                pricing: v.pricing.as_ref(),
-                track_record: v.track_record.as_ref(),
-                references: &v.references,
-                strengths: &v.strengths,
-                concerns: &v.concerns,
-                risks: &v.risks,
-                contacts: &v.contacts,
-                tags: &v.tags,
-                extra: &v.extra,
-                scores: v
-                    .scores
-                    .iter()
-                    .map(|(id, s)| {
-                        (
-                            id.as_str(),
-                            JsonScore {
-                                score: round4(s.score),
-                                rationale: s.rationale.as_ref().map(JsonText::of),
-                                evidence: &s.evidence,
-                                confidential_evidence: s.withheld,
-                                evidence_grade: s.grade,
-                                evidence_age_days: s.evidence_age_days,
-                                by: &s.by,
-                                spread: round4(s.spread),
-                                disagreement: s.disagreement,
-                                consensus: s.consensus,
-                                agreed_reason: s.agreed_reason.as_deref(),
-                            },
-                        )
-                    })
-                    .collect(),
-            })
+            Some(JsonVendor::of(
+                report,
+                st,
+                report.vendor(&st.slug)?,
+                analysis,
+            ))
         })
         .collect();
     let json = JsonReport {
