@@ -162,6 +162,45 @@ fn criteria_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<
     Ok(())
 }
 
+/// Where things are on the Scores sheet.
+struct Layout {
+    /// How many criteria (one column each).
+    n: u16,
+    /// The letters of the first and last criterion columns.
+    first: String,
+    last: String,
+    weighted: u16,
+    scored: u16,
+    coverage: u16,
+    rank: u16,
+    verdict: u16,
+    /// The first and last rows of vendors, as spreadsheets number them.
+    top: u32,
+    bottom: u32,
+    /// The partner threshold's cell on the Criteria sheet.
+    threshold: String,
+}
+
+impl Layout {
+    fn new(report: &Report, standings: &[Standing]) -> Self {
+        let n = report.criteria.len() as u16;
+        let after = FIRST_CRITERION_COL + n;
+        Layout {
+            n,
+            first: column(FIRST_CRITERION_COL),
+            last: column(FIRST_CRITERION_COL + n.max(1) - 1),
+            weighted: after,
+            scored: after + 1,
+            coverage: after + 2,
+            rank: after + 3,
+            verdict: after + 4,
+            top: FIRST_VENDOR_ROW + 1,
+            bottom: FIRST_VENDOR_ROW + standings.len().max(1) as u32,
+            threshold: threshold_cell(report.criteria.len()),
+        }
+    }
+}
+
 fn scores_sheet(
     sheet: &mut Worksheet,
     report: &Report,
@@ -170,20 +209,28 @@ fn scores_sheet(
 ) -> Result<(), XlsxError> {
     sheet.set_name("Scores")?;
     sheet.set_active(true);
-    let n = report.criteria.len() as u16;
-    let first = column(FIRST_CRITERION_COL);
-    let last = column(FIRST_CRITERION_COL + n.max(1) - 1);
-    let [
-        weighted_col,
-        scored_col,
-        coverage_col,
-        rank_col,
-        verdict_col,
-    ] = [0u16, 1, 2, 3, 4].map(|i| FIRST_CRITERION_COL + n + i);
-    let w = column(weighted_col);
-    let top = FIRST_VENDOR_ROW + 1;
-    let bottom = FIRST_VENDOR_ROW + standings.len().max(1) as u32;
+    let layout = Layout::new(report, standings);
+    scores_header(sheet, report, &layout, s)?;
+    for (row, st) in (FIRST_VENDOR_ROW..).zip(standings) {
+        if let Some(v) = report.vendor(&st.slug) {
+            vendor_row(sheet, row, report, st, v, &layout, s)?;
+        }
+    }
+    sheet.set_column_width(0, 30)?;
+    sheet.set_column_width(1, 12)?;
+    sheet.set_column_width(layout.weighted, 10)?;
+    sheet.set_column_width(layout.verdict, 16)?;
+    sheet.set_freeze_panes(FIRST_VENDOR_ROW, FIRST_CRITERION_COL)?;
+    Ok(())
+}
 
+/// The header row, and the rows of weights and minimums that follow the Criteria sheet.
+fn scores_header(
+    sheet: &mut Worksheet,
+    report: &Report,
+    layout: &Layout,
+    s: &Styles,
+) -> Result<(), XlsxError> {
     sheet.write_string_with_format(0, 0, "Vendor", &s.header)?;
     sheet.write_string_with_format(0, 1, "Status", &s.header)?;
     sheet.write_string_with_format(1, 0, "Weight (from the Criteria sheet)", &s.note)?;
@@ -208,90 +255,99 @@ fn scores_sheet(
         sheet.set_column_width(col, 12)?;
     }
     for (col, h) in [
-        (weighted_col, "Weighted score"),
-        (scored_col, "Criteria scored"),
-        (coverage_col, "Coverage"),
-        (rank_col, "Rank"),
-        (verdict_col, "Verdict"),
+        (layout.weighted, "Weighted score"),
+        (layout.scored, "Criteria scored"),
+        (layout.coverage, "Coverage"),
+        (layout.rank, "Rank"),
+        (layout.verdict, "Verdict"),
     ] {
         sheet.write_string_with_format(0, col, h, &s.header)?;
     }
+    Ok(())
+}
 
-    for (row, st) in (FIRST_VENDOR_ROW..).zip(standings) {
-        let Some(v) = report.vendor(&st.slug) else {
-            continue;
-        };
-        let r = row + 1;
-        sheet.write_string(row, 0, &v.name)?;
-        sheet.write_string(row, 1, v.status.as_str())?;
-        for (i, c) in (0u16..).zip(&report.criteria) {
-            if let Some(score) = v.scores.get(&c.id) {
-                sheet.write_number(row, FIRST_CRITERION_COL + i, score.score)?;
-            }
+/// One vendor: its scores as numbers, and its figures as formulas over them.
+fn vendor_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    report: &Report,
+    st: &Standing,
+    v: &crate::model::Vendor,
+    layout: &Layout,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    let Layout {
+        first,
+        last,
+        top,
+        bottom,
+        ..
+    } = layout;
+    let (r, w) = (row + 1, column(layout.weighted));
+    sheet.write_string(row, 0, &v.name)?;
+    sheet.write_string(row, 1, v.status.as_str())?;
+    for (i, c) in (0u16..).zip(&report.criteria) {
+        if let Some(score) = v.scores.get(&c.id) {
+            sheet.write_number(row, FIRST_CRITERION_COL + i, score.score)?;
         }
-        let scores = format!("{first}{r}:{last}{r}");
-        let weights = format!("${first}$2:${last}$2");
-        let scored_weight = format!("SUMPRODUCT({weights},--ISNUMBER({scores}))");
-        sheet.write_formula_with_format(
-            row,
-            weighted_col,
-            Formula::new(format!(
-                "=IF({scored_weight}=0,\"{NO_SCORE}\",SUMPRODUCT({weights},{scores})/{scored_weight})"
-            ))
-            .set_result(
-                st.weighted_score
-                    .map_or_else(|| NO_SCORE.to_string(), |x| x.to_string()),
-            ),
-            &s.score,
-        )?;
-        sheet.write_formula(
-            row,
-            scored_col,
-            Formula::new(format!("=COUNT({scores})")).set_result(st.scored.to_string()),
-        )?;
-        sheet.write_formula_with_format(
-            row,
-            coverage_col,
-            Formula::new(format!(
-                "=IF(COLUMNS({weights})=0,0,COUNT({scores})/COLUMNS({weights}))"
-            ))
-            .set_result(st.coverage.to_string()),
-            &s.share,
-        )?;
-        // Higher scores first, ties by name; vendors with no score after every scored one.
-        let all = format!("${w}${top}:${w}${bottom}");
-        let names = format!("$A${top}:$A${bottom}");
-        sheet.write_formula(
-            row,
-            rank_col,
-            Formula::new(format!(
-                "=IF(ISNUMBER({w}{r}),1+SUMPRODUCT(ISNUMBER({all})*({all}>{w}{r}))+SUMPRODUCT(ISNUMBER({all})*({all}={w}{r})*({names}<A{r})),1+COUNT({all})+SUMPRODUCT(NOT(ISNUMBER({all}))*({names}<A{r})))"
-            ))
-            .set_result(st.rank.to_string()),
-        )?;
-        // One test per criterion with a floor, each behind an IF: a blank minimum is text, and
-        // arithmetic on text is an error even where its result would not count.
-        let below: String = (0..n)
-            .map(|i| {
-                let c = column(FIRST_CRITERION_COL + i);
-                format!(",IF(ISNUMBER({c}$3),{c}{r}<{c}$3-1E-9,FALSE)")
-            })
-            .collect();
-        sheet.write_formula(
-            row,
-            verdict_col,
-            Formula::new(format!(
-                "=IF(COUNT({scores})<COLUMNS({weights}),\"not yet assessed\",IF(AND({w}{r}>={threshold}-1E-9,NOT(OR(FALSE{below}))),\"partner\",\"vendor\"))",
-                threshold = threshold_cell(report.criteria.len())
-            ))
-            .set_result(verdict(st)),
-        )?;
     }
-    sheet.set_column_width(0, 30)?;
-    sheet.set_column_width(1, 12)?;
-    sheet.set_column_width(weighted_col, 10)?;
-    sheet.set_column_width(verdict_col, 16)?;
-    sheet.set_freeze_panes(FIRST_VENDOR_ROW, FIRST_CRITERION_COL)?;
+    let scores = format!("{first}{r}:{last}{r}");
+    let weights = format!("${first}$2:${last}$2");
+    let scored_weight = format!("SUMPRODUCT({weights},--ISNUMBER({scores}))");
+    sheet.write_formula_with_format(
+        row,
+        layout.weighted,
+        Formula::new(format!(
+            "=IF({scored_weight}=0,\"{NO_SCORE}\",SUMPRODUCT({weights},{scores})/{scored_weight})"
+        ))
+        .set_result(
+            st.weighted_score
+                .map_or_else(|| NO_SCORE.to_string(), |x| x.to_string()),
+        ),
+        &s.score,
+    )?;
+    sheet.write_formula(
+        row,
+        layout.scored,
+        Formula::new(format!("=COUNT({scores})")).set_result(st.scored.to_string()),
+    )?;
+    sheet.write_formula_with_format(
+        row,
+        layout.coverage,
+        Formula::new(format!(
+            "=IF(COLUMNS({weights})=0,0,COUNT({scores})/COLUMNS({weights}))"
+        ))
+        .set_result(st.coverage.to_string()),
+        &s.share,
+    )?;
+    // Higher scores first, ties by name; vendors with no score after every scored one.
+    let all = format!("${w}${top}:${w}${bottom}");
+    let names = format!("$A${top}:$A${bottom}");
+    sheet.write_formula(
+        row,
+        layout.rank,
+        Formula::new(format!(
+            "=IF(ISNUMBER({w}{r}),1+SUMPRODUCT(ISNUMBER({all})*({all}>{w}{r}))+SUMPRODUCT(ISNUMBER({all})*({all}={w}{r})*({names}<A{r})),1+COUNT({all})+SUMPRODUCT(NOT(ISNUMBER({all}))*({names}<A{r})))"
+        ))
+        .set_result(st.rank.to_string()),
+    )?;
+    // One test per criterion with a floor, each behind an IF: a blank minimum is text, and
+    // arithmetic on text is an error even where its result would not count.
+    let below: String = (0..layout.n)
+        .map(|i| {
+            let c = column(FIRST_CRITERION_COL + i);
+            format!(",IF(ISNUMBER({c}$3),{c}{r}<{c}$3-1E-9,FALSE)")
+        })
+        .collect();
+    sheet.write_formula(
+        row,
+        layout.verdict,
+        Formula::new(format!(
+            "=IF(COUNT({scores})<COLUMNS({weights}),\"not yet assessed\",IF(AND({w}{r}>={threshold}-1E-9,NOT(OR(FALSE{below}))),\"partner\",\"vendor\"))",
+            threshold = layout.threshold
+        ))
+        .set_result(verdict(st)),
+    )?;
     Ok(())
 }
 
