@@ -54,73 +54,33 @@ pub struct Theme {
 
 /// Loads the theme `name`: embedded defaults, then the project's own files on top.
 pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
-    let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
-    let mut static_files = BTreeMap::new();
-    let mut problems = Vec::new();
+    let mut files = Files::default();
     for (path, bytes) in EMBEDDED {
         if let Some(t) = path.strip_prefix("templates/") {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            templates.insert(
+            files.templates.insert(
                 t.to_string(),
                 (format!("themes/default/{path} (built in)"), text),
             );
         } else if let Some(s) = path.strip_prefix("static/") {
-            static_files.insert(s.to_string(), bytes.to_vec());
+            files.static_files.insert(s.to_string(), bytes.to_vec());
         }
     }
     let dir = root.join("themes").join(name);
     for (sub, is_template) in [("templates", true), ("static", false)] {
         let base = dir.join(sub);
-        if !base.is_dir() {
-            continue;
-        }
-        for item in WalkDir::new(&base).sort_by_file_name() {
-            let item = match item {
-                Ok(i) => i,
-                Err(e) => {
-                    let p = e.path().unwrap_or(&base).to_path_buf();
-                    problems.push(Diagnostic::about_file(
-                        shown(root, &p),
-                        format!("cannot read the theme: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            if !item.file_type().is_file() || item.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let rel = item
-                .path()
-                .strip_prefix(&base)
-                .unwrap_or(item.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let shown_path = shown(root, item.path());
-            match std::fs::read(item.path()) {
-                Ok(bytes) if is_template => match String::from_utf8(bytes) {
-                    Ok(text) => {
-                        templates.insert(rel, (shown_path.to_string_lossy().into_owned(), text));
-                    }
-                    Err(_) => problems.push(
-                        Diagnostic::about_file(shown_path, "this template is not valid UTF-8 text")
-                            .with_hint("save it as UTF-8 in your editor"),
-                    ),
-                },
-                Ok(bytes) => {
-                    static_files.insert(rel, bytes);
-                }
-                Err(e) => problems.push(Diagnostic::about_file(
-                    shown_path,
-                    format!("cannot read this file: {e}"),
-                )),
-            }
+        if base.is_dir() {
+            files.read_overrides(root, &base, is_template);
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
+    if !files.problems.is_empty() {
+        return Err(files.problems);
     }
+    let Files {
+        templates,
+        static_files,
+        ..
+    } = files;
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     register_filters(&mut tera);
@@ -146,6 +106,66 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
         static_files,
         fingerprint,
     })
+}
+
+/// A theme's files as they are read: the embedded ones, then the project's over them.
+#[derive(Default)]
+struct Files {
+    /// Template name → (the file as people know it, its text).
+    templates: BTreeMap<String, (String, String)>,
+    static_files: BTreeMap<String, Vec<u8>>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Files {
+    /// Reads every file under `base` (a theme's `templates/` or `static/`) over the embedded
+    /// ones; dot-files are skipped.
+    fn read_overrides(&mut self, root: &Path, base: &Path, is_template: bool) {
+        for item in WalkDir::new(base).sort_by_file_name() {
+            let item = match item {
+                Ok(i) => i,
+                Err(e) => {
+                    let p = e.path().unwrap_or(base).to_path_buf();
+                    self.problems.push(Diagnostic::about_file(
+                        shown(root, &p),
+                        format!("cannot read the theme: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            if !item.file_type().is_file() || item.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let rel = item
+                .path()
+                .strip_prefix(base)
+                .unwrap_or(item.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let shown_path = shown(root, item.path());
+            match std::fs::read(item.path()) {
+                Ok(bytes) if is_template => match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        self.templates
+                            .insert(rel, (shown_path.to_string_lossy().into_owned(), text));
+                    }
+                    Err(_) => self.problems.push(
+                        Diagnostic::about_file(shown_path, "this template is not valid UTF-8 text")
+                            .with_hint("save it as UTF-8 in your editor"),
+                    ),
+                },
+                Ok(bytes) => {
+                    self.static_files.insert(rel, bytes);
+                }
+                Err(e) => self.problems.push(Diagnostic::about_file(
+                    shown_path,
+                    format!("cannot read this file: {e}"),
+                )),
+            }
+        }
+    }
 }
 
 /// A Tera error as a diagnostic: Tera's own message already shows the line and a caret.
