@@ -136,14 +136,7 @@ impl Files {
             if !item.file_type().is_file() || item.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            let rel = item
-                .path()
-                .strip_prefix(base)
-                .unwrap_or(item.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = crate::content::relative(item.path(), base);
             let shown_path = shown(root, item.path());
             match std::fs::read(item.path()) {
                 Ok(bytes) if is_template => match String::from_utf8(bytes) {

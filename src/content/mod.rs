@@ -114,23 +114,7 @@ pub fn walk(root: &Path, content_dir: &Path, max_files: usize) -> (Vec<Entry>, V
         let item = match item {
             Ok(item) => item,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| content_dir.to_path_buf());
-                let message = if e.loop_ancestor().is_some() {
-                    "this symlink makes a loop".to_string()
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), ToString::to_string)
-                    )
-                };
-                problems.push(
-                    Diagnostic::about_file(shown(root, &path), message)
-                        .with_hint("remove the symlink or point it at a file inside `content/`"),
-                );
+                problems.push(unreadable(root, content_dir, &e));
                 continue;
             }
         };
@@ -164,13 +148,7 @@ pub fn walk(root: &Path, content_dir: &Path, max_files: usize) -> (Vec<Entry>, V
         if !item.file_type().is_file() {
             continue;
         }
-        let rel = path
-            .strip_prefix(content_dir)
-            .unwrap_or(path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = relative(path, content_dir);
         let Some(kind) = classify(&rel) else { continue };
         // Past the limit only report.yaml is still taken: its own checks are worth having.
         if entries.len() >= max_files && kind != Kind::Report {
@@ -193,6 +171,36 @@ pub fn walk(root: &Path, content_dir: &Path, max_files: usize) -> (Vec<Entry>, V
     }
     entries.sort();
     (entries, problems)
+}
+
+/// A file or folder the walk could not read, or a symlink that makes a loop.
+fn unreadable(root: &Path, content_dir: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| content_dir.to_path_buf());
+    let message = if e.loop_ancestor().is_some() {
+        "this symlink makes a loop".to_string()
+    } else {
+        format!(
+            "cannot read: {}",
+            e.io_error()
+                .map_or_else(|| e.to_string(), ToString::to_string)
+        )
+    };
+    Diagnostic::about_file(shown(root, &path), message)
+        .with_hint("remove the symlink or point it at a file inside `content/`")
+}
+
+/// `path` relative to `base`, with forward slashes on every system: how the site and the
+/// messages name files.
+pub fn relative(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Which content a path relative to `content/` is, or `None` for a file we do not use.
