@@ -97,18 +97,11 @@ pub fn validate(
     let mut diags = Vec::new();
     let content_dir = settings.root.join("content");
 
+    let (vendor_sources, note_sources) =
+        (of_kind(sources, Kind::Vendor), of_kind(sources, Kind::Note));
     // Slugs first: they decide which pages exist and what links may point at.
-    let vendor_sources: Vec<&Source> = sources
-        .iter()
-        .filter(|s| s.entry.kind == Kind::Vendor)
-        .collect();
-    let note_sources: Vec<&Source> = sources
-        .iter()
-        .filter(|s| s.entry.kind == Kind::Note)
-        .collect();
     check_slugs(&vendor_sources, "dossier", &mut diags);
     check_slugs(&note_sources, "note", &mut diags);
-
     let parsed_vendors: Vec<(&Source, Option<RawVendor>)> = parse_each(
         &vendor_sources,
         |s| content::parse_yaml::<RawVendor>(&s.entry.shown, &s.text, 1, &s.text),
@@ -142,7 +135,7 @@ pub fn validate(
     let Some((src, raw)) = report_file else {
         return (None, diags);
     };
-    let mut report = fields::report(
+    let report = fields::report(
         &FileCtx::whole(src),
         raw,
         audience,
@@ -177,6 +170,20 @@ pub fn validate(
     if criteria_known && !diags.iter().any(Diagnostic::is_error) {
         warn_uncited_notes(&notes, &vendors, &parsed_notes, &mut diags);
     }
+    if diags.iter().any(Diagnostic::is_error) {
+        return (None, diags);
+    }
+    (Some(assemble(report, vendors, notes, entries)), diags)
+}
+
+/// The report whole: its vendors and notes, the evidence graded, the assets listed, and the
+/// date (the newest note's, unless report.yaml gives one).
+fn assemble(
+    mut report: Report,
+    mut vendors: Vec<Vendor>,
+    notes: Vec<Note>,
+    entries: &[Entry],
+) -> Report {
     if report.date.is_none() {
         report.date = notes.iter().map(|n| n.date.clone()).max();
     }
@@ -188,8 +195,12 @@ pub fn validate(
         .filter(|e| e.kind == Kind::Asset)
         .map(|e| e.rel.clone())
         .collect();
-    let has_errors = diags.iter().any(Diagnostic::is_error);
-    (if has_errors { None } else { Some(report) }, diags)
+    report
+}
+
+/// The files of one kind.
+fn of_kind(sources: &[Source], kind: Kind) -> Vec<&Source> {
+    sources.iter().filter(|s| s.entry.kind == kind).collect()
 }
 
 /// The notes a shareable build leaves out (the confidential ones), by path; none for the
