@@ -73,41 +73,129 @@ pub fn build(
     analysis: &Analysis,
     changes: Option<&crate::changes::Changes>,
 ) -> Site {
-    let audience = report.audience.as_str();
-    let notes_by_slug: BTreeMap<&str, &Note> =
-        report.notes.iter().map(|n| (n.slug.as_str(), n)).collect();
-    let vendors_by_slug: BTreeMap<&str, &Vendor> = report
-        .vendors
-        .iter()
-        .map(|v| (v.slug.as_str(), v))
-        .collect();
-    let total_weight: f64 = report.criteria.iter().map(|c| c.weight).sum();
-    let scale = report.scale;
+    let look = Lookups::new(report, standings, analysis, changes);
+    let mut vendor_views = BTreeMap::new();
+    let mut ranked = Vec::new();
+    for st in standings {
+        let Some(v) = look.vendors_by_slug.get(st.slug.as_str()) else {
+            continue;
+        };
+        let view = look.vendor_view(st, v);
+        vendor_views.insert(v.slug.clone(), view.clone());
+        ranked.push(view);
+    }
+    let mut criterion_views = BTreeMap::new();
+    let mut criteria_list = Vec::new();
+    for c in &report.criteria {
+        let view = look.criterion_view(c);
+        criterion_views.insert(c.id.clone(), view.clone());
+        criteria_list.push(view);
+    }
+    let mut note_views = BTreeMap::new();
+    let mut notes_list = Vec::new();
+    for n in report.notes.iter().rev() {
+        let (view, listed) = look.note_view(n);
+        note_views.insert(n.slug.clone(), view);
+        notes_list.push(listed);
+    }
+    let compare = compare_first(&mut ranked);
+    let lists = Lists {
+        ranked,
+        criteria: criteria_list,
+        notes: notes_list,
+        compare,
+    };
+    Site {
+        data: look.site_data(lists, &vendor_views),
+        vendors: vendor_views,
+        criteria: criterion_views,
+        notes: note_views,
+    }
+}
 
-    // Who leads on each criterion: the highest score (ties share the lead).
-    let best: BTreeMap<&str, f64> = report
-        .criteria
-        .iter()
-        .filter_map(|c| {
-            let top = report
-                .vendors
-                .iter()
-                .filter_map(|v| v.scores.get(&c.id))
-                .map(|s| s.score)
-                .fold(f64::NAN, f64::max);
-            (!top.is_nan()).then_some((c.id.as_str(), top))
-        })
-        .collect();
+/// What the pages look up while their data is made: indexes of the model, and figures
+/// computed once for every page.
+struct Lookups<'a> {
+    report: &'a Report,
+    standings: &'a [Standing],
+    analysis: &'a Analysis,
+    changes: Option<&'a crate::changes::Changes>,
+    notes_by_slug: BTreeMap<&'a str, &'a Note>,
+    vendors_by_slug: BTreeMap<&'a str, &'a Vendor>,
+    total_weight: f64,
+    /// Who leads on each criterion: the highest score (ties share the lead).
+    best: BTreeMap<&'a str, f64>,
+    /// Which scores cite each note, in rank and criterion order.
+    cited_by_note: BTreeMap<&'a str, Vec<Value>>,
+    /// Which notes concern each vendor (named in the note, or cited by its scores), by index.
+    note_set: BTreeMap<&'a str, std::collections::BTreeSet<usize>>,
+    hinges: BTreeMap<String, String>,
+    costs: BTreeMap<&'a str, crate::cost::Cost>,
+    /// The cheapest and the dearest totals, when there are two costs to compare.
+    cost_range: Option<(f64, f64)>,
+}
 
-    let evidence_refs = |slugs: &[String]| -> Vec<Value> {
+/// The lists every page sees, in the order they are shown.
+struct Lists {
+    ranked: Vec<Value>,
+    criteria: Vec<Value>,
+    notes: Vec<Value>,
+    compare: Vec<Value>,
+}
+
+impl<'a> Lookups<'a> {
+    fn new(
+        report: &'a Report,
+        standings: &'a [Standing],
+        analysis: &'a Analysis,
+        changes: Option<&'a crate::changes::Changes>,
+    ) -> Self {
+        let vendors_by_slug: BTreeMap<&str, &Vendor> = report
+            .vendors
+            .iter()
+            .map(|v| (v.slug.as_str(), v))
+            .collect();
+        let costs: BTreeMap<&str, crate::cost::Cost> = standings
+            .iter()
+            .filter_map(|st| {
+                let v = vendors_by_slug.get(st.slug.as_str())?;
+                Some((v.slug.as_str(), crate::cost::of(report, v, st)?))
+            })
+            .collect();
+        let cost_range = (costs.len() > 1).then(|| {
+            costs
+                .values()
+                .map(|c| c.total)
+                .fold((f64::MAX, f64::MIN), |(l, h), t| (l.min(t), h.max(t)))
+        });
+        Lookups {
+            report,
+            standings,
+            analysis,
+            changes,
+            notes_by_slug: report.notes.iter().map(|n| (n.slug.as_str(), n)).collect(),
+            cited_by_note: cited_by_note(report, standings, &vendors_by_slug),
+            vendors_by_slug,
+            total_weight: report.criteria.iter().map(|c| c.weight).sum(),
+            best: best_scores(report),
+            note_set: notes_by_vendor(report),
+            hinges: hinge_sentences(report, analysis),
+            costs,
+            cost_range,
+        }
+    }
+
+    fn evidence_refs(&self, slugs: &[String]) -> Vec<Value> {
         slugs
             .iter()
-            .filter_map(|s| notes_by_slug.get(s.as_str()))
+            .filter_map(|s| self.notes_by_slug.get(s.as_str()))
             .map(|n| note_ref(n))
             .collect()
-    };
+    }
 
-    let cell = |v: &Vendor, c: &Criterion| -> Value {
+    /// One vendor's score on one criterion, as the matrix and the pages show it.
+    fn cell(&self, v: &Vendor, c: &Criterion) -> Value {
+        let (report, scale, best) = (self.report, self.report.scale, &self.best);
         match v.scores.get(&c.id) {
             Some(s) => json!({
                 "criterion": c.id, "criterion_name": c.name, "criterion_url": urls::criterion(&c.id),
@@ -116,7 +204,7 @@ pub fn build(
                 "pct": (scale.fraction(s.score) * 1000.0).round() / 10.0,
                 "leads": best.get(c.id.as_str()).is_some_and(|b| (*b - s.score).abs() < 1e-9),
                 "rationale": s.rationale.as_ref().map(|r| r.html.as_str()),
-                "evidence": evidence_refs(&s.evidence), "confidential": s.confidential,
+                "evidence": self.evidence_refs(&s.evidence), "confidential": s.confidential,
                 "withheld": s.withheld,
                 "grade": s.grade, "grade_label": s.grade.label(),
                 "panel": report.evaluators.iter().filter_map(|e| {
@@ -140,78 +228,31 @@ pub fn build(
                 "panel": [], "spread_label": "0", "disagreement": false, "consensus": null, "agreed_reason": null,
             }),
         }
-    };
+    }
 
-    // Which scores cite each note, in rank and criterion order: one pass over all scores.
-    let mut cited_by_note: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-    for v in standings
-        .iter()
-        .filter_map(|st| vendors_by_slug.get(st.slug.as_str()))
-    {
-        for c in &report.criteria {
-            let Some(s) = v.scores.get(&c.id) else {
-                continue;
-            };
-            for slug in &s.evidence {
-                cited_by_note.entry(slug.as_str()).or_default().push(json!({
-                    "vendor": v.name, "vendor_url": urls::vendor(&v.slug),
-                    "criterion": c.name, "criterion_url": urls::criterion(&c.id),
-                    "label": format_number(s.score), "step": scale.step(s.score),
-                }));
-            }
-        }
-    }
-    // Which notes concern each vendor (named in the note, or cited by its scores), newest first.
-    let position: BTreeMap<&str, usize> = report
-        .notes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.slug.as_str(), i))
-        .collect();
-    let mut note_set: BTreeMap<&str, std::collections::BTreeSet<usize>> = BTreeMap::new();
-    for (i, n) in report.notes.iter().enumerate() {
-        for v in &n.vendors {
-            note_set.entry(v.as_str()).or_default().insert(i);
-        }
-    }
-    for v in &report.vendors {
-        for slug in v.scores.values().flat_map(|s| s.evidence.iter()) {
-            if let Some(i) = position.get(slug.as_str()) {
-                note_set.entry(v.slug.as_str()).or_default().insert(*i);
-            }
-        }
-    }
-    let notes_of_vendor = |slug: &str| -> Vec<Value> {
-        note_set.get(slug).map_or_else(Vec::new, |set| {
+    /// The notes about a vendor, newest first.
+    fn notes_of_vendor(&self, slug: &str) -> Vec<Value> {
+        self.note_set.get(slug).map_or_else(Vec::new, |set| {
             set.iter()
                 .rev()
-                .map(|i| note_ref(&report.notes[*i]))
+                .map(|i| note_ref(&self.report.notes[*i]))
                 .collect()
         })
-    };
+    }
 
-    let hinges = hinge_sentences(report, analysis);
-    let costs: BTreeMap<&str, crate::cost::Cost> = standings
-        .iter()
-        .filter_map(|st| {
-            let v = vendors_by_slug.get(st.slug.as_str())?;
-            Some((v.slug.as_str(), crate::cost::of(report, v, st)?))
-        })
-        .collect();
-    // Computed once: which totals are the cheapest and the dearest.
-    let cost_range = (costs.len() > 1).then(|| {
-        costs
-            .values()
-            .map(|c| c.total)
-            .fold((f64::MAX, f64::MIN), |(l, h), t| (l.min(t), h.max(t)))
-    });
-    let mut vendor_views = BTreeMap::new();
-    let mut ranked = Vec::new();
-    for st in standings {
-        let Some(v) = vendors_by_slug.get(st.slug.as_str()) else {
-            continue;
-        };
-        let cells: Vec<Value> = report.criteria.iter().map(|c| cell(v, c)).collect();
+    /// A vendor's page data: its dossier, its standing and every figure about it.
+    fn vendor_view(&self, st: &Standing, v: &Vendor) -> Value {
+        let Lookups {
+            report,
+            analysis,
+            changes,
+            hinges,
+            costs,
+            cost_range,
+            ..
+        } = self;
+        let (scale, cost_range) = (report.scale, *cost_range);
+        let cells: Vec<Value> = report.criteria.iter().map(|c| self.cell(v, c)).collect();
         let leads_on = cells.iter().filter(|c| c["leads"] == json!(true)).count();
         let cited: Vec<&str> = {
             let mut all: Vec<&str> = v
@@ -223,7 +264,7 @@ pub fn build(
             all.dedup();
             all
         };
-        let notes = notes_of_vendor(&v.slug);
+        let notes = self.notes_of_vendor(&v.slug);
         let risks: Vec<Value> = v
             .risks
             .iter()
@@ -291,18 +332,25 @@ pub fn build(
             base.remove("scores");
             base.extend(more);
         }
-        vendor_views.insert(v.slug.clone(), view.clone());
-        ranked.push(view);
+        view
     }
 
-    let mut criterion_views = BTreeMap::new();
-    let mut criteria_list = Vec::new();
-    for c in &report.criteria {
+    /// A criterion's page data: every vendor's score on it, in rank order, and its notes.
+    fn criterion_view(&self, c: &Criterion) -> Value {
+        let Lookups {
+            report,
+            standings,
+            analysis,
+            vendors_by_slug,
+            total_weight,
+            ..
+        } = self;
+        let total_weight = *total_weight;
         let rows: Vec<Value> = standings
             .iter()
             .filter_map(|st| vendors_by_slug.get(st.slug.as_str()))
             .map(|v| {
-                let mut row = cell(v, c);
+                let mut row = self.cell(v, c);
                 if let Value::Object(m) = &mut row {
                     m.insert("vendor".into(), json!({"slug": v.slug, "name": v.name, "url": urls::vendor(&v.slug), "status": v.status}));
                 }
@@ -334,13 +382,17 @@ pub fn build(
             "flip": analysis.criteria.iter().find(|f| f.criterion == c.id)
                 .and_then(|f| flip_sentence(report, analysis, f)),
         });
-        criterion_views.insert(c.id.clone(), view.clone());
-        criteria_list.push(view);
+        view
     }
 
-    let mut note_views = BTreeMap::new();
-    let mut notes_list = Vec::new();
-    for n in report.notes.iter().rev() {
+    /// A note's page data, and the same without its body for the lists every page sees.
+    fn note_view(&self, n: &Note) -> (Value, Value) {
+        let Lookups {
+            report,
+            vendors_by_slug,
+            cited_by_note,
+            ..
+        } = self;
         let cited_by = cited_by_note
             .get(n.slug.as_str())
             .cloned()
@@ -363,10 +415,144 @@ pub fn build(
             m.remove("body");
             m.remove("headings");
         }
-        note_views.insert(n.slug.clone(), view);
-        notes_list.push(listed);
+        (view, listed)
     }
 
+    /// The data every page sees.
+    fn site_data(&self, lists: Lists, vendor_views: &BTreeMap<String, Value>) -> Value {
+        let Lookups {
+            report,
+            standings,
+            analysis,
+            changes,
+            vendors_by_slug,
+            total_weight,
+            costs,
+            ..
+        } = self;
+        let (audience, scale, total_weight) =
+            (report.audience.as_str(), report.scale, *total_weight);
+        let Lists {
+            ranked,
+            criteria: criteria_list,
+            notes: notes_list,
+            compare,
+        } = lists;
+        json!({
+            "title": report.title,
+            "organisation": report.organisation,
+            "summary": report.summary.as_ref().map(|s| s.html.as_str()),
+            "audience": audience,
+            "audience_label": match report.audience {
+                crate::model::Audience::Internal => "includes confidential notes, pricing and contacts; do not share",
+                crate::model::Audience::Shareable => "confidential notes, pricing and contacts are left out",
+            },
+            "base_url": report.base_url,
+            "canonical_base": absolute_base(&report.base_url),
+            "scale": { "min": scale.min, "max": scale.max,
+                       "label": format!("{}–{}", format_number(scale.min), format_number(scale.max)),
+                       "max_label": format_number(scale.max) },
+            "partner_threshold": report.partner_threshold,
+            "partner_threshold_label": format_number(report.partner_threshold),
+            "newest_evidence": report.notes.iter().map(|n| n.date.as_str()).max(),
+            "criteria": criteria_list,
+            "total_weight": format_number(total_weight),
+            "vendors": ranked,
+            "notes": notes_list,
+            "recent_notes": report.notes.iter().rev().take(6).map(note_ref).collect::<Vec<_>>(),
+            "compare": compare,
+            "recommendation": recommendation(report, standings, vendor_views),
+            "answer": what_would_change(report, standings, analysis, vendor_views),
+            "risks": risk_register(report, standings),
+            "costs": report.contract.as_ref().map(|c| json!({
+                "years": c.years,
+                "currency": c.currency,
+                "value_map": value_map(report, standings, costs, vendor_views),
+            })),
+            "date": report.date,
+            "evaluators": report.evaluators,
+            "changes": changes.map(|c| changes_view(report, c, vendors_by_slug)),
+            "disagreement_spread": format_number(report.disagreement_spread),
+            "partner_count": standings.iter().filter(|s| s.partner).count(),
+        })
+    }
+}
+
+/// Who leads on each criterion: the highest score (ties share the lead).
+fn best_scores(report: &Report) -> BTreeMap<&str, f64> {
+    // Who leads on each criterion: the highest score (ties share the lead).
+    report
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            let top = report
+                .vendors
+                .iter()
+                .filter_map(|v| v.scores.get(&c.id))
+                .map(|s| s.score)
+                .fold(f64::NAN, f64::max);
+            (!top.is_nan()).then_some((c.id.as_str(), top))
+        })
+        .collect()
+}
+
+/// Which scores cite each note, in rank and criterion order: one pass over all scores.
+fn cited_by_note<'a>(
+    report: &'a Report,
+    standings: &[Standing],
+    vendors_by_slug: &BTreeMap<&str, &'a Vendor>,
+) -> BTreeMap<&'a str, Vec<Value>> {
+    // Which scores cite each note, in rank and criterion order: one pass over all scores.
+    let scale = report.scale;
+    let mut cited_by_note: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for v in standings
+        .iter()
+        .filter_map(|st| vendors_by_slug.get(st.slug.as_str()))
+    {
+        for c in &report.criteria {
+            let Some(s) = v.scores.get(&c.id) else {
+                continue;
+            };
+            for slug in &s.evidence {
+                cited_by_note.entry(slug.as_str()).or_default().push(json!({
+                    "vendor": v.name, "vendor_url": urls::vendor(&v.slug),
+                    "criterion": c.name, "criterion_url": urls::criterion(&c.id),
+                    "label": format_number(s.score), "step": scale.step(s.score),
+                }));
+            }
+        }
+    }
+    cited_by_note
+}
+
+/// Which notes concern each vendor (named in the note, or cited by its scores), by index.
+fn notes_by_vendor(report: &Report) -> BTreeMap<&str, std::collections::BTreeSet<usize>> {
+    // Which notes concern each vendor (named in the note, or cited by its scores), newest first.
+    let position: BTreeMap<&str, usize> = report
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.slug.as_str(), i))
+        .collect();
+    let mut note_set: BTreeMap<&str, std::collections::BTreeSet<usize>> = BTreeMap::new();
+    for (i, n) in report.notes.iter().enumerate() {
+        for v in &n.vendors {
+            note_set.entry(v.as_str()).or_default().insert(i);
+        }
+    }
+    for v in &report.vendors {
+        for slug in v.scores.values().flat_map(|s| s.evidence.iter()) {
+            if let Some(i) = position.get(slug.as_str()) {
+                note_set.entry(v.slug.as_str()).or_default().insert(*i);
+            }
+        }
+    }
+    note_set
+}
+
+/// The vendors the comparison starts with: the shortlist (at most four, in rank order), or
+/// the top three; each vendor says whether it is in.
+fn compare_first(ranked: &mut [Value]) -> Vec<Value> {
     // The comparison starts with the shortlist (at most four, in rank order), or the top three.
     let compare: Vec<Value> = {
         let shortlisted: Vec<Value> = ranked
@@ -382,59 +568,16 @@ pub fn build(
         }
     };
     let in_compare: Vec<Value> = compare.iter().map(|v| v["slug"].clone()).collect();
-    for v in &mut ranked {
+    for v in ranked.iter_mut() {
         let chosen = in_compare.contains(&v["slug"]);
         if let Value::Object(m) = v {
             m.insert("in_compare".into(), json!(chosen));
         }
     }
 
-    let data = json!({
-        "title": report.title,
-        "organisation": report.organisation,
-        "summary": report.summary.as_ref().map(|s| s.html.as_str()),
-        "audience": audience,
-        "audience_label": match report.audience {
-            crate::model::Audience::Internal => "includes confidential notes, pricing and contacts; do not share",
-            crate::model::Audience::Shareable => "confidential notes, pricing and contacts are left out",
-        },
-        "base_url": report.base_url,
-        "canonical_base": absolute_base(&report.base_url),
-        "scale": { "min": scale.min, "max": scale.max,
-                   "label": format!("{}–{}", format_number(scale.min), format_number(scale.max)),
-                   "max_label": format_number(scale.max) },
-        "partner_threshold": report.partner_threshold,
-        "partner_threshold_label": format_number(report.partner_threshold),
-        "newest_evidence": report.notes.iter().map(|n| n.date.as_str()).max(),
-        "criteria": criteria_list,
-        "total_weight": format_number(total_weight),
-        "vendors": ranked,
-        "notes": notes_list,
-        "recent_notes": report.notes.iter().rev().take(6).map(note_ref).collect::<Vec<_>>(),
-        "compare": compare,
-        "recommendation": recommendation(report, standings, &vendor_views),
-        "answer": what_would_change(report, standings, analysis, &vendor_views),
-        "risks": risk_register(report, standings),
-        "costs": report.contract.as_ref().map(|c| json!({
-            "years": c.years,
-            "currency": c.currency,
-            "value_map": value_map(report, standings, &costs, &vendor_views),
-        })),
-        "date": report.date,
-        "evaluators": report.evaluators,
-        "changes": changes.map(|c| changes_view(report, c, &vendors_by_slug)),
-        "disagreement_spread": format_number(report.disagreement_spread),
-        "partner_count": standings.iter().filter(|s| s.partner).count(),
-    });
-    Site {
-        data,
-        vendors: vendor_views,
-        criteria: criterion_views,
-        notes: note_views,
-    }
+    compare
 }
 
-/// One vendor's moves, in words: "rank 2 → 1", "Track record 3 → 4 (J. Ortiz 2 → 4)".
 fn vendor_change(report: &Report, ch: &crate::changes::VendorChange) -> Value {
     let evaluator = |id: &str| {
         report
