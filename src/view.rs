@@ -867,6 +867,26 @@ fn what_would_change(
         .map(|v| json!({"name": v["name"], "url": v["url"], "range": v["score_range_label"], "scored": v["scored"], "total": v["total"]}))
         .collect();
     let hinges: Vec<String> = hinge_sentences(report, analysis).into_values().collect();
+    let evidence = weak_evidence(report, standings);
+    let disagreements = disagreements(report, standings);
+    json!({
+        "leader": leader["name"],
+        "disagreements": disagreements,
+        "robustness": robustness,
+        "draws": group_thousands(f64::from(report.robustness.draws)),
+        "weight_spread": percent(report.robustness.weight_spread),
+        "uncertainty": uncertainty_text(&report.robustness),
+        "grades": grades_text(&report.evidence),
+        "flips": flips,
+        "contenders": contenders,
+        "hinges": hinges,
+        "evidence": evidence,
+    })
+}
+
+/// How many scores rest on weak evidence: only the vendor's claims, none at all, or evidence
+/// older than the report allows; one sentence each, when there are any.
+fn weak_evidence(report: &Report, standings: &[Standing]) -> Vec<String> {
     let scores: Vec<&crate::model::Score> = standings
         .iter()
         .filter_map(|st| report.vendor(&st.slug))
@@ -899,7 +919,13 @@ fn what_would_change(
             plural(stale)
         ));
     }
-    let disagreements: Vec<Value> = standings
+    evidence
+}
+
+/// The scores on which the panel disagreed, in rank and criterion order, with how each was
+/// settled.
+fn disagreements(report: &Report, standings: &[Standing]) -> Vec<Value> {
+    standings
         .iter()
         .filter_map(|st| report.vendor(&st.slug))
         .flat_map(|v| {
@@ -918,20 +944,7 @@ fn what_would_change(
                 }))
             })
         })
-        .collect();
-    json!({
-        "leader": leader["name"],
-        "disagreements": disagreements,
-        "robustness": robustness,
-        "draws": group_thousands(f64::from(report.robustness.draws)),
-        "weight_spread": percent(report.robustness.weight_spread),
-        "uncertainty": uncertainty_text(&report.robustness),
-        "grades": grades_text(&report.evidence),
-        "flips": flips,
-        "contenders": contenders,
-        "hinges": hinges,
-        "evidence": evidence,
-    })
+        .collect()
 }
 
 /// "reference calls, site visits and internal notes count as independent; ..." from the grade
