@@ -1,0 +1,275 @@
+//! shortlist at three sizes, beside Hugo building the same corpus: `cargo bench --bench scale`.
+//!
+//! For 50 vendors / 500 notes, 200 / 2,000 and 1,000 / 10,000 (or the sizes in `BENCH_SIZES`,
+//! as `50x500,200x2000`), on a corpus `corpus.rs` generates the same way every time, it prints:
+//! the full build's wall and CPU time and peak memory (from the kernel's accounting of the
+//! child process), pages per second, `check`'s wall time, and a one-note text edit rebuilt as
+//! `watch` does it, both by the session's own clock and from the save to the page on disk (a
+//! real `watch` process). Where `hugo` is on the PATH, it builds the same corpus as a Hugo site
+//! in the same run and prints the ratios. It asserts nothing: figures, not verdicts.
+
+#[path = "corpus.rs"]
+mod corpus;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_shortlist");
+
+/// What one process took: wall time, CPU time (user and system) and peak resident memory.
+#[derive(Clone, Copy)]
+struct Usage {
+    wall: Duration,
+    cpu: Duration,
+    peak_mib: f64,
+}
+
+/// Runs `cmd` to its end, with only its problems printed, and measures it with `wait4` (which also reaps
+/// the child, hence no `wait()`).
+#[allow(clippy::zombie_processes)]
+fn measured(cmd: &mut Command) -> Usage {
+    let started = Instant::now();
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the program starts");
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data, filled by the kernel for the child we just started.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: waits for our own child, once; `child` is never waited on again.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    assert_eq!(r, pid, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{cmd:?} failed (status {status})"
+    );
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Usage {
+        wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        peak_mib: usage.ru_maxrss as f64 / 1024.0,
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn html_pages(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .count()
+}
+
+/// The figures of one size.
+struct Figures {
+    label: String,
+    build: Usage,
+    pages: usize,
+    check: Usage,
+    edit_own: Duration,
+    edit_on_disk: Duration,
+    hugo: Option<Usage>,
+}
+
+fn main() {
+    let sizes: Vec<(usize, usize)> = std::env::var("BENCH_SIZES")
+        .ok()
+        .map(|s| {
+            s.split(',')
+                .filter_map(|p| {
+                    let (v, n) = p.trim().split_once('x')?;
+                    Some((v.parse().ok()?, n.parse().ok()?))
+                })
+                .collect()
+        })
+        .unwrap_or_else(|| vec![(50, 500), (200, 2_000), (1_000, 10_000)]);
+    let hugo = which("hugo");
+    let mut all = Vec::new();
+    for (vendors, notes) in sizes {
+        let f = measure_size(vendors, notes, hugo.as_deref());
+        print_figures(&f);
+        all.push(f);
+    }
+    if let [.., medium, large] = all.as_slice() {
+        println!(
+            "\nlinearity, {} against {}: build time ×{:.2}, peak memory ×{:.2}",
+            large.label,
+            medium.label,
+            large.build.wall.as_secs_f64() / medium.build.wall.as_secs_f64(),
+            large.build.peak_mib / medium.build.peak_mib
+        );
+    }
+}
+
+fn measure_size(vendors: usize, notes: usize, hugo: Option<&Path>) -> Figures {
+    let label = format!("{vendors} vendors / {notes} notes");
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("project");
+    corpus::shortlist_project(&root, vendors, notes);
+    let build = measured(Command::new(BIN).args(["build", "-q", "--root"]).arg(&root));
+    let pages = html_pages(&root.join("output"));
+    let check = measured(Command::new(BIN).args(["check", "-q", "--root"]).arg(&root));
+    let edit_own = edit_in_session(&root, vendors, notes);
+    let edit_on_disk = edit_under_watch(&root, vendors, notes);
+    let hugo = hugo.map(|hugo| {
+        let site = dir.path().join("hugo");
+        corpus::hugo_site(&site, vendors, notes);
+        measured(
+            Command::new(hugo)
+                .args(["--quiet", "--source"])
+                .arg(&site)
+                .arg("--destination")
+                .arg(dir.path().join("hugo-out")),
+        )
+    });
+    Figures {
+        label,
+        build,
+        pages,
+        check,
+        edit_own,
+        edit_on_disk,
+        hugo,
+    }
+}
+
+/// A note's path in the generated project and its page.
+fn a_note(root: &Path, vendors: usize, notes: usize) -> (PathBuf, PathBuf) {
+    let n = notes / 2;
+    let v = corpus::vendor_of(n, vendors, notes);
+    (
+        root.join("content/notes")
+            .join(corpus::vendor_slug(v))
+            .join(format!("{}.md", corpus::note_slug(n))),
+        root.join("output/notes")
+            .join(corpus::note_slug(n))
+            .join("index.html"),
+    )
+}
+
+/// The rebuild after one note's text changed, as `watch` makes it, by the session's clock:
+/// the median of five edits after a first build.
+fn edit_in_session(root: &Path, vendors: usize, notes: usize) -> Duration {
+    let options = shortlist::Options {
+        root: root.to_path_buf(),
+        ..Default::default()
+    };
+    let out = root.join("session-output");
+    let mut session = shortlist::session::Session::new(options, out).expect("a session");
+    session.rebuild(&[]).expect("the first build");
+    let (note, _) = a_note(root, vendors, notes);
+    let text = std::fs::read_to_string(&note).unwrap();
+    let times = (0..5)
+        .map(|i| {
+            std::fs::write(&note, format!("{text}\nsession edit {i}\n")).unwrap();
+            let started = Instant::now();
+            session
+                .rebuild(std::slice::from_ref(&note))
+                .expect("a rebuild");
+            started.elapsed()
+        })
+        .collect();
+    std::fs::write(&note, text).unwrap();
+    median(times)
+}
+
+/// From saving one note's text to its page on disk, with a real `watch` running: the median
+/// of three edits (each includes the watcher's 100 ms debounce).
+fn edit_under_watch(root: &Path, vendors: usize, notes: usize) -> Duration {
+    let (note, page) = a_note(root, vendors, notes);
+    let _ = std::fs::remove_dir_all(root.join("output"));
+    let mut watch = Command::new(BIN)
+        .args(["watch", "-q", "--root"])
+        .arg(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let wait = |what: &str, done: &dyn Fn() -> bool| {
+        let started = Instant::now();
+        while !done() {
+            assert!(
+                started.elapsed() < Duration::from_secs(600),
+                "gave up waiting for {what}"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        started.elapsed()
+    };
+    wait("the first build", &|| {
+        root.join("output/.shortlist-build").is_file()
+    });
+    // Let the watcher settle after the first build's own writes.
+    std::thread::sleep(Duration::from_millis(300));
+    let text = std::fs::read_to_string(&note).unwrap();
+    let times = (0..3)
+        .map(|i| {
+            let marker = format!("watch-edit-marker-{i}");
+            std::fs::write(&note, format!("{text}\n{marker}\n")).unwrap();
+            let took = wait("the note's page", &|| {
+                std::fs::read_to_string(&page).is_ok_and(|p| p.contains(&marker))
+            });
+            std::thread::sleep(Duration::from_millis(300));
+            took
+        })
+        .collect();
+    // SAFETY: a signal to our own child.
+    unsafe { libc::kill(watch.id() as libc::pid_t, libc::SIGINT) };
+    let _ = watch.wait();
+    std::fs::write(&note, text).unwrap();
+    median(times)
+}
+
+fn print_figures(f: &Figures) {
+    println!("\n{}", f.label);
+    println!(
+        "  build: {} wall, {} CPU, {:.0} MiB peak; {} pages, {:.0} pages/s",
+        ms(f.build.wall),
+        ms(f.build.cpu),
+        f.build.peak_mib,
+        f.pages,
+        f.pages as f64 / f.build.wall.as_secs_f64()
+    );
+    println!(
+        "  check: {} wall ({:.2}× the build), {:.0} MiB peak",
+        ms(f.check.wall),
+        f.check.wall.as_secs_f64() / f.build.wall.as_secs_f64(),
+        f.check.peak_mib
+    );
+    println!(
+        "  one note's text edited: rebuilt in {} (the session's figure), on disk {} after the save",
+        ms(f.edit_own),
+        ms(f.edit_on_disk)
+    );
+    match f.hugo {
+        Some(h) => println!(
+            "  hugo, same corpus: {} wall, {} CPU, {:.0} MiB peak; shortlist/hugo: wall ×{:.2}, peak memory ×{:.2}",
+            ms(h.wall),
+            ms(h.cpu),
+            h.peak_mib,
+            f.build.wall.as_secs_f64() / h.wall.as_secs_f64(),
+            f.build.peak_mib / h.peak_mib
+        ),
+        None => println!("  hugo: not on the PATH, no comparison"),
+    }
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
