@@ -7,6 +7,7 @@
 //! `watch` does it, both by the session's own clock and from the save to the page on disk (a
 //! real `watch` process). Where `hugo` is on the PATH, it builds the same corpus as a Hugo site
 //! in the same run and prints the ratios. It asserts nothing: figures, not verdicts.
+//! `BENCH_KEEP=DIR` keeps the generated projects in `DIR`, for profiling.
 
 #[path = "corpus.rs"]
 mod corpus;
@@ -117,6 +118,15 @@ fn main() {
 fn measure_size(vendors: usize, notes: usize, hugo: Option<&Path>) -> Figures {
     let label = format!("{vendors} vendors / {notes} notes");
     let dir = tempfile::tempdir().unwrap();
+    // `BENCH_KEEP=DIR` leaves the generated projects there, for profiling.
+    let dir = match std::env::var_os("BENCH_KEEP") {
+        Some(keep) => {
+            let kept = PathBuf::from(keep).join(format!("{vendors}x{notes}"));
+            std::fs::create_dir_all(&kept).unwrap();
+            Kept::Dir(kept)
+        }
+        None => Kept::Temp(dir),
+    };
     let root = dir.path().join("project");
     corpus::shortlist_project(&root, vendors, notes);
     let build = measured(Command::new(BIN).args(["build", "-q", "--root"]).arg(&root));
@@ -143,6 +153,21 @@ fn measure_size(vendors: usize, notes: usize, hugo: Option<&Path>) -> Figures {
         edit_own,
         edit_on_disk,
         hugo,
+    }
+}
+
+/// Where a size's projects are written: a temporary folder, or one to keep.
+enum Kept {
+    Temp(tempfile::TempDir),
+    Dir(PathBuf),
+}
+
+impl Kept {
+    fn path(&self) -> &Path {
+        match self {
+            Kept::Temp(t) => t.path(),
+            Kept::Dir(d) => d,
+        }
     }
 }
 
