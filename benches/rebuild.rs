@@ -9,25 +9,18 @@
 #[allow(dead_code)]
 mod common;
 
-use std::path::{Path, PathBuf};
+// The benchmarks' corpus; this one uses only the shortlist project.
+#[path = "corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
 use std::time::{Duration, Instant};
 
 use common::{Project, Running};
 
-const CRITERIA: [&str; 8] = [
-    "track-record",
-    "business-understanding",
-    "practitioner-staff",
-    "long-term-view",
-    "shared-risk",
-    "quality-impact",
-    "adaptability",
-    "value-for-money",
-];
-
 fn main() {
     measure(
-        "example (7 vendors, 23 notes)",
+        "example (7 vendors, 24 notes)",
         &Project::example(),
         "notes/brightpath/2026-10-02-brightpath-demo.md",
         "notes/2026-10-02-brightpath-demo/index.html",
@@ -38,7 +31,7 @@ fn main() {
             dir: tempfile::tempdir().unwrap(),
         };
         let started = Instant::now();
-        generate(big.root(), 1_000, 10_000);
+        corpus::shortlist_project(big.root(), 1_000, 10_000);
         println!(
             "generated 1,000 vendors and 10,000 notes in {:.1} s",
             started.elapsed().as_secs_f64()
@@ -144,51 +137,12 @@ fn measure(label: &str, project: &Project, note: &str, note_page: &str) {
 struct Watch<'a>(&'a Running);
 
 impl Watch<'_> {
+    /// Builds finished: the first says `built …`, the later ones `rebuilt …`.
     fn rebuilds(&self) -> usize {
-        self.0.stdout().matches("rebuilt in").count()
-    }
-}
-
-/// A project with `vendors` dossiers, `notes` notes spread over them, every score cited.
-fn generate(root: &Path, vendors: usize, notes: usize) {
-    let content = root.join("content");
-    std::fs::create_dir_all(content.join("vendors")).unwrap();
-    let mut report =
-        String::from("title: Generated evaluation\nscale: { min: 1, max: 5 }\ncriteria:\n");
-    for (i, c) in CRITERIA.iter().enumerate() {
-        report.push_str(&format!("  - {{ id: {c}, name: Criterion {i}, weight: {}, question: How good is it on {c}? }}\n", 5 + i * 2));
-    }
-    std::fs::write(content.join("report.yaml"), report).unwrap();
-    let per_vendor = notes / vendors;
-    for v in 0..vendors {
-        let dir: PathBuf = content.join(format!("notes/v{v:04}"));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut dossier = format!(
-            "name: Vendor {v}\nstatus: shortlisted\nsummary: Vendor {v} provides learning services.\nscores:\n"
-        );
-        for (i, c) in CRITERIA.iter().enumerate() {
-            let cited = format!("n{:05}", v * per_vendor + i % per_vendor);
-            dossier.push_str(&format!(
-                "  {c}:\n    score: {}\n    rationale: Seen in [a call](../notes/v{v:04}/{cited}.md) with a client.\n    evidence: [{cited}]\n",
-                1 + (v + i) % 5
-            ));
-        }
-        dossier.push_str("strengths: [Fast, Cheap]\nrisks:\n  - { title: Capacity, likelihood: medium, impact: high }\n");
-        std::fs::write(content.join(format!("vendors/v{v:04}.yaml")), dossier).unwrap();
-        for k in 0..per_vendor {
-            let n = v * per_vendor + k;
-            let body = format!(
-                "## Summary\n\nWe spoke with a client of vendor {v} about programme {n}. They described the work,\nthe people and the results in some detail.\n\n| Item | Value |\n| --- | --- |\n| Year | {} |\n| Score | {} |\n\n- First point\n- Second point with *emphasis*\n\nSee the [dossier](../../vendors/v{v:04}.yaml).\n",
-                2020 + n % 6,
-                1 + n % 5
-            );
-            let note = format!(
-                "---\ntitle: Note {n} about vendor {v}\ndate: 2026-{:02}-{:02}\nvendors: [v{v:04}]\ncriteria: [{}]\nkind: reference-call\n---\n{body}",
-                1 + n % 12,
-                1 + n % 28,
-                CRITERIA[n % 8]
-            );
-            std::fs::write(dir.join(format!("n{n:05}.md")), note).unwrap();
-        }
+        self.0
+            .stdout()
+            .lines()
+            .filter(|l| l.starts_with("built ") || l.contains("rebuilt in"))
+            .count()
     }
 }
