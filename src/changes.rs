@@ -155,11 +155,15 @@ pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> 
         let change = VendorChange {
             slug: st.slug.clone(),
             rank: (old.rank, st.rank),
+            // An earlier round may use a status's old name (`longlist`): shown by today's.
             status: old
                 .status
-                .clone()
+                .as_deref()
                 .filter(|s| crate::model::Status::named(s) != Some(v.status))
-                .map(|s| (s, status_now.clone())),
+                .map(|s| {
+                    let then = crate::model::Status::named(s).map_or(s, |st| st.as_str());
+                    (then.to_string(), status_now.clone())
+                }),
             partner: (old.partner != st.partner).then_some((old.partner, st.partner)),
             weighted_score: (old.weighted_score, st.weighted_score),
             scores,

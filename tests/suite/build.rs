@@ -851,3 +851,20 @@ fn completions_and_a_manual_page() {
     );
     assert!(man.contains("build") && man.contains("serve"));
 }
+
+#[test]
+fn an_earlier_round_s_old_status_names_read_as_today_s() {
+    // The example's previous round (content/rounds/) was written when `longlisted` was
+    // `longlist`.
+    let p = Project::example();
+    p.build_ok();
+    let home = p.read("output/index.html");
+    assert!(
+        home.contains("status longlisted → shortlisted"),
+        "Northstar moved from the long list to the shortlist"
+    );
+    assert!(
+        !home.contains("status longlist →"),
+        "the old name is not shown"
+    );
+}
