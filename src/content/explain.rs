@@ -217,6 +217,11 @@ const SYNTAX: &[(&[&str], Option<&str>, &str)] = &[
         "put the value in quotes: YAML keeps `@`, `` ` `` and `%` for itself, and indentation must be spaces",
     ),
     (
+        &["expected '-' indicator"],
+        Some("this line does not line up with the list item above it"),
+        "the keys of one list item start in the same column as the first key after its `- `; a new item starts with its own `- `",
+    ),
+    (
         &["did not find expected key"],
         Some("this line does not line up with the keys around it"),
         "keys of the same group start in the same column; check the indentation, and put text that starts with `[`, `{`, `*` or `&` in quotes",
@@ -248,6 +253,23 @@ const SYNTAX: &[(&[&str], Option<&str>, &str)] = &[
 pub fn syntax(message: &str, yaml: &str, line: usize) -> Explained {
     if let Some(trap) = filled_empty_group(yaml, line) {
         return trap;
+    }
+    // libyaml names a tab only in some places; an indentation with a tab is the cause wherever
+    // the error is on such a line.
+    let indented_with_tab = yaml
+        .lines()
+        .nth(line.saturating_sub(1))
+        .is_some_and(|l| l[..l.len() - l.trim_start().len()].contains('\t'));
+    if indented_with_tab {
+        return Explained {
+            message: "a tab is used to indent this line".into(),
+            hint: Some(
+                "indent with spaces only; most editors can be set to insert spaces for the Tab key"
+                    .into(),
+            ),
+            at: Some((line, 1)),
+            width: None,
+        };
     }
     let known = SYNTAX
         .iter()
@@ -380,6 +402,11 @@ mod tests {
             ("name: A\nservices: [a, b\n", "list is not closed"),
             ("name: \"A\n", "the file ends inside"),
             ("name: A\n\tstatus: x\n", "a tab is used"),
+            ("name: A\nscores:\n\tcost: 4\n", "a tab is used"),
+            (
+                "name: A\nrisks:\n  - title: X\n   likelihood: high\n",
+                "does not line up with the list item",
+            ),
             ("name: A\nsummary: @team\n", "cannot start a value"),
         ] {
             let err = crate::yaml::parse::<serde_json::Value>(text).unwrap_err();

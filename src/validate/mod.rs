@@ -369,10 +369,14 @@ fn parse_each<'s, T: Send>(
 
 fn parse_note(s: &Source) -> (Option<RawNote>, Vec<Diagnostic>) {
     let Some(split) = split_front_matter(&s.text) else {
-        let d = Diagnostic::error(&s.entry.shown, 1, 1, "this note has no front matter")
-            .with_hint("start the file with a `---` line, then `title:` and `date:`, then another `---` line")
-            .attach_source(&s.text);
-        return (None, vec![d]);
+        let d = if s.text.lines().next().is_some_and(|l| l.trim_end() == "---") {
+            Diagnostic::error(&s.entry.shown, 1, 1, "the front matter that starts here has no closing `---` line")
+                .with_hint("add a line with only `---` after the last key (`kind: ...`), before the note's text")
+        } else {
+            Diagnostic::error(&s.entry.shown, 1, 1, "this note has no front matter")
+                .with_hint("start the file with a `---` line, then `title:` and `date:`, then another `---` line")
+        };
+        return (None, vec![d.attach_source(&s.text)]);
     };
     content::parse_yaml(&s.entry.shown, split.front, split.front_line, &s.text)
 }

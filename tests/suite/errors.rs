@@ -224,6 +224,18 @@ fn a_note_without_front_matter() {
     let p = Project::fixture("minimal");
     p.write("content/notes/loose.md", "Just text.\n");
     fails_with(&p, &["content/notes/loose.md:1:1", "no front matter"]);
+    p.write(
+        "content/notes/loose.md",
+        "---\ntitle: Call\ndate: 2026-10-01\nThe text, with no line to end the front matter.\n",
+    );
+    fails_with(
+        &p,
+        &[
+            "content/notes/loose.md:1:1",
+            "has no closing `---` line",
+            "add a line with only `---`",
+        ],
+    );
 }
 
 #[test]
