@@ -420,7 +420,7 @@ fn build_note(
         Some(k) => choose(
             &ctx,
             &[Seg::Key("kind")],
-            "kind",
+            "kind of note",
             k,
             &crate::model::NoteKind::ALL,
             diags,
