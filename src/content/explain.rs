@@ -142,6 +142,12 @@ fn wrong_type(field: &str, key: &str, found: &str, expected: &str) -> (String, O
                 );
             } else if text.trim().parse::<f64>().is_ok() {
                 hint = format!("take the quotes off: `{key}: {}`", text.trim());
+            } else if let Some(n) = text
+                .trim()
+                .strip_suffix('%')
+                .filter(|n| n.trim().parse::<f64>().is_ok())
+            {
+                hint = format!("write the number without `%`: `{key}: {}`", n.trim());
             }
         } else if words == "a list" {
             hint = format!(
@@ -358,6 +364,21 @@ mod tests {
             "{hint}"
         );
         assert!(!e.message.contains("f64"));
+    }
+
+    #[test]
+    fn a_percentage_where_a_number_belongs_loses_its_sign() {
+        let c: Checked<crate::content::raw::RawReport> =
+            parse_all("title: T\ncriteria:\n  - { id: cost, name: Cost, weight: 20% }\n").unwrap();
+        let e = shape(&c.problems[0]);
+        assert_eq!(
+            e.message,
+            "`criteria[0].weight` should be a number, not the text \"20%\""
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("write the number without `%`: `weight: 20`")
+        );
     }
 
     #[test]
