@@ -18,13 +18,36 @@ pub struct Explained {
     pub width: Option<usize>,
 }
 
+/// A path as people read it, in backticks: `` `scores.cost.score` ``, or for a list item
+/// `` `weight` of item 1 under `criteria` `` and `` item 2 under `concerns` ``.
+fn path_words(path: &[Step]) -> String {
+    let Some(i) = path.iter().rposition(|s| matches!(s, Step::Index(_))) else {
+        return format!("`{}`", path_text(path));
+    };
+    let Step::Index(n) = path[i] else {
+        return format!("`{}`", path_text(path));
+    };
+    let list = path_text(&path[..i]);
+    let item = format!("item {} under `{list}`", n + 1);
+    match &path[i + 1..] {
+        [] => item,
+        rest => format!("`{}` of {item}", path_text(rest)),
+    }
+}
+
 /// The message and hint for one value of the wrong shape.
 pub fn shape(err: &ShapeError) -> Explained {
-    let field = path_text(&err.path);
-    let key = match err.path.last() {
-        Some(Step::Key(k)) => k.as_str(),
-        _ => field.as_str(),
-    };
+    let field = path_words(&err.path);
+    // The key the value sits under: its own, or for a list item the list's.
+    let key = err
+        .path
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            Step::Key(k) => Some(k.as_str()),
+            Step::Index(_) => None,
+        })
+        .unwrap_or("value");
     let in_list = matches!(err.path.last(), Some(Step::Index(_)));
     let (message, hint) = match &err.problem {
         Problem::WrongType { found, expected } if in_list => {
@@ -43,7 +66,7 @@ pub fn shape(err: &ShapeError) -> Explained {
             let message = if err.path.is_empty() {
                 format!("missing field `{name}`: this file needs one")
             } else {
-                format!("missing field `{name}` in `{field}`")
+                format!("missing field `{name}` in {field}")
             };
             (message, Some(format!("add `{name}:` with a value")))
         }
@@ -128,8 +151,8 @@ fn found_text(found: &str) -> Option<String> {
 fn wrong_type(field: &str, key: &str, found: &str, expected: &str) -> (String, Option<String>) {
     let (words, mut hint) = expected_words(expected, key);
     let message = match found {
-        "unit value" => format!("`{field}` is empty; it should be {words}"),
-        _ => format!("`{field}` should be {words}, not {}", found_words(found)),
+        "unit value" => format!("{field} is empty; it should be {words}"),
+        _ => format!("{field} should be {words}, not {}", found_words(found)),
     };
     if let Some(text) = found_text(found) {
         if matches!(words, "a number" | "a score") || words.starts_with("a whole number") {
@@ -162,11 +185,11 @@ fn wrong_type(field: &str, key: &str, found: &str, expected: &str) -> (String, O
 }
 
 fn unknown_field(path: &[Step], key: &str, allowed: &[String]) -> (String, Option<String>) {
-    let parent = path_text(&path[..path.len().saturating_sub(1)]);
+    let parent = &path[..path.len().saturating_sub(1)];
     let message = if parent.is_empty() {
         format!("unknown field `{key}`")
     } else {
-        format!("unknown field `{key}` in `{parent}`")
+        format!("unknown field `{key}` in {}", path_words(parent))
     };
     // `{ rationale: Strong, confirmed by a reference. }` reads `confirmed by a reference.` as a key.
     if key.contains(' ') || key.ends_with('.') {
@@ -367,13 +390,30 @@ mod tests {
     }
 
     #[test]
+    fn paths_read_as_words() {
+        let k = |s: &str| Step::Key(s.into());
+        assert_eq!(
+            path_words(&[k("scores"), k("cost"), k("score")]),
+            "`scores.cost.score`"
+        );
+        assert_eq!(
+            path_words(&[k("criteria"), Step::Index(0), k("weight")]),
+            "`weight` of item 1 under `criteria`"
+        );
+        assert_eq!(
+            path_words(&[k("concerns"), Step::Index(1)]),
+            "item 2 under `concerns`"
+        );
+    }
+
+    #[test]
     fn a_percentage_where_a_number_belongs_loses_its_sign() {
         let c: Checked<crate::content::raw::RawReport> =
             parse_all("title: T\ncriteria:\n  - { id: cost, name: Cost, weight: 20% }\n").unwrap();
         let e = shape(&c.problems[0]);
         assert_eq!(
             e.message,
-            "`criteria[0].weight` should be a number, not the text \"20%\""
+            "`weight` of item 1 under `criteria` should be a number, not the text \"20%\""
         );
         assert_eq!(
             e.hint.as_deref(),
