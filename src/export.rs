@@ -35,7 +35,7 @@ impl<'a> JsonText<'a> {
         JsonText {
             markdown: rich.source.trim_end(),
             html: rich.html.replace(crate::markdown::ROOT, ""),
-            text: crate::markdown::text_of(&rich.html),
+            text: rich.text.clone(),
         }
     }
 }
@@ -459,11 +459,8 @@ pub fn search_index(report: &Report) -> Vec<u8> {
         x: String,
     }
     let clip = |s: String| -> String { s.chars().take(4000).collect() };
-    let rich = |r: &Option<crate::model::Rich>| {
-        r.as_ref()
-            .map(|r| crate::markdown::text_of(&r.html))
-            .unwrap_or_default()
-    };
+    let rich =
+        |r: &Option<crate::model::Rich>| r.as_ref().map(|r| r.text.clone()).unwrap_or_default();
     let mut docs = Vec::new();
     for v in &report.vendors {
         let mut x = rich(&v.summary);
@@ -515,7 +512,7 @@ pub fn search_index(report: &Report) -> Vec<u8> {
         });
     }
     for n in &report.notes {
-        let mut x = crate::markdown::text_of(&n.body.html);
+        let mut x = n.body.text.clone();
         if let Some(a) = &n.author {
             x.push(' ');
             x.push_str(a);

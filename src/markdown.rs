@@ -48,6 +48,8 @@ pub struct Rendered {
     /// How deep elements nest in the HTML; past [`MAX_NESTING`] the text is not shown and the
     /// caller reports an error.
     pub depth: usize,
+    /// The plain text of the HTML, for exports and the search index: made once, with it.
+    pub text: String,
 }
 
 /// The deepest nesting of quotes, lists and HTML elements this module sanitizes; deeper text is
@@ -112,6 +114,7 @@ pub fn render(source: &str, base_dir: &str, resolver: &dyn Resolver) -> Rendered
     targets.sort();
     targets.dedup();
     Rendered {
+        text: text_of(&html),
         html,
         headings,
         links,

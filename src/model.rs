@@ -83,6 +83,22 @@ pub struct Rich {
     /// The content files it links to or shows, relative to `content/`, sorted.
     #[serde(skip)]
     pub links: Vec<String>,
+    /// The plain text of the HTML, for exports and the search index.
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl Rich {
+    /// `source` as `markdown::render` made it.
+    pub fn rendered(source: &str, r: crate::markdown::Rendered) -> Self {
+        Rich {
+            source: source.to_string(),
+            html: r.html,
+            headings: r.headings,
+            links: r.targets,
+            text: r.text,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]

@@ -66,7 +66,7 @@ pub fn for_audience(mut report: Report) -> Report {
     }
     let mut public_links = BTreeSet::new();
     for rich in every_rich(&mut report) {
-        rich.source = crate::markdown::text_of(&rich.html);
+        rich.source = rich.text.clone();
         public_links.extend(rich.links.iter().cloned());
     }
     // Assets that only confidential notes show or link to go with them.

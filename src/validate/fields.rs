@@ -104,12 +104,7 @@ pub fn rich(
         files,
         diags,
     );
-    Rich {
-        source: source.to_string(),
-        html: r.html,
-        headings: r.headings,
-        links: r.targets,
-    }
+    Rich::rendered(source, r)
 }
 
 fn check_url(

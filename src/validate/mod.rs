@@ -453,12 +453,7 @@ fn build_note(
         confidential: *confidential,
         draft: *draft,
         tags: tags.clone(),
-        body: Rich {
-            source: split.body.to_string(),
-            html: rendered.html,
-            headings: rendered.headings,
-            links: rendered.targets,
-        },
+        body: Rich::rendered(split.body, rendered),
         source: s.entry.rel.clone(),
     })
 }
