@@ -18,21 +18,10 @@ pub fn is_valid(s: &str) -> bool {
 /// A valid slug made from `text`, or an empty string when nothing in it can be written in
 /// ASCII letters or digits (private-use characters, some symbols).
 pub fn from_text(text: &str) -> String {
-    let ascii = deunicode::deunicode_with_tofu(text, " ");
-    let mut out = String::with_capacity(ascii.len());
-    let mut hyphen = false;
-    for c in ascii.chars().map(|c| c.to_ascii_lowercase()) {
-        if c.is_ascii_alphanumeric() {
-            if hyphen && !out.is_empty() {
-                out.push('-');
-            }
-            hyphen = false;
-            out.push(c);
-        } else if c != '\'' {
-            hyphen = true;
-        }
-    }
-    out
+    // Once transliterated the text is ASCII, so the anchor rule gives a file slug; an
+    // apostrophe joins its word (`O'Brien` → `obrien`).
+    let ascii = deunicode::deunicode_with_tofu(text, " ").replace('\'', "");
+    crate::markdown::slugify(&ascii)
 }
 
 #[cfg(test)]

@@ -132,11 +132,8 @@ pub fn parse_all<T: DeserializeOwned>(text: &str) -> Result<Checked<T>, YamlErro
     let mut repair = Repair::default();
     for _ in 0..MAX_SHAPE_PROBLEMS * 4 {
         let err = match serde_path_to_error::deserialize::<_, T>(&doc) {
-            Ok(value) if repair.problems.is_empty() => {
-                // The tree was more lenient than the text: report what the direct parse said.
-                let _ = value;
-                return Err(convert(&first));
-            }
+            // The tree was more lenient than the text: report what the direct parse said.
+            Ok(_) if repair.problems.is_empty() => return Err(convert(&first)),
             Ok(value) => {
                 let value = (!repair.stand_ins).then_some(value);
                 return Ok(repair.finish(text, value));
@@ -242,10 +239,7 @@ impl Repair {
                 *n = stand_in(expected);
                 true
             }
-            Problem::WrongType {
-                ref found,
-                ref expected,
-            } if expected == "a string" => {
+            Problem::WrongType { ref expected, .. } if expected == "a string" => {
                 let Some(n) = node(doc, &path) else {
                     return false;
                 };
@@ -258,7 +252,6 @@ impl Repair {
                     *n = Value::String(text);
                     return true;
                 }
-                let _ = found;
                 self.problems.push((original, problem));
                 self.remove(doc, &path)
             }
