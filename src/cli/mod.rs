@@ -141,27 +141,27 @@ fn show_progress(progress: &shortlist::Progress, finished: &std::sync::atomic::A
     let counting = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} pages")
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> ");
-    bar.set_style(waiting.clone());
-    let mut shown = 0;
+    // The phase shown last: the style changes only when the phase does.
+    let mut shown = "";
     while !finished.load(Relaxed) {
         let (done, total) = (progress.done.load(Relaxed), progress.total.load(Relaxed));
-        match total {
-            0 => bar.set_message("reading and checking the files"),
-            _ if done < total => {
-                if shown == 0 {
-                    bar.set_style(counting.clone());
-                }
-                bar.set_message("rendering");
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
-            }
-            _ => {
-                bar.set_style(waiting.clone());
-                bar.set_message("writing the site");
-            }
+        let phase = match total {
+            0 => "reading and checking the files",
+            _ if done < total => "rendering",
+            _ => "writing the site",
+        };
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        if phase != shown {
+            bar.set_style(if phase == "rendering" {
+                counting.clone()
+            } else {
+                waiting.clone()
+            });
+            bar.set_message(phase);
+            shown = phase;
         }
         bar.tick();
-        shown += 1;
         std::thread::sleep(tick);
     }
     bar.finish_and_clear();
