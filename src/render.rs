@@ -7,7 +7,6 @@
 //! Markdown. The exports (`report.json`, `matrix.csv`) come from `export`.
 
 use rayon::prelude::*;
-use serde_json::Value;
 use tera::Context;
 
 use crate::cache::{Cache, hash_json, hash_of};
@@ -21,11 +20,20 @@ use crate::site::{Body, OutputFile};
 use crate::theme::{Theme, template_error};
 use crate::view;
 
-/// A page to render: which template, where it goes, and its own variables.
+/// A page to render: which template, where it goes, and whose page it is.
 struct Page {
     template: &'static str,
     path: String,
-    vars: Vec<(&'static str, Value)>,
+    own: Own,
+}
+
+/// The view a page shows besides `site`, by its index in [`view::Views`].
+#[derive(Clone, Copy)]
+enum Own {
+    Section,
+    Vendor(usize),
+    Criterion(usize),
+    Note(usize),
 }
 
 /// Counts a page as done when it is dropped, however its rendering ended.
@@ -58,17 +66,14 @@ pub struct With<'a> {
 
 /// Renders every page and export of the report.
 pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let site = view::build(
+    let views = view::build(
         scored.report,
         scored.standings,
         scored.analysis,
         scored.changes,
     );
-    let shared = Shared {
-        value: tera::Value::from_serializable(&site.data),
-        hash: hash_json(&site.data),
-    };
-    let pages = pages(&site);
+    let shared = Shared::of(&views);
+    let pages = pages(&views);
     if let Some(p) = with.progress {
         p.total
             .store(pages.len(), std::sync::atomic::Ordering::Relaxed);
@@ -77,7 +82,7 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, V
         .par_iter()
         .map(|page| {
             let _done = Tick(with.progress);
-            render_page(page, &shared, with)
+            render_page(page, &shared, &views, with)
         })
         .collect();
     let mut files = Vec::with_capacity(rendered.len() + 8);
@@ -98,18 +103,41 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, V
     Ok(files)
 }
 
-/// The site-wide data every page sees, converted for Tera once, and its hash for the cache.
+/// The `site` variable every page sees, converted for Tera once (Tera's values share their
+/// contents, so handing it to each page copies nothing), with the vendor and criterion views in
+/// it that are also their pages' own variables, and a hash of it all for the cache.
 struct Shared {
-    value: tera::Value,
+    site: tera::Value,
+    vendors: Vec<tera::Value>,
+    criteria: Vec<tera::Value>,
     hash: u64,
 }
 
+impl Shared {
+    fn of(views: &view::Views<'_>) -> Self {
+        let data = views.site();
+        let site = tera::Value::from_serializable(&data);
+        let list = |key: &str| {
+            site.get_from_path(key)
+                .and_then(|v| v.as_array())
+                .map(<[tera::Value]>::to_vec)
+                .unwrap_or_default()
+        };
+        Shared {
+            vendors: list("vendors"),
+            criteria: list("criteria"),
+            hash: hash_json(&data),
+            site,
+        }
+    }
+}
+
 /// Every page of the site: the section pages, then one per vendor, criterion and note.
-fn pages(site: &view::Site) -> Vec<Page> {
+fn pages(views: &view::Views<'_>) -> Vec<Page> {
     let section = |template: &'static str, path: String| Page {
         template,
         path,
-        vars: vec![],
+        own: Own::Section,
     };
     let mut pages = vec![
         section("index.html", crate::urls::HOME.into()),
@@ -120,34 +148,50 @@ fn pages(site: &view::Site) -> Vec<Page> {
         section("search.html", crate::urls::section("search")),
         section("risks.html", crate::urls::section("risks")),
     ];
-    pages.extend(site.vendors.iter().map(|(slug, v)| Page {
+    pages.extend(views.vendors.iter().enumerate().map(|(i, v)| Page {
         template: "vendor.html",
-        path: crate::urls::vendor(slug),
-        vars: vec![("vendor", v.clone())],
+        path: crate::urls::vendor(v.slug),
+        own: Own::Vendor(i),
     }));
-    pages.extend(site.criteria.iter().map(|(id, c)| Page {
+    pages.extend(views.criteria.iter().enumerate().map(|(i, c)| Page {
         template: "criterion.html",
-        path: crate::urls::criterion(id),
-        vars: vec![("criterion", c.clone())],
+        path: crate::urls::criterion(c.id),
+        own: Own::Criterion(i),
     }));
-    pages.extend(site.notes.iter().map(|(slug, n)| Page {
+    pages.extend(views.notes.iter().enumerate().map(|(i, n)| Page {
         template: "note.html",
-        path: crate::urls::note(slug),
-        vars: vec![("note", n.clone())],
+        path: crate::urls::note(n.slug),
+        own: Own::Note(i),
     }));
     pages
 }
 
 /// One page, from the cache when neither the theme, the site's data nor its own variables
 /// changed since it was last rendered.
-fn render_page(page: &Page, shared: &Shared, with: &With<'_>) -> Result<OutputFile, Diagnostic> {
-    let vars_json = serde_json::to_string(&page.vars).unwrap_or_default();
+fn render_page(
+    page: &Page,
+    shared: &Shared,
+    views: &view::Views<'_>,
+    with: &With<'_>,
+) -> Result<OutputFile, Diagnostic> {
+    // `site` holds the vendor and criterion views, so its hash covers them; a note's page
+    // adds its body, which `site` leaves out.
+    let (var, own_hash) = match page.own {
+        Own::Section => (None, 0),
+        Own::Vendor(i) => (Some(("vendor", shared.vendors[i].clone())), 0),
+        Own::Criterion(i) => (Some(("criterion", shared.criteria[i].clone())), 0),
+        Own::Note(i) => {
+            let note = views.note_page(i);
+            let hash = hash_json(&note);
+            (Some(("note", tera::Value::from_serializable(&note))), hash)
+        }
+    };
     let key = hash_of((
         with.theme.fingerprint,
         shared.hash,
         page.template,
         &page.path,
-        vars_json,
+        own_hash,
     ));
     let file = |bytes| OutputFile {
         path: page.path.clone(),
@@ -159,7 +203,7 @@ fn render_page(page: &Page, shared: &Shared, with: &With<'_>) -> Result<OutputFi
     }
     let root = crate::urls::root_of(&page.path);
     let mut ctx = Context::new();
-    ctx.insert_value("site", shared.value.clone());
+    ctx.insert_value("site", shared.site.clone());
     ctx.insert("root", &root);
     ctx.insert("page_path", &page.path);
     ctx.insert("section", section_of(page.template));
@@ -167,8 +211,8 @@ fn render_page(page: &Page, shared: &Shared, with: &With<'_>) -> Result<OutputFi
         "canonical_path",
         page.path.strip_suffix("index.html").unwrap_or(&page.path),
     );
-    for (k, v) in &page.vars {
-        ctx.insert_value(*k, tera::Value::from_serializable(v));
+    if let Some((name, value)) = var {
+        ctx.insert_value(name, value);
     }
     let html = with
         .theme

@@ -2,33 +2,518 @@
 //!
 //! Templates get plain values, already computed: ranks, labels, colour steps, URLs relative to
 //! the site root, notes resolved from evidence slugs. Keeping the arithmetic here keeps themes
-//! simple and the numbers the same on every page. The shape is documented in the README for
-//! theme authors; `render` adds the per-page variables (`root`, `vendor`, `note`, ...).
+//! simple and the numbers the same on every page.
+//!
+//! The views are typed structs that borrow from the model: [`Views`] holds the one view of
+//! each vendor, criterion and note, and [`SiteView`] (the `site` variable of every page) refers
+//! to them instead of copying them, so the recommendation, the comparison and the lists share
+//! one vendor view. `render` converts `site` for Tera once per build; the per-page variables
+//! (`vendor`, `criterion`, `note`) are the same views. The README's list of template variables
+//! is checked against these types' schema ([`site_schema`]).
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
-use crate::model::{Criterion, Grade, Note, Report, Vendor, format_number};
+use crate::markdown::Heading;
+use crate::model::{
+    Consensus, Criterion, Evaluator, Grade, Level, Note, Pricing, Reference, Report, Status,
+    TrackRecord, Vendor, format_number,
+};
 use crate::score::Standing;
 use crate::sensitivity::Analysis;
-
-/// Everything about the report, with vendors in rank order.
-pub struct Site {
-    pub data: Value,
-    /// Vendor views keyed by slug, for the vendor pages.
-    pub vendors: BTreeMap<String, Value>,
-    pub criteria: BTreeMap<String, Value>,
-    pub notes: BTreeMap<String, Value>,
-}
-
 use crate::urls;
 
-fn note_ref(n: &Note) -> Value {
-    json!({
-        "slug": n.slug, "title": n.title, "date": n.date, "kind": n.kind.as_str(),
-        "kind_label": n.kind.label(), "url": urls::note(&n.slug),
-    })
+/// The views of everything that has a page, made once: vendors in rank order, criteria in
+/// report order, notes newest first.
+pub struct Views<'a> {
+    pub vendors: Vec<VendorView<'a>>,
+    pub criteria: Vec<CriterionView<'a>>,
+    pub notes: Vec<NoteItem<'a>>,
+    /// The bodies of `notes`, in the same order: only a note's own page shows its body.
+    pub bodies: Vec<&'a crate::model::Rich>,
+    look: Lookups<'a>,
+}
+
+/// A note as its own page sees it: the listed fields and its body.
+#[derive(Serialize, JsonSchema)]
+pub struct NotePage<'v, 'a> {
+    #[serde(flatten)]
+    pub note: &'v NoteItem<'a>,
+    /// The body, sanitized HTML.
+    pub body: &'a str,
+    pub headings: &'a [Heading],
+}
+
+/// A link to a note, as lists and evidence show it.
+#[derive(Serialize, JsonSchema, Clone)]
+pub struct NoteRef<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub date: &'a str,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub url: String,
+}
+
+impl<'a> NoteRef<'a> {
+    fn of(n: &'a Note) -> Self {
+        NoteRef {
+            slug: &n.slug,
+            title: &n.title,
+            date: &n.date,
+            kind: n.kind.as_str(),
+            kind_label: n.kind.label(),
+            url: urls::note(&n.slug),
+        }
+    }
+}
+
+/// One evaluator's score in a cell.
+#[derive(Serialize, JsonSchema)]
+pub struct PanelScore<'a> {
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub score_label: String,
+}
+
+/// Who a criterion page's row is about.
+#[derive(Serialize, JsonSchema)]
+pub struct RowVendor<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub status: Status,
+}
+
+/// One vendor's score on one criterion, as the matrix and the pages show it.
+#[derive(Serialize, JsonSchema)]
+pub struct Cell<'a> {
+    pub criterion: &'a str,
+    pub criterion_name: &'a str,
+    pub criterion_url: String,
+    pub weight: f64,
+    pub score: Option<f64>,
+    /// The score for people, `–` when there is none.
+    pub label: String,
+    /// The colour step, 1 to 5 (0 without a score).
+    pub step: u8,
+    pub unsupported: bool,
+    pub missing: bool,
+    /// Where the score sits on the scale, in percent, to a tenth.
+    pub pct: f64,
+    /// Whether no vendor scores higher on this criterion.
+    pub leads: bool,
+    /// The rationale, sanitized HTML.
+    pub rationale: Option<&'a str>,
+    pub evidence: Vec<NoteRef<'a>>,
+    pub confidential: bool,
+    /// How many notes behind the score this audience may not see.
+    pub withheld: usize,
+    pub grade: Option<Grade>,
+    pub grade_label: Option<&'static str>,
+    pub panel: Vec<PanelScore<'a>>,
+    pub spread_label: String,
+    pub disagreement: bool,
+    pub consensus: Option<Consensus>,
+    pub agreed_reason: Option<&'a str>,
+    pub age_days: Option<i64>,
+    pub stale: bool,
+    /// On a criterion's rows only: the vendor the cell belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<RowVendor<'a>>,
+}
+
+/// A risk of a vendor's, with its severity.
+#[derive(Serialize, JsonSchema, Clone)]
+pub struct RiskView<'a> {
+    pub title: &'a str,
+    pub likelihood: Option<Level>,
+    pub impact: Option<Level>,
+    pub severity: u8,
+    pub severity_label: &'static str,
+    pub mitigation: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    pub confidential: bool,
+}
+
+impl<'a> RiskView<'a> {
+    fn of(r: &'a crate::model::Risk) -> Self {
+        RiskView {
+            title: &r.title,
+            likelihood: r.likelihood,
+            impact: r.impact,
+            severity: r.severity(),
+            severity_label: r.severity_label(),
+            mitigation: r.mitigation.as_deref(),
+            owner: r.owner.as_deref(),
+            confidential: r.confidential,
+        }
+    }
+}
+
+/// A score under a criterion's minimum.
+#[derive(Serialize, JsonSchema)]
+pub struct BelowMinimum<'a> {
+    pub name: &'a str,
+    pub score_label: String,
+    pub minimum_label: Option<String>,
+}
+
+/// What moved for one vendor since the previous round, in words.
+#[derive(Serialize, JsonSchema)]
+pub struct VendorChangeView<'a> {
+    /// In the overview's list only: whom it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub rank: Option<String>,
+    pub moved_up: bool,
+    pub status: Option<String>,
+    pub verdict: Option<String>,
+    pub weighted: Option<String>,
+    pub scores: Vec<String>,
+}
+
+/// A vendor's cost over the contract, for people.
+#[derive(Serialize, JsonSchema)]
+pub struct CostView {
+    pub total: f64,
+    pub total_label: String,
+    pub annual_label: String,
+    pub one_off_label: String,
+    pub at_risk_label: String,
+    pub per_point_label: Option<String>,
+    pub cheapest: bool,
+    pub dearest: bool,
+    pub years: u32,
+}
+
+/// A vendor's page data: its dossier (without the raw scores), its standing and every figure
+/// about it.
+#[derive(Serialize, JsonSchema)]
+pub struct VendorView<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub status: Status,
+    pub website: Option<&'a str>,
+    pub headquarters: Option<&'a str>,
+    pub founded: Option<i32>,
+    pub employees: Option<u64>,
+    pub services: &'a [String],
+    pub pricing: Option<&'a Pricing>,
+    pub pricing_withheld: bool,
+    pub track_record: Option<&'a TrackRecord>,
+    pub references: &'a [Reference],
+    pub strengths: &'a [String],
+    pub concerns: &'a [String],
+    pub contacts: &'a [crate::model::Contact],
+    pub tags: &'a [String],
+    pub extra: &'a BTreeMap<String, serde_json::Value>,
+    pub source: &'a str,
+    pub url: String,
+    pub status_label: String,
+    pub shortlisted: bool,
+    pub rank: usize,
+    pub weighted_score: Option<f64>,
+    pub weighted_label: String,
+    pub bar_pct: f64,
+    pub step: u8,
+    pub coverage: f64,
+    pub coverage_pct: f64,
+    pub scored: usize,
+    pub total: usize,
+    pub complete: bool,
+    pub partner: bool,
+    pub assessed: bool,
+    pub verdict: &'static str,
+    pub badge: String,
+    pub badge_class: &'static str,
+    pub score_range_label: String,
+    pub reaches_leader: bool,
+    pub win_label: Option<String>,
+    pub below_minimum: Vec<BelowMinimum<'a>>,
+    pub hinge: Option<String>,
+    pub changes: Option<VendorChangeView<'a>>,
+    /// The scores in criterion order, space-separated, for the what-if calculator.
+    pub what_if_scores: String,
+    pub unsupported: &'a [String],
+    pub unsupported_count: usize,
+    /// Names of the criteria without a score.
+    pub missing: Vec<&'a str>,
+    pub cells: Vec<Cell<'a>>,
+    pub leads_on: usize,
+    /// The summary, sanitized HTML.
+    pub summary: Option<&'a str>,
+    pub notes: Vec<NoteRef<'a>>,
+    pub evidence_count: usize,
+    pub risks: Vec<RiskView<'a>>,
+    /// The three most severe risks, for the printed digest.
+    pub top_risks: Vec<RiskView<'a>>,
+    pub cost: Option<CostView>,
+    pub cost_withheld: bool,
+    pub annual_estimate_label: Option<String>,
+    /// Whether the comparison starts with this vendor.
+    pub in_compare: bool,
+}
+
+/// "Kestrel Lane leads if Track record weighs less than 6% of the total (now 20%)".
+#[derive(Serialize, JsonSchema)]
+pub struct FlipView<'a> {
+    pub vendor: &'a str,
+    pub vendor_url: String,
+    pub criterion: &'a str,
+    pub criterion_url: String,
+    pub leader: &'a str,
+    pub text: String,
+    pub distance: f64,
+    pub direction: &'static str,
+    pub at_label: String,
+    pub share_label: String,
+    pub keeps_label: String,
+}
+
+/// A criterion's page data: every vendor's score on it, in rank order, and its notes.
+#[derive(Serialize, JsonSchema)]
+pub struct CriterionView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub weight: f64,
+    pub weight_label: String,
+    pub weight_pct: f64,
+    pub question: Option<&'a str>,
+    /// The description, sanitized HTML.
+    pub description: Option<&'a str>,
+    pub url: String,
+    pub rows: Vec<Cell<'a>>,
+    pub scored: usize,
+    pub mean: Option<f64>,
+    pub mean_label: String,
+    pub notes: Vec<NoteRef<'a>>,
+    pub minimum: Option<f64>,
+    pub minimum_label: Option<String>,
+    pub flip: Option<FlipView<'a>>,
+}
+
+/// A link to a vendor.
+#[derive(Serialize, JsonSchema)]
+pub struct VendorLink<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// A link to a criterion.
+#[derive(Serialize, JsonSchema)]
+pub struct CriterionLink<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// A score that cites a note.
+#[derive(Serialize, JsonSchema)]
+pub struct Citation<'a> {
+    pub vendor: &'a str,
+    pub vendor_url: String,
+    pub criterion: &'a str,
+    pub criterion_url: String,
+    pub label: String,
+    pub step: u8,
+}
+
+/// A note as the lists show it (its page adds the body: [`NotePage`]).
+#[derive(Serialize, JsonSchema)]
+pub struct NoteItem<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub date: &'a str,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub author: Option<&'a str>,
+    pub confidential: bool,
+    pub draft: bool,
+    pub tags: &'a [String],
+    pub url: String,
+    pub vendors: Vec<VendorLink<'a>>,
+    pub criteria: Vec<CriterionLink<'a>>,
+    pub cited_by: Vec<Citation<'a>>,
+}
+
+/// The scale, with its labels.
+#[derive(Serialize, JsonSchema)]
+pub struct ScaleView {
+    pub min: f64,
+    pub max: f64,
+    pub label: String,
+    pub max_label: String,
+}
+
+/// The panel that answers "whom, and why", with its honest caveats.
+#[derive(Serialize, JsonSchema)]
+pub struct Recommendation<'v, 'a> {
+    pub vendor: &'v VendorView<'a>,
+    pub score_label: String,
+    pub margin: Option<f64>,
+    pub margin_label: Option<String>,
+    pub runner_up: Option<&'v VendorView<'a>>,
+    pub caveats: Vec<String>,
+}
+
+/// A vendor's chance of leading when scores and weights move within their uncertainty.
+#[derive(Serialize, JsonSchema)]
+pub struct Chance<'a> {
+    pub name: &'a str,
+    pub url: &'a str,
+    pub pct: String,
+}
+
+/// A vendor not yet assessed whose possible scores reach the leader.
+#[derive(Serialize, JsonSchema)]
+pub struct Contender<'a> {
+    pub name: &'a str,
+    pub url: &'a str,
+    pub range: &'a str,
+    pub scored: usize,
+    pub total: usize,
+}
+
+/// A score on which the panel disagreed, and how it was settled.
+#[derive(Serialize, JsonSchema)]
+pub struct Disagreement<'a> {
+    pub vendor: &'a str,
+    pub vendor_url: String,
+    pub criterion: &'a str,
+    pub criterion_url: String,
+    pub range: String,
+    pub settled: String,
+}
+
+/// The "What would change the answer" panel.
+#[derive(Serialize, JsonSchema)]
+pub struct Answer<'a> {
+    pub leader: &'a str,
+    pub disagreements: Vec<Disagreement<'a>>,
+    pub robustness: Vec<Chance<'a>>,
+    pub draws: String,
+    pub weight_spread: String,
+    pub uncertainty: String,
+    pub grades: String,
+    pub flips: Vec<FlipView<'a>>,
+    pub contenders: Vec<Contender<'a>>,
+    pub hinges: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+/// Who a row of the risk register is about.
+#[derive(Serialize, JsonSchema)]
+pub struct RankedVendor<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub rank: usize,
+}
+
+/// A row of the risk register.
+#[derive(Serialize, JsonSchema)]
+pub struct RiskRow<'a> {
+    pub vendor: RankedVendor<'a>,
+    #[serde(flatten)]
+    pub risk: RiskView<'a>,
+}
+
+/// A vendor placed on the value map.
+#[derive(Serialize, JsonSchema)]
+pub struct Point<'a> {
+    pub rank: usize,
+    pub name: &'a str,
+    pub url: &'a str,
+    pub x: f64,
+    pub y: f64,
+    pub partner: bool,
+    pub assessed: bool,
+    pub label: String,
+}
+
+/// Weighted score against total cost, laid out for an SVG of 480 × 300 units.
+#[derive(Serialize, JsonSchema)]
+pub struct ValueMap<'a> {
+    pub points: Vec<Point<'a>>,
+    pub threshold_y: f64,
+    pub threshold_label: String,
+    pub x_max_label: String,
+    pub y_min_label: String,
+    pub y_max_label: String,
+}
+
+/// The contract costs are compared over.
+#[derive(Serialize, JsonSchema)]
+pub struct CostsView<'a> {
+    pub years: u32,
+    pub currency: &'a str,
+    pub value_map: Option<ValueMap<'a>>,
+}
+
+/// A name and where it leads.
+#[derive(Serialize, JsonSchema)]
+pub struct NamedLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// The "Changes since" section of the overview.
+#[derive(Serialize, JsonSchema)]
+pub struct ChangesView<'a> {
+    pub since: String,
+    pub vendors: Vec<VendorChangeView<'a>>,
+    pub added: Vec<NamedLink<'a>>,
+    pub dropped: &'a [String],
+    pub notes_added: Vec<NoteRef<'a>>,
+}
+
+/// The `site` variable of every page: the whole report as the audience may see it.
+#[derive(Serialize, JsonSchema)]
+pub struct SiteView<'v, 'a> {
+    pub title: &'a str,
+    pub organisation: Option<&'a str>,
+    /// The report's summary, sanitized HTML.
+    pub summary: Option<&'a str>,
+    pub audience: &'static str,
+    pub audience_label: &'static str,
+    pub base_url: &'a str,
+    pub canonical_base: Option<&'a str>,
+    pub scale: ScaleView,
+    pub partner_threshold: f64,
+    pub partner_threshold_label: String,
+    pub newest_evidence: Option<&'a str>,
+    pub criteria: &'v [CriterionView<'a>],
+    pub total_weight: String,
+    /// In rank order.
+    pub vendors: &'v [VendorView<'a>],
+    /// Newest first.
+    pub notes: &'v [NoteItem<'a>],
+    pub recent_notes: Vec<NoteRef<'a>>,
+    /// The vendors the comparison starts with.
+    pub compare: Vec<&'v VendorView<'a>>,
+    pub recommendation: Option<Recommendation<'v, 'a>>,
+    pub answer: Option<Answer<'v>>,
+    pub risks: Vec<RiskRow<'a>>,
+    pub costs: Option<CostsView<'v>>,
+    pub date: Option<&'a str>,
+    pub evaluators: &'a [Evaluator],
+    pub changes: Option<ChangesView<'a>>,
+    pub disagreement_spread: String,
+    pub partner_count: usize,
+}
+
+/// The JSON schema of `site`, for the README's list of template variables (and its test).
+pub fn site_schema() -> serde_json::Value {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<SiteView<'static, 'static>>()
+        .to_value()
 }
 
 /// The base URL when it is absolute (`https://...`): only then are canonical links and a
@@ -67,49 +552,56 @@ pub fn percent(share: f64) -> String {
     }
 }
 
-pub fn build(
-    report: &Report,
-    standings: &[Standing],
-    analysis: &Analysis,
-    changes: Option<&crate::changes::Changes>,
-) -> Site {
+/// The views of every vendor, criterion and note.
+pub fn build<'a>(
+    report: &'a Report,
+    standings: &'a [Standing],
+    analysis: &'a Analysis,
+    changes: Option<&'a crate::changes::Changes>,
+) -> Views<'a> {
     let look = Lookups::new(report, standings, analysis, changes);
-    let mut vendor_views = BTreeMap::new();
-    let mut ranked = Vec::new();
-    for st in standings {
-        let Some(v) = look.vendors_by_slug.get(st.slug.as_str()) else {
-            continue;
-        };
-        let view = look.vendor_view(st, v);
-        vendor_views.insert(v.slug.clone(), view.clone());
-        ranked.push(view);
+    let mut vendors: Vec<VendorView> = standings
+        .iter()
+        .filter_map(|st| {
+            let v = look.vendors_by_slug.get(st.slug.as_str())?;
+            Some(look.vendor_view(st, v))
+        })
+        .collect();
+    mark_compare(&mut vendors);
+    let criteria = report
+        .criteria
+        .iter()
+        .map(|c| look.criterion_view(c))
+        .collect();
+    let notes = report
+        .notes
+        .iter()
+        .rev()
+        .map(|n| look.note_item(n))
+        .collect();
+    let bodies = report.notes.iter().rev().map(|n| &n.body).collect();
+    Views {
+        vendors,
+        criteria,
+        notes,
+        bodies,
+        look,
     }
-    let mut criterion_views = BTreeMap::new();
-    let mut criteria_list = Vec::new();
-    for c in &report.criteria {
-        let view = look.criterion_view(c);
-        criterion_views.insert(c.id.clone(), view.clone());
-        criteria_list.push(view);
+}
+
+impl<'a> Views<'a> {
+    /// The `site` variable, referring to these views.
+    pub fn site(&self) -> SiteView<'_, 'a> {
+        self.look.site_view(self)
     }
-    let mut note_views = BTreeMap::new();
-    let mut notes_list = Vec::new();
-    for n in report.notes.iter().rev() {
-        let (view, listed) = look.note_view(n);
-        note_views.insert(n.slug.clone(), view);
-        notes_list.push(listed);
-    }
-    let compare = compare_first(&mut ranked);
-    let lists = Lists {
-        ranked,
-        criteria: criteria_list,
-        notes: notes_list,
-        compare,
-    };
-    Site {
-        data: look.site_data(lists, &vendor_views),
-        vendors: vendor_views,
-        criteria: criterion_views,
-        notes: note_views,
+
+    /// The `note` variable of the page of `self.notes[i]`.
+    pub fn note_page(&self, i: usize) -> NotePage<'_, 'a> {
+        NotePage {
+            note: &self.notes[i],
+            body: &self.bodies[i].html,
+            headings: &self.bodies[i].headings,
+        }
     }
 }
 
@@ -125,22 +617,14 @@ struct Lookups<'a> {
     total_weight: f64,
     /// Who leads on each criterion: the highest score (ties share the lead).
     best: BTreeMap<&'a str, f64>,
-    /// Which scores cite each note, in rank and criterion order.
-    cited_by_note: BTreeMap<&'a str, Vec<Value>>,
+    /// Which scores cite each note, in rank and criterion order, as (vendor, criterion).
+    cited_by_note: BTreeMap<&'a str, Vec<(&'a Vendor, &'a Criterion)>>,
     /// Which notes concern each vendor (named in the note, or cited by its scores), by index.
     note_set: BTreeMap<&'a str, std::collections::BTreeSet<usize>>,
     hinges: BTreeMap<String, String>,
     costs: BTreeMap<&'a str, crate::cost::Cost>,
     /// The cheapest and the dearest totals, when there are two costs to compare.
     cost_range: Option<(f64, f64)>,
-}
-
-/// The lists every page sees, in the order they are shown.
-struct Lists {
-    ranked: Vec<Value>,
-    criteria: Vec<Value>,
-    notes: Vec<Value>,
-    compare: Vec<Value>,
 }
 
 impl<'a> Lookups<'a> {
@@ -185,158 +669,227 @@ impl<'a> Lookups<'a> {
         }
     }
 
-    fn evidence_refs(&self, slugs: &[String]) -> Vec<Value> {
+    fn evidence_refs(&self, slugs: &[String]) -> Vec<NoteRef<'a>> {
         slugs
             .iter()
             .filter_map(|s| self.notes_by_slug.get(s.as_str()))
-            .map(|n| note_ref(n))
+            .map(|n| NoteRef::of(n))
             .collect()
     }
 
     /// One vendor's score on one criterion, as the matrix and the pages show it.
-    fn cell(&self, v: &Vendor, c: &Criterion) -> Value {
-        let (report, scale, best) = (self.report, self.report.scale, &self.best);
-        match v.scores.get(&c.id) {
-            Some(s) => json!({
-                "criterion": c.id, "criterion_name": c.name, "criterion_url": urls::criterion(&c.id),
-                "weight": c.weight, "score": s.score, "label": format_number(s.score),
-                "step": scale.step(s.score), "unsupported": s.is_unsupported(), "missing": false,
-                "pct": (scale.fraction(s.score) * 1000.0).round() / 10.0,
-                "leads": best.get(c.id.as_str()).is_some_and(|b| (*b - s.score).abs() < 1e-9),
-                "rationale": s.rationale.as_ref().map(|r| r.html.as_str()),
-                "evidence": self.evidence_refs(&s.evidence), "confidential": s.confidential,
-                "withheld": s.withheld,
-                "grade": s.grade, "grade_label": s.grade.label(),
-                "panel": report.evaluators.iter().filter_map(|e| {
-                    let x = s.by.get(&e.id)?;
-                    Some(json!({"name": e.name, "role": e.role, "score_label": format_number(*x)}))
-                }).collect::<Vec<_>>(),
-                "spread_label": format_number(s.spread),
-                "disagreement": s.disagreement,
-                "consensus": s.consensus,
-                "agreed_reason": s.agreed_reason,
-                "age_days": s.evidence_age_days,
-                "stale": s.evidence_age_days.is_some_and(|d| d > i64::from(report.evidence.max_age_days)),
-            }),
-            None => json!({
-                "criterion": c.id, "criterion_name": c.name, "criterion_url": urls::criterion(&c.id),
-                "weight": c.weight, "score": null, "label": "–", "step": 0, "unsupported": false,
-                "missing": true, "leads": false, "rationale": null, "evidence": [], "confidential": false,
-                "pct": 0.0,
-                "withheld": 0,
-                "grade": null, "grade_label": null, "age_days": null, "stale": false,
-                "panel": [], "spread_label": "0", "disagreement": false, "consensus": null, "agreed_reason": null,
-            }),
+    fn cell(&self, v: &'a Vendor, c: &'a Criterion) -> Cell<'a> {
+        let (report, scale) = (self.report, self.report.scale);
+        let empty = Cell {
+            criterion: &c.id,
+            criterion_name: &c.name,
+            criterion_url: urls::criterion(&c.id),
+            weight: c.weight,
+            score: None,
+            label: "–".into(),
+            step: 0,
+            unsupported: false,
+            missing: true,
+            pct: 0.0,
+            leads: false,
+            rationale: None,
+            evidence: vec![],
+            confidential: false,
+            withheld: 0,
+            grade: None,
+            grade_label: None,
+            panel: vec![],
+            spread_label: "0".into(),
+            disagreement: false,
+            consensus: None,
+            agreed_reason: None,
+            age_days: None,
+            stale: false,
+            vendor: None,
+        };
+        let Some(s) = v.scores.get(&c.id) else {
+            return empty;
+        };
+        Cell {
+            score: Some(s.score),
+            label: format_number(s.score),
+            step: scale.step(s.score),
+            unsupported: s.is_unsupported(),
+            missing: false,
+            pct: (scale.fraction(s.score) * 1000.0).round() / 10.0,
+            leads: self
+                .best
+                .get(c.id.as_str())
+                .is_some_and(|b| (*b - s.score).abs() < 1e-9),
+            rationale: s.rationale.as_ref().map(|r| r.html.as_str()),
+            evidence: self.evidence_refs(&s.evidence),
+            confidential: s.confidential,
+            withheld: s.withheld,
+            grade: Some(s.grade),
+            grade_label: Some(s.grade.label()),
+            panel: report
+                .evaluators
+                .iter()
+                .filter_map(|e| {
+                    Some(PanelScore {
+                        name: &e.name,
+                        role: e.role.as_deref(),
+                        score_label: format_number(*s.by.get(&e.id)?),
+                    })
+                })
+                .collect(),
+            spread_label: format_number(s.spread),
+            disagreement: s.disagreement,
+            consensus: Some(s.consensus),
+            agreed_reason: s.agreed_reason.as_deref(),
+            age_days: s.evidence_age_days,
+            stale: s
+                .evidence_age_days
+                .is_some_and(|d| d > i64::from(report.evidence.max_age_days)),
+            ..empty
         }
     }
 
     /// The notes about a vendor, newest first.
-    fn notes_of_vendor(&self, slug: &str) -> Vec<Value> {
+    fn notes_of_vendor(&self, slug: &str) -> Vec<NoteRef<'a>> {
         self.note_set.get(slug).map_or_else(Vec::new, |set| {
             set.iter()
                 .rev()
-                .map(|i| note_ref(&self.report.notes[*i]))
+                .map(|i| NoteRef::of(&self.report.notes[*i]))
                 .collect()
         })
     }
 
     /// A vendor's page data: its dossier, its standing and every figure about it.
-    fn vendor_view(&self, st: &Standing, v: &Vendor) -> Value {
+    fn vendor_view(&self, st: &'a Standing, v: &'a Vendor) -> VendorView<'a> {
         let Lookups {
             report,
             analysis,
             changes,
-            hinges,
-            costs,
-            cost_range,
             ..
         } = self;
-        let (scale, cost_range) = (report.scale, *cost_range);
-        let cells: Vec<Value> = report.criteria.iter().map(|c| self.cell(v, c)).collect();
-        let leads_on = cells.iter().filter(|c| c["leads"] == json!(true)).count();
-        let cited: Vec<&str> = {
-            let mut all: Vec<&str> = v
-                .scores
-                .values()
-                .flat_map(|s| s.evidence.iter().map(String::as_str))
-                .collect();
-            all.sort();
-            all.dedup();
-            all
-        };
-        let notes = self.notes_of_vendor(&v.slug);
-        let risks: Vec<Value> = v
-            .risks
+        let scale = report.scale;
+        let cells: Vec<Cell> = report.criteria.iter().map(|c| self.cell(v, c)).collect();
+        let mut cited: Vec<&str> = v
+            .scores
+            .values()
+            .flat_map(|s| s.evidence.iter().map(String::as_str))
+            .collect();
+        cited.sort_unstable();
+        cited.dedup();
+        let risks: Vec<RiskView> = v.risks.iter().map(RiskView::of).collect();
+        let mut top_risks = risks.clone();
+        top_risks.sort_by_key(|r| std::cmp::Reverse(r.severity));
+        top_risks.truncate(3);
+        let verdict = crate::score::verdict(st);
+        VendorView {
+            slug: &v.slug,
+            name: &v.name,
+            status: v.status,
+            website: v.website.as_deref(),
+            headquarters: v.headquarters.as_deref(),
+            founded: v.founded,
+            employees: v.employees,
+            services: &v.services,
+            pricing: v.pricing.as_ref(),
+            pricing_withheld: v.pricing_withheld,
+            track_record: v.track_record.as_ref(),
+            references: &v.references,
+            strengths: &v.strengths,
+            concerns: &v.concerns,
+            contacts: &v.contacts,
+            tags: &v.tags,
+            extra: &v.extra,
+            source: &v.source,
+            url: urls::vendor(&v.slug),
+            status_label: capitalise(v.status.as_str()),
+            shortlisted: v.status.is_shortlisted(),
+            rank: st.rank,
+            weighted_score: st.weighted_score,
+            weighted_label: st
+                .weighted_score
+                .map_or("–".to_string(), |w| format!("{w:.2}")),
+            bar_pct: st
+                .weighted_score
+                .map_or(0.0, |w| (scale.fraction(w) * 1000.0).round() / 10.0),
+            step: st.weighted_score.map_or(0, |w| scale.step(w)),
+            coverage: st.coverage,
+            coverage_pct: (st.coverage * 100.0).round(),
+            scored: st.scored,
+            total: st.total,
+            complete: st.complete,
+            partner: st.partner,
+            assessed: st.complete,
+            verdict,
+            badge: capitalise(verdict),
+            badge_class: if st.partner {
+                "partner"
+            } else if st.complete {
+                "vendor"
+            } else {
+                "unassessed"
+            },
+            score_range_label: format!("{:.2}–{:.2}", st.score_range.0, st.score_range.1),
+            reaches_leader: analysis.contenders.contains(&st.slug),
+            win_label: analysis.win_probability.get(&st.slug).map(|p| percent(*p)),
+            below_minimum: self.below_minimum(st, v),
+            hinge: self.hinges.get(&v.slug).cloned(),
+            changes: changes
+                .and_then(|c| c.vendors.iter().find(|ch| ch.slug == v.slug))
+                .map(|ch| vendor_change(report, ch)),
+            what_if_scores: report
+                .criteria
+                .iter()
+                .map(|c| {
+                    v.scores
+                        .get(&c.id)
+                        .map_or(String::new(), |s| format_number(s.score))
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+            unsupported: &st.unsupported,
+            unsupported_count: st.unsupported.len(),
+            missing: st
+                .missing
+                .iter()
+                .filter_map(|id| report.criterion(id))
+                .map(|c| c.name.as_str())
+                .collect(),
+            leads_on: cells.iter().filter(|c| c.leads).count(),
+            cells,
+            summary: v.summary.as_ref().map(|s| s.html.as_str()),
+            notes: self.notes_of_vendor(&v.slug),
+            evidence_count: cited.len(),
+            risks,
+            top_risks,
+            cost: self
+                .costs
+                .get(v.slug.as_str())
+                .map(|c| cost_view(c, self.cost_range)),
+            cost_withheld: v.pricing_withheld,
+            annual_estimate_label: annual_estimate_label(v.pricing.as_ref()),
+            in_compare: false,
+        }
+    }
+
+    /// The scores of `v` under a criterion's minimum.
+    fn below_minimum(&self, st: &Standing, v: &'a Vendor) -> Vec<BelowMinimum<'a>> {
+        st.below_minimum
             .iter()
-            .map(|r| {
-                json!({
-                    "title": r.title, "likelihood": r.likelihood, "impact": r.impact,
-                    "severity": r.severity(), "severity_label": r.severity_label(),
-                    "mitigation": r.mitigation, "owner": r.owner, "confidential": r.confidential,
+            .filter_map(|id| {
+                let c = self.report.criterion(id)?;
+                let s = v.scores.get(id)?;
+                Some(BelowMinimum {
+                    name: &c.name,
+                    score_label: format_number(s.score),
+                    minimum_label: c.minimum.map(format_number),
                 })
             })
-            .collect();
-        // The three most severe, for the printed digest.
-        let mut top_risks = risks.clone();
-        top_risks.sort_by_key(|r| std::cmp::Reverse(r["severity"].as_u64().unwrap_or(0)));
-        top_risks.truncate(3);
-        let mut view = serde_json::to_value(v).unwrap_or(Value::Null);
-        let summary_html = v.summary.as_ref().map(|s| s.html.clone());
-        let extra = json!({
-            "url": urls::vendor(&v.slug),
-            "status_label": capitalise(v.status.as_str()),
-            "shortlisted": v.status.is_shortlisted(),
-            "rank": st.rank,
-            "weighted_score": st.weighted_score,
-            "weighted_label": st.weighted_score.map_or("–".to_string(), |w| format!("{w:.2}")),
-            "bar_pct": st.weighted_score.map_or(0.0, |w| (scale.fraction(w) * 1000.0).round() / 10.0),
-            "step": st.weighted_score.map_or(0, |w| scale.step(w)),
-            "coverage": st.coverage,
-            "coverage_pct": (st.coverage * 100.0).round(),
-            "scored": st.scored, "total": st.total, "complete": st.complete,
-            "partner": st.partner,
-            "assessed": st.complete,
-            "verdict": crate::score::verdict(st),
-            "badge": capitalise(crate::score::verdict(st)),
-            "badge_class": if st.partner { "partner" } else if st.complete { "vendor" } else { "unassessed" },
-            "score_range_label": format!("{:.2}–{:.2}", st.score_range.0, st.score_range.1),
-            "reaches_leader": analysis.contenders.contains(&st.slug),
-            "win_label": analysis.win_probability.get(&st.slug).map(|p| percent(*p)),
-            "below_minimum": st.below_minimum.iter().filter_map(|id| {
-                let c = report.criterion(id)?;
-                let s = v.scores.get(id)?;
-                Some(json!({"name": c.name, "score_label": format_number(s.score),
-                    "minimum_label": c.minimum.map(format_number)}))
-            }).collect::<Vec<_>>(),
-            "hinge": hinges.get(&v.slug),
-            "changes": changes.and_then(|c| c.vendors.iter().find(|ch| ch.slug == v.slug))
-                .map(|ch| vendor_change(report, ch)),
-            "what_if_scores": report.criteria.iter()
-                .map(|c| v.scores.get(&c.id).map_or(String::new(), |s| format_number(s.score)))
-                .collect::<Vec<_>>().join(" "),
-            "unsupported": st.unsupported, "unsupported_count": st.unsupported.len(),
-            "missing": st.missing.iter().filter_map(|id| report.criterion(id)).map(|c| c.name.clone()).collect::<Vec<_>>(),
-            "cells": cells, "leads_on": leads_on,
-            "summary": summary_html,
-            "notes": notes, "evidence_count": cited.len(),
-            "risks": risks,
-            "top_risks": top_risks,
-            "cost": costs.get(v.slug.as_str()).map(|c| cost_view(c, cost_range)),
-            "cost_withheld": v.pricing_withheld,
-            "annual_estimate_label": v.pricing.as_ref().and_then(|p| p.annual_estimate).map(|a| {
-                let currency = v.pricing.as_ref().and_then(|p| p.currency.as_deref()).unwrap_or("");
-                format!("{currency} {}", group_thousands(a)).trim().to_string()
-            }),
-        });
-        if let (Value::Object(base), Value::Object(more)) = (&mut view, extra) {
-            base.remove("scores");
-            base.extend(more);
-        }
-        view
+            .collect()
     }
 
     /// A criterion's page data: every vendor's score on it, in rank order, and its notes.
-    fn criterion_view(&self, c: &Criterion) -> Value {
+    fn criterion_view(&self, c: &'a Criterion) -> CriterionView<'a> {
         let Lookups {
             report,
             standings,
@@ -346,138 +899,181 @@ impl<'a> Lookups<'a> {
             ..
         } = self;
         let total_weight = *total_weight;
-        let rows: Vec<Value> = standings
+        let rows: Vec<Cell> = standings
             .iter()
             .filter_map(|st| vendors_by_slug.get(st.slug.as_str()))
-            .map(|v| {
-                let mut row = self.cell(v, c);
-                if let Value::Object(m) = &mut row {
-                    m.insert("vendor".into(), json!({"slug": v.slug, "name": v.name, "url": urls::vendor(&v.slug), "status": v.status}));
-                }
-                row
+            .map(|v| Cell {
+                vendor: Some(RowVendor {
+                    slug: &v.slug,
+                    name: &v.name,
+                    url: urls::vendor(&v.slug),
+                    status: v.status,
+                }),
+                ..self.cell(v, c)
             })
             .collect();
-        let scores: Vec<f64> = rows.iter().filter_map(|r| r["score"].as_f64()).collect();
+        let scores: Vec<f64> = rows.iter().filter_map(|r| r.score).collect();
         let mean = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
-        let notes: Vec<Value> = report
-            .notes
-            .iter()
-            .rev()
-            .filter(|n| n.criteria.contains(&c.id))
-            .map(note_ref)
-            .collect();
-        let view = json!({
-            "id": c.id, "name": c.name, "weight": c.weight,
-            "weight_label": format_number(c.weight),
-            "weight_pct": if total_weight > 0.0 { (c.weight / total_weight * 1000.0).round() / 10.0 } else { 0.0 },
-            "question": c.question,
-            "description": c.description.as_ref().map(|d| d.html.as_str()),
-            "url": urls::criterion(&c.id),
-            "rows": rows,
-            "scored": scores.len(),
-            "mean": mean, "mean_label": mean.map_or("–".to_string(), |m| format!("{m:.1}")),
-            "notes": notes,
-            "minimum": c.minimum,
-            "minimum_label": c.minimum.map(format_number),
-            "flip": analysis.criteria.iter().find(|f| f.criterion == c.id)
+        CriterionView {
+            id: &c.id,
+            name: &c.name,
+            weight: c.weight,
+            weight_label: format_number(c.weight),
+            weight_pct: if total_weight > 0.0 {
+                (c.weight / total_weight * 1000.0).round() / 10.0
+            } else {
+                0.0
+            },
+            question: c.question.as_deref(),
+            description: c.description.as_ref().map(|d| d.html.as_str()),
+            url: urls::criterion(&c.id),
+            rows,
+            scored: scores.len(),
+            mean,
+            mean_label: mean.map_or("–".to_string(), |m| format!("{m:.1}")),
+            notes: report
+                .notes
+                .iter()
+                .rev()
+                .filter(|n| n.criteria.contains(&c.id))
+                .map(NoteRef::of)
+                .collect(),
+            minimum: c.minimum,
+            minimum_label: c.minimum.map(format_number),
+            flip: analysis
+                .criteria
+                .iter()
+                .find(|f| f.criterion == c.id)
                 .and_then(|f| flip_sentence(report, analysis, f)),
-        });
-        view
+        }
     }
 
-    /// A note's page data, and the same without its body for the lists every page sees.
-    fn note_view(&self, n: &Note) -> (Value, Value) {
-        let Lookups {
-            report,
-            vendors_by_slug,
-            cited_by_note,
-            ..
-        } = self;
-        let cited_by = cited_by_note
-            .get(n.slug.as_str())
-            .cloned()
-            .unwrap_or_default();
-        let view = json!({
-            "slug": n.slug, "title": n.title, "date": n.date, "kind": n.kind.as_str(),
-            "kind_label": n.kind.label(), "author": n.author, "confidential": n.confidential,
-            "draft": n.draft, "tags": n.tags, "url": urls::note(&n.slug),
-            "body": n.body.html, "headings": n.body.headings,
-            "vendors": n.vendors.iter().filter_map(|s| vendors_by_slug.get(s.as_str()))
-                .map(|v| json!({"slug": v.slug, "name": v.name, "url": urls::vendor(&v.slug)})).collect::<Vec<_>>(),
-            "criteria": n.criteria.iter().filter_map(|id| report.criterion(id))
-                .map(|c| json!({"id": c.id, "name": c.name, "url": urls::criterion(&c.id)})).collect::<Vec<_>>(),
-            "cited_by": cited_by,
-        });
-        // The list every page sees leaves out the body: editing a note's text then changes one
-        // page only, and the site data stays small.
-        let mut listed = view.clone();
-        if let Value::Object(m) = &mut listed {
-            m.remove("body");
-            m.remove("headings");
+    /// A note as the lists show it: everything but its body.
+    fn note_item(&self, n: &'a Note) -> NoteItem<'a> {
+        let scale = self.report.scale;
+        NoteItem {
+            slug: &n.slug,
+            title: &n.title,
+            date: &n.date,
+            kind: n.kind.as_str(),
+            kind_label: n.kind.label(),
+            author: n.author.as_deref(),
+            confidential: n.confidential,
+            draft: n.draft,
+            tags: &n.tags,
+            url: urls::note(&n.slug),
+            vendors: n
+                .vendors
+                .iter()
+                .filter_map(|s| self.vendors_by_slug.get(s.as_str()))
+                .map(|v| VendorLink {
+                    slug: &v.slug,
+                    name: &v.name,
+                    url: urls::vendor(&v.slug),
+                })
+                .collect(),
+            criteria: n
+                .criteria
+                .iter()
+                .filter_map(|id| self.report.criterion(id))
+                .map(|c| CriterionLink {
+                    id: &c.id,
+                    name: &c.name,
+                    url: urls::criterion(&c.id),
+                })
+                .collect(),
+            cited_by: self
+                .cited_by_note
+                .get(n.slug.as_str())
+                .map_or_else(Vec::new, |cites| {
+                    cites
+                        .iter()
+                        .filter_map(|(v, c)| {
+                            let s = v.scores.get(&c.id)?;
+                            Some(Citation {
+                                vendor: &v.name,
+                                vendor_url: urls::vendor(&v.slug),
+                                criterion: &c.name,
+                                criterion_url: urls::criterion(&c.id),
+                                label: format_number(s.score),
+                                step: scale.step(s.score),
+                            })
+                        })
+                        .collect()
+                }),
         }
-        (view, listed)
     }
 
     /// The data every page sees.
-    fn site_data(&self, lists: Lists, vendor_views: &BTreeMap<String, Value>) -> Value {
+    fn site_view<'v>(&self, views: &'v Views<'a>) -> SiteView<'v, 'a> {
         let Lookups {
             report,
             standings,
             analysis,
             changes,
-            vendors_by_slug,
             total_weight,
-            costs,
             ..
         } = self;
-        let (audience, scale, total_weight) =
-            (report.audience.as_str(), report.scale, *total_weight);
-        let Lists {
-            ranked,
-            criteria: criteria_list,
-            notes: notes_list,
-            compare,
-        } = lists;
-        json!({
-            "title": report.title,
-            "organisation": report.organisation,
-            "summary": report.summary.as_ref().map(|s| s.html.as_str()),
-            "audience": audience,
-            "audience_label": match report.audience {
-                crate::model::Audience::Internal => "includes confidential notes, pricing and contacts; do not share",
-                crate::model::Audience::Shareable => "confidential notes, pricing and contacts are left out",
+        let by_slug: BTreeMap<&str, &'v VendorView<'a>> =
+            views.vendors.iter().map(|v| (v.slug, v)).collect();
+        let scale = report.scale;
+        SiteView {
+            title: &report.title,
+            organisation: report.organisation.as_deref(),
+            summary: report.summary.as_ref().map(|s| s.html.as_str()),
+            audience: report.audience.as_str(),
+            audience_label: match report.audience {
+                crate::model::Audience::Internal => {
+                    "includes confidential notes, pricing and contacts; do not share"
+                }
+                crate::model::Audience::Shareable => {
+                    "confidential notes, pricing and contacts are left out"
+                }
             },
-            "base_url": report.base_url,
-            "canonical_base": absolute_base(&report.base_url),
-            "scale": { "min": scale.min, "max": scale.max,
-                       "label": format!("{}–{}", format_number(scale.min), format_number(scale.max)),
-                       "max_label": format_number(scale.max) },
-            "partner_threshold": report.partner_threshold,
-            "partner_threshold_label": format_number(report.partner_threshold),
-            "newest_evidence": report.notes.iter().map(|n| n.date.as_str()).max(),
-            "criteria": criteria_list,
-            "total_weight": format_number(total_weight),
-            "vendors": ranked,
-            "notes": notes_list,
-            "recent_notes": report.notes.iter().rev().take(6).map(note_ref).collect::<Vec<_>>(),
-            "compare": compare,
-            "recommendation": recommendation(report, standings, vendor_views),
-            "answer": what_would_change(report, standings, analysis, vendor_views),
-            "risks": risk_register(report, standings),
-            "costs": report.contract.as_ref().map(|c| json!({
-                "years": c.years,
-                "currency": c.currency,
-                "value_map": value_map(report, standings, costs, vendor_views),
-            })),
-            "date": report.date,
-            "evaluators": report.evaluators,
-            "changes": changes.map(|c| changes_view(report, c, vendors_by_slug)),
-            "disagreement_spread": format_number(report.disagreement_spread),
-            "partner_count": standings.iter().filter(|s| s.partner).count(),
-        })
+            base_url: &report.base_url,
+            canonical_base: absolute_base(&report.base_url),
+            scale: ScaleView {
+                min: scale.min,
+                max: scale.max,
+                label: format!("{}–{}", format_number(scale.min), format_number(scale.max)),
+                max_label: format_number(scale.max),
+            },
+            partner_threshold: report.partner_threshold,
+            partner_threshold_label: format_number(report.partner_threshold),
+            newest_evidence: report.notes.iter().map(|n| n.date.as_str()).max(),
+            criteria: &views.criteria,
+            total_weight: format_number(*total_weight),
+            vendors: &views.vendors,
+            notes: &views.notes,
+            recent_notes: report.notes.iter().rev().take(6).map(NoteRef::of).collect(),
+            compare: views.vendors.iter().filter(|v| v.in_compare).collect(),
+            recommendation: recommendation(report, standings, &by_slug),
+            answer: what_would_change(report, standings, analysis, &by_slug),
+            risks: risk_register(report, standings),
+            costs: report.contract.as_ref().map(|c| CostsView {
+                years: c.years,
+                currency: &c.currency,
+                value_map: value_map(report, standings, &self.costs, &by_slug),
+            }),
+            date: report.date.as_deref(),
+            evaluators: &report.evaluators,
+            changes: changes.map(|c| changes_view(report, c, &self.vendors_by_slug)),
+            disagreement_spread: format_number(report.disagreement_spread),
+            partner_count: standings.iter().filter(|s| s.partner).count(),
+        }
     }
 }
 
+/// "GBP 120,000" from a dossier's pricing, when it gives a yearly estimate.
+fn annual_estimate_label(pricing: Option<&Pricing>) -> Option<String> {
+    let p = pricing?;
+    let currency = p.currency.as_deref().unwrap_or("");
+    Some(
+        format!("{currency} {}", group_thousands(p.annual_estimate?))
+            .trim()
+            .to_string(),
+    )
+}
 /// Who leads on each criterion: the highest score (ties share the lead).
 fn best_scores(report: &Report) -> BTreeMap<&str, f64> {
     // Who leads on each criterion: the highest score (ties share the lead).
@@ -494,35 +1090,6 @@ fn best_scores(report: &Report) -> BTreeMap<&str, f64> {
             (!top.is_nan()).then_some((c.id.as_str(), top))
         })
         .collect()
-}
-
-/// Which scores cite each note, in rank and criterion order: one pass over all scores.
-fn cited_by_note<'a>(
-    report: &'a Report,
-    standings: &[Standing],
-    vendors_by_slug: &BTreeMap<&str, &'a Vendor>,
-) -> BTreeMap<&'a str, Vec<Value>> {
-    // Which scores cite each note, in rank and criterion order: one pass over all scores.
-    let scale = report.scale;
-    let mut cited_by_note: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-    for v in standings
-        .iter()
-        .filter_map(|st| vendors_by_slug.get(st.slug.as_str()))
-    {
-        for c in &report.criteria {
-            let Some(s) = v.scores.get(&c.id) else {
-                continue;
-            };
-            for slug in &s.evidence {
-                cited_by_note.entry(slug.as_str()).or_default().push(json!({
-                    "vendor": v.name, "vendor_url": urls::vendor(&v.slug),
-                    "criterion": c.name, "criterion_url": urls::criterion(&c.id),
-                    "label": format_number(s.score), "step": scale.step(s.score),
-                }));
-            }
-        }
-    }
-    cited_by_note
 }
 
 /// Which notes concern each vendor (named in the note, or cited by its scores), by index.
@@ -550,213 +1117,41 @@ fn notes_by_vendor(report: &Report) -> BTreeMap<&str, std::collections::BTreeSet
     note_set
 }
 
-/// The vendors the comparison starts with: the shortlist (at most four, in rank order), or
-/// the top three; each vendor says whether it is in.
-fn compare_first(ranked: &mut [Value]) -> Vec<Value> {
-    // The comparison starts with the shortlist (at most four, in rank order), or the top three.
-    let compare: Vec<Value> = {
-        let shortlisted: Vec<Value> = ranked
-            .iter()
-            .filter(|v| v["shortlisted"] == json!(true))
-            .take(4)
-            .cloned()
-            .collect();
-        if shortlisted.len() >= 2 {
-            shortlisted
-        } else {
-            ranked.iter().take(3).cloned().collect()
-        }
-    };
-    let in_compare: Vec<Value> = compare.iter().map(|v| v["slug"].clone()).collect();
-    for v in ranked.iter_mut() {
-        let chosen = in_compare.contains(&v["slug"]);
-        if let Value::Object(m) = v {
-            m.insert("in_compare".into(), json!(chosen));
-        }
-    }
-
-    compare
-}
-
-fn vendor_change(report: &Report, ch: &crate::changes::VendorChange) -> Value {
-    let evaluator = |id: &str| {
-        report
-            .evaluators
-            .iter()
-            .find(|e| e.id == id)
-            .map_or(id.to_string(), |e| e.name.clone())
-    };
-    let scores: Vec<String> = ch
-        .scores
-        .iter()
-        .map(|s| {
-            let name = report
-                .criterion(&s.criterion)
-                .map_or(s.criterion.as_str(), |c| c.name.as_str());
-            let who: Vec<String> =
-                s.by.iter()
-                    .map(|(id, (a, b))| {
-                        format!("{} {}", evaluator(id), crate::changes::move_label(*a, *b))
-                    })
-                    .collect();
-            if who.is_empty() {
-                format!("{name} {}", crate::changes::move_label(s.from, s.to))
-            } else {
-                format!(
-                    "{name} {} ({})",
-                    crate::changes::move_label(s.from, s.to),
-                    who.join(", ")
-                )
-            }
-        })
-        .collect();
-    let verdict = |p: bool| if p { "partner" } else { "not a partner" };
-    json!({
-        "rank": (ch.rank.0 != ch.rank.1).then(|| format!("rank {} → {}", ch.rank.0, ch.rank.1)),
-        "moved_up": ch.rank.1 < ch.rank.0,
-        "status": ch.status.as_ref().map(|(a, b)| format!("status {a} → {b}")),
-        "verdict": ch.partner.map(|(a, b)| format!("{} → {}", verdict(a), verdict(b))),
-        "weighted": match ch.weighted_score {
-            (Some(a), Some(b)) if (a - b).abs() > 1e-9 => Some(format!("weighted score {a:.2} → {b:.2}")),
-            _ => None,
-        },
-        "scores": scores,
-    })
-}
-
-/// The "Changes since" section of the overview.
-fn changes_view(
-    report: &Report,
-    c: &crate::changes::Changes,
-    vendors: &BTreeMap<&str, &Vendor>,
-) -> Value {
-    let moved: Vec<Value> = c
-        .vendors
-        .iter()
-        .filter_map(|ch| {
-            let v = vendors.get(ch.slug.as_str())?;
-            let mut view = vendor_change(report, ch);
-            if let Value::Object(m) = &mut view {
-                m.insert("name".into(), json!(v.name));
-                m.insert("url".into(), json!(urls::vendor(&v.slug)));
-            }
-            Some(view)
-        })
-        .collect();
-    json!({
-        "since": c.since.clone().unwrap_or_else(|| "the previous round".to_string()),
-        "vendors": moved,
-        "added": c.added.iter().filter_map(|s| vendors.get(s.as_str()))
-            .map(|v| json!({"name": v.name, "url": urls::vendor(&v.slug)})).collect::<Vec<_>>(),
-        "dropped": c.dropped,
-        "notes_added": c.notes_added.iter().filter_map(|s| report.notes.iter().find(|n| &n.slug == s))
-            .map(note_ref).collect::<Vec<_>>(),
-    })
-}
-
-/// The register of `score::risk_register`, for templates.
-fn risk_register(report: &Report, standings: &[Standing]) -> Vec<Value> {
-    crate::score::risk_register(report, standings)
-.into_iter()
-        .map(|(r, v, rank)| {
-            json!({
-                "vendor": {"slug": v.slug, "name": v.name, "url": urls::vendor(&v.slug), "rank": rank},
-                "title": r.title, "likelihood": r.likelihood, "impact": r.impact,
-                "severity": r.severity(), "severity_label": r.severity_label(),
-                "mitigation": r.mitigation, "owner": r.owner,
-            })
-        })
-        .collect()
-}
-
-/// An amount in the contract's currency, to the unit: `GBP 1,440,000`.
-fn money(currency: &str, amount: f64) -> String {
-    format!("{currency} {}", group_thousands(amount))
-}
-
-/// The figures of one vendor's cost, and whether it is the cheapest or dearest of them all.
-/// `range` is the lowest and highest total of all vendors, `None` with fewer than two.
-fn cost_view(c: &crate::cost::Cost, range: Option<(f64, f64)>) -> Value {
-    let is = |t: Option<f64>| t.is_some_and(|t| (c.total - t).abs() < 0.5);
-    json!({
-        "total": c.total,
-        "total_label": money(&c.currency, c.total),
-        "annual_label": money(&c.currency, c.annual),
-        "one_off_label": money(&c.currency, c.one_off),
-        "at_risk_label": percent(c.at_risk_share),
-        "per_point_label": c.per_point.map(|p| money(&c.currency, p)),
-        "cheapest": is(range.map(|r| r.0)),
-        "dearest": is(range.map(|r| r.1)),
-        "years": c.years,
-    })
-}
-
-/// Weighted score against total cost, laid out for an SVG of 480 × 300 units: cost from 0 on
-/// the x axis (70 to 450), score from the scale's minimum to its maximum on the y axis (250 to
-/// 20), and the partner threshold as a line. Vendors without a cost are not placed.
-fn value_map(
-    report: &Report,
-    standings: &[Standing],
-    costs: &BTreeMap<&str, crate::cost::Cost>,
-    views: &BTreeMap<String, Value>,
-) -> Value {
-    let Some(contract) = &report.contract else {
-        return Value::Null;
-    };
-    let top = costs.values().map(|c| c.total).fold(0.0, f64::max) * 1.1;
-    if top <= 0.0 {
-        return Value::Null;
-    }
-    let scale = report.scale;
-    let y = |score: f64| 250.0 - scale.fraction(score) * 230.0;
-    let round = |v: f64| (v * 10.0).round() / 10.0;
-    let points: Vec<Value> = standings
-        .iter()
-        .filter_map(|st| {
-            let (cost, view, score) = (costs.get(st.slug.as_str())?, views.get(&st.slug)?, st.weighted_score?);
-            Some(json!({
-                "rank": st.rank, "name": view["name"], "url": view["url"],
-                "x": round(70.0 + cost.total / top * 380.0), "y": round(y(score)),
-                "partner": st.partner, "assessed": st.complete,
-                "label": format!("{}: {} over {} years, {score:.2} points", view["name"].as_str().unwrap_or_default(),
-                    money(&cost.currency, cost.total), cost.years),
-            }))
-        })
-        .collect();
-    json!({
-        "points": points,
-        "threshold_y": round(y(report.partner_threshold)),
-        "threshold_label": format_number(report.partner_threshold),
-        "x_max_label": money(&contract.currency, top),
-        "y_min_label": format_number(scale.min),
-        "y_max_label": format_number(scale.max),
-    })
-}
-
 /// "Kestrel Lane leads if Track record weighs less than 6% (now 20%)", or `None` when no
 /// share of this criterion's weight changes the leader.
-fn flip_sentence(
-    report: &Report,
+fn flip_sentence<'a>(
+    report: &'a Report,
     analysis: &Analysis,
     f: &crate::sensitivity::Flip,
-) -> Option<Value> {
+) -> Option<FlipView<'a>> {
     let (to, at) = (f.flips_to.as_deref()?, f.at?);
     let vendor = report.vendor(to)?;
     let leader = report.vendor(analysis.leader.as_deref()?)?;
     let criterion = report.criterion(&f.criterion)?;
     let direction = if at < f.share { "less" } else { "more" };
-    Some(json!({
-        "vendor": vendor.name, "vendor_url": urls::vendor(&vendor.slug),
-        "criterion": criterion.name, "criterion_url": urls::criterion(&criterion.id),
-        "leader": leader.name,
-        "text": format!("{} leads if {} weighs {direction} than {} of the total (now {})",
-            vendor.name, criterion.name, percent(at), percent(f.share)),
-        "distance": (at - f.share).abs(),
-        "direction": direction,
-        "at_label": percent(at),
-        "share_label": percent(f.share),
-        "keeps_label": format!("from {} to {}", percent(f.keeps_leader.0), percent(f.keeps_leader.1)),
-    }))
+    Some(FlipView {
+        vendor: &vendor.name,
+        vendor_url: urls::vendor(&vendor.slug),
+        criterion: &criterion.name,
+        criterion_url: urls::criterion(&criterion.id),
+        leader: &leader.name,
+        text: format!(
+            "{} leads if {} weighs {direction} than {} of the total (now {})",
+            vendor.name,
+            criterion.name,
+            percent(at),
+            percent(f.share)
+        ),
+        distance: (at - f.share).abs(),
+        direction,
+        at_label: percent(at),
+        share_label: percent(f.share),
+        keeps_label: format!(
+            "from {} to {}",
+            percent(f.keeps_leader.0),
+            percent(f.keeps_leader.1)
+        ),
+    })
 }
 
 /// One sentence per vendor whose verdict one point would reverse: "Harbour & Pine Learning
@@ -822,68 +1217,6 @@ fn hinge_sentences(report: &Report, analysis: &Analysis) -> BTreeMap<String, Str
         .collect()
 }
 
-/// The "What would change the answer" panel: robustness, the nearest flips, vendors not yet
-/// assessed that could overtake, verdicts that hang on one point, weak or old evidence.
-fn what_would_change(
-    report: &Report,
-    standings: &[Standing],
-    analysis: &Analysis,
-    views: &BTreeMap<String, Value>,
-) -> Value {
-    let Some(leader) = analysis.leader.as_deref().and_then(|l| views.get(l)) else {
-        return Value::Null;
-    };
-    let mut robustness: Vec<(&String, f64)> = analysis
-        .win_probability
-        .iter()
-        .map(|(s, p)| (s, *p))
-        .collect();
-    robustness.sort_by(|a, b| {
-        b.1.partial_cmp(&a.1)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(a.0.cmp(b.0))
-    });
-    let robustness: Vec<Value> = robustness
-        .iter()
-        .filter(|(_, p)| *p > 0.0)
-        .filter_map(|(slug, p)| {
-            let v = views.get(*slug)?;
-            Some(json!({"name": v["name"], "url": v["url"], "pct": percent(*p)}))
-        })
-        .collect();
-    let mut flips: Vec<Value> = analysis
-        .criteria
-        .iter()
-        .filter_map(|f| flip_sentence(report, analysis, f))
-        .collect();
-    flips.sort_by(|a, b| {
-        let d = |v: &Value| v["distance"].as_f64().unwrap_or(f64::MAX);
-        d(a).partial_cmp(&d(b)).unwrap_or(std::cmp::Ordering::Equal)
-    });
-    let contenders: Vec<Value> = analysis
-        .contenders
-        .iter()
-        .filter_map(|slug| views.get(slug))
-        .map(|v| json!({"name": v["name"], "url": v["url"], "range": v["score_range_label"], "scored": v["scored"], "total": v["total"]}))
-        .collect();
-    let hinges: Vec<String> = hinge_sentences(report, analysis).into_values().collect();
-    let evidence = weak_evidence(report, standings);
-    let disagreements = disagreements(report, standings);
-    json!({
-        "leader": leader["name"],
-        "disagreements": disagreements,
-        "robustness": robustness,
-        "draws": group_thousands(f64::from(report.robustness.draws)),
-        "weight_spread": percent(report.robustness.weight_spread),
-        "uncertainty": uncertainty_text(&report.robustness),
-        "grades": grades_text(&report.evidence),
-        "flips": flips,
-        "contenders": contenders,
-        "hinges": hinges,
-        "evidence": evidence,
-    })
-}
-
 /// How many scores rest on weak evidence: only the vendor's claims, none at all, or evidence
 /// older than the report allows; one sentence each, when there are any.
 fn weak_evidence(report: &Report, standings: &[Standing]) -> Vec<String> {
@@ -920,31 +1253,6 @@ fn weak_evidence(report: &Report, standings: &[Standing]) -> Vec<String> {
         ));
     }
     evidence
-}
-
-/// The scores on which the panel disagreed, in rank and criterion order, with how each was
-/// settled.
-fn disagreements(report: &Report, standings: &[Standing]) -> Vec<Value> {
-    standings
-        .iter()
-        .filter_map(|st| report.vendor(&st.slug))
-        .flat_map(|v| {
-            report.criteria.iter().filter_map(move |c| {
-                let s = v.scores.get(&c.id).filter(|s| s.disagreement)?;
-                let low = s.by.values().copied().fold(f64::MAX, f64::min);
-                let high = s.by.values().copied().fold(f64::MIN, f64::max);
-                Some(json!({
-                    "vendor": v.name, "vendor_url": urls::vendor(&v.slug),
-                    "criterion": c.name, "criterion_url": urls::criterion(&c.id),
-                    "range": format!("{} to {}", format_number(low), format_number(high)),
-                    "settled": match s.consensus {
-                        crate::model::Consensus::Agreed => format!("agreed on {}", format_number(s.score)),
-                        _ => format!("the mean, {}, counts", format_number(s.score)),
-                    },
-                }))
-            })
-        })
-        .collect()
 }
 
 /// "reference calls, site visits and internal notes count as independent; ..." from the grade
@@ -994,25 +1302,344 @@ fn uncertainty_text(r: &crate::model::Robustness) -> String {
     )
 }
 
+/// Which scores cite each note, in rank and criterion order: one pass over all scores.
+fn cited_by_note<'a>(
+    report: &'a Report,
+    standings: &[Standing],
+    vendors_by_slug: &BTreeMap<&str, &'a Vendor>,
+) -> BTreeMap<&'a str, Vec<(&'a Vendor, &'a Criterion)>> {
+    let mut cited_by_note: BTreeMap<&str, Vec<(&Vendor, &Criterion)>> = BTreeMap::new();
+    for v in standings
+        .iter()
+        .filter_map(|st| vendors_by_slug.get(st.slug.as_str()))
+    {
+        for c in &report.criteria {
+            let Some(s) = v.scores.get(&c.id) else {
+                continue;
+            };
+            for slug in &s.evidence {
+                cited_by_note.entry(slug.as_str()).or_default().push((v, c));
+            }
+        }
+    }
+    cited_by_note
+}
+
+/// Marks the vendors the comparison starts with: the shortlist (at most four, in rank
+/// order), or, with fewer than two shortlisted, the top three.
+fn mark_compare(ranked: &mut [VendorView]) {
+    let shortlisted = ranked.iter().filter(|v| v.shortlisted).count();
+    let mut taken = 0;
+    for v in ranked.iter_mut() {
+        let chosen = if shortlisted >= 2 {
+            v.shortlisted && taken < 4
+        } else {
+            taken < 3
+        };
+        if chosen {
+            v.in_compare = true;
+            taken += 1;
+        }
+    }
+}
+
+fn vendor_change<'a>(
+    report: &'a Report,
+    ch: &crate::changes::VendorChange,
+) -> VendorChangeView<'a> {
+    let evaluator = |id: &str| {
+        report
+            .evaluators
+            .iter()
+            .find(|e| e.id == id)
+            .map_or(id.to_string(), |e| e.name.clone())
+    };
+    let scores: Vec<String> = ch
+        .scores
+        .iter()
+        .map(|s| {
+            let name = report
+                .criterion(&s.criterion)
+                .map_or(s.criterion.as_str(), |c| c.name.as_str());
+            let who: Vec<String> =
+                s.by.iter()
+                    .map(|(id, (a, b))| {
+                        format!("{} {}", evaluator(id), crate::changes::move_label(*a, *b))
+                    })
+                    .collect();
+            if who.is_empty() {
+                format!("{name} {}", crate::changes::move_label(s.from, s.to))
+            } else {
+                format!(
+                    "{name} {} ({})",
+                    crate::changes::move_label(s.from, s.to),
+                    who.join(", ")
+                )
+            }
+        })
+        .collect();
+    let verdict = |p: bool| if p { "partner" } else { "not a partner" };
+    VendorChangeView {
+        name: None,
+        url: None,
+        rank: (ch.rank.0 != ch.rank.1).then(|| format!("rank {} → {}", ch.rank.0, ch.rank.1)),
+        moved_up: ch.rank.1 < ch.rank.0,
+        status: ch.status.as_ref().map(|(a, b)| format!("status {a} → {b}")),
+        verdict: ch
+            .partner
+            .map(|(a, b)| format!("{} → {}", verdict(a), verdict(b))),
+        weighted: match ch.weighted_score {
+            (Some(a), Some(b)) if (a - b).abs() > 1e-9 => {
+                Some(format!("weighted score {a:.2} → {b:.2}"))
+            }
+            _ => None,
+        },
+        scores,
+    }
+}
+
+/// The "Changes since" section of the overview.
+fn changes_view<'a>(
+    report: &'a Report,
+    c: &'a crate::changes::Changes,
+    vendors: &BTreeMap<&str, &'a Vendor>,
+) -> ChangesView<'a> {
+    ChangesView {
+        since: c
+            .since
+            .clone()
+            .unwrap_or_else(|| "the previous round".to_string()),
+        vendors: c
+            .vendors
+            .iter()
+            .filter_map(|ch| {
+                let v = vendors.get(ch.slug.as_str())?;
+                Some(VendorChangeView {
+                    name: Some(&v.name),
+                    url: Some(urls::vendor(&v.slug)),
+                    ..vendor_change(report, ch)
+                })
+            })
+            .collect(),
+        added: c
+            .added
+            .iter()
+            .filter_map(|s| vendors.get(s.as_str()))
+            .map(|v| NamedLink {
+                name: &v.name,
+                url: urls::vendor(&v.slug),
+            })
+            .collect(),
+        dropped: &c.dropped,
+        notes_added: c
+            .notes_added
+            .iter()
+            .filter_map(|s| report.notes.iter().find(|n| &n.slug == s))
+            .map(NoteRef::of)
+            .collect(),
+    }
+}
+
+/// The register of `score::risk_register`, for templates.
+fn risk_register<'a>(report: &'a Report, standings: &[Standing]) -> Vec<RiskRow<'a>> {
+    crate::score::risk_register(report, standings)
+        .into_iter()
+        .map(|(r, v, rank)| RiskRow {
+            vendor: RankedVendor {
+                slug: &v.slug,
+                name: &v.name,
+                url: urls::vendor(&v.slug),
+                rank,
+            },
+            risk: RiskView::of(r),
+        })
+        .collect()
+}
+
+/// An amount in the contract's currency, to the unit: `GBP 1,440,000`.
+fn money(currency: &str, amount: f64) -> String {
+    format!("{currency} {}", group_thousands(amount))
+}
+
+/// The figures of one vendor's cost, and whether it is the cheapest or dearest of them all.
+/// `range` is the lowest and highest total of all vendors, `None` with fewer than two.
+fn cost_view(c: &crate::cost::Cost, range: Option<(f64, f64)>) -> CostView {
+    let is = |t: Option<f64>| t.is_some_and(|t| (c.total - t).abs() < 0.5);
+    CostView {
+        total: c.total,
+        total_label: money(&c.currency, c.total),
+        annual_label: money(&c.currency, c.annual),
+        one_off_label: money(&c.currency, c.one_off),
+        at_risk_label: percent(c.at_risk_share),
+        per_point_label: c.per_point.map(|p| money(&c.currency, p)),
+        cheapest: is(range.map(|r| r.0)),
+        dearest: is(range.map(|r| r.1)),
+        years: c.years,
+    }
+}
+
+/// Weighted score against total cost, laid out for an SVG of 480 × 300 units: cost from 0 on
+/// the x axis (70 to 450), score from the scale's minimum to its maximum on the y axis (250 to
+/// 20), and the partner threshold as a line. Vendors without a cost are not placed.
+fn value_map<'v, 'a>(
+    report: &'a Report,
+    standings: &[Standing],
+    costs: &BTreeMap<&str, crate::cost::Cost>,
+    views: &BTreeMap<&str, &'v VendorView<'a>>,
+) -> Option<ValueMap<'v>> {
+    let contract = report.contract.as_ref()?;
+    let top = costs.values().map(|c| c.total).fold(0.0, f64::max) * 1.1;
+    if top <= 0.0 {
+        return None;
+    }
+    let scale = report.scale;
+    let y = |score: f64| 250.0 - scale.fraction(score) * 230.0;
+    let round = |v: f64| (v * 10.0).round() / 10.0;
+    let points = standings
+        .iter()
+        .filter_map(|st| {
+            let (cost, view, score) = (
+                costs.get(st.slug.as_str())?,
+                views.get(st.slug.as_str())?,
+                st.weighted_score?,
+            );
+            Some(Point {
+                rank: st.rank,
+                name: view.name,
+                url: &view.url,
+                x: round(70.0 + cost.total / top * 380.0),
+                y: round(y(score)),
+                partner: st.partner,
+                assessed: st.complete,
+                label: format!(
+                    "{}: {} over {} years, {score:.2} points",
+                    view.name,
+                    money(&cost.currency, cost.total),
+                    cost.years
+                ),
+            })
+        })
+        .collect();
+    Some(ValueMap {
+        points,
+        threshold_y: round(y(report.partner_threshold)),
+        threshold_label: format_number(report.partner_threshold),
+        x_max_label: money(&contract.currency, top),
+        y_min_label: format_number(scale.min),
+        y_max_label: format_number(scale.max),
+    })
+}
+
+/// The "What would change the answer" panel: robustness, the nearest flips, vendors not yet
+/// assessed that could overtake, verdicts that hang on one point, weak or old evidence.
+fn what_would_change<'v, 'a: 'v>(
+    report: &'a Report,
+    standings: &[Standing],
+    analysis: &'a Analysis,
+    views: &BTreeMap<&str, &'v VendorView<'a>>,
+) -> Option<Answer<'v>> {
+    let leader = views.get(analysis.leader.as_deref()?)?;
+    let mut robustness: Vec<(&String, f64)> = analysis
+        .win_probability
+        .iter()
+        .map(|(s, p)| (s, *p))
+        .collect();
+    robustness.sort_by(|a, b| {
+        b.1.partial_cmp(&a.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.0.cmp(b.0))
+    });
+    let robustness = robustness
+        .iter()
+        .filter(|(_, p)| *p > 0.0)
+        .filter_map(|(slug, p)| {
+            let v = views.get(slug.as_str())?;
+            Some(Chance {
+                name: v.name,
+                url: &v.url,
+                pct: percent(*p),
+            })
+        })
+        .collect();
+    let mut flips: Vec<FlipView> = analysis
+        .criteria
+        .iter()
+        .filter_map(|f| flip_sentence(report, analysis, f))
+        .collect();
+    flips.sort_by(|a, b| {
+        a.distance
+            .partial_cmp(&b.distance)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let contenders = analysis
+        .contenders
+        .iter()
+        .filter_map(|slug| views.get(slug.as_str()))
+        .map(|v| Contender {
+            name: v.name,
+            url: &v.url,
+            range: &v.score_range_label,
+            scored: v.scored,
+            total: v.total,
+        })
+        .collect();
+    Some(Answer {
+        leader: leader.name,
+        disagreements: disagreements(report, standings),
+        robustness,
+        draws: group_thousands(f64::from(report.robustness.draws)),
+        weight_spread: percent(report.robustness.weight_spread),
+        uncertainty: uncertainty_text(&report.robustness),
+        grades: grades_text(&report.evidence),
+        flips,
+        contenders,
+        hinges: hinge_sentences(report, analysis).into_values().collect(),
+        evidence: weak_evidence(report, standings),
+    })
+}
+
+/// The scores on which the panel disagreed, in rank and criterion order, with how each was
+/// settled.
+fn disagreements<'a>(report: &'a Report, standings: &[Standing]) -> Vec<Disagreement<'a>> {
+    standings
+        .iter()
+        .filter_map(|st| report.vendor(&st.slug))
+        .flat_map(|v| {
+            report.criteria.iter().filter_map(move |c| {
+                let s = v.scores.get(&c.id).filter(|s| s.disagreement)?;
+                let low = s.by.values().copied().fold(f64::MAX, f64::min);
+                let high = s.by.values().copied().fold(f64::MIN, f64::max);
+                Some(Disagreement {
+                    vendor: &v.name,
+                    vendor_url: urls::vendor(&v.slug),
+                    criterion: &c.name,
+                    criterion_url: urls::criterion(&c.id),
+                    range: format!("{} to {}", format_number(low), format_number(high)),
+                    settled: match s.consensus {
+                        Consensus::Agreed => format!("agreed on {}", format_number(s.score)),
+                        _ => format!("the mean, {}, counts", format_number(s.score)),
+                    },
+                })
+            })
+        })
+        .collect()
+}
+
 /// The panel that answers "whom, and why", with its honest caveats.
-fn recommendation(
+fn recommendation<'v, 'a>(
     report: &Report,
     standings: &[Standing],
-    views: &BTreeMap<String, Value>,
-) -> Value {
+    views: &BTreeMap<&str, &'v VendorView<'a>>,
+) -> Option<Recommendation<'v, 'a>> {
     // The contest is among assessed vendors; with none assessed yet, among all scored ones.
     let contest: Vec<&Standing> = if standings.iter().any(|s| s.complete) {
         standings.iter().filter(|s| s.complete).collect()
     } else {
         standings.iter().collect()
     };
-    let Some(top) = contest.first().filter(|s| s.weighted_score.is_some()) else {
-        return Value::Null;
-    };
-    let Some(view) = views.get(&top.slug) else {
-        return Value::Null;
-    };
-    let name = view["name"].as_str().unwrap_or_default();
+    let top = contest.first().filter(|s| s.weighted_score.is_some())?;
+    let view = *views.get(top.slug.as_str())?;
+    let name = view.name;
     let score = top.weighted_score.unwrap_or_default();
     let runner = contest.get(1).filter(|s| s.weighted_score.is_some());
     let margin = runner.and_then(|r| r.weighted_score).map(|r| score - r);
@@ -1031,8 +1658,8 @@ fn recommendation(
             if n == 1 { "it" } else { "them" }
         ));
     }
-    let evidence = view["evidence_count"].as_u64().unwrap_or(0);
-    if (evidence as usize) < report.criteria.len().div_ceil(2) {
+    let evidence = view.evidence_count;
+    if evidence < report.criteria.len().div_ceil(2) {
         caveats.push(format!(
             "The evidence is thin: its scores cite {evidence} {}.",
             if evidence == 1 { "note" } else { "notes" }
@@ -1049,20 +1676,97 @@ fn recommendation(
             format_number(report.partner_threshold)
         ));
     }
-    let runner_view = runner.and_then(|r| views.get(&r.slug));
-    json!({
-        "vendor": view,
-        "score_label": format!("{score:.2}"),
-        "margin": margin,
-        "margin_label": margin.map(|m| format!("{m:.2}")),
-        "runner_up": runner_view,
-        "caveats": caveats,
+    Some(Recommendation {
+        vendor: view,
+        score_label: format!("{score:.2}"),
+        margin,
+        margin_label: margin.map(|m| format!("{m:.2}")),
+        runner_up: runner.and_then(|r| views.get(r.slug.as_str()).copied()),
+        caveats,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every property name anywhere in a JSON schema.
+    fn properties(schema: &serde_json::Value, into: &mut std::collections::BTreeSet<String>) {
+        match schema {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+                    into.extend(props.keys().cloned());
+                }
+                m.values().for_each(|v| properties(v, into));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| properties(v, into)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_readme_lists_the_template_variables_the_views_have() {
+        let readme = include_str!("../README.md");
+        let start = readme
+            .find("Every page also gets")
+            .expect("the README's variable list");
+        let end = start
+            + readme[start..]
+                .find("An example override")
+                .expect("its end");
+        let section = &readme[start..end];
+        let schema = site_schema();
+        let top: Vec<&String> = schema["properties"]
+            .as_object()
+            .expect("site's properties")
+            .keys()
+            .collect();
+        let mut all = std::collections::BTreeSet::new();
+        properties(&schema, &mut all);
+        let note_page = schemars::schema_for!(NotePage<'static, 'static>).to_value();
+        properties(&note_page, &mut all);
+        // Every `site.x` the README names is a field of `site`, and every field is named.
+        let named: Vec<&str> = section
+            .split("`site.")
+            .skip(1)
+            .filter_map(|s| s.split('`').next())
+            .collect();
+        assert!(named.len() > 10, "{named:?}");
+        let mut wrong: Vec<String> = named
+            .iter()
+            .filter(|name| !top.iter().any(|t| t == *name))
+            .map(|name| format!("README names site.{name}, which SiteView does not have"))
+            .collect();
+        wrong.extend(
+            top.iter()
+                .filter(|f| {
+                    !section.contains(&format!("`site.{f}`"))
+                        && !section.contains(&format!("`{f}`"))
+                })
+                .map(|f| format!("SiteView has `{f}`, which the README does not name")),
+        );
+        // Every other name in backticks is a field of some view or a page variable.
+        let page_variables = [
+            "root",
+            "section",
+            "page_path",
+            "canonical_path",
+            "site",
+            "vendor",
+            "criterion",
+            "note",
+        ];
+        for quoted in section.split('`').skip(1).step_by(2) {
+            let name = quoted.strip_prefix("site.").unwrap_or(quoted);
+            if name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                && !all.contains(name)
+                && !page_variables.contains(&name)
+            {
+                wrong.push(format!("README names `{name}`, which no view has"));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 
     #[test]
     fn thousands_are_grouped() {
