@@ -57,8 +57,12 @@ pub struct Stats {
     pub pages_reused: usize,
 }
 
+/// What one build can reuse; [`Cache::default`] is for a single build and keeps nothing,
+/// [`Cache::remembering`] keeps every text, rendering and page for the next build.
 #[derive(Default)]
 pub struct Cache {
+    /// Whether entries are kept: a single build would only hold a second copy of everything.
+    keeps: bool,
     texts: Mutex<HashMap<PathBuf, CachedText>>,
     markdown: Mutex<HashMap<u64, Rendered>>,
     pages: Mutex<HashMap<String, (u64, Vec<u8>)>>,
@@ -69,6 +73,19 @@ pub struct Cache {
 }
 
 impl Cache {
+    /// A cache that keeps what each build made, for the next one (`watch`, `serve`).
+    pub fn remembering() -> Self {
+        Cache {
+            keeps: true,
+            ..Cache::default()
+        }
+    }
+
+    /// Whether rendered pages are kept; when not, there is no point computing their keys.
+    pub fn keeps(&self) -> bool {
+        self.keeps
+    }
+
     /// The text of `path` if it is unchanged on disk since it was cached.
     pub fn text(&self, path: &PathBuf, modified: Option<SystemTime>, len: u64) -> Option<String> {
         let texts = self.texts.lock().ok()?;
@@ -90,6 +107,9 @@ impl Cache {
 
     pub fn store_text(&self, path: PathBuf, modified: Option<SystemTime>, len: u64, text: &str) {
         self.files_read.fetch_add(1, Ordering::Relaxed);
+        if !self.keeps {
+            return;
+        }
         if let Ok(mut texts) = self.texts.lock() {
             texts.insert(
                 path,
@@ -109,6 +129,9 @@ impl Cache {
         }
         self.markdown_rendered.fetch_add(1, Ordering::Relaxed);
         let r = make();
+        if !self.keeps {
+            return r;
+        }
         if let Ok(mut m) = self.markdown.lock() {
             m.insert(key, r.clone());
         }
@@ -130,6 +153,9 @@ impl Cache {
 
     pub fn store_page(&self, path: &str, key: u64, bytes: &[u8]) {
         self.pages_rendered.fetch_add(1, Ordering::Relaxed);
+        if !self.keeps {
+            return;
+        }
         if let Ok(mut pages) = self.pages.lock() {
             pages.insert(path.to_string(), (key, bytes.to_vec()));
         }

@@ -148,6 +148,16 @@ pub fn make_site(options: &Options) -> Result<Built, Failure> {
 
 /// [`make_site`], reusing what `cache` holds from an earlier build of the same project.
 pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, Failure> {
+    make_site_into(options, cache, None)
+}
+
+/// [`make_site_with`], writing each page and export into `staging` as soon as it is made
+/// (their bodies are then [`site::Body::Written`]), so the site is never all in memory.
+pub fn make_site_into(
+    options: &Options,
+    cache: &cache::Cache,
+    staging: Option<&output::Staging>,
+) -> Result<Built, Failure> {
     let root = &options.root;
     let mut timings = Vec::with_capacity(5);
     let mut clock = std::time::Instant::now();
@@ -210,6 +220,7 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
         content_dir: &content_dir,
         cache,
         progress: options.progress.as_deref(),
+        staging,
     };
     let files = render::render(&scored, &with).map_err(|mut problems| {
         problems.extend(diags.iter().cloned());
@@ -236,12 +247,17 @@ pub fn build(options: &Options) -> Result<Built, Failure> {
 /// one then waits its turn).
 pub fn build_waiting(options: &Options, waiting: &dyn Fn()) -> Result<Built, Failure> {
     let output = output::check_target(&options.root, &options.output_dir())?;
-    let mut built = make_site(options)?;
     let lock = output::lock(&output, waiting).map_err(Failure::Io)?;
-    let started = std::time::Instant::now();
     // Checked again in turn: the folder may have changed while another build held the lock.
     output::check_target(&options.root, &output)?;
-    output::write(&lock, &output, &built.files, built.report.audience).map_err(Failure::Io)?;
+    // Pages are written into the staging folder as they are rendered; if the build fails,
+    // the staging folder goes with `staging` and the output is as it was.
+    let staging = output::Staging::begin(&lock, &output).map_err(Failure::Io)?;
+    let mut built = make_site_into(options, &cache::Cache::default(), Some(&staging))?;
+    let started = std::time::Instant::now();
+    staging
+        .finish(&built.files, built.report.audience)
+        .map_err(Failure::Io)?;
     built.timings.push(("write", started.elapsed()));
     Ok(built)
 }

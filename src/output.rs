@@ -1,7 +1,8 @@
 //! Writing the site: all or nothing, and never anywhere it should not.
 //!
 //! A build writes into one hidden staging folder beside the output folder
-//! (`output/` → `.output.staging/`), then swaps it in with two renames, so a failed or
+//! (`output/` → `.output.staging/`), each page as soon as it is rendered ([`Staging`]), then
+//! swaps it in with two renames, so a failed or
 //! interrupted build leaves the previous output as it was. Before anything is written,
 //! [`check_target`] resolves the output path the way the file system will (every `..` and
 //! symlink, even below a folder that does not exist yet) and refuses one that would hit the
@@ -206,6 +207,7 @@ fn marker_text(files: &[OutputFile], audience: Audience) -> String {
             .map(|f| {
                 let body = match &f.body {
                     Body::Bytes(b) => crate::cache::hash_of(b),
+                    Body::Written(hash) => *hash,
                     Body::Copy(src) => {
                         crate::cache::hash_of(fs::metadata(src).map(|m| m.len()).ok())
                     }
@@ -222,31 +224,103 @@ fn marker_text(files: &[OutputFile], audience: Audience) -> String {
 
 /// Writes `files` as the new content of `output`, atomically as far as the file system allows.
 /// `output` is a folder [`check_target`] returned, and `_lock` proves this build's turn.
-pub fn write(_lock: &Lock, output: &Path, files: &[OutputFile], audience: Audience) -> Result<()> {
-    let staging = staging_dir(output);
-    if fs::symlink_metadata(&staging).is_ok() {
-        if !is_our_staging(&staging) {
-            bail!(
-                "`{}` is in the way: shortlist stages the site there, and did not make it; move it",
-                staging.display()
-            );
+pub fn write(lock: &Lock, output: &Path, files: &[OutputFile], audience: Audience) -> Result<()> {
+    Staging::begin(lock, output)?.finish(files, audience)
+}
+
+/// A staging folder being filled while the site is made: pages go in as soon as they are
+/// rendered ([`Staging::put`], from any thread), so they need not all be held in memory;
+/// [`Staging::finish`] writes the rest and swaps the folder in. Dropped unfinished (the build
+/// failed), it is removed and the output stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    site: PathBuf,
+    output: PathBuf,
+    /// The first write that failed; `finish` reports it and swaps nothing in.
+    failed: std::sync::Mutex<Option<anyhow::Error>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Makes the staging folder beside `output`, removing one an interrupted build left.
+    pub fn begin(_lock: &Lock, output: &Path) -> Result<Staging> {
+        let dir = staging_dir(output);
+        if fs::symlink_metadata(&dir).is_ok() {
+            if !is_our_staging(&dir) {
+                bail!(
+                    "`{}` is in the way: shortlist stages the site there, and did not make it; move it",
+                    dir.display()
+                );
+            }
+            remove_staging(&dir).with_context(|| {
+                format!(
+                    "failed to remove the leftover staging folder `{}`",
+                    dir.display()
+                )
+            })?;
         }
-        remove_staging(&staging).with_context(|| {
-            format!(
-                "failed to remove the leftover staging folder `{}`",
-                staging.display()
-            )
-        })?;
+        fs::create_dir_all(&dir)
+            .and_then(|()| fs::write(dir.join(STAGING_MARKER), MARKER_TEXT))
+            .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        let site = dir.join("site");
+        fs::create_dir(&site).with_context(|| format!("failed to create `{}`", site.display()))?;
+        Ok(Staging {
+            dir,
+            site,
+            output: output.to_path_buf(),
+            failed: std::sync::Mutex::new(None),
+            finished: false,
+        })
     }
-    fs::create_dir_all(&staging)
-        .and_then(|()| fs::write(staging.join(STAGING_MARKER), MARKER_TEXT))
-        .with_context(|| format!("failed to create `{}`", staging.display()))?;
-    let site = staging.join("site");
-    let result = write_tree(&site, files, &marker_text(files, audience))
-        .and_then(|()| swap(output, &staging, &site));
-    // Whatever happened, the staging folder goes; the output is either old or new.
-    let _ = remove_staging(&staging);
-    result
+
+    /// Writes one file of the site now; its body from then on is [`Body::Written`]. A failure
+    /// is kept for [`Staging::finish`] to report.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Body {
+        let written = plain_relative(path).and_then(|()| {
+            let dest = self.site.join(path);
+            if let Some(dir) = dest.parent() {
+                fs::create_dir_all(dir)
+                    .with_context(|| format!("failed to create `{}`", dir.display()))?;
+            }
+            fs::write(&dest, bytes).with_context(|| format!("failed to write `{}`", dest.display()))
+        });
+        if let Err(e) = written
+            && let Ok(mut failed) = self.failed.lock()
+        {
+            failed.get_or_insert(e);
+        }
+        Body::Written(crate::cache::hash_of(bytes))
+    }
+
+    /// Writes the files not yet written and the marker, and swaps the folder in as `output`.
+    pub fn finish(mut self, files: &[OutputFile], audience: Audience) -> Result<()> {
+        self.finished = true;
+        let failed = self.failed.lock().ok().and_then(|mut f| f.take());
+        let result = match failed {
+            Some(e) => Err(e),
+            None => write_tree(&self.site, files, &marker_text(files, audience))
+                .and_then(|()| swap(&self.output, &self.dir, &self.site)),
+        };
+        // Whatever happened, the staging folder goes; the output is either old or new.
+        let _ = remove_staging(&self.dir);
+        result
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = remove_staging(&self.dir);
+        }
+    }
+}
+
+/// Refuses a path that could leave the site's folder.
+fn plain_relative(path: &str) -> Result<()> {
+    if path.split('/').any(|p| p == ".." || p.is_empty()) {
+        bail!("refusing to write `{path}`: not a plain relative path");
+    }
+    Ok(())
 }
 
 /// Removes a staging folder with its marker last, so that a run stopped half-way through
@@ -272,11 +346,13 @@ fn remove_staging(staging: &Path) -> io::Result<()> {
 
 fn write_tree(site: &Path, files: &[OutputFile], marker: &str) -> Result<()> {
     fs::create_dir_all(site).with_context(|| format!("failed to create `{}`", site.display()))?;
+    let unwritten: Vec<&OutputFile> = files
+        .iter()
+        .filter(|f| !matches!(f.body, Body::Written(_)))
+        .collect();
     let mut dirs: Vec<PathBuf> = Vec::new();
-    for f in files {
-        if f.path.split('/').any(|p| p == ".." || p.is_empty()) {
-            bail!("refusing to write `{}`: not a plain relative path", f.path);
-        }
+    for f in &unwritten {
+        plain_relative(&f.path)?;
         if let Some(dir) = Path::new(&f.path)
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -289,7 +365,7 @@ fn write_tree(site: &Path, files: &[OutputFile], marker: &str) -> Result<()> {
     for dir in &dirs {
         fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
     }
-    files
+    unwritten
         .iter()
         .try_for_each(|f| put(&f.body, &site.join(&f.path)))?;
     fs::write(site.join(MARKER), marker)
@@ -306,6 +382,7 @@ fn put(body: &Body, dest: &Path) -> Result<()> {
         Body::Copy(src) => fs::copy(src, dest)
             .map(drop)
             .with_context(|| format!("failed to copy `{}`", src.display())),
+        Body::Written(_) => Ok(()),
     }
 }
 
@@ -351,6 +428,7 @@ pub struct Written {
 fn key_of(body: &Body) -> u64 {
     match body {
         Body::Bytes(b) => crate::cache::hash_of(b),
+        Body::Written(hash) => *hash,
         Body::Copy(src) => crate::cache::hash_of((
             src,
             fs::metadata(src).ok().map(|m| (m.len(), m.modified().ok())),
@@ -444,6 +522,11 @@ fn replace(dest: &Path, body: &Body) -> Result<()> {
     write_whole(dest, |file| match body {
         Body::Bytes(b) => io::Write::write_all(file, b),
         Body::Copy(src) => io::copy(&mut fs::File::open(src)?, file).map(drop),
+        // An update in place is made from files in memory; a page already written into a
+        // staging folder has no bytes here to put anywhere else.
+        Body::Written(_) => Err(io::Error::other(
+            "the page was written into a staging folder",
+        )),
     })
 }
 
@@ -741,5 +824,77 @@ mod tests {
             let mode = fs::metadata(&dest).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o644, "readable by a web server");
         }
+    }
+
+    /// A site of two pages, one of them written as it was made.
+    fn streamed(staging: &Staging, page: &str) -> Vec<OutputFile> {
+        vec![
+            OutputFile {
+                path: page.into(),
+                body: staging.put(page, b"<p>streamed</p>"),
+                template: None,
+            },
+            OutputFile {
+                path: "report.json".into(),
+                body: Body::Bytes(b"{}".to_vec()),
+                template: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn pages_streamed_into_staging_are_swapped_in_with_the_rest() {
+        let p = project();
+        let output = p.path().join("output");
+        let lock = lock(&output, &|| {}).unwrap();
+        let staging = Staging::begin(&lock, &output).unwrap();
+        let files = streamed(&staging, "notes/a/index.html");
+        staging.finish(&files, Audience::Internal).unwrap();
+        assert_eq!(
+            fs::read_to_string(output.join("notes/a/index.html")).unwrap(),
+            "<p>streamed</p>"
+        );
+        assert_eq!(
+            fs::read_to_string(output.join("report.json")).unwrap(),
+            "{}"
+        );
+        assert!(!staging_dir(&output).exists());
+    }
+
+    #[test]
+    fn a_streamed_write_that_fails_swaps_nothing_in_and_a_dropped_staging_goes() {
+        let p = project();
+        let output = p.path().join("output");
+        fs::create_dir_all(&output).unwrap();
+        fs::write(output.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(output.join("index.html"), "old").unwrap();
+        let lock = lock(&output, &|| {}).unwrap();
+        let staging = Staging::begin(&lock, &output).unwrap();
+        let files = streamed(&staging, "../escape.html");
+        let err = staging.finish(&files, Audience::Internal).unwrap_err();
+        assert!(
+            err.to_string().contains("not a plain relative path"),
+            "{err}"
+        );
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!p.path().join("escape.html").exists());
+        assert!(!staging_dir(&output).exists());
+        // A build that fails before finishing drops its staging folder, written pages and all.
+        let staging = Staging::begin(&lock, &output).unwrap();
+        streamed(&staging, "notes/b/index.html");
+        assert!(
+            staging_dir(&output)
+                .join("site/notes/b/index.html")
+                .exists()
+        );
+        drop(staging);
+        assert!(!staging_dir(&output).exists());
+        assert_eq!(
+            fs::read_to_string(output.join("index.html")).unwrap(),
+            "old"
+        );
     }
 }

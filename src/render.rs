@@ -1,4 +1,5 @@
-//! Model and theme to the files of the site, in memory: no file I/O here.
+//! Model and theme to the files of the site: in memory, or, for `build`, each page and export
+//! written into the staging folder of `output` as soon as it is made (no other file I/O here).
 //!
 //! Each page is a Tera template rendered with the shared `site` data of `view` and a few
 //! variables of its own, in parallel (Tera is `Sync`). `root` is the page's way back to the site
@@ -56,12 +57,14 @@ pub struct Scored<'a> {
 }
 
 /// What rendering works with besides the report: the theme, the content folder (for assets),
-/// the cache of an earlier build, and a counter of pages done.
+/// the cache of an earlier build, a counter of pages done, and the staging folder that pages
+/// and exports are written into as soon as they are made, when the build streams to disk.
 pub struct With<'a> {
     pub theme: &'a Theme,
     pub content_dir: &'a std::path::Path,
     pub cache: &'a Cache,
     pub progress: Option<&'a crate::Progress>,
+    pub staging: Option<&'a crate::output::Staging>,
 }
 
 /// Renders every page and export of the report.
@@ -97,10 +100,26 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, V
         problems.dedup_by(|a, b| a.message == b.message);
         return Err(problems);
     }
-    files.extend(exports(scored, &files));
+    files.extend(
+        exports(scored, &files)
+            .into_iter()
+            .map(|f| written(f, with)),
+    );
     files.extend(copies(scored.report, with));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// `file`, written into the staging folder now if the build streams to disk: its bytes are
+/// then dropped rather than held until the end.
+fn written(file: OutputFile, with: &With<'_>) -> OutputFile {
+    match (&file.body, with.staging) {
+        (Body::Bytes(bytes), Some(staging)) => OutputFile {
+            body: staging.put(&file.path, bytes),
+            ..file
+        },
+        _ => file,
+    }
 }
 
 /// The `site` variable every page sees, converted for Tera once (Tera's values share their
@@ -182,7 +201,11 @@ fn render_page(
         Own::Criterion(i) => (Some(("criterion", shared.criteria[i].clone())), 0),
         Own::Note(i) => {
             let note = views.note_page(i);
-            let hash = hash_json(&note);
+            let hash = if with.cache.keeps() {
+                hash_json(&note)
+            } else {
+                0
+            };
             (Some(("note", tera::Value::from_serializable(&note))), hash)
         }
     };
@@ -193,10 +216,13 @@ fn render_page(
         &page.path,
         own_hash,
     ));
-    let file = |bytes| OutputFile {
-        path: page.path.clone(),
-        body: Body::Bytes(bytes),
-        template: Some(page.template.to_string()),
+    let file = |bytes| {
+        let file = OutputFile {
+            path: page.path.clone(),
+            body: Body::Bytes(bytes),
+            template: Some(page.template.to_string()),
+        };
+        written(file, with)
     };
     if let Some(bytes) = with.cache.page(&page.path, key) {
         return Ok(file(bytes));

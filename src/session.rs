@@ -44,7 +44,7 @@ impl Session {
         Ok(Session {
             options,
             output,
-            cache: Cache::default(),
+            cache: Cache::remembering(),
             written: Written::default(),
         })
     }

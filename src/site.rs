@@ -10,6 +10,9 @@ use std::path::PathBuf;
 pub enum Body {
     Bytes(Vec<u8>),
     Copy(PathBuf),
+    /// Already written into the folder the site is being built in (a page streamed to disk as
+    /// soon as it was rendered, see `output::Staging`): the hash of its bytes.
+    Written(u64),
 }
 
 /// One file of the built site, at a path relative to the output folder (forward slashes).

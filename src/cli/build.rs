@@ -88,7 +88,8 @@ pub fn run(args: Args) -> Outcome {
         );
     }
     if let Some((path, file, format)) = &archive {
-        shortlist::archive::write(file, *format, &built.files)
+        let site = shortlist::output::resolved(&options.output_dir());
+        shortlist::archive::write(file, *format, &built.files, &site)
             .map_err(|e| e.context("the site is built, but the archive is not"))
             .during("build")?;
         if !super::quiet() {
