@@ -95,6 +95,12 @@ impl Cache {
             .map(|c| c.text.clone())
     }
 
+    /// The text of `path` as it was last read, whatever the file holds now.
+    pub fn last_text(&self, path: &PathBuf) -> Option<String> {
+        let texts = self.texts.lock().ok()?;
+        texts.get(path).map(|c| c.text.clone())
+    }
+
     /// Forgets the texts of `paths`, so they are read again whatever their metadata says
     /// (two saves within one tick of the file system clock can leave it unchanged).
     pub fn forget(&self, paths: &[PathBuf]) {

@@ -82,7 +82,7 @@ impl Options {
 }
 
 /// A site made in memory (and, after [`build`], written).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Built {
     pub report: Report,
     pub standings: Vec<Standing>,
@@ -96,6 +96,10 @@ pub struct Built {
     /// How long each stage took, in order: read, validate, score, render (and write, once
     /// [`build`] has written the site).
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The data every page saw, as Tera holds it, for a session to render one page again.
+    pub shared: render::Shared,
+    /// The theme the pages were rendered with.
+    pub theme: std::sync::Arc<theme::Theme>,
 }
 
 /// Why shortlist will not do what it was asked (write over `content/`, overwrite a file `init`
@@ -190,6 +194,7 @@ pub fn make_site_into(
         problems.extend(diags.iter().cloned());
         Failure::Content(problems)
     })?;
+    let theme = std::sync::Arc::new(theme);
     lap("validate");
     let standings = score::rank(&report);
     let analysis = sensitivity::analyse(&report, &standings);
@@ -222,7 +227,7 @@ pub fn make_site_into(
         progress: options.progress.as_deref(),
         staging,
     };
-    let files = render::render(&scored, &with).map_err(|mut problems| {
+    let (files, shared) = render::render(&scored, &with).map_err(|mut problems| {
         problems.extend(diags.iter().cloned());
         Failure::Content(problems)
     })?;
@@ -235,6 +240,8 @@ pub fn make_site_into(
         files,
         warnings: diags,
         timings,
+        shared,
+        theme,
     })
 }
 

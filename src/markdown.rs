@@ -17,7 +17,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 pub const ROOT: &str = "%ROOT%/";
 
 /// A heading of a rendered document, for a table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
 pub struct Heading {
     pub level: u8,
     pub id: String,

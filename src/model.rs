@@ -70,6 +70,10 @@ pub struct Report {
     pub notes: Vec<Note>,
     /// Files under `content/assets/`, relative to `content/`, sorted.
     pub assets: Vec<String>,
+    /// The map Markdown links were resolved against, for rendering an edited note again.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub files: std::sync::Arc<crate::validate::SiteIndex>,
 }
 
 /// Markdown rendered to sanitized HTML; links to the site root are behind `markdown::ROOT`.

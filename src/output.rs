@@ -198,27 +198,45 @@ fn lock_file(_parent: &Path, output: &Path) -> Result<fs::File> {
         .with_context(|| format!("failed to open `{}`", path.display()))
 }
 
+/// Two hashes of a file's body: the key a session compares to know whether to write it
+/// again (a copied file's size and time: it is never read to be compared), and the one the
+/// marker's digest is made of (the bytes, or a copied file's size, so that two checkouts of the
+/// same project mark the same site alike).
+fn hashes(body: &Body) -> (u64, u64) {
+    match body {
+        Body::Bytes(b) => {
+            let h = crate::cache::hash_of(b);
+            (h, h)
+        }
+        Body::Written(h) => (*h, *h),
+        Body::Copy(src) => {
+            let meta = fs::metadata(src).ok();
+            let key = meta.as_ref().map(|m| (m.len(), m.modified().ok()));
+            (
+                crate::cache::hash_of((src, key)),
+                crate::cache::hash_of(meta.map(|m| m.len())),
+            )
+        }
+    }
+}
+
 /// What an output folder's marker says: who the site is for and which site it is (a digest
-/// of its files), so that two builds of the same site write the same bytes.
-fn marker_text(files: &[OutputFile], audience: Audience) -> String {
-    let digest = crate::cache::hash_of(
-        files
-            .iter()
-            .map(|f| {
-                let body = match &f.body {
-                    Body::Bytes(b) => crate::cache::hash_of(b),
-                    Body::Written(hash) => *hash,
-                    Body::Copy(src) => {
-                        crate::cache::hash_of(fs::metadata(src).map(|m| m.len()).ok())
-                    }
-                };
-                (&f.path, body)
-            })
-            .collect::<Vec<_>>(),
-    );
+/// of its files, from each file's path and marker hash), so that two builds of the same site
+/// write the same bytes.
+fn marker_of<'f>(marks: impl Iterator<Item = (&'f str, u64)>, audience: Audience) -> String {
+    let mut marks: Vec<(&str, u64)> = marks.collect();
+    marks.sort_unstable();
+    let digest = crate::cache::hash_of(marks);
     format!(
         "{MARKER_TEXT}audience: {}\nsite: {digest:016x}\n",
         audience.as_str()
+    )
+}
+
+fn marker_text(files: &[OutputFile], audience: Audience) -> String {
+    marker_of(
+        files.iter().map(|f| (f.path.as_str(), hashes(&f.body).1)),
+        audience,
     )
 }
 
@@ -293,12 +311,17 @@ impl Staging {
     }
 
     /// Writes the files not yet written and the marker, and swaps the folder in as `output`.
-    pub fn finish(mut self, files: &[OutputFile], audience: Audience) -> Result<()> {
+    pub fn finish(self, files: &[OutputFile], audience: Audience) -> Result<()> {
+        let marker = marker_text(files, audience);
+        self.finish_marked(files, &marker)
+    }
+
+    fn finish_marked(mut self, files: &[OutputFile], marker: &str) -> Result<()> {
         self.finished = true;
         let failed = self.failed.lock().ok().and_then(|mut f| f.take());
         let result = match failed {
             Some(e) => Err(e),
-            None => write_tree(&self.site, files, &marker_text(files, audience))
+            None => write_tree(&self.site, files, marker)
                 .and_then(|()| swap(&self.output, &self.dir, &self.site)),
         };
         // Whatever happened, the staging folder goes; the output is either old or new.
@@ -422,18 +445,9 @@ pub struct Synced {
 #[derive(Debug, Default)]
 pub struct Written {
     files: BTreeMap<String, u64>,
+    /// Each file's part of the marker's digest.
+    marks: BTreeMap<String, u64>,
     marker: Option<String>,
-}
-
-fn key_of(body: &Body) -> u64 {
-    match body {
-        Body::Bytes(b) => crate::cache::hash_of(b),
-        Body::Written(hash) => *hash,
-        Body::Copy(src) => crate::cache::hash_of((
-            src,
-            fs::metadata(src).ok().map(|m| (m.len(), m.modified().ok())),
-        )),
-    }
 }
 
 /// Brings `output` in line with `files`, writing only what changed since `previous` and
@@ -448,10 +462,19 @@ pub fn sync(
     audience: Audience,
     previous: &mut Written,
 ) -> Result<Synced> {
-    let marker = marker_text(files, audience);
+    use rayon::prelude::*;
+    let hashed: Vec<(u64, u64)> = files.par_iter().map(|f| hashes(&f.body)).collect();
+    let marker = marker_of(
+        files
+            .iter()
+            .zip(&hashed)
+            .map(|(f, h)| (f.path.as_str(), h.1)),
+        audience,
+    );
     let next: BTreeMap<String, u64> = files
         .iter()
-        .map(|f| (f.path.clone(), key_of(&f.body)))
+        .zip(&hashed)
+        .map(|(f, h)| (f.path.clone(), h.0))
         .collect();
     let on_disk = fs::read_to_string(output.join(MARKER)).ok();
     let ours = previous.marker.is_some() && on_disk == previous.marker;
@@ -460,7 +483,7 @@ pub fn sync(
         Some(Ok(synced)) => synced,
         _ => {
             previous.marker = None;
-            write(lock, output, files, audience)?;
+            Staging::begin(lock, output)?.finish_marked(files, &marker)?;
             Synced {
                 written: next.len(),
                 removed: 0,
@@ -468,7 +491,59 @@ pub fn sync(
         }
     };
     previous.files = next;
+    previous.marks = files
+        .iter()
+        .zip(&hashed)
+        .map(|(f, h)| (f.path.clone(), h.1))
+        .collect();
     previous.marker = Some(marker);
+    Ok(synced)
+}
+
+/// Writes `changed`, files that already exist in the site this session last wrote into
+/// `output`, in place, and the marker of the site they now make. Fails, writing nothing, when
+/// the folder is not that site any more (the caller then syncs the whole site).
+pub fn update_some(
+    _lock: &Lock,
+    output: &Path,
+    changed: &[&OutputFile],
+    audience: Audience,
+    previous: &mut Written,
+) -> Result<Synced> {
+    let on_disk = fs::read_to_string(output.join(MARKER)).ok();
+    let known = changed.iter().all(|f| previous.files.contains_key(&f.path));
+    if previous.marker.is_none() || on_disk != previous.marker || !known {
+        bail!("the output folder is not the site this session last wrote");
+    }
+    let mut synced = Synced::default();
+    for f in changed {
+        let (key, mark) = hashes(&f.body);
+        if previous.files.get(&f.path) == Some(&key) {
+            continue;
+        }
+        if let Err(e) = replace(&output.join(&f.path), &f.body) {
+            // Half updated: the next sync writes the whole site.
+            previous.marker = None;
+            return Err(e);
+        }
+        previous.files.insert(f.path.clone(), key);
+        previous.marks.insert(f.path.clone(), mark);
+        synced.written += 1;
+    }
+    let marker = marker_of(
+        previous.marks.iter().map(|(p, m)| (p.as_str(), *m)),
+        audience,
+    );
+    if previous.marker.as_deref() != Some(&marker) {
+        if let Err(e) = replace(
+            &output.join(MARKER),
+            &Body::Bytes(marker.as_bytes().to_vec()),
+        ) {
+            previous.marker = None;
+            return Err(e);
+        }
+        previous.marker = Some(marker);
+    }
     Ok(synced)
 }
 

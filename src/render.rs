@@ -68,7 +68,10 @@ pub struct With<'a> {
 }
 
 /// Renders every page and export of the report.
-pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render(
+    scored: &Scored<'_>,
+    with: &With<'_>,
+) -> Result<(Vec<OutputFile>, Shared), Vec<Diagnostic>> {
     let views = view::build(
         scored.report,
         scored.standings,
@@ -107,7 +110,7 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Vec<OutputFile>, V
     );
     files.extend(copies(scored.report, with));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok((files, shared))
 }
 
 /// `file`, written into the staging folder now if the build streams to disk: its bytes are
@@ -125,10 +128,13 @@ fn written(file: OutputFile, with: &With<'_>) -> OutputFile {
 /// The `site` variable every page sees, converted for Tera once (Tera's values share their
 /// contents, so handing it to each page copies nothing), with the vendor and criterion views in
 /// it that are also their pages' own variables, and a hash of it all for the cache.
-struct Shared {
+#[derive(Debug, Clone)]
+pub struct Shared {
     site: tera::Value,
     vendors: Vec<tera::Value>,
     criteria: Vec<tera::Value>,
+    /// The notes as `site.notes` lists them (newest first), and so as their pages start.
+    notes: Vec<tera::Value>,
     hash: u64,
 }
 
@@ -145,6 +151,7 @@ impl Shared {
         Shared {
             vendors: list("vendors"),
             criteria: list("criteria"),
+            notes: list("notes"),
             hash: hash_json(&data),
             site,
         }
@@ -193,22 +200,30 @@ fn render_page(
     views: &view::Views<'_>,
     with: &With<'_>,
 ) -> Result<OutputFile, Diagnostic> {
-    // `site` holds the vendor and criterion views, so its hash covers them; a note's page
-    // adds its body, which `site` leaves out.
+    // `site` holds the vendor and criterion views and the notes' listed fields, so its hash
+    // covers them; a note's page adds its body, which `site` leaves out.
     let (var, own_hash) = match page.own {
         Own::Section => (None, 0),
         Own::Vendor(i) => (Some(("vendor", shared.vendors[i].clone())), 0),
         Own::Criterion(i) => (Some(("criterion", shared.criteria[i].clone())), 0),
         Own::Note(i) => {
             let note = views.note_page(i);
-            let hash = if with.cache.keeps() {
-                hash_json(&note)
-            } else {
-                0
-            };
+            let hash = body_hash(note.body, note.headings, with);
             (Some(("note", tera::Value::from_serializable(&note))), hash)
         }
     };
+    render_with(page, shared, var, own_hash, with)
+}
+
+/// A page with `site`, the page's own variable `var` (`vendor`, `note`...), whose data beyond
+/// `site` hashes to `own_hash`; from the cache when nothing it shows has changed.
+fn render_with(
+    page: &Page,
+    shared: &Shared,
+    var: Option<(&'static str, tera::Value)>,
+    own_hash: u64,
+    with: &With<'_>,
+) -> Result<OutputFile, Diagnostic> {
     let key = hash_of((
         with.theme.fingerprint,
         shared.hash,
@@ -250,6 +265,51 @@ fn render_page(
     Ok(file(bytes))
 }
 
+/// What a note's page adds to `site` for the cache key (nothing to hash when the cache keeps
+/// no pages).
+fn body_hash(body: &str, headings: &[markdown::Heading], with: &With<'_>) -> u64 {
+    if with.cache.keeps() {
+        hash_of((body, headings))
+    } else {
+        0
+    }
+}
+
+/// The page of `note` again after only its text changed, with the data every page saw in the
+/// build that made `shared`: what a whole build would make of it now. `None` when that build
+/// had no page for the note.
+pub fn note_again(
+    shared: &Shared,
+    note: &crate::model::Note,
+    with: &With<'_>,
+) -> Option<Result<OutputFile, Diagnostic>> {
+    let i = shared
+        .notes
+        .iter()
+        .position(|n| n.get_from_path("slug").and_then(|s| s.as_str()) == Some(&note.slug))?;
+    /// `site.notes[i]` with the body, as `view::NotePage` is made.
+    #[derive(serde::Serialize)]
+    struct Again<'a> {
+        #[serde(flatten)]
+        listed: &'a tera::Value,
+        body: &'a str,
+        headings: &'a [markdown::Heading],
+    }
+    let again = Again {
+        listed: &shared.notes[i],
+        body: &note.body.html,
+        headings: &note.body.headings,
+    };
+    let var = tera::Value::from_serializable(&again);
+    let page = Page {
+        template: "note.html",
+        path: crate::urls::note(&note.slug),
+        own: Own::Note(i),
+    };
+    let hash = body_hash(again.body, again.headings, with);
+    Some(render_with(&page, shared, Some(("note", var)), hash, with))
+}
+
 /// The machine-readable files: report.json, the workbook, the sitemap (for an absolute base
 /// URL, listing `pages`), the search index and matrix.csv.
 fn exports(scored: &Scored<'_>, pages: &[OutputFile]) -> Vec<OutputFile> {
@@ -257,18 +317,11 @@ fn exports(scored: &Scored<'_>, pages: &[OutputFile]) -> Vec<OutputFile> {
         report,
         standings,
         analysis,
-        changes,
+        ..
     } = *scored;
-    let made = |path: &str, bytes: Vec<u8>| OutputFile {
-        path: path.into(),
-        body: Body::Bytes(bytes),
-        template: None,
-    };
+    let [report_json, search_index] = note_text_exports(scored);
     let mut files = vec![
-        made(
-            "report.json",
-            export::report_json(report, standings, analysis, changes),
-        ),
+        report_json,
         made("report.xlsx", crate::workbook::workbook(report, standings)),
     ];
     if let Some(base) = view::absolute_base(&report.base_url) {
@@ -279,12 +332,37 @@ fn exports(scored: &Scored<'_>, pages: &[OutputFile]) -> Vec<OutputFile> {
             .collect();
         files.push(made("sitemap.xml", export::sitemap(base, &paths)));
     }
-    files.push(made("search-index.js", export::search_index(report)));
+    files.push(search_index);
     files.push(made(
         "matrix.csv",
         export::matrix_csv(report, standings, analysis),
     ));
     files
+}
+
+/// The exports that hold the text of notes: report.json and the search index.
+pub fn note_text_exports(scored: &Scored<'_>) -> [OutputFile; 2] {
+    let Scored {
+        report,
+        standings,
+        analysis,
+        changes,
+    } = *scored;
+    [
+        made(
+            "report.json",
+            export::report_json(report, standings, analysis, changes),
+        ),
+        made("search-index.js", export::search_index(report)),
+    ]
+}
+
+fn made(path: &str, bytes: Vec<u8>) -> OutputFile {
+    OutputFile {
+        path: path.into(),
+        body: Body::Bytes(bytes),
+        template: None,
+    }
 }
 
 /// The theme's static files and the content's assets, as they are.

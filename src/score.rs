@@ -297,6 +297,7 @@ pub(crate) mod testing {
             limits: Limits::default(),
             criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],
             vendors,
+            files: Default::default(),
             notes: vec![],
             assets: vec![],
         }

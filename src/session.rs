@@ -1,28 +1,38 @@
 //! A build that remembers: the state `watch` and `serve` rebuild with.
 //!
-//! A [`Session`] keeps the [`Cache`] and the hashes of what it last wrote, so each rebuild
-//! re-reads only changed files, re-renders only pages whose inputs changed and rewrites only
-//! files whose bytes changed. Its output is byte for byte what a fresh `build` makes (a test
-//! holds it to that). A failed rebuild writes nothing: the last good site stays.
+//! A [`Session`] keeps the [`Cache`], the last site it built and the hashes of what it last
+//! wrote. A change to the text of notes alone (their front matter as it was, their links the
+//! same) is rebuilt from the last site: those notes' text is rendered, their pages and the two
+//! exports that hold note text (report.json, the search index) are made again, and only those
+//! files are written. Any other change goes through the whole pipeline, which re-reads only
+//! changed files, re-renders only pages whose inputs changed and rewrites only files whose
+//! bytes changed. Either way the output is byte for byte what a fresh `build` makes (tests hold
+//! it to that). A failed rebuild writes nothing: the last good site stays.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cache::{Cache, Stats};
 use crate::output::{self, Synced, Written};
-use crate::{Built, Failure, Options, make_site_with};
+use crate::{Built, Failure, Options, make_site_with, render};
 
 pub struct Session {
     options: Options,
     output: PathBuf,
     cache: Cache,
     written: Written,
+    /// The last site built, kept so that an edit to a note's text can be rebuilt from it.
+    last: Option<Arc<Built>>,
 }
 
 /// What one successful rebuild did.
 #[derive(Debug)]
 pub struct Rebuilt {
-    pub built: Built,
+    pub built: Arc<Built>,
+    /// How many notes had only their text rebuilt, when that was all the change called for
+    /// (0 for a rebuild through the whole pipeline).
+    pub note_texts: usize,
     pub synced: Synced,
     pub stats: Stats,
     pub elapsed: Duration,
@@ -46,6 +56,7 @@ impl Session {
             output,
             cache: Cache::remembering(),
             written: Written::default(),
+            last: None,
         })
     }
 
@@ -60,27 +71,176 @@ impl Session {
 
     /// Rebuilds after `changed` files changed (an empty list means "check everything").
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Rebuilt, Failure> {
+        if let Some(rebuilt) = self.texts_only(changed) {
+            return rebuilt;
+        }
         let started = Instant::now();
+        // Whatever happens, the next rebuild starts from a whole build.
+        self.last = None;
         self.cache.forget(changed);
         let result = make_site_with(&self.options, &self.cache);
         let stats = self.cache.take_stats();
-        let mut built = result?;
+        let built = result?;
+        self.forget_the_dead(&built);
+        self.write(built, None, 0, stats, started)
+    }
+
+    /// Rebuilds after only the text of notes changed (what follows their front matter, which
+    /// is as it was): each such note's text is rendered against the files of the last build, its
+    /// page and the exports that hold note text (report.json, the search index) are made again,
+    /// and only they are written. Nothing else can depend on a note's text: the front matter
+    /// decides what a note says about vendors and criteria, and the links it makes must stay
+    /// the same links. `None` for any other change, or when the last build reported anything
+    /// about these files: the whole pipeline then runs.
+    fn texts_only(&mut self, changed: &[PathBuf]) -> Option<Result<Rebuilt, Failure>> {
+        let started = Instant::now();
+        let last = self.last.as_ref()?;
+        let content = self.options.root.join("content");
+        let mut edits: Vec<(usize, PathBuf, crate::model::Rich)> = Vec::new();
+        for path in changed {
+            let (i, rich) = self.text_edit(last, &content, path)?;
+            edits.push((i, path.clone(), rich));
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        let mut timings = vec![("read and validate", started.elapsed())];
+        let clock = Instant::now();
+        let mut notes = Vec::with_capacity(edits.len());
+        for (i, _, rich) in &edits {
+            let mut note = last.report.notes[*i].clone();
+            note.body = rich.clone();
+            notes.push(note);
+        }
+        let with = render::With {
+            theme: &last.theme,
+            content_dir: &content,
+            cache: &self.cache,
+            progress: None,
+            staging: None,
+        };
+        let mut pages = Vec::with_capacity(notes.len());
+        for note in &notes {
+            // A page the template cannot render now is for the whole build to report.
+            pages.push(render::note_again(&last.shared, note, &with)?.ok()?);
+        }
+        let mut built = Arc::unwrap_or_clone(self.last.take()?);
+        for ((i, _, _), note) in edits.iter().zip(notes) {
+            built.report.notes[*i] = note;
+        }
+        let exports = render::note_text_exports(&render::Scored {
+            report: &built.report,
+            standings: &built.standings,
+            analysis: &built.analysis,
+            changes: built.changes.as_ref(),
+        });
+        let mut changed_paths = Vec::new();
+        for file in pages.into_iter().chain(exports) {
+            changed_paths.push(file.path.clone());
+            match built.files.binary_search_by(|f| f.path.cmp(&file.path)) {
+                Ok(at) => built.files[at] = file,
+                Err(at) => built.files.insert(at, file),
+            }
+        }
+        timings.push(("render", clock.elapsed()));
+        built.timings = timings;
+        let mut stats = self.cache.take_stats();
+        // Every other page is as the last build made it.
+        let pages = built.files.iter().filter(|f| f.template.is_some()).count();
+        stats.pages_reused = pages.saturating_sub(stats.pages_rendered);
+        Some(self.write(built, Some(&changed_paths), edits.len(), stats, started))
+    }
+
+    /// The new text of the note at `path`, if only its text changed and the last build said
+    /// nothing about it: its place in the model and its rendering.
+    fn text_edit(
+        &self,
+        last: &Built,
+        content: &Path,
+        path: &PathBuf,
+    ) -> Option<(usize, crate::model::Rich)> {
+        let rel = path
+            .strip_prefix(content)
+            .ok()?
+            .to_str()?
+            .replace(std::path::MAIN_SEPARATOR, "/");
+        let i = last.report.notes.iter().position(|n| n.source == rel)?;
+        let shown = Path::new("content").join(&rel);
+        if last.warnings.iter().any(|d| d.file == shown) {
+            return None;
+        }
+        let meta = std::fs::metadata(path).ok()?;
+        let entry = crate::content::Entry {
+            kind: crate::content::Kind::Note,
+            path: path.clone(),
+            shown,
+            rel,
+        };
+        let max = last.report.limits.file_size_mib << 20;
+        let text = crate::content::read_text(&entry, meta.len(), max).ok()?;
+        let before = self.cache.last_text(path)?;
+        let front = |t: &str| crate::content::split_front_matter(t).map(|s| s.body_offset);
+        let (old_end, new_end) = (front(&before)?, front(&text)?);
+        if before[..old_end] != text[..new_end] {
+            return None;
+        }
+        let files = crate::validate::SiteFiles::again(Arc::clone(&last.report.files), &self.cache);
+        let source = crate::content::Source { entry, text };
+        let mut rich = crate::validate::note_text_again(&source, &files).ok()?;
+        let old = &last.report.notes[i].body;
+        if rich.links != old.links {
+            return None;
+        }
+        if last.report.audience == crate::model::Audience::Shareable {
+            // As `redact` leaves every piece of rich text in a shareable build.
+            rich.source = rich.text.clone();
+        }
+        self.cache
+            .store_text(path.clone(), meta.modified().ok(), meta.len(), &source.text);
+        Some((i, rich))
+    }
+
+    /// Writes `built` into the output folder: only the files at `only` when it says which
+    /// changed (the whole site if the folder is not the one this session last wrote), else
+    /// every file whose bytes changed; and keeps `built` for the next rebuild.
+    fn write(
+        &mut self,
+        mut built: Built,
+        only: Option<&[String]>,
+        note_texts: usize,
+        stats: Stats,
+        started: Instant,
+    ) -> Result<Rebuilt, Failure> {
         let lock = output::lock(&self.output, &|| {}).map_err(Failure::Io)?;
         let writing = Instant::now();
         output::check_target(&self.options.root, &self.output)?;
-        let synced = output::sync(
-            &lock,
-            &self.output,
-            &built.files,
-            built.report.audience,
-            &mut self.written,
-        )
-        .map_err(Failure::Io)?;
+        let audience = built.report.audience;
+        let some = only.map(|paths| {
+            let files: Vec<&crate::site::OutputFile> = built
+                .files
+                .iter()
+                .filter(|f| paths.contains(&f.path))
+                .collect();
+            output::update_some(&lock, &self.output, &files, audience, &mut self.written)
+        });
+        let synced = match some {
+            Some(Ok(synced)) => synced,
+            _ => output::sync(
+                &lock,
+                &self.output,
+                &built.files,
+                audience,
+                &mut self.written,
+            )
+            .map_err(Failure::Io)?,
+        };
         drop(lock);
         built.timings.push(("write", writing.elapsed()));
-        self.forget_the_dead(&built);
+        let built = Arc::new(built);
+        self.last = Some(Arc::clone(&built));
         Ok(Rebuilt {
             built,
+            note_texts,
             synced,
             stats,
             elapsed: started.elapsed(),

@@ -52,6 +52,14 @@ pub struct Theme {
     pub fingerprint: u64,
 }
 
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("fingerprint", &self.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Loads the theme `name`: embedded defaults, then the project's own files on top.
 pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut files = Files::default();

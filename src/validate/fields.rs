@@ -501,6 +501,7 @@ pub fn report(
         vendors: Vec::new(),
         notes: Vec::new(),
         assets: Vec::new(),
+        files: Default::default(),
     }
 }
 

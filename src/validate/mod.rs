@@ -21,7 +21,7 @@ use crate::diagnostic::{Diagnostic, line_col};
 use crate::model::{Criterion, Note, Report, Rich, Score, Vendor};
 use crate::yaml::{Seg, locate};
 use fields::{choose, valid_date, valid_slug};
-pub use resolve::SiteFiles;
+pub use resolve::{SiteFiles, SiteIndex};
 
 /// What validation needs to know besides the files.
 pub struct Settings<'a> {
@@ -173,7 +173,9 @@ pub fn validate(
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }
-    (Some(assemble(report, vendors, notes, entries)), diags)
+    let mut report = assemble(report, vendors, notes, entries);
+    report.files = files.index();
+    (Some(report), diags)
 }
 
 /// The report whole: its vendors and notes, the evidence graded, the assets listed, and the
@@ -428,17 +430,7 @@ fn build_note(
         .unwrap_or(crate::model::NoteKind::Internal),
     };
     check_note_names(&ctx, raw, criteria, vendor_slugs, diags);
-    let base_dir = s.entry.rel.rsplit_once('/').map_or("", |(d, _)| d);
-    let rendered = files.render(split.body, base_dir);
-    let body = split.body_offset;
-    check_rendered(
-        &ctx,
-        &rendered,
-        |offset| Place::Offset(body + offset),
-        base_dir,
-        files,
-        diags,
-    );
+    let rendered = note_body(&ctx, s, &split, files, diags);
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
@@ -456,6 +448,52 @@ fn build_note(
         body: Rich::rendered(split.body, rendered),
         source: s.entry.rel.clone(),
     })
+}
+
+/// A note's text, what follows its front matter, rendered with its links checked.
+fn note_body(
+    ctx: &FileCtx<'_>,
+    s: &Source,
+    split: &content::Split<'_>,
+    files: &SiteFiles<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::markdown::Rendered {
+    let base_dir = s.entry.rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let rendered = files.render(split.body, base_dir);
+    let body = split.body_offset;
+    check_rendered(
+        ctx,
+        &rendered,
+        |offset| Place::Offset(body + offset),
+        base_dir,
+        files,
+        diags,
+    );
+    rendered
+}
+
+/// The text of a note that a build has already validated, after an edit: what that build
+/// would make of it, or every problem it would report (to leave to a whole build), checked
+/// against the same files (`files` of the report that build made).
+pub fn note_text_again(s: &Source, files: &SiteFiles<'_>) -> Result<Rich, Vec<Diagnostic>> {
+    let Some(split) = split_front_matter(&s.text) else {
+        return Err(vec![Diagnostic::about_file(
+            &s.entry.shown,
+            "no front matter",
+        )]);
+    };
+    let ctx = FileCtx {
+        shown: &s.entry.shown,
+        text: &s.text,
+        yaml: split.front,
+        first_line: split.front_line,
+    };
+    let mut diags = Vec::new();
+    let rendered = note_body(&ctx, s, &split, files, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok(Rich::rendered(split.body, rendered))
 }
 
 /// The vendors and criteria a note names exist.

@@ -1,6 +1,7 @@
 //! Which content files become which pages: the map Markdown links are resolved against.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::cache::{Cache, hash_of};
 use crate::content::{Entry, Kind};
@@ -13,11 +14,19 @@ use super::slug_of;
 /// this build leaves out). Markdown is rendered through it, so that it can be cached: a
 /// rendering depends on its source, its folder and this map, and nothing else.
 pub struct SiteFiles<'c> {
+    index: Arc<SiteIndex>,
+    cache: &'c Cache,
+}
+
+/// What [`SiteFiles`] resolves against, kept with the model ([`crate::model::Report`]) so that
+/// a session can render one note's edited text against the same map without walking and
+/// validating the whole project again.
+#[derive(Debug, Default)]
+pub struct SiteIndex {
     urls: BTreeMap<String, Option<String>>,
     /// Content paths of notes this audience may not see (confidential, in a shareable build).
     withheld: BTreeSet<String>,
     key: u64,
-    cache: &'c Cache,
     limits: crate::model::Limits,
 }
 
@@ -44,35 +53,47 @@ impl<'c> SiteFiles<'c> {
         }
         let key = hash_of((&urls, &withheld));
         SiteFiles {
-            urls,
-            withheld,
-            key,
+            index: Arc::new(SiteIndex {
+                urls,
+                withheld,
+                key,
+                limits,
+            }),
             cache,
-            limits,
         }
+    }
+
+    /// Files resolved against the map of an earlier build.
+    pub fn again(index: Arc<SiteIndex>, cache: &'c Cache) -> Self {
+        SiteFiles { index, cache }
+    }
+
+    /// The map, to keep.
+    pub fn index(&self) -> Arc<SiteIndex> {
+        Arc::clone(&self.index)
     }
 
     /// The project's limits, as report.yaml sets them.
     pub fn limits(&self) -> crate::model::Limits {
-        self.limits
+        self.index.limits
     }
 
     /// Renders Markdown that lives in the content folder `base_dir`, reusing an earlier
     /// rendering of the same text when the site's files have not changed.
     pub fn render(&self, source: &str, base_dir: &str) -> Rendered {
-        let key = hash_of((source, base_dir, self.key));
+        let key = hash_of((source, base_dir, self.index.key));
         self.cache
             .markdown(key, || crate::markdown::render(source, base_dir, self))
     }
 
     pub fn is_draft(&self, content_path: &str) -> bool {
-        matches!(self.urls.get(content_path), Some(None))
+        matches!(self.index.urls.get(content_path), Some(None))
     }
 
     /// The file a mistyped link most likely meant, written relative to `base_dir`.
     pub fn closest(&self, base_dir: &str, written: &str) -> Option<String> {
         let target = crate::urlpath::normalize(base_dir, written)?;
-        let found = did_you_mean(&target, self.urls.keys().map(String::as_str))?;
+        let found = did_you_mean(&target, self.index.urls.keys().map(String::as_str))?;
         let depth = base_dir.split('/').filter(|p| !p.is_empty()).count();
         Some(format!("{}{found}", crate::urls::up(depth)))
     }
@@ -80,10 +101,10 @@ impl<'c> SiteFiles<'c> {
 
 impl Resolver for SiteFiles<'_> {
     fn target_of(&self, content_path: &str) -> Target {
-        if self.withheld.contains(content_path) {
+        if self.index.withheld.contains(content_path) {
             return Target::Withheld;
         }
-        match self.urls.get(content_path) {
+        match self.index.urls.get(content_path) {
             Some(Some(url)) => Target::Page(url.clone()),
             _ => Target::Missing,
         }

@@ -7,8 +7,15 @@ use shortlist::session::Session;
 
 /// Builds the project from scratch into a side folder and compares with the session's output.
 fn assert_same_as_full_build(p: &Project, step: &str) {
+    assert_same_as_full_build_for(p, step, "internal");
+}
+
+fn assert_same_as_full_build_for(p: &Project, step: &str, audience: &str) {
     let full = p.path(&format!("full-{}", step.replace(' ', "-")));
-    let (code, _, err) = p.run("build", &["--output", full.to_str().unwrap()]);
+    let (code, _, err) = p.run(
+        "build",
+        &["--output", full.to_str().unwrap(), "--audience", audience],
+    );
     assert_eq!(code, 0, "{step}: {err}");
     let a = tree(&p.path("output"));
     let b = tree(&full);
@@ -26,11 +33,91 @@ fn assert_same_as_full_build(p: &Project, step: &str) {
 }
 
 fn session(p: &Project) -> Session {
+    session_for(p, None)
+}
+
+fn session_for(p: &Project, audience: Option<shortlist::model::Audience>) -> Session {
     let options = Options {
         root: p.root().to_path_buf(),
+        audience,
         ..Options::default()
     };
     Session::new(options, p.path("output")).unwrap()
+}
+
+#[test]
+fn a_note_text_edit_is_rebuilt_alone_and_as_a_whole_build_would() {
+    use shortlist::model::Audience;
+    for (audience, name) in [
+        (Audience::Internal, "internal"),
+        (Audience::Shareable, "shareable"),
+    ] {
+        let p = Project::fixture("minimal");
+        let note = p.path("content/notes/acme-rfp.md");
+        let mut s = session_for(&p, Some(audience));
+        s.rebuild(&[]).unwrap();
+        let step = |what: &str| format!("{name} {what}");
+
+        // Text only, with a heading: the note's page and the two exports, nothing else.
+        p.edit(
+            "content/notes/acme-rfp.md",
+            "Fair price.",
+            "## Price\n\nFair, *twice*.",
+        );
+        let r = s.rebuild(std::slice::from_ref(&note)).unwrap();
+        assert_eq!(r.note_texts, 1, "{name}");
+        assert_eq!(r.synced.written, 3, "{name}: {:?}", r.synced);
+        assert!(p.read("output/notes/acme-rfp/index.html").contains("twice"));
+        assert_same_as_full_build_for(&p, &step("text"), name);
+
+        // Saved again unchanged: nothing to write.
+        let r = s.rebuild(std::slice::from_ref(&note)).unwrap();
+        assert_eq!((r.note_texts, r.synced.written), (1, 0), "{name}");
+
+        // A new link reaches another page's data: the whole pipeline.
+        p.edit(
+            "content/notes/acme-rfp.md",
+            "Fair, *twice*.",
+            "Fair, *twice*; see [the demo](budget-demo.md).",
+        );
+        let r = s.rebuild(std::slice::from_ref(&note)).unwrap();
+        assert_eq!(r.note_texts, 0, "{name}: a new link");
+        assert_same_as_full_build_for(&p, &step("new link"), name);
+
+        // A broken link is an error; the site stays as it was, and the fix rebuilds.
+        let good = tree(&p.path("output"));
+        p.edit("content/notes/acme-rfp.md", "budget-demo.md", "nowhere.md");
+        assert!(s.rebuild(std::slice::from_ref(&note)).is_err(), "{name}");
+        assert_eq!(tree(&p.path("output")), good, "{name}");
+        p.edit("content/notes/acme-rfp.md", "nowhere.md", "budget-demo.md");
+        let r = s.rebuild(std::slice::from_ref(&note)).unwrap();
+        assert!(!r.changed(), "{name}: back as it was");
+
+        // The front matter and the text at once: the whole pipeline.
+        p.edit(
+            "content/notes/acme-rfp.md",
+            "Fair, *twice*",
+            "Fair, *thrice*",
+        );
+        p.edit(
+            "content/notes/acme-rfp.md",
+            "title: Acme RFP response",
+            "title: Acme answer",
+        );
+        let r = s.rebuild(std::slice::from_ref(&note)).unwrap();
+        assert_eq!(r.note_texts, 0, "{name}: the title changed");
+        assert!(
+            p.read("output/vendors/acme/index.html")
+                .contains("Acme answer")
+        );
+        assert_same_as_full_build_for(&p, &step("title and text"), name);
+
+        // And a text edit after that builds on the new site.
+        p.edit("content/notes/acme-rfp.md", "*thrice*", "*four times*");
+        let r = s.rebuild(std::slice::from_ref(&note)).unwrap();
+        assert_eq!(r.note_texts, 1, "{name}");
+        assert_same_as_full_build_for(&p, &step("text again"), name);
+    }
 }
 
 #[test]
@@ -48,7 +135,9 @@ fn every_kind_of_change_rebuilds_to_what_a_full_build_makes() {
         "Fair price, confirmed twice.",
     );
     let r = s.rebuild(&[p.path("content/notes/acme-rfp.md")]).unwrap();
+    assert_eq!(r.note_texts, 1, "only the note's text is rebuilt");
     assert_eq!(r.stats.pages_rendered, 1, "{:?}", r.stats);
+    assert_eq!(r.stats.files_read, 1, "{:?}", r.stats);
     assert_eq!(
         r.synced.written, 3,
         "the note's page, the search index and report.json, which holds the note's text"
