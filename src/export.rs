@@ -39,6 +39,8 @@ impl<'a> JsonText<'a> {
         }
     }
 }
+use rayon::prelude::*;
+
 use crate::score::Standing;
 use crate::sensitivity::Analysis;
 
@@ -203,6 +205,25 @@ struct JsonNote<'a> {
     body: JsonText<'a>,
 }
 
+impl<'a> JsonNote<'a> {
+    fn of(n: &'a crate::model::Note) -> Self {
+        JsonNote {
+            slug: &n.slug,
+            title: &n.title,
+            url: crate::urls::note(&n.slug),
+            date: &n.date,
+            kind: n.kind.as_str(),
+            vendors: &n.vendors,
+            criteria: &n.criteria,
+            author: n.author.as_deref(),
+            confidential: n.confidential,
+            draft: n.draft,
+            tags: &n.tags,
+            body: JsonText::of(&n.body),
+        }
+    }
+}
+
 /// The JSON Schema (draft 2020-12) of report.json.
 pub fn report_json_schema() -> serde_json::Value {
     schemars::generate::SchemaSettings::draft2020_12()
@@ -287,12 +308,13 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-pub fn report_json(
-    report: &Report,
-    standings: &[Standing],
-    analysis: &Analysis,
-    changes: Option<&crate::changes::Changes>,
-) -> Vec<u8> {
+/// report.json with its notes left empty: the rest of the document.
+fn document<'a>(
+    report: &'a Report,
+    standings: &'a [Standing],
+    analysis: &'a Analysis,
+    changes: Option<&'a crate::changes::Changes>,
+) -> JsonReport<'a> {
     let vendors = standings
         .iter()
         .filter_map(|st| {
@@ -304,7 +326,7 @@ pub fn report_json(
             ))
         })
         .collect();
-    let json = JsonReport {
+    JsonReport {
         version: REPORT_JSON_VERSION,
         generator: format!("shortlist {}", env!("CARGO_PKG_VERSION")),
         title: &report.title,
@@ -360,27 +382,95 @@ pub fn report_json(
             })
             .collect(),
         vendors,
-        notes: report
-            .notes
-            .iter()
-            .map(|n| JsonNote {
-                slug: &n.slug,
-                title: &n.title,
-                url: crate::urls::note(&n.slug),
-                date: &n.date,
-                kind: n.kind.as_str(),
-                vendors: &n.vendors,
-                criteria: &n.criteria,
-                author: n.author.as_deref(),
-                confidential: n.confidential,
-                draft: n.draft,
-                tags: &n.tags,
-                body: JsonText::of(&n.body),
-            })
-            .collect(),
-    };
+        // The notes, most of the file, are written apart: see `ReportJson`.
+        notes: Vec::new(),
+    }
+}
+
+/// report.json: the report as built for one audience, and where each note lies in it.
+pub fn report_json(
+    report: &Report,
+    standings: &[Standing],
+    analysis: &Analysis,
+    changes: Option<&crate::changes::Changes>,
+) -> ReportJson {
+    let json = document(report, standings, analysis, changes);
     let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
     out.push(b'\n');
+    let chunks: Vec<Vec<u8>> = report.notes.par_iter().map(note_json).collect();
+    let Some(at) = find(&out, NOTES_KEY) else {
+        return ReportJson {
+            bytes: out,
+            notes: Vec::new(),
+        };
+    };
+    let at = at + NOTES_KEY.len() - b"[]".len();
+    let mut bytes =
+        Vec::with_capacity(out.len() + chunks.iter().map(|c| c.len() + 2).sum::<usize>());
+    bytes.extend_from_slice(&out[..at]);
+    let mut notes = Vec::with_capacity(chunks.len());
+    if chunks.is_empty() {
+        bytes.extend_from_slice(b"[]");
+    } else {
+        bytes.push(b'[');
+        for (i, chunk) in chunks.iter().enumerate() {
+            bytes.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            notes.push(bytes.len()..bytes.len() + chunk.len());
+            bytes.extend_from_slice(chunk);
+        }
+        bytes.extend_from_slice(b"\n  ]");
+    }
+    bytes.extend_from_slice(&out[at + 2..]);
+    ReportJson { bytes, notes }
+}
+
+/// report.json's key of the notes, as the pretty printer writes it with no notes: at the top
+/// level (two spaces in, after a line break, which no string in the file holds unescaped).
+const NOTES_KEY: &[u8] = b"\n  \"notes\": []";
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// report.json, and where each note's JSON lies in it (in the order of the report's notes),
+/// so that one note can be replaced without serializing the rest again. The notes are written
+/// apart, in parallel, each pretty-printed and indented as it sits in the file: the bytes are
+/// the same as printing the whole report at once (a test holds them to it).
+#[derive(Debug, Clone, Default)]
+pub struct ReportJson {
+    pub bytes: Vec<u8>,
+    pub notes: Vec<std::ops::Range<usize>>,
+}
+
+impl ReportJson {
+    /// The file with note `i` (of the report's notes) replaced by `note`.
+    pub fn with_note(&mut self, i: usize, note: &crate::model::Note) {
+        let Some(range) = self.notes.get(i).cloned() else {
+            return;
+        };
+        let chunk = note_json(note);
+        let grown = chunk.len() as isize - range.len() as isize;
+        self.notes[i] = range.start..range.start + chunk.len();
+        self.bytes.splice(range, chunk);
+        for r in &mut self.notes[i + 1..] {
+            r.start = r.start.saturating_add_signed(grown);
+            r.end = r.end.saturating_add_signed(grown);
+        }
+    }
+}
+
+/// One note as report.json holds it: pretty-printed, indented to its place in `notes`.
+fn note_json(n: &crate::model::Note) -> Vec<u8> {
+    let flat = serde_json::to_vec_pretty(&JsonNote::of(n)).unwrap_or_default();
+    // Two levels in; strings hold no raw line breaks, so every one starts a line.
+    let mut out = Vec::with_capacity(flat.len() + flat.len() / 8);
+    out.extend_from_slice(b"    ");
+    for part in flat.split_inclusive(|b| *b == b'\n') {
+        out.extend_from_slice(part);
+        if part.ends_with(b"\n") {
+            out.extend_from_slice(b"    ");
+        }
+    }
     out
 }
 
@@ -563,6 +653,77 @@ fn xml_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn note(slug: &str, date: &str, text: &str, vendors: &[&str]) -> crate::model::Note {
+        crate::model::Note {
+            slug: slug.into(),
+            title: format!("Note \"{slug}\"\n"),
+            date: date.into(),
+            vendors: vendors.iter().map(|v| v.to_string()).collect(),
+            criteria: vec![],
+            kind: crate::model::NoteKind::Demo,
+            author: None,
+            confidential: false,
+            draft: false,
+            tags: vec![],
+            body: crate::model::Rich {
+                source: format!("# {text}\n\n- a\n- b\n"),
+                html: format!("<h1>{text}</h1>\n<ul><li>a</li></ul>\n"),
+                headings: vec![],
+                links: vec![],
+                text: text.into(),
+            },
+            source: format!("notes/{slug}.md"),
+        }
+    }
+
+    /// report.json of `report` printed whole, as the splicing must reproduce it.
+    fn printed_whole(report: &Report) -> Vec<u8> {
+        let standings = crate::score::rank(report);
+        let analysis = crate::sensitivity::analyse(report, &standings);
+        let mut doc = document(report, &standings, &analysis, None);
+        doc.notes = report.notes.iter().map(JsonNote::of).collect();
+        let mut out = serde_json::to_vec_pretty(&doc).unwrap();
+        out.push(b'\n');
+        out
+    }
+
+    #[test]
+    fn report_json_written_in_parts_is_the_report_printed_whole() {
+        let mut report = crate::score::testing::report(vec![]);
+        let json = |r: &Report| {
+            let standings = crate::score::rank(r);
+            let analysis = crate::sensitivity::analyse(r, &standings);
+            report_json(r, &standings, &analysis, None)
+        };
+        // No notes: `[]`, as the whole document prints it.
+        assert_eq!(json(&report).bytes, printed_whole(&report));
+        report.notes = vec![
+            note(
+                "a",
+                "2026-01-02",
+                "Quotes \" and \\ and line\nbreaks",
+                &["x", "y"],
+            ),
+            note("b", "2026-01-03", "Ünïcode 北京 and tabs\t", &[]),
+            note("c", "2026-01-04", "", &["z"]),
+        ];
+        let mut parts = json(&report);
+        assert_eq!(
+            String::from_utf8(parts.bytes.clone()).unwrap(),
+            String::from_utf8(printed_whole(&report)).unwrap()
+        );
+        assert!(parts.bytes[parts.notes[1].clone()].starts_with(b"    {\n      \"slug\": \"b\""));
+        // One note's text replaced where it lies: the file a whole build now prints.
+        report.notes[1].body.text = "a much longer text than before, ".repeat(20);
+        report.notes[1].body.html = "<p>longer</p>".into();
+        parts.with_note(1, &report.notes[1]);
+        assert_eq!(parts.bytes, printed_whole(&report));
+        report.notes[0].body.text = String::new();
+        parts.with_note(0, &report.notes[0]);
+        assert_eq!(parts.bytes, printed_whole(&report));
+        assert_eq!(parts.notes, json(&report).notes);
+    }
 
     #[test]
     fn the_sitemap_lists_pages_at_their_canonical_addresses() {

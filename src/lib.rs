@@ -100,6 +100,8 @@ pub struct Built {
     pub shared: render::Shared,
     /// The theme the pages were rendered with.
     pub theme: std::sync::Arc<theme::Theme>,
+    /// Where each note lies in report.json, to replace one (see [`export::ReportJson`]).
+    pub note_json: Vec<std::ops::Range<usize>>,
 }
 
 /// Why shortlist will not do what it was asked (write over `content/`, overwrite a file `init`
@@ -227,7 +229,7 @@ pub fn make_site_into(
         progress: options.progress.as_deref(),
         staging,
     };
-    let (files, shared) = render::render(&scored, &with).map_err(|mut problems| {
+    let made = render::render(&scored, &with).map_err(|mut problems| {
         problems.extend(diags.iter().cloned());
         Failure::Content(problems)
     })?;
@@ -237,11 +239,12 @@ pub fn make_site_into(
         standings,
         analysis,
         changes,
-        files,
+        files: made.files,
         warnings: diags,
         timings,
-        shared,
+        shared: made.shared,
         theme,
+        note_json: made.note_json,
     })
 }
 

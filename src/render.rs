@@ -68,10 +68,15 @@ pub struct With<'a> {
 }
 
 /// Renders every page and export of the report.
-pub fn render(
-    scored: &Scored<'_>,
-    with: &With<'_>,
-) -> Result<(Vec<OutputFile>, Shared), Vec<Diagnostic>> {
+/// The rendered site, and what a session needs to make one note's page and report.json again.
+pub struct Made {
+    pub files: Vec<OutputFile>,
+    pub shared: Shared,
+    /// Where each note lies in report.json (see [`export::ReportJson`]).
+    pub note_json: Vec<std::ops::Range<usize>>,
+}
+
+pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Made, Vec<Diagnostic>> {
     let views = view::build(
         scored.report,
         scored.standings,
@@ -103,14 +108,15 @@ pub fn render(
         problems.dedup_by(|a, b| a.message == b.message);
         return Err(problems);
     }
-    files.extend(
-        exports(scored, &files)
-            .into_iter()
-            .map(|f| written(f, with)),
-    );
+    let (exported, note_json) = exports(scored, &files);
+    files.extend(exported.into_iter().map(|f| written(f, with)));
     files.extend(copies(scored.report, with));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, shared))
+    Ok(Made {
+        files,
+        shared,
+        note_json,
+    })
 }
 
 /// `file`, written into the staging folder now if the build streams to disk: its bytes are
@@ -310,18 +316,21 @@ pub fn note_again(
     Some(render_with(&page, shared, Some(("note", var)), hash, with))
 }
 
-/// The machine-readable files: report.json, the workbook, the sitemap (for an absolute base
-/// URL, listing `pages`), the search index and matrix.csv.
-fn exports(scored: &Scored<'_>, pages: &[OutputFile]) -> Vec<OutputFile> {
+/// The machine-readable files: report.json (and where each note lies in it), the workbook,
+/// the sitemap (for an absolute base URL, listing `pages`), the search index and matrix.csv.
+fn exports(
+    scored: &Scored<'_>,
+    pages: &[OutputFile],
+) -> (Vec<OutputFile>, Vec<std::ops::Range<usize>>) {
     let Scored {
         report,
         standings,
         analysis,
-        ..
+        changes,
     } = *scored;
-    let [report_json, search_index] = note_text_exports(scored);
+    let json = export::report_json(report, standings, analysis, changes);
     let mut files = vec![
-        report_json,
+        made("report.json", json.bytes),
         made("report.xlsx", crate::workbook::workbook(report, standings)),
     ];
     if let Some(base) = view::absolute_base(&report.base_url) {
@@ -332,29 +341,17 @@ fn exports(scored: &Scored<'_>, pages: &[OutputFile]) -> Vec<OutputFile> {
             .collect();
         files.push(made("sitemap.xml", export::sitemap(base, &paths)));
     }
-    files.push(search_index);
+    files.push(search_index(report));
     files.push(made(
         "matrix.csv",
         export::matrix_csv(report, standings, analysis),
     ));
-    files
+    (files, json.notes)
 }
 
-/// The exports that hold the text of notes: report.json and the search index.
-pub fn note_text_exports(scored: &Scored<'_>) -> [OutputFile; 2] {
-    let Scored {
-        report,
-        standings,
-        analysis,
-        changes,
-    } = *scored;
-    [
-        made(
-            "report.json",
-            export::report_json(report, standings, analysis, changes),
-        ),
-        made("search-index.js", export::search_index(report)),
-    ]
+/// The search index, which holds the text of every note.
+pub fn search_index(report: &Report) -> OutputFile {
+    made("search-index.js", export::search_index(report))
 }
 
 fn made(path: &str, bytes: Vec<u8>) -> OutputFile {

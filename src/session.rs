@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::cache::{Cache, Stats};
 use crate::output::{self, Synced, Written};
+use crate::site::Body;
 use crate::{Built, Failure, Options, make_site_with, render};
 
 pub struct Session {
@@ -128,12 +129,10 @@ impl Session {
         for ((i, _, _), note) in edits.iter().zip(notes) {
             built.report.notes[*i] = note;
         }
-        let exports = render::note_text_exports(&render::Scored {
-            report: &built.report,
-            standings: &built.standings,
-            analysis: &built.analysis,
-            changes: built.changes.as_ref(),
-        });
+        let exports = [
+            report_json_again(&mut built, &edits),
+            render::search_index(&built.report),
+        ];
         let mut changed_paths = Vec::new();
         for file in pages.into_iter().chain(exports) {
             changed_paths.push(file.path.clone());
@@ -262,6 +261,37 @@ impl Session {
         self.cache.retain(&live_files, &live_pages);
         self.cache
             .trim_markdown(4 * (built.report.notes.len() + built.report.vendors.len()) + 256);
+    }
+}
+
+/// report.json of `built` with the notes of `edits` as `built.report` now has them: each
+/// note's JSON replaced where it lies, the rest of the file as it was.
+fn report_json_again(
+    built: &mut Built,
+    edits: &[(usize, PathBuf, crate::model::Rich)],
+) -> crate::site::OutputFile {
+    let at = built.files.iter().position(|f| f.path == "report.json");
+    let old = at.map(|i| std::mem::replace(&mut built.files[i].body, Body::Bytes(Vec::new())));
+    let mut json = match old {
+        Some(Body::Bytes(bytes)) => crate::export::ReportJson {
+            bytes,
+            notes: std::mem::take(&mut built.note_json),
+        },
+        _ => crate::export::report_json(
+            &built.report,
+            &built.standings,
+            &built.analysis,
+            built.changes.as_ref(),
+        ),
+    };
+    for (i, _, _) in edits {
+        json.with_note(*i, &built.report.notes[*i]);
+    }
+    built.note_json = json.notes;
+    crate::site::OutputFile {
+        path: "report.json".into(),
+        body: Body::Bytes(json.bytes),
+        template: None,
     }
 }
 
