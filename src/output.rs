@@ -205,7 +205,7 @@ fn lock_file(_parent: &Path, output: &Path) -> Result<fs::File> {
 fn hashes(body: &Body) -> (u64, u64) {
     match body {
         Body::Bytes(b) => {
-            let h = crate::cache::hash_of(b);
+            let h = crate::cache::hash_bytes(b);
             (h, h)
         }
         Body::Written(h) => (*h, *h),
@@ -307,7 +307,7 @@ impl Staging {
         {
             failed.get_or_insert(e);
         }
-        Body::Written(crate::cache::hash_of(bytes))
+        Body::Written(crate::cache::hash_bytes(bytes))
     }
 
     /// Writes the files not yet written and the marker, and swaps the folder in as `output`.
