@@ -2,8 +2,9 @@
 //!
 //! A build writes into one hidden staging folder beside the output folder
 //! (`output/` → `.output.staging/`), each page as soon as it is rendered ([`Staging`]), then
-//! swaps it in with two renames, so a failed or
-//! interrupted build leaves the previous output as it was. Before anything is written,
+//! swaps it in with two renames, so a failed or interrupted build leaves the previous output as
+//! it was. The replaced site stays in the staging folder, and the next build writes over it
+//! rather than making every file and folder anew. Before anything is written,
 //! [`check_target`] resolves the output path the way the file system will (every `..` and
 //! symlink, even below a folder that does not exist yet) and refuses one that would hit the
 //! user's own files: the project root, `content/`, `themes/`, an ancestor of them, a symlink, a
@@ -254,15 +255,27 @@ pub struct Staging {
     dir: PathBuf,
     site: PathBuf,
     output: PathBuf,
+    /// The files of the recycled site the build writes over: those it does not write again
+    /// are removed before the swap.
+    recycled: Vec<String>,
     /// The first write that failed; `finish` reports it and swaps nothing in.
     failed: std::sync::Mutex<Option<anyhow::Error>>,
     finished: bool,
 }
 
+/// Where the site the last build replaced is kept, inside the staging folder, for the next
+/// build to write over: overwriting files and folders that exist costs the file system far
+/// less than making new ones and deleting old ones (Hugo writes over its output the same way).
+const RECYCLED: &str = "recycled";
+
 impl Staging {
-    /// Makes the staging folder beside `output`, removing one an interrupted build left.
+    /// Makes the staging folder beside `output`, removing what an interrupted build left; the
+    /// site the last build replaced, if it is there whole, becomes the tree this build writes
+    /// over.
     pub fn begin(_lock: &Lock, output: &Path) -> Result<Staging> {
         let dir = staging_dir(output);
+        let site = dir.join("site");
+        let mut recycled = None;
         if fs::symlink_metadata(&dir).is_ok() {
             if !is_our_staging(&dir) {
                 bail!(
@@ -270,7 +283,9 @@ impl Staging {
                     dir.display()
                 );
             }
-            remove_staging(&dir).with_context(|| {
+            recycled = plain_tree(&dir.join(RECYCLED));
+            let kept = if recycled.is_some() { RECYCLED } else { "" };
+            clear_staging(&dir, kept).with_context(|| {
                 format!(
                     "failed to remove the leftover staging folder `{}`",
                     dir.display()
@@ -280,12 +295,16 @@ impl Staging {
         fs::create_dir_all(&dir)
             .and_then(|()| fs::write(dir.join(STAGING_MARKER), MARKER_TEXT))
             .with_context(|| format!("failed to create `{}`", dir.display()))?;
-        let site = dir.join("site");
-        fs::create_dir(&site).with_context(|| format!("failed to create `{}`", site.display()))?;
+        let made = match recycled {
+            Some(_) => fs::rename(dir.join(RECYCLED), &site),
+            None => fs::create_dir(&site),
+        };
+        made.with_context(|| format!("failed to create `{}`", site.display()))?;
         Ok(Staging {
             dir,
             site,
             output: output.to_path_buf(),
+            recycled: recycled.unwrap_or_default(),
             failed: std::sync::Mutex::new(None),
             finished: false,
         })
@@ -295,12 +314,8 @@ impl Staging {
     /// is kept for [`Staging::finish`] to report.
     pub fn put(&self, path: &str, bytes: &[u8]) -> Body {
         let written = plain_relative(path).and_then(|()| {
-            let dest = self.site.join(path);
-            if let Some(dir) = dest.parent() {
-                fs::create_dir_all(dir)
-                    .with_context(|| format!("failed to create `{}`", dir.display()))?;
-            }
-            fs::write(&dest, bytes).with_context(|| format!("failed to write `{}`", dest.display()))
+            place(&self.site, path, |dest| write_over(dest, bytes))
+                .with_context(|| format!("failed to write `{}`", self.site.join(path).display()))
         });
         if let Err(e) = written
             && let Ok(mut failed) = self.failed.lock()
@@ -322,10 +337,21 @@ impl Staging {
         let result = match failed {
             Some(e) => Err(e),
             None => write_tree(&self.site, files, marker)
+                .and_then(|()| prune(&self.site, &self.recycled, files))
                 .and_then(|()| swap(&self.output, &self.dir, &self.site)),
         };
-        // Whatever happened, the staging folder goes; the output is either old or new.
-        let _ = remove_staging(&self.dir);
+        let previous = self.dir.join("previous");
+        match &result {
+            // The replaced site stays, for the next build to write over.
+            Ok(()) if previous.join(MARKER).is_file() => {
+                let _ = clear_staging(&self.dir, "previous")
+                    .and_then(|()| fs::rename(&previous, self.dir.join(RECYCLED)));
+            }
+            // Whatever else happened, the staging folder goes; the output is old or new.
+            _ => {
+                let _ = remove_staging(&self.dir);
+            }
+        }
         result
     }
 }
@@ -336,6 +362,89 @@ impl Drop for Staging {
             let _ = remove_staging(&self.dir);
         }
     }
+}
+
+/// The files of a site an earlier build left at `dir` (relative, with forward slashes), if
+/// it is one: it has the marker, and holds only folders and plain files (a symbolic link
+/// could make a write land outside the staging folder).
+fn plain_tree(dir: &Path) -> Option<Vec<String>> {
+    if !dir.join(MARKER).is_file() {
+        return None;
+    }
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.ok()?;
+        let kind = entry.file_type();
+        if !kind.is_file() && !kind.is_dir() {
+            return None;
+        }
+        let rel = entry.path().strip_prefix(dir).ok()?.to_str()?;
+        let rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
+        // Folders end with `/`, so that `prune` tells them from files.
+        paths.push(if kind.is_dir() {
+            format!("{rel}/")
+        } else {
+            rel
+        });
+    }
+    Some(paths)
+}
+
+/// Removes what the staging folder holds but its marker and `keep`.
+fn clear_staging(staging: &Path, keep: &str) -> io::Result<()> {
+    for entry in fs::read_dir(staging)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == STAGING_MARKER || (!keep.is_empty() && name == keep) {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes the files of the recycled site that the new one does not have, and the folders
+/// it has no file in.
+fn prune(site: &Path, recycled: &[String], files: &[OutputFile]) -> Result<()> {
+    if recycled.is_empty() {
+        return Ok(());
+    }
+    let mut wanted: std::collections::HashSet<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain([MARKER])
+        .collect();
+    // Every folder a file of the new site is in, as `a/b/`.
+    let folders: Vec<&str> = wanted
+        .iter()
+        .flat_map(|p| p.match_indices('/').map(|(i, _)| &p[..=i]))
+        .collect();
+    wanted.extend(folders);
+    let (old_dirs, old_files): (Vec<&String>, Vec<&String>) = recycled
+        .iter()
+        .filter(|p| !wanted.contains(p.as_str()))
+        .partition(|p| p.ends_with('/'));
+    for old in old_files {
+        let path = site.join(old);
+        // Not a folder that a new file's path made where this file was.
+        if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&path)
+                .with_context(|| format!("failed to remove `{}`", path.display()))?;
+        }
+    }
+    // Deepest first (the walk listed each folder before what it holds).
+    for old in old_dirs.iter().rev() {
+        let path = site.join(old);
+        if path.is_dir() {
+            fs::remove_dir_all(&path)
+                .with_context(|| format!("failed to remove `{}`", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a path that could leave the site's folder.
@@ -349,17 +458,7 @@ fn plain_relative(path: &str) -> Result<()> {
 /// Removes a staging folder with its marker last, so that a run stopped half-way through
 /// leaves a folder that is still recognisably ours.
 fn remove_staging(staging: &Path) -> io::Result<()> {
-    for entry in fs::read_dir(staging)? {
-        let entry = entry?;
-        if entry.file_name() == STAGING_MARKER {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())?;
-        } else {
-            fs::remove_file(entry.path())?;
-        }
-    }
+    clear_staging(staging, "")?;
     match fs::remove_file(staging.join(STAGING_MARKER)) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
         _ => {}
@@ -369,43 +468,88 @@ fn remove_staging(staging: &Path) -> io::Result<()> {
 
 fn write_tree(site: &Path, files: &[OutputFile], marker: &str) -> Result<()> {
     fs::create_dir_all(site).with_context(|| format!("failed to create `{}`", site.display()))?;
-    let unwritten: Vec<&OutputFile> = files
-        .iter()
-        .filter(|f| !matches!(f.body, Body::Written(_)))
-        .collect();
-    let mut dirs: Vec<PathBuf> = Vec::new();
-    for f in &unwritten {
+    for f in files.iter().filter(|f| !matches!(f.body, Body::Written(_))) {
         plain_relative(&f.path)?;
-        if let Some(dir) = Path::new(&f.path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            dirs.push(site.join(dir));
-        }
+        put(&f.body, site, &f.path)?;
     }
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
-        fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
-    }
-    unwritten
-        .iter()
-        .try_for_each(|f| put(&f.body, &site.join(&f.path)))?;
     fs::write(site.join(MARKER), marker)
         .with_context(|| format!("failed to write `{}`", site.display()))?;
     Ok(())
 }
 
-/// Writes one file's body at `dest`.
-fn put(body: &Body, dest: &Path) -> Result<()> {
-    match body {
-        Body::Bytes(b) => {
-            fs::write(dest, b).with_context(|| format!("failed to write `{}`", dest.display()))
-        }
-        Body::Copy(src) => fs::copy(src, dest)
-            .map(drop)
-            .with_context(|| format!("failed to copy `{}`", src.display())),
+/// Writes one file's body at `path` under `site`, over whatever a recycled site has there.
+fn put(body: &Body, site: &Path, path: &str) -> Result<()> {
+    place(site, path, |dest| match body {
+        Body::Bytes(b) => write_over(dest, b),
+        Body::Copy(src) => fs::copy(src, dest).map(drop),
         Body::Written(_) => Ok(()),
+    })
+    .with_context(|| match body {
+        Body::Copy(src) => format!("failed to copy `{}`", src.display()),
+        _ => format!("failed to write `{}`", site.join(path).display()),
+    })
+}
+
+/// Writes `bytes` as the file `dest`, over the file a recycled site has there: not at all when
+/// it already holds them, else in place, without first truncating it (freeing its blocks and
+/// allocating them again costs more than writing over them).
+fn write_over(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::{Read, Seek, Write};
+    let mut file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(dest)?;
+    let len = file.metadata()?.len();
+    if len == bytes.len() as u64 && len > 0 {
+        let mut old = Vec::with_capacity(bytes.len());
+        file.read_to_end(&mut old)?;
+        if old == bytes {
+            return Ok(());
+        }
+        file.rewind()?;
+    }
+    file.write_all(bytes)?;
+    if len > bytes.len() as u64 {
+        file.set_len(bytes.len() as u64)?;
+    }
+    Ok(())
+}
+
+/// Makes the file `path` under `site` with `write`, making its folders; a file where one of
+/// its folders must go, or a folder where it must go (left by a recycled site), is removed.
+fn place(site: &Path, path: &str, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<()> {
+    let dest = site.join(path);
+    let attempt = || {
+        if let Some(dir) = dest.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        write(&dest)
+    };
+    attempt().or_else(|_| {
+        clear_the_way(site, path);
+        attempt()
+    })
+}
+
+/// Removes what stands in the way of writing the file `path` under `site`: a file where one of
+/// its folders goes, a folder where it goes.
+fn clear_the_way(site: &Path, path: &str) {
+    let mut at = site.to_path_buf();
+    let parts: Vec<&str> = path.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        let Ok(meta) = fs::symlink_metadata(&at) else {
+            return;
+        };
+        let last = i + 1 == parts.len();
+        if last && meta.is_dir() {
+            let _ = fs::remove_dir_all(&at);
+        } else if !last && !meta.is_dir() {
+            let _ = fs::remove_file(&at);
+            return;
+        }
     }
 }
 
@@ -734,7 +878,7 @@ mod tests {
     }
 
     #[test]
-    fn write_replaces_the_whole_folder_and_leaves_no_staging() {
+    fn write_replaces_the_whole_folder_and_keeps_the_replaced_one_to_write_over() {
         let p = project();
         let out = p.path().join("output");
         let lock = lock(&out, &|| {}).unwrap();
@@ -754,8 +898,118 @@ mod tests {
         .unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("vendors/a/index.html").exists(), "old pages go");
-        assert!(!staging_dir(&out).exists());
         assert!(out.join(MARKER).is_file());
+        // The replaced site is kept whole for the next build to write over, and nothing else.
+        let staging = staging_dir(&out);
+        let mut left: Vec<String> = fs::read_dir(&staging)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [STAGING_MARKER, RECYCLED]);
+        assert_eq!(
+            fs::read_to_string(staging.join("recycled/index.html")).unwrap(),
+            "one"
+        );
+    }
+
+    /// Every file under `dir`, with its text, and every folder (ending in `/`).
+    fn listing(dir: &Path) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if e.file_type().is_dir() {
+                    (format!("{rel}/"), String::new())
+                } else {
+                    (rel, fs::read_to_string(e.path()).unwrap())
+                }
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn a_recycled_site_is_written_over_into_exactly_the_new_one() {
+        let p = project();
+        let out = p.path().join("output");
+        // In a folder of its own: the lock is on the folder that holds the output.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let fresh = elsewhere.path().join("fresh");
+        let lock = lock(&out, &|| {}).unwrap();
+        let sites: [&[(&str, &str)]; 5] = [
+            &[
+                ("index.html", "1"),
+                ("a/index.html", "a"),
+                ("b/c/index.html", "c"),
+                ("x", "file"),
+            ],
+            &[
+                ("index.html", "2"),
+                ("a/index.html", "a2"),
+                ("x/index.html", "now a folder"),
+            ],
+            &[
+                ("index.html", "3"),
+                ("b/c/index.html", "c3"),
+                ("a", "now a file"),
+            ],
+            &[
+                ("index.html", "4"),
+                ("x", "a file again"),
+                ("d/e/f/index.html", "deep"),
+            ],
+            &[("index.html", "5")],
+        ];
+        for (i, site) in sites.iter().enumerate() {
+            let files: Vec<OutputFile> = site.iter().map(|(p, t)| file(p, t)).collect();
+            // Half the pages streamed, as `build` writes them, half written at the end.
+            let staging = Staging::begin(&lock, &out).unwrap();
+            let files: Vec<OutputFile> = files
+                .into_iter()
+                .enumerate()
+                .map(|(n, f)| match (&f.body, n % 2) {
+                    (Body::Bytes(b), 0) => OutputFile {
+                        body: staging.put(&f.path, b),
+                        ..f
+                    },
+                    _ => f,
+                })
+                .collect();
+            staging.finish(&files, Audience::Internal).unwrap();
+            // The same site written into a folder of its own, from nothing.
+            let _ = fs::remove_dir_all(&fresh);
+            let plain: Vec<OutputFile> = site.iter().map(|(p, t)| file(p, t)).collect();
+            let fresh_lock = super::lock(&fresh, &|| {}).unwrap();
+            write(&fresh_lock, &fresh, &plain, Audience::Internal).unwrap();
+            assert_eq!(listing(&out), listing(&fresh), "site {}", i + 1);
+        }
+    }
+
+    #[test]
+    fn a_recycled_site_with_a_symbolic_link_in_it_is_not_written_over() {
+        let p = project();
+        let out = p.path().join("output");
+        let lock = lock(&out, &|| {}).unwrap();
+        let mine = p.path().join("mine.txt");
+        fs::write(&mine, "mine").unwrap();
+        for _ in 0..2 {
+            write(&lock, &out, &[file("index.html", "1")], Audience::Internal).unwrap();
+        }
+        let recycled = staging_dir(&out).join(RECYCLED);
+        fs::remove_file(recycled.join("index.html")).unwrap();
+        std::os::unix::fs::symlink(&mine, recycled.join("index.html")).unwrap();
+        write(&lock, &out, &[file("index.html", "2")], Audience::Internal).unwrap();
+        assert_eq!(fs::read_to_string(&mine).unwrap(), "mine");
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
     }
 
     #[test]

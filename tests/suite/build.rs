@@ -104,10 +104,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let err = p.build_err();
     assert!(err.contains("content/vendors/acme.yaml:8:12"), "{err}");
     assert_eq!(tree(&p.path("output")), before);
-    assert!(
-        !p.path(".output.staging").exists(),
-        "the staging folder is cleaned up"
-    );
+    crate::common::assert_staging_is_clean(&p);
 }
 
 #[test]

@@ -378,3 +378,18 @@ pub fn rss_kib(pid: u32) -> u64 {
         .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
         .unwrap()
 }
+
+/// The staging folder beside `output/` is gone, or holds only its marker and the site the last
+/// build replaced (kept whole, for the next build to write over): nothing half-written.
+pub fn assert_staging_is_clean(p: &Project) {
+    let staging = p.path(".output.staging");
+    let Ok(entries) = std::fs::read_dir(&staging) else {
+        return;
+    };
+    let mut names: Vec<String> = entries
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [".shortlist-staging", "recycled"], "{staging:?}");
+    assert!(staging.join("recycled/.shortlist-build").is_file());
+}

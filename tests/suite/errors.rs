@@ -492,7 +492,7 @@ fn builds_into_one_folder_take_turns() {
     let built = crate::common::tree(&p.path("output"));
     p.build_ok();
     assert!(built == crate::common::tree(&p.path("output")));
-    assert!(!p.path(".output.staging").exists());
+    crate::common::assert_staging_is_clean(&p);
 }
 
 #[test]

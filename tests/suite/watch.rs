@@ -154,7 +154,7 @@ fn ctrl_c_stops_cleanly_and_leaves_a_complete_site() {
         site.keys().all(|k| !k.ends_with(".tmp")),
         "no half-written files"
     );
-    assert!(!p.path(".output.staging").exists());
+    crate::common::assert_staging_is_clean(&p);
     assert!(
         p.read("content/notes/acme-rfp.md").contains("last edit"),
         "content untouched"
