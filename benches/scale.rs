@@ -3,10 +3,10 @@
 //! For 50 vendors / 500 notes, 200 / 2,000 and 1,000 / 10,000 (or the sizes in `BENCH_SIZES`,
 //! as `50x500,200x2000`), on a corpus `corpus.rs` generates the same way every time, it prints:
 //! the full build's wall and CPU time and peak memory (from the kernel's accounting of the
-//! child process), pages per second, `check`'s wall time, and a one-note text edit rebuilt as
+//! child process), into an empty output folder and again over its output, pages per second, `check`'s wall time, and a one-note text edit rebuilt as
 //! `watch` does it, both by the session's own clock and from the save to the page on disk (a
 //! real `watch` process). Where `hugo` is on the PATH, it builds the same corpus as a Hugo site
-//! in the same run and prints the ratios. It asserts nothing: figures, not verdicts.
+//! in the same run, the same two ways, and prints the ratios. It asserts nothing: figures, not verdicts.
 //! `BENCH_KEEP=DIR` keeps the generated projects in `DIR`, for profiling.
 
 #[path = "corpus.rs"]
@@ -77,12 +77,17 @@ fn html_pages(dir: &Path) -> usize {
 /// The figures of one size.
 struct Figures {
     label: String,
+    /// Into an empty output folder.
     build: Usage,
+    /// The third build, over the output of the ones before (the second is not counted: it
+    /// is the first to keep a site to write over).
+    again: Usage,
     pages: usize,
     check: Usage,
     edit_own: Duration,
     edit_on_disk: Duration,
-    hugo: Option<Usage>,
+    /// Hugo into an empty folder, and the third time over its own output.
+    hugo: Option<(Usage, Usage)>,
 }
 
 fn main() {
@@ -106,10 +111,11 @@ fn main() {
     }
     if let [.., medium, large] = all.as_slice() {
         println!(
-            "\nlinearity, {} against {}: build time ×{:.2}, peak memory ×{:.2}",
+            "\nlinearity, {} against {}: build time ×{:.2} (again ×{:.2}), peak memory ×{:.2}",
             large.label,
             medium.label,
             large.build.wall.as_secs_f64() / medium.build.wall.as_secs_f64(),
+            large.again.wall.as_secs_f64() / medium.again.wall.as_secs_f64(),
             large.build.peak_mib / medium.build.peak_mib
         );
     }
@@ -129,7 +135,21 @@ fn measure_size(vendors: usize, notes: usize, hugo: Option<&Path>) -> Figures {
     };
     let root = dir.path().join("project");
     corpus::shortlist_project(&root, vendors, notes);
-    let build = measured(Command::new(BIN).args(["build", "-q", "--root"]).arg(&root));
+    // A first build, into nothing (a kept project keeps no output from an earlier run), then
+    // the same build again, as a user builds most of the time: once the output folder is there,
+    // a build writes over the site the one before it replaced.
+    for old in ["output", ".output.staging"] {
+        let _ = std::fs::remove_dir_all(root.join(old));
+    }
+    let build_cmd = || {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["build", "-q", "--root"]).arg(&root);
+        cmd
+    };
+    let build = measured(&mut build_cmd());
+    // The second build keeps the first one's site to write over; the third writes over it.
+    measured(&mut build_cmd());
+    let again = measured(&mut build_cmd());
     let pages = html_pages(&root.join("output"));
     let check = measured(Command::new(BIN).args(["check", "-q", "--root"]).arg(&root));
     let edit_own = edit_in_session(&root, vendors, notes);
@@ -137,17 +157,24 @@ fn measure_size(vendors: usize, notes: usize, hugo: Option<&Path>) -> Figures {
     let hugo = hugo.map(|hugo| {
         let site = dir.path().join("hugo");
         corpus::hugo_site(&site, vendors, notes);
-        measured(
-            Command::new(hugo)
-                .args(["--quiet", "--source"])
+        let out = dir.path().join("hugo-out");
+        let _ = std::fs::remove_dir_all(&out);
+        let hugo_cmd = || {
+            let mut cmd = Command::new(hugo);
+            cmd.args(["--quiet", "--source"])
                 .arg(&site)
                 .arg("--destination")
-                .arg(dir.path().join("hugo-out")),
-        )
+                .arg(&out);
+            cmd
+        };
+        let first = measured(&mut hugo_cmd());
+        measured(&mut hugo_cmd());
+        (first, measured(&mut hugo_cmd()))
     });
     Figures {
         label,
         build,
+        again,
         pages,
         check,
         edit_own,
@@ -261,14 +288,16 @@ fn edit_under_watch(root: &Path, vendors: usize, notes: usize) -> Duration {
 
 fn print_figures(f: &Figures) {
     println!("\n{}", f.label);
-    println!(
-        "  build: {} wall, {} CPU, {:.0} MiB peak; {} pages, {:.0} pages/s",
-        ms(f.build.wall),
-        ms(f.build.cpu),
-        f.build.peak_mib,
-        f.pages,
-        f.pages as f64 / f.build.wall.as_secs_f64()
-    );
+    for (what, u) in [("build", f.build), ("build again", f.again)] {
+        println!(
+            "  {what}: {} wall, {} CPU, {:.0} MiB peak; {} pages, {:.0} pages/s",
+            ms(u.wall),
+            ms(u.cpu),
+            u.peak_mib,
+            f.pages,
+            f.pages as f64 / u.wall.as_secs_f64()
+        );
+    }
     println!(
         "  check: {} wall ({:.2}× the build), {:.0} MiB peak",
         ms(f.check.wall),
@@ -281,14 +310,18 @@ fn print_figures(f: &Figures) {
         ms(f.edit_on_disk)
     );
     match f.hugo {
-        Some(h) => println!(
-            "  hugo, same corpus: {} wall, {} CPU, {:.0} MiB peak; shortlist/hugo: wall ×{:.2}, peak memory ×{:.2}",
-            ms(h.wall),
-            ms(h.cpu),
-            h.peak_mib,
-            f.build.wall.as_secs_f64() / h.wall.as_secs_f64(),
-            f.build.peak_mib / h.peak_mib
-        ),
+        Some((first, again)) => {
+            for (what, ours, h) in [("build", f.build, first), ("build again", f.again, again)] {
+                println!(
+                    "  hugo {what}: {} wall, {} CPU, {:.0} MiB peak; shortlist/hugo: wall ×{:.2}, peak memory ×{:.2}",
+                    ms(h.wall),
+                    ms(h.cpu),
+                    h.peak_mib,
+                    ours.wall.as_secs_f64() / h.wall.as_secs_f64(),
+                    ours.peak_mib / h.peak_mib
+                );
+            }
+        }
         None => println!("  hugo: not on the PATH, no comparison"),
     }
 }
