@@ -34,7 +34,7 @@ impl<'a> JsonText<'a> {
     fn of(rich: &'a Rich) -> Self {
         JsonText {
             markdown: rich.source.trim_end(),
-            html: rich.html.replace(crate::markdown::ROOT, ""),
+            html: crate::markdown::with_root(&rich.html, "").into_owned(),
             text: rich.text.clone(),
         }
     }

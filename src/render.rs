@@ -266,7 +266,10 @@ fn render_with(
         .tera
         .render(page.template, &ctx)
         .map_err(|e| template_error(&format!("templates/{}", page.template), &e))?;
-    let bytes = html.replace(markdown::ROOT, &root).into_bytes();
+    let bytes = match markdown::with_root(&html, &root) {
+        std::borrow::Cow::Borrowed(_) => html.into_bytes(),
+        std::borrow::Cow::Owned(with) => with.into_bytes(),
+    };
     with.cache.store_page(&page.path, key, &bytes);
     Ok(file(bytes))
 }
