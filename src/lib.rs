@@ -64,6 +64,9 @@ pub struct Options {
     pub previous: Option<PathBuf>,
     /// Counts the pages as they are rendered, for whoever shows progress.
     pub progress: Option<std::sync::Arc<Progress>>,
+    /// Make the exports' names but not their contents: for `check`, which writes nothing and
+    /// checks every link of the pages (to report.json too) but nothing inside the exports.
+    pub exports_unmade: bool,
 }
 
 /// How far the rendering has got: pages done out of the total, updated from every thread.
@@ -228,6 +231,7 @@ pub fn make_site_into(
         cache,
         progress: options.progress.as_deref(),
         staging,
+        exports_unmade: options.exports_unmade,
     };
     let made = render::render(&scored, &with).map_err(|mut problems| {
         problems.extend(diags.iter().cloned());

@@ -10,46 +10,60 @@ use crate::urlpath::{self, is_external};
 
 /// Broken internal links in the HTML pages of `files`, each at its page, line and column.
 pub fn check(files: &[OutputFile]) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    files
+        .par_iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .flat_map_iter(|f| page_problems(f, &paths))
+        .collect()
+}
+
+/// The broken internal links of one page.
+fn page_problems(f: &OutputFile, paths: &BTreeSet<&str>) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
-        let Body::Bytes(bytes) = &f.body else {
+    let Body::Bytes(bytes) = &f.body else {
+        return problems;
+    };
+    let html = String::from_utf8_lossy(bytes);
+    let page_dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let shown = format!("output/{}", f.path);
+    for (offset, link) in links(&html) {
+        if is_external(&link) || link.starts_with('#') || link.is_empty() {
             continue;
-        };
-        let html = String::from_utf8_lossy(bytes);
-        let page_dir = f.path.rsplit_once('/').map_or("", |(d, _)| d);
-        let shown = format!("output/{}", f.path);
-        for (offset, link) in links(&html) {
-            if is_external(&link) || link.starts_with('#') || link.is_empty() {
-                continue;
-            }
-            // Found only for the few links that are broken: a page has thousands that are not.
-            let at = || line_col(&html, offset);
-            let template = f.template.as_deref().unwrap_or("a template");
-            if link.starts_with('/') {
-                let (line, col) = at();
-                problems.push(
-                    Diagnostic::error(&shown, line, col, format!("`{link}` is an absolute path, which breaks the site under a sub-path and from disk"))
-                        .with_hint(format!("in `{template}`, start internal links with `{{{{ root }}}}` instead of `/`")),
-                );
-                continue;
-            }
-            let path = link.split(['#', '?']).next().unwrap_or_default();
-            let target = urlpath::normalize(
-                page_dir,
-                &urlpath::percent_decode(path).unwrap_or_else(|| path.to_string()),
+        }
+        // Found only for the few links that are broken: a page has thousands that are not.
+        let at = || line_col(&html, offset);
+        let template = f.template.as_deref().unwrap_or("a template");
+        if link.starts_with('/') {
+            let (line, col) = at();
+            problems.push(
+                Diagnostic::error(&shown, line, col, format!("`{link}` is an absolute path, which breaks the site under a sub-path and from disk"))
+                    .with_hint(format!("in `{template}`, start internal links with `{{{{ root }}}}` instead of `/`")),
             );
-            let found = target.as_deref().is_some_and(|t| {
-                paths.contains(t)
-                    || paths.contains(format!("{t}/index.html").trim_start_matches('/'))
-            });
-            if !found {
-                let (line, col) = at();
-                problems.push(
-                    Diagnostic::error(&shown, line, col, format!("`{link}` leads to no file of the site"))
-                        .with_hint(format!("this link comes from `{template}`; fix the template, or add the file it names")),
-                );
-            }
+            continue;
+        }
+        let path = link.split(['#', '?']).next().unwrap_or_default();
+        let target = urlpath::normalize(
+            page_dir,
+            &urlpath::percent_decode(path).unwrap_or_else(|| path.to_string()),
+        );
+        let found = target.as_deref().is_some_and(|t| {
+            paths.contains(t) || paths.contains(format!("{t}/index.html").trim_start_matches('/'))
+        });
+        if !found {
+            let (line, col) = at();
+            problems.push(
+                Diagnostic::error(
+                    &shown,
+                    line,
+                    col,
+                    format!("`{link}` leads to no file of the site"),
+                )
+                .with_hint(format!(
+                    "this link comes from `{template}`; fix the template, or add the file it names"
+                )),
+            );
         }
     }
     problems

@@ -65,6 +65,8 @@ pub struct With<'a> {
     pub cache: &'a Cache,
     pub progress: Option<&'a crate::Progress>,
     pub staging: Option<&'a crate::output::Staging>,
+    /// Leave the exports empty (see `Options::exports_unmade`).
+    pub exports_unmade: bool,
 }
 
 /// Renders every page and export of the report.
@@ -108,7 +110,7 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Made, Vec<Diagnost
         problems.dedup_by(|a, b| a.message == b.message);
         return Err(problems);
     }
-    let (exported, note_json) = exports(scored, &files);
+    let (exported, note_json) = exports(scored, &files, with.exports_unmade);
     files.extend(exported.into_iter().map(|f| written(f, with)));
     files.extend(copies(scored.report, with));
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -324,6 +326,7 @@ pub fn note_again(
 fn exports(
     scored: &Scored<'_>,
     pages: &[OutputFile],
+    unmade: bool,
 ) -> (Vec<OutputFile>, Vec<std::ops::Range<usize>>) {
     let Scored {
         report,
@@ -331,10 +334,19 @@ fn exports(
         analysis,
         changes,
     } = *scored;
-    let json = export::report_json(report, standings, analysis, changes);
+    // For `check`, the names alone: pages link to them, and that is what it checks.
+    let make = |f: &dyn Fn() -> Vec<u8>| if unmade { Vec::new() } else { f() };
+    let json = if unmade {
+        export::ReportJson::default()
+    } else {
+        export::report_json(report, standings, analysis, changes)
+    };
     let mut files = vec![
         made("report.json", json.bytes),
-        made("report.xlsx", crate::workbook::workbook(report, standings)),
+        made(
+            "report.xlsx",
+            make(&|| crate::workbook::workbook(report, standings)),
+        ),
     ];
     if let Some(base) = view::absolute_base(&report.base_url) {
         let paths: Vec<&str> = pages
@@ -344,10 +356,13 @@ fn exports(
             .collect();
         files.push(made("sitemap.xml", export::sitemap(base, &paths)));
     }
-    files.push(search_index(report));
+    files.push(made(
+        "search-index.js",
+        make(&|| export::search_index(report)),
+    ));
     files.push(made(
         "matrix.csv",
-        export::matrix_csv(report, standings, analysis),
+        make(&|| export::matrix_csv(report, standings, analysis)),
     ));
     (files, json.notes)
 }

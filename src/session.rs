@@ -119,6 +119,7 @@ impl Session {
             cache: &self.cache,
             progress: None,
             staging: None,
+            exports_unmade: false,
         };
         let mut pages = Vec::with_capacity(notes.len());
         for note in &notes {

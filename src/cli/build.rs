@@ -41,6 +41,7 @@ pub fn run(args: Args) -> Outcome {
         audience: args.audience.map(Into::into),
         previous: args.previous,
         progress: Some(bar.progress.clone()),
+        exports_unmade: false,
     };
     let shown = options.output_dir();
     let shown = shown

@@ -33,6 +33,7 @@ pub fn run(args: Args) -> Outcome {
         root: args.project.root.clone(),
         drafts: args.project.drafts,
         progress: Some(bar.progress.clone()),
+        exports_unmade: true,
         ..Options::default()
     };
     let result = shortlist::make_site(&options);

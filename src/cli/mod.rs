@@ -239,6 +239,7 @@ impl BuildArgs {
             audience: self.audience.map(Into::into),
             previous: self.previous.clone(),
             progress: None,
+            exports_unmade: false,
         }
     }
 }
