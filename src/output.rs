@@ -358,7 +358,16 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.finished {
+        if self.finished {
+            return;
+        }
+        // A build that failed (a mistake in the content, most often) leaves the recycled site
+        // it had begun to write over for the next build, which writes or removes every file
+        // of it; a tree that was not a whole site of ours to begin with goes.
+        let kept = self.site.join(MARKER).is_file()
+            && clear_staging(&self.dir, "site").is_ok()
+            && fs::rename(&self.site, self.dir.join(RECYCLED)).is_ok();
+        if !kept {
             let _ = remove_staging(&self.dir);
         }
     }
@@ -992,6 +1001,35 @@ mod tests {
             write(&fresh_lock, &fresh, &plain, Audience::Internal).unwrap();
             assert_eq!(listing(&out), listing(&fresh), "site {}", i + 1);
         }
+    }
+
+    #[test]
+    fn a_build_that_fails_keeps_the_recycled_site_for_the_next() {
+        let p = project();
+        let out = p.path().join("output");
+        let lock = lock(&out, &|| {}).unwrap();
+        for text in ["1", "2"] {
+            write(&lock, &out, &[file("index.html", text)], Audience::Internal).unwrap();
+        }
+        let staging = Staging::begin(&lock, &out).unwrap();
+        staging.put("notes/half/index.html", b"half written");
+        drop(staging);
+        let recycled = staging_dir(&out).join(RECYCLED);
+        assert!(recycled.join(MARKER).is_file(), "kept to write over");
+        assert!(!staging_dir(&out).join("site").exists());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        // The next build writes over it into exactly its own site.
+        write(&lock, &out, &[file("index.html", "3")], Audience::Internal).unwrap();
+        assert_eq!(
+            listing(&out),
+            [
+                (
+                    MARKER.to_string(),
+                    fs::read_to_string(out.join(MARKER)).unwrap()
+                ),
+                ("index.html".to_string(), "3".to_string()),
+            ]
+        );
     }
 
     #[test]
