@@ -398,7 +398,7 @@ pub fn report_json(
     let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
     out.push(b'\n');
     let chunks: Vec<Vec<u8>> = report.notes.par_iter().map(note_json).collect();
-    let Some(at) = find(&out, NOTES_KEY) else {
+    let Some(at) = memchr::memmem::find(&out, NOTES_KEY) else {
         return ReportJson {
             bytes: out,
             notes: Vec::new(),
@@ -427,10 +427,6 @@ pub fn report_json(
 /// report.json's key of the notes, as the pretty printer writes it with no notes: at the top
 /// level (two spaces in, after a line break, which no string in the file holds unescaped).
 const NOTES_KEY: &[u8] = b"\n  \"notes\": []";
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
 
 /// report.json, and where each note's JSON lies in it (in the order of the report's notes),
 /// so that one note can be replaced without serializing the rest again. The notes are written

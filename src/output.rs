@@ -387,8 +387,7 @@ fn plain_tree(dir: &Path) -> Option<Vec<String>> {
         if !kind.is_file() && !kind.is_dir() {
             return None;
         }
-        let rel = entry.path().strip_prefix(dir).ok()?.to_str()?;
-        let rel = rel.replace(std::path::MAIN_SEPARATOR, "/");
+        let rel = crate::content::relative(entry.path(), dir);
         // Folders end with `/`, so that `prune` tells them from files.
         paths.push(if kind.is_dir() {
             format!("{rel}/")

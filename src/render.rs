@@ -85,7 +85,7 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Made, Vec<Diagnost
         scored.analysis,
         scored.changes,
     );
-    let shared = Shared::of(&views);
+    let shared = Shared::of(&views, with.cache.keeps());
     let pages = pages(&views);
     if let Some(p) = with.progress {
         p.total
@@ -147,7 +147,9 @@ pub struct Shared {
 }
 
 impl Shared {
-    fn of(views: &view::Views<'_>) -> Self {
+    /// `site` for Tera; hashed only for a cache that keeps pages (a key nothing reads is work
+    /// for nothing: the whole of `site` serialized once more).
+    fn of(views: &view::Views<'_>, keyed: bool) -> Self {
         let data = views.site();
         let site = tera::Value::from_serializable(&data);
         let list = |key: &str| {
@@ -160,7 +162,7 @@ impl Shared {
             vendors: list("vendors"),
             criteria: list("criteria"),
             notes: list("notes"),
-            hash: hash_json(&data),
+            hash: if keyed { hash_json(&data) } else { 0 },
             site,
         }
     }
@@ -356,10 +358,11 @@ fn exports(
             .collect();
         files.push(made("sitemap.xml", export::sitemap(base, &paths)));
     }
-    files.push(made(
-        "search-index.js",
-        make(&|| export::search_index(report)),
-    ));
+    files.push(if unmade {
+        made(SEARCH_INDEX, Vec::new())
+    } else {
+        search_index(report)
+    });
     files.push(made(
         "matrix.csv",
         make(&|| export::matrix_csv(report, standings, analysis)),
@@ -367,9 +370,11 @@ fn exports(
     (files, json.notes)
 }
 
+const SEARCH_INDEX: &str = "search-index.js";
+
 /// The search index, which holds the text of every note.
 pub fn search_index(report: &Report) -> OutputFile {
-    made("search-index.js", export::search_index(report))
+    made(SEARCH_INDEX, export::search_index(report))
 }
 
 fn made(path: &str, bytes: Vec<u8>) -> OutputFile {

@@ -97,22 +97,19 @@ impl Session {
         let started = Instant::now();
         let last = self.last.as_ref()?;
         let content = self.options.root.join("content");
-        let mut edits: Vec<(usize, PathBuf, crate::model::Rich)> = Vec::new();
+        // Each edited note as the model will hold it, by its place in the report's notes.
+        let mut edits: Vec<(usize, crate::model::Note)> = Vec::new();
         for path in changed {
-            let (i, rich) = self.text_edit(last, &content, path)?;
-            edits.push((i, path.clone(), rich));
+            let (i, body) = self.text_edit(last, &content, path)?;
+            let mut note = last.report.notes[i].clone();
+            note.body = body;
+            edits.push((i, note));
         }
         if edits.is_empty() {
             return None;
         }
         let mut timings = vec![("read and validate", started.elapsed())];
         let clock = Instant::now();
-        let mut notes = Vec::with_capacity(edits.len());
-        for (i, _, rich) in &edits {
-            let mut note = last.report.notes[*i].clone();
-            note.body = rich.clone();
-            notes.push(note);
-        }
         let with = render::With {
             theme: &last.theme,
             content_dir: &content,
@@ -121,17 +118,18 @@ impl Session {
             staging: None,
             exports_unmade: false,
         };
-        let mut pages = Vec::with_capacity(notes.len());
-        for note in &notes {
+        let mut pages = Vec::with_capacity(edits.len());
+        for (_, note) in &edits {
             // A page the template cannot render now is for the whole build to report.
             pages.push(render::note_again(&last.shared, note, &with)?.ok()?);
         }
         let mut built = Arc::unwrap_or_clone(self.last.take()?);
-        for ((i, _, _), note) in edits.iter().zip(notes) {
-            built.report.notes[*i] = note;
+        let edited: Vec<usize> = edits.iter().map(|(i, _)| *i).collect();
+        for (i, note) in edits {
+            built.report.notes[i] = note;
         }
         let exports = [
-            report_json_again(&mut built, &edits),
+            report_json_again(&mut built, &edited),
             render::search_index(&built.report),
         ];
         let mut changed_paths = Vec::new();
@@ -148,7 +146,7 @@ impl Session {
         // Every other page is as the last build made it.
         let pages = built.files.iter().filter(|f| f.template.is_some()).count();
         stats.pages_reused = pages.saturating_sub(stats.pages_rendered);
-        Some(self.write(built, Some(&changed_paths), edits.len(), stats, started))
+        Some(self.write(built, Some(&changed_paths), edited.len(), stats, started))
     }
 
     /// The new text of the note at `path`, if only its text changed and the last build said
@@ -159,11 +157,8 @@ impl Session {
         content: &Path,
         path: &PathBuf,
     ) -> Option<(usize, crate::model::Rich)> {
-        let rel = path
-            .strip_prefix(content)
-            .ok()?
-            .to_str()?
-            .replace(std::path::MAIN_SEPARATOR, "/");
+        // A path outside `content/` names no note.
+        let rel = crate::content::relative(path, content);
         let i = last.report.notes.iter().position(|n| n.source == rel)?;
         let shown = Path::new("content").join(&rel);
         if last.warnings.iter().any(|d| d.file == shown) {
@@ -265,12 +260,9 @@ impl Session {
     }
 }
 
-/// report.json of `built` with the notes of `edits` as `built.report` now has them: each
+/// report.json of `built` with the notes at `edited` as `built.report` now has them: each
 /// note's JSON replaced where it lies, the rest of the file as it was.
-fn report_json_again(
-    built: &mut Built,
-    edits: &[(usize, PathBuf, crate::model::Rich)],
-) -> crate::site::OutputFile {
+fn report_json_again(built: &mut Built, edited: &[usize]) -> crate::site::OutputFile {
     let at = built.files.iter().position(|f| f.path == "report.json");
     let old = at.map(|i| std::mem::replace(&mut built.files[i].body, Body::Bytes(Vec::new())));
     let mut json = match old {
@@ -285,8 +277,8 @@ fn report_json_again(
             built.changes.as_ref(),
         ),
     };
-    for (i, _, _) in edits {
-        json.with_note(*i, &built.report.notes[*i]);
+    for &i in edited {
+        json.with_note(i, &built.report.notes[i]);
     }
     built.note_json = json.notes;
     crate::site::OutputFile {
