@@ -52,13 +52,34 @@ pub struct PreviousNote {
     pub slug: String,
 }
 
-/// Reads a previous report.json; a missing or malformed file is an error naming it.
-pub fn load(path: &Path, shown: &Path) -> Result<Previous, Diagnostic> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::about_file(shown, format!("cannot read the previous report: {e}")).with_hint(
+/// Reads a previous report.json of at most `max_bytes`; a missing, malformed or oversized
+/// file, or anything but a plain file (a pipe would never end), is an error naming it.
+pub fn load(path: &Path, shown: &Path, max_bytes: u64) -> Result<Previous, Diagnostic> {
+    let problem = |why: String| {
+        Diagnostic::about_file(shown, format!("cannot read the previous report: {why}")).with_hint(
             "give `--previous` (or `previous:` in report.yaml) the report.json of an earlier build",
         )
-    })?;
+    };
+    let meta = std::fs::metadata(path).map_err(|e| problem(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(problem("it is not a plain file".into()));
+    }
+    if meta.len() > max_bytes {
+        return Err(problem(format!(
+            "it is {} MiB, more than the {} MiB a file may have (`limits: file_size_mib` in report.yaml)",
+            meta.len().div_ceil(1 << 20),
+            max_bytes >> 20
+        )));
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(
+            std::fs::File::open(path).map_err(|e| problem(e.to_string()))?,
+            max_bytes,
+        ),
+        &mut text,
+    )
+    .map_err(|e| problem(e.to_string()))?;
     serde_json::from_str(&text).map_err(|e| {
         Diagnostic::error(
             shown,
@@ -134,7 +155,13 @@ pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> 
                 let (was, is) = (old.scores.get(&c.id), v.scores.get(&c.id));
                 let (from, to) = (was.map(|s| s.score), is.map(|s| s.score));
                 let empty = BTreeMap::new();
-                let (was_by, is_by) = (was.map_or(&empty, |s| &s.by), is.map_or(&empty, |s| &s.by));
+                // An earlier round may know an evaluator by the id that hidden names replace.
+                let was_by: BTreeMap<String, f64> = was
+                    .map_or(&empty, |s| &s.by)
+                    .iter()
+                    .filter_map(|(who, x)| Some((report.shown_evaluator(who)?, *x)))
+                    .collect();
+                let (was_by, is_by) = (&was_by, is.map_or(&empty, |s| &s.by));
                 let by: BTreeMap<String, (Option<f64>, Option<f64>)> = was_by
                     .keys()
                     .chain(is_by.keys())

@@ -210,7 +210,9 @@ pub fn make_site_into(
     let changes = match previous {
         None => None,
         Some(path) => {
-            let previous = changes::load(&path, &content::shown(root, &path)).map_err(|d| {
+            let shown = content::shown(root, &path);
+            let max = limits.file_size_mib << 20;
+            let previous = changes::load(&path, &shown, max).map_err(|d| {
                 let mut all = vec![d];
                 all.extend(diags.iter().cloned());
                 Failure::Content(all)

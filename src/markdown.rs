@@ -233,17 +233,21 @@ fn map_link<'a>(
     }
 }
 
-/// Looks at the `href` and `src` of raw HTML in sanitized `html` (Markdown links are already
-/// rewritten): one that names a file this audience may not see loses the attribute, and every
-/// content file named is added to `targets`. Sanitized HTML is regular enough to scan: every
-/// attribute value is double-quoted, with `"` escaped inside, and `<` in text is escaped.
+/// Looks at the addresses in raw HTML (`href`, `src`, `cite`) in sanitized `html` (Markdown
+/// links are already rewritten): a tag that names a file this audience may not see loses that
+/// attribute and its `title`, and every content file named is added to `targets`. Sanitized
+/// HTML is regular enough to scan: every attribute value is double-quoted, with `"` escaped
+/// inside, and `<` in text is escaped.
 fn check_raw_links(
     html: String,
     base_dir: &str,
     resolver: &dyn Resolver,
     targets: &mut Vec<String>,
 ) -> String {
-    if !html.contains(" href=\"") && !html.contains(" src=\"") {
+    if !URL_ATTRIBUTES
+        .iter()
+        .any(|a| html.contains(&format!(" {a}=\"")))
+    {
         return html;
     }
     let mut out = String::with_capacity(html.len());
@@ -259,6 +263,9 @@ fn check_raw_links(
     out
 }
 
+/// The attributes whose value is an address, among those the sanitizer lets through.
+const URL_ATTRIBUTES: [&str; 3] = ["href", "src", "cite"];
+
 /// The length of the tag at the start of `s`, quotes respected.
 fn tag_end(s: &str) -> usize {
     let mut quoted = false;
@@ -272,48 +279,84 @@ fn tag_end(s: &str) -> usize {
     s.len()
 }
 
+/// The attributes of a sanitized tag, each as (its span in `tag`, with the space before it;
+/// its name; its value as written).
+fn attributes(tag: &str) -> Vec<(std::ops::Range<usize>, &str, &str)> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(eq) = tag[at..].find("=\"").map(|i| at + i) {
+        let name_start = tag[..eq].rfind(' ').map_or(eq, |i| i + 1);
+        let value_start = eq + 2;
+        let value_end = tag[value_start..]
+            .find('"')
+            .map_or(tag.len(), |i| value_start + i);
+        let end = (value_end + 1).min(tag.len());
+        found.push((
+            name_start.saturating_sub(1)..end,
+            &tag[name_start..eq],
+            &tag[value_start..value_end],
+        ));
+        at = end;
+    }
+    found
+}
+
+/// The content file an attribute's address names, as a browser reads the address: tabs and
+/// newlines anywhere in it are dropped and spaces around it trimmed (the URL standard).
+fn named_file(value: &str, base_dir: &str) -> Option<String> {
+    let decoded = value
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+        .replace(['\t', '\n', '\r'], "");
+    let decoded = decoded.trim_matches(|c: char| c <= ' ');
+    if decoded.starts_with(ROOT) || !is_relative_path(decoded) {
+        return None;
+    }
+    let path = decoded.split(['#', '?']).next().unwrap_or_default();
+    let path = urlpath::percent_decode(path).unwrap_or_else(|| path.to_string());
+    urlpath::normalize(base_dir, &path)
+}
+
 fn check_tag(
     tag: &str,
     base_dir: &str,
     resolver: &dyn Resolver,
     targets: &mut Vec<String>,
 ) -> String {
-    let mut out = String::with_capacity(tag.len());
-    let mut rest = tag;
-    loop {
-        let next = [" href=\"", " src=\""]
-            .iter()
-            .filter_map(|a| rest.find(a).map(|i| (i, a.len())))
-            .min();
-        let Some((at, len)) = next else { break };
-        let value_start = at + len;
-        let value_len = rest[value_start..]
-            .find('"')
-            .unwrap_or(rest.len() - value_start);
-        let value = &rest[value_start..value_start + value_len];
-        let decoded = value
-            .replace("&quot;", "\"")
-            .replace("&nbsp;", "\u{a0}")
-            .replace("&amp;", "&");
-        let target = (!decoded.starts_with(ROOT) && is_relative_path(&decoded))
-            .then(|| {
-                let path = decoded.split(['#', '?']).next().unwrap_or_default();
-                let path = urlpath::percent_decode(path).unwrap_or_else(|| path.to_string());
-                urlpath::normalize(base_dir, &path)
-            })
-            .flatten();
-        let end = (value_start + value_len + 1).min(rest.len());
-        match target.map(|t| (resolver.target_of(&t), t)) {
-            Some((Target::Withheld, _)) => out.push_str(&rest[..at]),
-            Some((Target::Page(_), t)) => {
-                targets.push(t);
-                out.push_str(&rest[..end]);
-            }
-            _ => out.push_str(&rest[..end]),
+    let attributes = attributes(tag);
+    let mut dropped = Vec::new();
+    for (span, name, value) in &attributes {
+        if !URL_ATTRIBUTES.contains(name) {
+            continue;
         }
-        rest = &rest[end..];
+        let Some(file) = named_file(value, base_dir) else {
+            continue;
+        };
+        match resolver.target_of(&file) {
+            Target::Withheld => dropped.push(span.clone()),
+            Target::Page(_) => targets.push(file),
+            Target::Missing => {}
+        }
     }
-    out.push_str(rest);
+    if dropped.is_empty() {
+        return tag.to_string();
+    }
+    // A title on a link to a withheld file may say what the file is: it goes too.
+    dropped.extend(
+        attributes
+            .iter()
+            .filter(|(_, name, _)| *name == "title")
+            .map(|(span, _, _)| span.clone()),
+    );
+    let mut out = String::with_capacity(tag.len());
+    let mut from = 0;
+    dropped.sort_by_key(|r| r.start);
+    for span in dropped {
+        out.push_str(&tag[from..span.start]);
+        from = span.end;
+    }
+    out.push_str(&tag[from..]);
     out
 }
 
@@ -680,13 +723,37 @@ mod tests {
             &FILES,
         );
         assert!(!r.html.contains("secret"), "{}", r.html);
-        assert!(r.html.contains(">the call</a>"), "{}", r.html);
+        assert!(
+            r.html.contains("<a>the call</a>"),
+            "the title goes too: {}",
+            r.html
+        );
         assert!(
             r.html.contains("href=\"../../vendors/acme.yaml\""),
             "{}",
             r.html
         );
         assert_eq!(r.targets, ["vendors/acme.yaml"]);
+    }
+
+    #[test]
+    fn a_withheld_address_is_found_however_a_browser_would_read_it() {
+        for raw in [
+            "<a href=\"  ../secret.md  \">the call</a>",
+            "<a href=\"\t../sec\nret.md\">the call</a>",
+            "<a href=\"../secret.md\" title=\"Pricing call with Acme\">the call</a>",
+            "<q cite=\"../secret.md\">we can do it for less</q>",
+            "<blockquote cite=\" ../secret.md\">we can do it for less</blockquote>",
+        ] {
+            let r = render(raw, "notes/calls", &FILES);
+            assert!(
+                !r.html.contains("secret") && !r.html.contains("Pricing call"),
+                "{raw} -> {}",
+                r.html
+            );
+        }
+        let kept = render("<q cite=\"../open.md\">yes</q>", "notes/calls", &FILES);
+        assert!(kept.html.contains("cite="), "{}", kept.html);
     }
 
     #[test]

@@ -60,6 +60,12 @@ pub struct Report {
     pub disagreement_spread: f64,
     /// Whether a shareable build names evaluators by role only.
     pub hide_evaluator_names_when_shared: bool,
+    /// When names are hidden: each evaluator's id in report.yaml, and the id it is shown by
+    /// (`evaluator-N`), for reading an earlier round's report.json, which may know it by the
+    /// first. Empty otherwise.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub evaluator_aliases: BTreeMap<String, String>,
     /// report.yaml's `previous`: the report.json of the last round, relative to the project.
     pub previous: Option<String>,
     pub limits: Limits,
@@ -583,6 +589,22 @@ pub struct Score {
     pub spread: f64,
     /// Whether `spread` reaches the report's `disagreement_spread`.
     pub disagreement: bool,
+}
+
+impl Report {
+    /// The id the evaluator known as `id` (in this report or an earlier round) is shown by,
+    /// or `None` when names are hidden and `id` is not one this report may show.
+    pub fn shown_evaluator(&self, id: &str) -> Option<String> {
+        if self.evaluator_aliases.is_empty() {
+            return Some(id.to_string());
+        }
+        self.evaluator_aliases.get(id).cloned().or_else(|| {
+            self.evaluators
+                .iter()
+                .any(|e| e.id == id)
+                .then(|| id.to_string())
+        })
+    }
 }
 
 impl Score {

@@ -8,11 +8,12 @@
 //! - confidential notes, and their titles from the evidence that cites them (the evidence
 //!   remains as a count of confidential notes, so a score is not shown as unsupported);
 //! - every `confidential: true` block: pricing, case studies, references, risks, and the
-//!   rationale and evidence of confidential scores (their numbers stay, so the ranking is the
+//!   rationale, the panel's agreed reason and the evidence of confidential scores (their numbers stay, so the ranking is the
 //!   same for every audience);
 //! - all contacts;
 //! - the evaluators' names, when report.yaml asks (`hide_evaluator_names_when_shared`): each
-//!   is then known by role, and by an id of `evaluator-N`;
+//!   is then known by role, and by an id of `evaluator-N`, in scores, in an earlier round's
+//!   scores and as a note's author (an author who is not on the panel is left out);
 //! - the Markdown source of every piece of rich text: HTML comments, link addresses and titles
 //!   of confidential notes live there, so what remains is the text of the redacted HTML.
 
@@ -55,6 +56,7 @@ pub fn for_audience(mut report: Report) -> Report {
         for score in v.scores.values_mut() {
             if score.confidential {
                 score.rationale = None;
+                score.agreed_reason = None;
                 score.withheld += score.evidence.len();
                 score.evidence.clear();
             } else {
@@ -99,13 +101,24 @@ fn every_rich(report: &mut Report) -> impl Iterator<Item = &mut Rich> {
 /// Names each evaluator by role (or "Evaluator N"), with the id `evaluator-N`, everywhere.
 fn hide_evaluator_names(report: &mut Report) {
     let mut ids = std::collections::BTreeMap::new();
+    // A note's author as people write it (a name or an id, any case): the name shown instead.
+    let mut authors = std::collections::BTreeMap::new();
     for (i, e) in report.evaluators.iter_mut().enumerate() {
         let id = format!("evaluator-{}", i + 1);
-        ids.insert(std::mem::replace(&mut e.id, id.clone()), id);
-        e.name = e
+        let shown = e
             .role
             .clone()
             .unwrap_or_else(|| format!("Evaluator {}", i + 1));
+        authors.insert(e.name.trim().to_lowercase(), shown.clone());
+        authors.insert(e.id.to_lowercase(), shown.clone());
+        ids.insert(std::mem::replace(&mut e.id, id.clone()), id);
+        e.name = shown;
+    }
+    for note in &mut report.notes {
+        note.author = note
+            .author
+            .take()
+            .and_then(|a| authors.get(&a.trim().to_lowercase()).cloned());
     }
     for score in report
         .vendors
@@ -117,4 +130,5 @@ fn hide_evaluator_names(report: &mut Report) {
             .map(|(id, x)| (ids.get(&id).cloned().unwrap_or(id), x))
             .collect();
     }
+    report.evaluator_aliases = ids;
 }

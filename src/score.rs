@@ -293,6 +293,7 @@ pub(crate) mod testing {
             evaluators: vec![],
             disagreement_spread: 2.0,
             hide_evaluator_names_when_shared: false,
+            evaluator_aliases: Default::default(),
             previous: None,
             limits: Limits::default(),
             criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],

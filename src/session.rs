@@ -65,6 +65,17 @@ impl Session {
         &self.options
     }
 
+    /// The previous round's report.json the site is compared with, if any: `--previous`, else
+    /// report.yaml's `previous` as the last good build read it.
+    pub fn previous_file(&self) -> Option<PathBuf> {
+        let root = &self.options.root;
+        let named = self.options.previous.clone().or_else(|| {
+            let last = self.last.as_ref()?;
+            last.report.previous.as_ref().map(|p| root.join(p))
+        })?;
+        Some(std::path::absolute(&named).unwrap_or(named))
+    }
+
     /// The output folder, absolute and resolved.
     pub fn output(&self) -> &PathBuf {
         &self.output

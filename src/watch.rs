@@ -53,6 +53,9 @@ pub struct Watcher {
     sender: Sender<Message>,
     root: PathBuf,
     ignored: Vec<PathBuf>,
+    /// Files outside `content/` and `themes/` that the site is made from (the previous
+    /// round's report.json), as their folder, resolved, and their name.
+    followed: Vec<PathBuf>,
 }
 
 impl Watcher {
@@ -97,6 +100,7 @@ impl Watcher {
             sender,
             root,
             ignored,
+            followed: Vec::new(),
         };
         w.watch_folders();
         Ok(w)
@@ -118,14 +122,35 @@ impl Watcher {
         }
     }
 
+    /// Also watches `file`, wherever it is: its folder, not the file itself (an editor that
+    /// saves by renaming would leave a watch on the file deaf).
+    fn follow(&mut self, file: Option<PathBuf>) {
+        let Some(file) = file else { return };
+        let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
+            return;
+        };
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let file = dir.join(name);
+        if self.followed.contains(&file) {
+            return;
+        }
+        if self
+            .debouncer
+            .watch(&dir, RecursiveMode::NonRecursive)
+            .is_ok()
+        {
+            self.followed.push(file);
+        }
+    }
+
     /// The files a batch of events changed, that a rebuild must look at: reads (`Access`
-    /// events) and files outside `content/` and `themes/` are not changes.
+    /// events) and files outside `content/` and `themes/` are not changes, unless followed.
     fn changed_files(&self, events: &[DebouncedEvent]) -> Vec<PathBuf> {
         events
             .iter()
             .filter(|e| !matches!(e.kind, EventKind::Access(_)))
             .flat_map(|e| e.paths.iter().cloned())
-            .filter(|p| is_relevant(p, &self.root, &self.ignored))
+            .filter(|p| is_relevant(p, &self.root, &self.ignored) || self.followed.contains(p))
             .collect()
     }
 
@@ -147,6 +172,7 @@ impl Watcher {
         mut on_build: impl FnMut(&Result<Rebuilt, Failure>),
         mut on_trouble: impl FnMut(&str),
     ) -> Result<()> {
+        self.follow(session.previous_file());
         while let Ok(message) = self.messages.recv() {
             let events = match message {
                 Message::Stop => break,
@@ -179,6 +205,7 @@ impl Watcher {
             }
             let result = session.rebuild(&changed);
             on_build(&result);
+            self.follow(session.previous_file());
             if stop {
                 break;
             }

@@ -38,16 +38,22 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     let options: Options = args.build.options();
     let root = options.root.clone();
-    let scratch = tempfile::Builder::new()
-        .prefix("shortlist-serve-")
-        .tempdir()
-        .map_err(|e| {
-            io_failure(
-                "serve",
-                "cannot create a temporary folder for the preview".into(),
-                e,
-            )
-        })?;
+    // Readable by this user alone: the preview may be the internal report, and the system's
+    // temporary folder is shared by every user of the machine.
+    let mut scratch = tempfile::Builder::new();
+    scratch.prefix("shortlist-serve-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        scratch.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    let scratch = scratch.tempdir().map_err(|e| {
+        io_failure(
+            "serve",
+            "cannot create a temporary folder for the preview".into(),
+            e,
+        )
+    })?;
     let session = Session::new(options, scratch.path().join("site")).during("serve")?;
     let served = session.output().clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()

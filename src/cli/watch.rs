@@ -1,7 +1,6 @@
 //! `shortlist watch`: build, then rebuild on every change under `content/` and `themes/`.
 
 use shortlist::Options;
-use shortlist::output::staging_dir;
 use shortlist::session::Session;
 use shortlist::watch::{Message, Watcher};
 
@@ -25,13 +24,10 @@ pub fn run(args: Args) -> Outcome {
     let root = options.root.clone();
     let mut session = Session::new(options, shown.clone()).during("watch")?;
     let output = session.output().clone();
-    let watcher = Watcher::new(
-        &root,
-        vec![output.clone(), staging_dir(&output)],
-        args.build.poll,
-    )
-    .map_err(|e| e.context("cannot watch the project"))
-    .during("watch")?;
+    // The output holds the staging folder too.
+    let watcher = Watcher::new(&root, vec![output.clone()], args.build.poll)
+        .map_err(|e| e.context("cannot watch the project"))
+        .during("watch")?;
     let stop = watcher.sender();
     let presses = std::sync::atomic::AtomicUsize::new(0);
     if let Err(e) = ctrlc::set_handler(move || {

@@ -495,6 +495,7 @@ pub fn report(
         evaluators: panel(ctx, evaluators, diags),
         disagreement_spread: spread_of(ctx, disagreement_spread, scale, diags),
         hide_evaluator_names_when_shared,
+        evaluator_aliases: BTreeMap::new(),
         previous,
         limits: check_limits(ctx, limits, diags),
         criteria: criteria_of(ctx, criteria, scale, files, diags),

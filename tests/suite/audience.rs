@@ -3,7 +3,7 @@
 
 use crate::common::{Project, tree};
 
-const CANARIES: [&str; 21] = [
+const CANARIES: [&str; 23] = [
     "CANARY-NOTE-TITLE",
     "CANARY-NOTE-BODY",
     "CANARY-AUTHOR",
@@ -27,6 +27,10 @@ const CANARIES: [&str; 21] = [
     // An evaluator's name and id, hidden when shared as report.yaml asks.
     "CANARY-EVALUATOR",
     "canary-eval",
+    // The panel's agreed reason on a confidential score.
+    "CANARY-REASON",
+    // An author of a public note who is not on the panel, when names are hidden.
+    "CANARY-OUTSIDER",
 ];
 
 /// The minimal fixture with a canary string in every confidential place.
@@ -49,7 +53,7 @@ fn project_with_secrets() -> Project {
     p.edit(
         "content/vendors/acme.yaml",
         "  cost: { score: 3, evidence: [acme-rfp] }",
-        "  cost: { by: { canary-eval: 3 }, rationale: CANARY-RATIONALE, evidence: [acme-rfp], confidential: true }",
+        "  cost: { by: { canary-eval: 3 }, score: 3, reason: CANARY-REASON, rationale: CANARY-RATIONALE, evidence: [acme-rfp], confidential: true }",
     );
     p.edit(
         "content/vendors/acme.yaml",
@@ -68,6 +72,22 @@ fn project_with_secrets() -> Project {
         "content/vendors/acme.yaml",
         "  - { name: Ann Contact, email: ann@acme.example }",
         "  - { name: CANARY-CONTACT, email: canary-contact@acme.example, phone: CANARY-PHONE }",
+    );
+    // Public notes written by the evaluator (named by name, and by id) and by an outsider.
+    p.edit(
+        "content/notes/calls/acme-call.md",
+        "author: J. Ortiz",
+        "author: CANARY-EVALUATOR",
+    );
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "kind:",
+        "author: Canary-Eval\nkind:",
+    );
+    p.edit(
+        "content/notes/budget-demo.md",
+        "kind:",
+        "author: CANARY-OUTSIDER\nkind:",
     );
     p.edit(
         "content/notes/calls/acme-call.md",
@@ -138,6 +158,12 @@ fn a_shareable_build_has_no_confidential_byte() {
         "confidential material leaked:\n{leaks:#?}"
     );
     let public_note = p.read("output/notes/acme-call/index.html");
+    assert!(
+        public_note.contains("Head of Learning"),
+        "an evaluator's note is signed by role"
+    );
+    assert_eq!(json_note_author(&p, "acme-rfp"), "Head of Learning");
+    assert_eq!(json_note_author(&p, "budget-demo"), "");
     assert!(!public_note.contains("CANARY-EXTRA-LINK-TEXT-STAYS</a>"));
     assert!(
         public_note.contains("<a id=\"raw\">raw link</a>"),
@@ -185,6 +211,14 @@ fn a_shareable_build_has_no_confidential_byte() {
         3.0
     );
     assert!(p.read("output/index.html").contains("Shareable version"));
+}
+
+/// The author report.json gives the note `slug` ("" for none).
+fn json_note_author(p: &Project, slug: &str) -> String {
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let notes = json["notes"].as_array().unwrap();
+    let note = notes.iter().find(|n| n["slug"] == slug).unwrap();
+    note["author"].as_str().unwrap_or_default().to_string()
 }
 
 #[test]
@@ -306,5 +340,41 @@ fn watch_never_patches_a_folder_another_build_wrote() {
     assert!(
         watched == tree(&p.path("output")),
         "after the edit, watch's folder is exactly a fresh internal build"
+    );
+}
+
+#[test]
+fn an_earlier_rounds_evaluator_ids_are_read_as_the_hidden_ones() {
+    let p = project_with_secrets();
+    p.build_ok();
+    p.write("rounds/round1.json", p.read("output/report.json"));
+    p.edit(
+        "content/vendors/acme.yaml",
+        "by: { canary-eval: 3 }, score: 3",
+        "by: { canary-eval: 4 }, score: 4",
+    );
+    let round1 = p.path("rounds/round1.json");
+    let (code, _, err) = p.run(
+        "build",
+        &[
+            "--audience",
+            "shareable",
+            "--previous",
+            round1.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let moved = &json["changes"]["vendors"][0]["scores"][0];
+    assert_eq!(moved["criterion"], "cost", "{moved}");
+    assert_eq!(
+        moved["by"],
+        serde_json::json!({ "evaluator-1": [3.0, 4.0] }),
+        "the same evaluator, moved from 3 to 4, by the id this version shows"
+    );
+    let leaks = canaries_in(&p.path("output"));
+    assert!(
+        !leaks.iter().any(|l| l.starts_with("canary-eval")),
+        "{leaks:#?}"
     );
 }

@@ -460,10 +460,18 @@ fn an_output_folder_that_is_a_symlink_is_refused_and_kept() {
 #[test]
 fn a_staging_folder_of_the_users_is_never_deleted() {
     let p = Project::fixture("minimal");
-    p.write(".output.staging/notes.txt", "mine");
+    p.build_ok();
+    // Named as shortlist names its staging folder, inside the output, but not made by it.
+    p.write("output/.shortlist-staging/notes.txt", "mine");
     let (code, err) = run_in(&p, &["build"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains(".output.staging"), "{err}");
+    assert!(err.contains(".shortlist-staging"), "{err}");
+    assert_eq!(p.read("output/.shortlist-staging/notes.txt"), "mine");
+    // Beside the output, where earlier versions staged, a folder of the user's is left alone.
+    std::fs::remove_dir_all(p.path("output/.shortlist-staging")).unwrap();
+    p.write(".output.staging/notes.txt", "mine");
+    let (code, err) = run_in(&p, &["build"]);
+    assert_eq!(code, 0, "{err}");
     assert_eq!(p.read(".output.staging/notes.txt"), "mine");
 }
 

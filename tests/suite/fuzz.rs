@@ -274,7 +274,7 @@ proptest! {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("round.json");
         std::fs::write(&path, &json).unwrap();
-        match shortlist::changes::load(&path, Path::new("round.json")) {
+        match shortlist::changes::load(&path, Path::new("round.json"), 8 << 20) {
             Ok(previous) => {
                 // What loads agrees with a plain JSON reading of the same file.
                 let plain: serde_json::Value = serde_json::from_str(&json).unwrap();

@@ -10,6 +10,7 @@ mod errors;
 mod fuzz;
 mod incremental;
 mod nginx;
+mod output;
 mod properties;
 mod publish;
 mod render;

@@ -121,17 +121,20 @@
     var note = whatIf.querySelector(".what-if-note");
     var scaleMin = parseFloat(whatIf.getAttribute("data-scale-min")), scaleMax = parseFloat(whatIf.getAttribute("data-scale-max"));
     var weightsNow = function () {
-      return weightInputs.map(function (i) { var w = parseFloat(i.value); return isNaN(w) || w < 0 ? 0 : w; });
+      return weightInputs.map(function (i) { var w = parseFloat(i.value); return isFinite(w) && w > 0 ? w : 0; });
     };
     var isDefault = function () {
       return weightInputs.every(function (i) { return parseFloat(i.value) === parseFloat(i.getAttribute("data-default")); });
     };
     var weighted = function (row, weights) {
       var scores = (row.getAttribute("data-scores") || "").split(" "), sum = 0, total = 0;
+      // Each weight as a share of the largest, which gives the same mean and cannot overflow
+      // however large the weights typed or put in the address (?w=1e308,...).
+      var largest = Math.max.apply(null, weights.concat([0]));
       for (var i = 0; i < weights.length; i++) {
-        if (scores[i] === undefined || scores[i] === "") { continue; }
-        sum += weights[i] * parseFloat(scores[i]);
-        total += weights[i];
+        if (scores[i] === undefined || scores[i] === "" || largest === 0) { continue; }
+        sum += weights[i] / largest * parseFloat(scores[i]);
+        total += weights[i] / largest;
       }
       return total > 0 ? sum / total : null;
     };
@@ -171,7 +174,7 @@
     if (fromUrl) {
       fromUrl.split(",").forEach(function (w, i) {
         var n = parseFloat(w);
-        if (weightInputs[i] && !isNaN(n) && n >= 0) { weightInputs[i].value = n; }
+        if (weightInputs[i] && isFinite(n) && n >= 0) { weightInputs[i].value = n; }
       });
     }
     weightInputs.forEach(function (i) { i.addEventListener("input", apply); });

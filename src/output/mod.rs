@@ -1,19 +1,20 @@
-//! Writing the site: all or nothing, and never anywhere it should not.
+//! Writing the site into its output folder, and nowhere else.
 //!
-//! A build writes into one hidden staging folder beside the output folder
-//! (`output/` → `.output.staging/`), each page as soon as it is rendered ([`Staging`]), then
-//! swaps it in with two renames, so a failed or interrupted build leaves the previous output as
-//! it was. The replaced site stays in the staging folder, and the next build writes over it
-//! rather than making every file and folder anew. Before anything is written,
-//! [`check_target`] resolves the output path the way the file system will (every `..` and
-//! symlink, even below a folder that does not exist yet) and refuses one that would hit the
-//! user's own files: the project root, `content/`, `themes/`, an ancestor of them, a symlink, a
-//! folder that has files in it and was not made by shortlist, or a staging folder that is not
-//! ours. Writers into one output folder take turns ([`lock`]), and the marker file of each
-//! build names its audience and the site it holds, so `watch` never patches a folder that
-//! another build has written since.
+//! Before anything is written, [`check_target`] resolves the output path the way the file
+//! system will (every `..` and symlink, even below a folder that does not exist yet) and
+//! refuses one that would hit the user's own files: the project root, `content/`, `themes/`,
+//! an ancestor of them, a symlink, or a folder that has files in it and was not made by
+//! shortlist. Writers into one output folder take turns ([`lock`]).
+//!
+//! A build stages the files whose bytes change inside the output folder and commits them file
+//! by file ([`staging`]); a `watch` or `serve` session updates the folder in place ([`sync`]).
+//! Either way every file is written new and renamed into place, and every folder on its way
+//! is made sure to be a real folder of the output's own ([`inside`]), so a symbolic link or a
+//! hard link in the output is replaced, never written through, and no copy of any site is
+//! kept anywhere else. The marker file of each build names its audience and the site it holds,
+//! so `watch` never patches a folder that another build has written since.
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -23,12 +24,20 @@ use anyhow::{Context, Result, bail};
 use crate::model::Audience;
 use crate::site::{Body, OutputFile};
 
+mod staging;
+mod sync;
+
+pub use staging::Staging;
+pub use sync::{Synced, Written, sync, update_some};
+
 /// The file that marks a folder as one shortlist made and may replace.
 pub const MARKER: &str = ".shortlist-build";
 const MARKER_TEXT: &str =
     "This folder is built by shortlist and replaced by every build: edit content/, not this.\n";
 /// The file that marks a staging folder as one shortlist made and may remove.
 const STAGING_MARKER: &str = ".shortlist-staging";
+/// The name of the folder, inside the output folder, that a build stages its files in.
+const STAGING: &str = ".shortlist-staging";
 
 pub use crate::Refused;
 
@@ -115,40 +124,66 @@ pub fn check_target(root: &Path, output: &Path) -> Result<PathBuf, Refused> {
         if !out.is_dir() {
             return refuse("it is a file, not a folder".into());
         }
-        let empty = fs::read_dir(&out)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
-        if !empty && !out.join(MARKER).is_file() {
+        // A folder holding nothing but the staging folder of a first build that was stopped
+        // is as good as empty.
+        let staging = staging_dir(&out);
+        let empty = fs::read_dir(&out).is_ok_and(|d| {
+            d.filter_map(Result::ok)
+                .all(|e| e.path() == staging && is_our_staging(&staging))
+        });
+        let marked = fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
+        if !empty && !marked {
             return refuse(
                 "it has files that shortlist did not make; choose an empty or new folder".into(),
             );
         }
-    }
-    let staging = staging_dir(&out);
-    if fs::symlink_metadata(&staging).is_ok() && !is_our_staging(&staging) {
-        return refuse(format!(
-            "shortlist stages the site in `{}`, and a folder of that name that shortlist did not make is there; move it or choose another output folder",
-            staging.display()
-        ));
+        if fs::symlink_metadata(&staging).is_ok() && !is_our_staging(&staging) {
+            return refuse(format!(
+                "shortlist stages the site in `{}`, and something of that name that shortlist did not make is there; move it",
+                staging.display()
+            ));
+        }
     }
     Ok(out)
 }
 
-/// Whether `dir` is a staging folder shortlist left behind (an interrupted build), safe to
-/// remove.
+/// Whether `dir` is a staging folder shortlist left behind (a build that was stopped), safe
+/// to remove: a real folder (not a link to one) with the staging marker, a plain file, in it.
 fn is_our_staging(dir: &Path) -> bool {
-    let is_dir = fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir());
-    is_dir
-        && (dir.join(STAGING_MARKER).is_file()
-            || fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()))
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir())
+        && fs::symlink_metadata(dir.join(STAGING_MARKER)).is_ok_and(|m| m.is_file())
 }
 
-/// The staging folder beside `output` (`.output.staging`).
+/// The staging folder of a build into `output`: inside it, so that staged files are renamed
+/// into place on the same file system (the output may be a mount point of its own), and
+/// nothing is ever written beside it.
 pub fn staging_dir(output: &Path) -> PathBuf {
+    output.join(STAGING)
+}
+
+/// The staging folder earlier versions kept beside the output (`.output.staging`), with a
+/// whole copy of the last site in it: what they put there is removed by the next build, since
+/// that copy may be an internal site beside a shareable one. Anything else in it stays.
+fn remove_old_staging(output: &Path) -> io::Result<()> {
     let name = output
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    output.with_file_name(format!(".{name}.staging"))
+    let old = output.with_file_name(format!(".{name}.staging"));
+    if !is_our_staging(&old) {
+        return Ok(());
+    }
+    for made in ["recycled", "site", "previous"] {
+        let path = old.join(made);
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => fs::remove_dir_all(&path)?,
+            Ok(_) => fs::remove_file(&path)?,
+            Err(_) => {}
+        }
+    }
+    fs::remove_file(old.join(STAGING_MARKER))?;
+    // Only if nothing of the user's is in it.
+    let _ = fs::remove_dir(&old);
+    Ok(())
 }
 
 /// Held while a build writes into an output folder: builds, `watch` and `serve` into the same
@@ -241,525 +276,81 @@ fn marker_text(files: &[OutputFile], audience: Audience) -> String {
     )
 }
 
-/// Writes `files` as the new content of `output`, atomically as far as the file system allows.
-/// `output` is a folder [`check_target`] returned, and `_lock` proves this build's turn.
+/// Writes `files` as the new content of `output` (see [`Staging`]). `output` is a folder
+/// [`check_target`] returned, and `lock` proves this build's turn.
 pub fn write(lock: &Lock, output: &Path, files: &[OutputFile], audience: Audience) -> Result<()> {
     Staging::begin(lock, output)?.finish(files, audience)
 }
 
-/// A staging folder being filled while the site is made: pages go in as soon as they are
-/// rendered ([`Staging::put`], from any thread), so they need not all be held in memory;
-/// [`Staging::finish`] writes the rest and swaps the folder in. Dropped unfinished (the build
-/// failed), it is removed and the output stays as it was.
-pub struct Staging {
-    dir: PathBuf,
-    site: PathBuf,
-    output: PathBuf,
-    /// The files of the recycled site the build writes over: those it does not write again
-    /// are removed before the swap.
-    recycled: Vec<String>,
-    /// The first write that failed; `finish` reports it and swaps nothing in.
-    failed: std::sync::Mutex<Option<anyhow::Error>>,
-    finished: bool,
-}
-
-/// Where the site the last build replaced is kept, inside the staging folder, for the next
-/// build to write over: overwriting files and folders that exist costs the file system far
-/// less than making new ones and deleting old ones (Hugo writes over its output the same way).
-const RECYCLED: &str = "recycled";
-
-impl Staging {
-    /// Makes the staging folder beside `output`, removing what an interrupted build left; the
-    /// site the last build replaced, if it is there whole, becomes the tree this build writes
-    /// over.
-    pub fn begin(_lock: &Lock, output: &Path) -> Result<Staging> {
-        let dir = staging_dir(output);
-        let site = dir.join("site");
-        let mut recycled = None;
-        if fs::symlink_metadata(&dir).is_ok() {
-            if !is_our_staging(&dir) {
-                bail!(
-                    "`{}` is in the way: shortlist stages the site there, and did not make it; move it",
-                    dir.display()
-                );
-            }
-            recycled = plain_tree(&dir.join(RECYCLED));
-            let kept = if recycled.is_some() { RECYCLED } else { "" };
-            clear_staging(&dir, kept).with_context(|| {
-                format!(
-                    "failed to remove the leftover staging folder `{}`",
-                    dir.display()
-                )
-            })?;
-        }
-        fs::create_dir_all(&dir)
-            .and_then(|()| fs::write(dir.join(STAGING_MARKER), MARKER_TEXT))
-            .with_context(|| format!("failed to create `{}`", dir.display()))?;
-        let made = match recycled {
-            Some(_) => fs::rename(dir.join(RECYCLED), &site),
-            None => fs::create_dir(&site),
-        };
-        made.with_context(|| format!("failed to create `{}`", site.display()))?;
-        Ok(Staging {
-            dir,
-            site,
-            output: output.to_path_buf(),
-            recycled: recycled.unwrap_or_default(),
-            failed: std::sync::Mutex::new(None),
-            finished: false,
-        })
-    }
-
-    /// Writes one file of the site now; its body from then on is [`Body::Written`]. A failure
-    /// is kept for [`Staging::finish`] to report.
-    pub fn put(&self, path: &str, bytes: &[u8]) -> Body {
-        let written = plain_relative(path).and_then(|()| {
-            place(&self.site, path, |dest| write_over(dest, bytes))
-                .with_context(|| format!("failed to write `{}`", self.site.join(path).display()))
-        });
-        if let Err(e) = written
-            && let Ok(mut failed) = self.failed.lock()
-        {
-            failed.get_or_insert(e);
-        }
-        Body::Written(crate::cache::hash_bytes(bytes))
-    }
-
-    /// Writes the files not yet written and the marker, and swaps the folder in as `output`.
-    pub fn finish(self, files: &[OutputFile], audience: Audience) -> Result<()> {
-        let marker = marker_text(files, audience);
-        self.finish_marked(files, &marker)
-    }
-
-    fn finish_marked(mut self, files: &[OutputFile], marker: &str) -> Result<()> {
-        self.finished = true;
-        let failed = self.failed.lock().ok().and_then(|mut f| f.take());
-        let result = match failed {
-            Some(e) => Err(e),
-            None => write_tree(&self.site, files, marker)
-                .and_then(|()| prune(&self.site, &self.recycled, files))
-                .and_then(|()| swap(&self.output, &self.dir, &self.site)),
-        };
-        let previous = self.dir.join("previous");
-        match &result {
-            // The replaced site stays, for the next build to write over.
-            Ok(()) if previous.join(MARKER).is_file() => {
-                let _ = clear_staging(&self.dir, "previous")
-                    .and_then(|()| fs::rename(&previous, self.dir.join(RECYCLED)));
-            }
-            // Whatever else happened, the staging folder goes; the output is old or new.
-            _ => {
-                let _ = remove_staging(&self.dir);
-            }
-        }
-        result
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if self.finished {
-            return;
-        }
-        // A build that failed (a mistake in the content, most often) leaves the recycled site
-        // it had begun to write over for the next build, which writes or removes every file
-        // of it; a tree that was not a whole site of ours to begin with goes.
-        let kept = self.site.join(MARKER).is_file()
-            && clear_staging(&self.dir, "site").is_ok()
-            && fs::rename(&self.site, self.dir.join(RECYCLED)).is_ok();
-        if !kept {
-            let _ = remove_staging(&self.dir);
-        }
-    }
-}
-
-/// The files of a site an earlier build left at `dir` (relative, with forward slashes), if
-/// it is one: it has the marker, and holds only folders and plain files (a symbolic link
-/// could make a write land outside the staging folder).
-fn plain_tree(dir: &Path) -> Option<Vec<String>> {
-    if !dir.join(MARKER).is_file() {
-        return None;
-    }
-    let mut paths = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry = entry.ok()?;
-        let kind = entry.file_type();
-        if !kind.is_file() && !kind.is_dir() {
-            return None;
-        }
-        let rel = crate::content::relative(entry.path(), dir);
-        // Folders end with `/`, so that `prune` tells them from files.
-        paths.push(if kind.is_dir() {
-            format!("{rel}/")
-        } else {
-            rel
-        });
-    }
-    Some(paths)
-}
-
-/// Removes what the staging folder holds but its marker and `keep`.
-fn clear_staging(staging: &Path, keep: &str) -> io::Result<()> {
-    for entry in fs::read_dir(staging)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == STAGING_MARKER || (!keep.is_empty() && name == keep) {
-            continue;
-        }
-        if entry.file_type()?.is_dir() {
-            fs::remove_dir_all(entry.path())?;
-        } else {
-            fs::remove_file(entry.path())?;
-        }
-    }
-    Ok(())
-}
-
-/// Removes the files of the recycled site that the new one does not have, and the folders
-/// it has no file in.
-fn prune(site: &Path, recycled: &[String], files: &[OutputFile]) -> Result<()> {
-    if recycled.is_empty() {
-        return Ok(());
-    }
-    let mut wanted: std::collections::HashSet<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain([MARKER])
-        .collect();
-    // Every folder a file of the new site is in, as `a/b/`.
-    let folders: Vec<&str> = wanted
-        .iter()
-        .flat_map(|p| p.match_indices('/').map(|(i, _)| &p[..=i]))
-        .collect();
-    wanted.extend(folders);
-    let (old_dirs, old_files): (Vec<&String>, Vec<&String>) = recycled
-        .iter()
-        .filter(|p| !wanted.contains(p.as_str()))
-        .partition(|p| p.ends_with('/'));
-    for old in old_files {
-        let path = site.join(old);
-        // Not a folder that a new file's path made where this file was.
-        if fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
-            fs::remove_file(&path)
-                .with_context(|| format!("failed to remove `{}`", path.display()))?;
-        }
-    }
-    // Deepest first (the walk listed each folder before what it holds).
-    for old in old_dirs.iter().rev() {
-        let path = site.join(old);
-        if path.is_dir() {
-            fs::remove_dir_all(&path)
-                .with_context(|| format!("failed to remove `{}`", path.display()))?;
-        }
-    }
-    Ok(())
-}
-
 /// Refuses a path that could leave the site's folder.
 fn plain_relative(path: &str) -> Result<()> {
-    if path.split('/').any(|p| p == ".." || p.is_empty()) {
+    if path
+        .split('/')
+        .any(|p| p == ".." || p == "." || p.is_empty())
+    {
         bail!("refusing to write `{path}`: not a plain relative path");
     }
     Ok(())
 }
 
-/// Removes a staging folder with its marker last, so that a run stopped half-way through
-/// leaves a folder that is still recognisably ours.
-fn remove_staging(staging: &Path) -> io::Result<()> {
-    clear_staging(staging, "")?;
-    match fs::remove_file(staging.join(STAGING_MARKER)) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
-    fs::remove_dir(staging)
-}
-
-fn write_tree(site: &Path, files: &[OutputFile], marker: &str) -> Result<()> {
-    fs::create_dir_all(site).with_context(|| format!("failed to create `{}`", site.display()))?;
-    for f in files.iter().filter(|f| !matches!(f.body, Body::Written(_))) {
-        plain_relative(&f.path)?;
-        put(&f.body, site, &f.path)?;
-    }
-    fs::write(site.join(MARKER), marker)
-        .with_context(|| format!("failed to write `{}`", site.display()))?;
-    Ok(())
-}
-
-/// Writes one file's body at `path` under `site`, over whatever a recycled site has there.
-fn put(body: &Body, site: &Path, path: &str) -> Result<()> {
-    place(site, path, |dest| match body {
-        Body::Bytes(b) => write_over(dest, b),
-        Body::Copy(src) => fs::copy(src, dest).map(drop),
-        Body::Written(_) => Ok(()),
-    })
-    .with_context(|| match body {
-        Body::Copy(src) => format!("failed to copy `{}`", src.display()),
-        _ => format!("failed to write `{}`", site.join(path).display()),
-    })
-}
-
-/// Writes `bytes` as the file `dest`, over the file a recycled site has there: not at all when
-/// it already holds them, else in place, without first truncating it (freeing its blocks and
-/// allocating them again costs more than writing over them).
-fn write_over(dest: &Path, bytes: &[u8]) -> io::Result<()> {
-    use std::io::{Read, Seek, Write};
-    let mut file = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(dest)?;
-    let len = file.metadata()?.len();
-    if len == bytes.len() as u64 && len > 0 {
-        let mut old = Vec::with_capacity(bytes.len());
-        file.read_to_end(&mut old)?;
-        if old == bytes {
-            return Ok(());
-        }
-        file.rewind()?;
-    }
-    file.write_all(bytes)?;
-    if len > bytes.len() as u64 {
-        file.set_len(bytes.len() as u64)?;
-    }
-    Ok(())
-}
-
-/// Makes the file `path` under `site` with `write`, making its folders; a file where one of
-/// its folders must go, or a folder where it must go (left by a recycled site), is removed.
-fn place(site: &Path, path: &str, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<()> {
-    let dest = site.join(path);
-    let attempt = || {
-        if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        write(&dest)
-    };
-    attempt().or_else(|_| {
-        clear_the_way(site, path);
-        attempt()
-    })
-}
-
-/// Removes what stands in the way of writing the file `path` under `site`: a file where one of
-/// its folders goes, a folder where it goes.
-fn clear_the_way(site: &Path, path: &str) {
-    let mut at = site.to_path_buf();
-    let parts: Vec<&str> = path.split('/').collect();
-    for (i, part) in parts.iter().enumerate() {
+/// The path of the file `rel` under `output`, once every folder on its way is a real folder
+/// inside the output: a missing one is made, and a file or symbolic link where one must be is
+/// removed first when `repair` says so (the output is shortlist's to replace), else is an
+/// error. So a file renamed there never lands outside the output, whatever links were planted
+/// in it. `known` holds the folders already checked, so that each is looked at once.
+fn inside(
+    output: &Path,
+    rel: &str,
+    known: &mut HashSet<String>,
+    repair: bool,
+) -> io::Result<PathBuf> {
+    let mut at = output.to_path_buf();
+    let mut parts = rel.split('/').peekable();
+    let mut walked = 0;
+    while let Some(part) = parts.next() {
         at.push(part);
-        let Ok(meta) = fs::symlink_metadata(&at) else {
-            return;
-        };
-        let last = i + 1 == parts.len();
-        if last && meta.is_dir() {
-            let _ = fs::remove_dir_all(&at);
-        } else if !last && !meta.is_dir() {
-            let _ = fs::remove_file(&at);
-            return;
+        if parts.peek().is_none() {
+            break;
         }
-    }
-}
-
-fn swap(output: &Path, staging: &Path, site: &Path) -> Result<()> {
-    let old = staging.join("previous");
-    let had_output = match fs::symlink_metadata(output) {
-        Ok(_) => true,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-        Err(e) => {
-            return Err(e).with_context(|| format!("failed to inspect `{}`", output.display()));
-        }
-    };
-    if had_output {
-        fs::rename(output, &old)
-            .with_context(|| format!("failed to move the previous `{}` aside", output.display()))?;
-    }
-    if let Err(e) = fs::rename(site, output) {
-        if had_output {
-            let _ = fs::rename(&old, output);
-        }
-        return Err(e)
-            .with_context(|| format!("failed to put the new site in `{}`", output.display()));
-    }
-    Ok(())
-}
-
-/// What an in-place update changed.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Synced {
-    pub written: usize,
-    pub removed: usize,
-}
-
-/// What a session last wrote into its output folder: a key per file (a hash of the bytes of
-/// a page, of the size and time of a copied file, which is never read to be compared) and
-/// the marker it left.
-#[derive(Debug, Default)]
-pub struct Written {
-    files: BTreeMap<String, u64>,
-    /// Each file's part of the marker's digest.
-    marks: BTreeMap<String, u64>,
-    marker: Option<String>,
-}
-
-/// Brings `output` in line with `files`, writing only what changed since `previous` and
-/// removing what is gone. Each file is written to a temporary name beside it and renamed into
-/// place, so a reader (or Ctrl-C) never meets a half-written page. When the folder is not
-/// the one this session last wrote (another build has written it since, or it is gone), or an
-/// update in place fails, the whole folder is written and swapped as by `build`.
-pub fn sync(
-    lock: &Lock,
-    output: &Path,
-    files: &[OutputFile],
-    audience: Audience,
-    previous: &mut Written,
-) -> Result<Synced> {
-    use rayon::prelude::*;
-    let hashed: Vec<(u64, u64)> = files.par_iter().map(|f| hashes(&f.body)).collect();
-    let marker = marker_of(
-        files
-            .iter()
-            .zip(&hashed)
-            .map(|(f, h)| (f.path.as_str(), h.1)),
-        audience,
-    );
-    let next: BTreeMap<String, u64> = files
-        .iter()
-        .zip(&hashed)
-        .map(|(f, h)| (f.path.clone(), h.0))
-        .collect();
-    let on_disk = fs::read_to_string(output.join(MARKER)).ok();
-    let ours = previous.marker.is_some() && on_disk == previous.marker;
-    let synced = match ours.then(|| update_in_place(output, files, &next, &previous.files, &marker))
-    {
-        Some(Ok(synced)) => synced,
-        _ => {
-            previous.marker = None;
-            Staging::begin(lock, output)?.finish_marked(files, &marker)?;
-            Synced {
-                written: next.len(),
-                removed: 0,
-            }
-        }
-    };
-    previous.files = next;
-    previous.marks = files
-        .iter()
-        .zip(&hashed)
-        .map(|(f, h)| (f.path.clone(), h.1))
-        .collect();
-    previous.marker = Some(marker);
-    Ok(synced)
-}
-
-/// Writes `changed`, files that already exist in the site this session last wrote into
-/// `output`, in place, and the marker of the site they now make. Fails, writing nothing, when
-/// the folder is not that site any more (the caller then syncs the whole site).
-pub fn update_some(
-    _lock: &Lock,
-    output: &Path,
-    changed: &[&OutputFile],
-    audience: Audience,
-    previous: &mut Written,
-) -> Result<Synced> {
-    let on_disk = fs::read_to_string(output.join(MARKER)).ok();
-    let known = changed.iter().all(|f| previous.files.contains_key(&f.path));
-    if previous.marker.is_none() || on_disk != previous.marker || !known {
-        bail!("the output folder is not the site this session last wrote");
-    }
-    let mut synced = Synced::default();
-    for f in changed {
-        let (key, mark) = hashes(&f.body);
-        if previous.files.get(&f.path) == Some(&key) {
+        walked += part.len() + 1;
+        if known.contains(&rel[..walked]) {
             continue;
         }
-        if let Err(e) = replace(&output.join(&f.path), &f.body) {
-            // Half updated: the next sync writes the whole site.
-            previous.marker = None;
-            return Err(e);
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) if repair => {
+                fs::remove_file(&at)?;
+                fs::create_dir(&at)?;
+            }
+            Ok(_) => {
+                return Err(io::Error::other(format!(
+                    "`{}` is not a folder of the output's own",
+                    at.display()
+                )));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => fs::create_dir(&at)?,
+            Err(e) => return Err(e),
         }
-        previous.files.insert(f.path.clone(), key);
-        previous.marks.insert(f.path.clone(), mark);
-        synced.written += 1;
+        known.insert(rel[..walked].to_string());
     }
-    let marker = marker_of(
-        previous.marks.iter().map(|(p, m)| (p.as_str(), *m)),
-        audience,
-    );
-    if previous.marker.as_deref() != Some(&marker) {
-        if let Err(e) = replace(
-            &output.join(MARKER),
-            &Body::Bytes(marker.as_bytes().to_vec()),
-        ) {
-            previous.marker = None;
-            return Err(e);
-        }
-        previous.marker = Some(marker);
-    }
-    Ok(synced)
+    Ok(at)
 }
 
-fn update_in_place(
-    output: &Path,
-    files: &[OutputFile],
-    next: &BTreeMap<String, u64>,
-    previous: &BTreeMap<String, u64>,
-    marker: &str,
-) -> Result<Synced> {
-    let mut synced = Synced::default();
-    for f in files {
-        if previous.get(&f.path) == next.get(&f.path) {
-            continue;
-        }
-        replace(&output.join(&f.path), &f.body)?;
-        synced.written += 1;
-    }
-    for gone in previous.keys().filter(|p| !next.contains_key(*p)) {
-        let path = output.join(gone);
-        match fs::remove_file(&path) {
-            Ok(()) => synced.removed += 1,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(e).with_context(|| format!("failed to remove `{}`", path.display()));
-            }
-        }
-        // Remove folders the removal emptied, up to the output folder itself.
-        let mut dir = path.parent();
-        while let Some(d) = dir.filter(|d| *d != output && d.starts_with(output)) {
-            if fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    if fs::read_to_string(output.join(MARKER)).ok().as_deref() != Some(marker) {
-        replace(
-            &output.join(MARKER),
-            &Body::Bytes(marker.as_bytes().to_vec()),
-        )?;
-    }
-    Ok(synced)
-}
-
-/// Writes `body` beside `dest` and renames it into place.
-fn replace(dest: &Path, body: &Body) -> Result<()> {
-    if let Some(dir) = dest.parent() {
-        fs::create_dir_all(dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
-    }
-    write_whole(dest, |file| match body {
-        Body::Bytes(b) => io::Write::write_all(file, b),
-        Body::Copy(src) => io::copy(&mut fs::File::open(src)?, file).map(drop),
-        // An update in place is made from files in memory; a page already written into a
-        // staging folder has no bytes here to put anywhere else.
-        Body::Written(_) => Err(io::Error::other(
-            "the page was written into a staging folder",
-        )),
+/// Whether every folder on the way to `rel` under `output` is a real folder (no link), so
+/// that removing the file there removes a file of the output's own.
+fn really_inside(output: &Path, rel: &str) -> bool {
+    let mut at = output.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    parts[..parts.len() - 1].iter().all(|part| {
+        at.push(part);
+        fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir())
     })
 }
 
 /// Writes the file `dest` whole or not at all: `fill` writes a temporary file beside it (made
 /// readable by all, as a web server needs), which then replaces `dest` in one rename. If `fill`
-/// fails, the temporary file is removed and `dest` is as it was.
+/// fails, the temporary file is removed and `dest` is as it was. A link at `dest` is replaced,
+/// not followed.
 pub fn write_whole(dest: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<()>) -> Result<()> {
     let dir = match dest.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -780,6 +371,7 @@ pub fn write_whole(dest: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<(
         .map(drop)
         .with_context(|| format!("failed to replace `{}`", dest.display()))
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -859,18 +451,27 @@ mod tests {
     }
 
     #[test]
-    fn a_staging_folder_shortlist_did_not_make_is_refused_and_kept() {
+    fn a_folder_of_the_users_beside_the_output_is_kept_and_an_old_copy_of_ours_goes() {
         let p = project();
-        let staging = p.path().join(".output.staging");
-        fs::create_dir_all(&staging).unwrap();
-        fs::write(staging.join("notes.txt"), "mine").unwrap();
-        assert!(check_target(p.path(), &p.path().join("output")).is_err());
-        let out = resolved(&p.path().join("output"));
+        let beside = p.path().join(".output.staging");
+        fs::create_dir_all(&beside).unwrap();
+        fs::write(beside.join("notes.txt"), "mine").unwrap();
+        let out = check_target(p.path(), &p.path().join("output")).unwrap();
         let lock = lock(&out, &|| {}).unwrap();
-        assert!(write(&lock, &out, &[file("index.html", "x")], Audience::Internal).is_err());
+        write(&lock, &out, &[file("index.html", "x")], Audience::Internal).unwrap();
         assert_eq!(
-            fs::read_to_string(staging.join("notes.txt")).unwrap(),
+            fs::read_to_string(beside.join("notes.txt")).unwrap(),
             "mine"
+        );
+        // What earlier versions left: a whole internal site kept beside the output.
+        fs::remove_dir_all(&beside).unwrap();
+        fs::create_dir_all(beside.join("recycled")).unwrap();
+        fs::write(beside.join(STAGING_MARKER), MARKER_TEXT).unwrap();
+        fs::write(beside.join("recycled/prices.html"), "confidential").unwrap();
+        write(&lock, &out, &[file("index.html", "y")], Audience::Shareable).unwrap();
+        assert!(
+            !beside.exists(),
+            "the old copy of a site beside the output goes"
         );
     }
 
@@ -886,7 +487,7 @@ mod tests {
     }
 
     #[test]
-    fn write_replaces_the_whole_folder_and_keeps_the_replaced_one_to_write_over() {
+    fn write_replaces_the_site_and_keeps_no_copy_of_it_anywhere() {
         let p = project();
         let out = p.path().join("output");
         let lock = lock(&out, &|| {}).unwrap();
@@ -901,24 +502,146 @@ mod tests {
             &lock,
             &out,
             &[file("index.html", "two")],
-            Audience::Internal,
+            Audience::Shareable,
         )
         .unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
-        assert!(!out.join("vendors/a/index.html").exists(), "old pages go");
+        assert!(
+            !out.join("vendors").exists(),
+            "old pages and their folders go"
+        );
         assert!(out.join(MARKER).is_file());
-        // The replaced site is kept whole for the next build to write over, and nothing else.
-        let staging = staging_dir(&out);
-        let mut left: Vec<String> = fs::read_dir(&staging)
+        // Nothing is left beside the output or inside it but the site.
+        let mut beside: Vec<String> = fs::read_dir(p.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        left.sort();
-        assert_eq!(left, [STAGING_MARKER, RECYCLED]);
+        beside.sort();
+        assert_eq!(beside, ["content", "output", "themes"]);
         assert_eq!(
-            fs::read_to_string(staging.join("recycled/index.html")).unwrap(),
-            "one"
+            listing(&out)
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect::<Vec<_>>(),
+            [MARKER, "index.html"]
         );
+    }
+
+    /// The inode of `path` (a file's identity: the same after a build means it was left alone).
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&fs::symlink_metadata(path).unwrap())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_changed_file_is_a_new_file_and_an_unchanged_one_is_left_alone() {
+        let p = project();
+        let out = p.path().join("output");
+        let lock = lock(&out, &|| {}).unwrap();
+        let site = |index: &str| [file("index.html", index), file("style.css", "css")];
+        write(&lock, &out, &site("one"), Audience::Internal).unwrap();
+        // A hard link to the report (a saved round, a `cp -al` backup) and a read-only page.
+        let saved = p.path().join("round1.html");
+        fs::hard_link(out.join("index.html"), &saved).unwrap();
+        let mut ro = fs::metadata(out.join("style.css")).unwrap().permissions();
+        ro.set_readonly(true);
+        fs::set_permissions(out.join("style.css"), ro).unwrap();
+        let (folder, css, index) = (inode(&out), inode(&out.join("style.css")), inode(&saved));
+        write(&lock, &out, &site("two"), Audience::Internal).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert_eq!(
+            fs::read_to_string(&saved).unwrap(),
+            "one",
+            "the hard link keeps its text"
+        );
+        assert_ne!(
+            inode(&out.join("index.html")),
+            index,
+            "written new, not in place"
+        );
+        assert_eq!(
+            inode(&out.join("style.css")),
+            css,
+            "the same bytes are left alone"
+        );
+        // The output folder itself is never renamed (it may be a mount point).
+        assert_eq!(inode(&out), folder);
+        // A read-only file is replaced like any other.
+        write(
+            &lock,
+            &out,
+            &[file("index.html", "two"), file("style.css", "new css")],
+            Audience::Internal,
+        )
+        .unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("style.css")).unwrap(),
+            "new css"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_planted_in_the_output_or_its_staging_folder_are_replaced_never_followed() {
+        use std::os::unix::fs::symlink;
+        let p = project();
+        let out = p.path().join("output");
+        let lock = lock(&out, &|| {}).unwrap();
+        let site = |text: &str| {
+            [
+                file("index.html", text),
+                file("notes/a/index.html", text),
+                file("report.json", text),
+            ]
+        };
+        write(&lock, &out, &site("1"), Audience::Internal).unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let theirs = elsewhere.path().join("theirs.txt");
+        fs::write(&theirs, "theirs").unwrap();
+        let folder = elsewhere.path().join("folder");
+        fs::create_dir_all(folder.join("a")).unwrap();
+        fs::write(folder.join("a/index.html"), "1").unwrap();
+        fs::write(folder.join(MARKER), "").unwrap();
+        fs::write(folder.join("keep.txt"), "keep").unwrap();
+        // A file link, a folder link, and a staging folder whose marker is a link.
+        fs::remove_file(out.join("report.json")).unwrap();
+        symlink(&theirs, out.join("report.json")).unwrap();
+        fs::remove_dir_all(out.join("notes")).unwrap();
+        symlink(&folder, out.join("notes")).unwrap();
+        fs::create_dir(staging_dir(&out)).unwrap();
+        symlink(&theirs, staging_dir(&out).join(STAGING_MARKER)).unwrap();
+        assert!(
+            write(&lock, &out, &site("2"), Audience::Internal).is_err(),
+            "a staging folder whose marker is a link is not ours"
+        );
+        fs::remove_dir_all(staging_dir(&out)).unwrap();
+        // A staging folder that is itself a link is not ours either.
+        symlink(&folder, staging_dir(&out)).unwrap();
+        assert!(write(&lock, &out, &site("2"), Audience::Internal).is_err());
+        fs::remove_file(staging_dir(&out)).unwrap();
+        write(&lock, &out, &site("2"), Audience::Internal).unwrap();
+        assert_eq!(fs::read_to_string(&theirs).unwrap(), "theirs");
+        assert_eq!(
+            fs::read_to_string(folder.join("a/index.html")).unwrap(),
+            "1"
+        );
+        assert_eq!(fs::read_to_string(folder.join("keep.txt")).unwrap(), "keep");
+        assert!(
+            !fs::symlink_metadata(out.join("notes"))
+                .unwrap()
+                .is_symlink()
+        );
+        assert!(
+            !fs::symlink_metadata(out.join("report.json"))
+                .unwrap()
+                .is_symlink()
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("notes/a/index.html")).unwrap(),
+            "2"
+        );
+        assert_eq!(fs::read_to_string(out.join("report.json")).unwrap(), "2");
     }
 
     /// Every file under `dir`, with its text, and every folder (ending in `/`).
@@ -946,7 +669,7 @@ mod tests {
     }
 
     #[test]
-    fn a_recycled_site_is_written_over_into_exactly_the_new_one() {
+    fn each_build_leaves_exactly_its_own_site_whatever_the_last_one_was() {
         let p = project();
         let out = p.path().join("output");
         // In a folder of its own: the lock is on the folder that holds the output.
@@ -1003,50 +726,27 @@ mod tests {
     }
 
     #[test]
-    fn a_build_that_fails_keeps_the_recycled_site_for_the_next() {
+    fn a_build_that_fails_leaves_the_output_exactly_as_it_was() {
         let p = project();
         let out = p.path().join("output");
         let lock = lock(&out, &|| {}).unwrap();
         for text in ["1", "2"] {
             write(&lock, &out, &[file("index.html", text)], Audience::Internal).unwrap();
         }
+        let before = listing(&out);
         let staging = Staging::begin(&lock, &out).unwrap();
+        staging.put("index.html", b"3");
         staging.put("notes/half/index.html", b"half written");
         drop(staging);
-        let recycled = staging_dir(&out).join(RECYCLED);
-        assert!(recycled.join(MARKER).is_file(), "kept to write over");
-        assert!(!staging_dir(&out).join("site").exists());
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
-        // The next build writes over it into exactly its own site.
-        write(&lock, &out, &[file("index.html", "3")], Audience::Internal).unwrap();
-        assert_eq!(
-            listing(&out),
-            [
-                (
-                    MARKER.to_string(),
-                    fs::read_to_string(out.join(MARKER)).unwrap()
-                ),
-                ("index.html".to_string(), "3".to_string()),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_recycled_site_with_a_symbolic_link_in_it_is_not_written_over() {
-        let p = project();
-        let out = p.path().join("output");
-        let lock = lock(&out, &|| {}).unwrap();
-        let mine = p.path().join("mine.txt");
-        fs::write(&mine, "mine").unwrap();
-        for _ in 0..2 {
-            write(&lock, &out, &[file("index.html", "1")], Audience::Internal).unwrap();
-        }
-        let recycled = staging_dir(&out).join(RECYCLED);
-        fs::remove_file(recycled.join("index.html")).unwrap();
-        std::os::unix::fs::symlink(&mine, recycled.join("index.html")).unwrap();
-        write(&lock, &out, &[file("index.html", "2")], Audience::Internal).unwrap();
-        assert_eq!(fs::read_to_string(&mine).unwrap(), "mine");
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "2");
+        assert_eq!(listing(&out), before);
+        // A first build that fails leaves no output folder.
+        drop(lock);
+        let first = p.path().join("first");
+        let lock = super::lock(&first, &|| {}).unwrap();
+        let staging = Staging::begin(&lock, &first).unwrap();
+        staging.put("index.html", b"1");
+        drop(staging);
+        assert!(!first.exists());
     }
 
     #[test]
@@ -1251,11 +951,12 @@ mod tests {
         // A build that fails before finishing drops its staging folder, written pages and all.
         let staging = Staging::begin(&lock, &output).unwrap();
         streamed(&staging, "notes/b/index.html");
-        assert!(
-            staging_dir(&output)
-                .join("site/notes/b/index.html")
-                .exists()
+        assert_eq!(
+            fs::read_to_string(staging_dir(&output).join("0")).unwrap(),
+            "<p>streamed</p>",
+            "staged under a number, the output untouched"
         );
+        assert!(!output.join("notes").exists());
         drop(staging);
         assert!(!staging_dir(&output).exists());
         assert_eq!(

@@ -1,0 +1,341 @@
+//! A build's new site: staged inside the output folder, then committed file by file.
+//!
+//! While a build runs, each file whose bytes differ from what the output folder holds is
+//! written under a number into `output/.shortlist-staging/`; nothing else in the output is
+//! touched, so a build that fails or is stopped before its commit leaves the output exactly
+//! as it was (the next build removes the staging folder). [`Staging::finish`] commits: a
+//! marker saying the site is being written (so no session takes a half-committed folder for
+//! the site it wrote), each staged file renamed over its place, every file and folder the new
+//! site does not have removed, then the new marker. The commit is renames and removals only;
+//! a build stopped inside it leaves a folder the next build completes, since that build
+//! compares every file's bytes. A file that is the same is left alone (its time, its inode),
+//! which also keeps a synced output folder from uploading the whole site on every build.
+//!
+//! When there is no output folder yet, the build makes it, and removes it again if it fails.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Context, Result, bail};
+
+use super::{
+    Lock, MARKER, MARKER_TEXT, STAGING_MARKER, Synced, inside, is_our_staging, marker_text,
+    plain_relative, staging_dir, write_whole,
+};
+use crate::model::Audience;
+use crate::site::{Body, OutputFile};
+
+/// A staging folder being filled while the site is made: pages go in as soon as they are
+/// rendered ([`Staging::put`], from any thread), so they need not all be held in memory;
+/// [`Staging::finish`] writes the rest and commits them. Dropped unfinished (the build
+/// failed), the staging folder is removed and the output is as it was.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    /// Whether this build made the output folder, and removes it again if it fails.
+    made_output: bool,
+    /// Whether this build made the staging folder (and so removes it when done).
+    made_dir: bool,
+    /// The plain files the output folder holds now, found without following links
+    /// (relative, with forward slashes): only these are compared and may be left alone.
+    existing: HashSet<String>,
+    /// The files written into the staging folder: their path in the site and their number.
+    staged: Mutex<Vec<(String, usize)>>,
+    numbers: AtomicUsize,
+    /// The first write that failed; `finish` reports it and commits nothing.
+    failed: Mutex<Option<anyhow::Error>>,
+    /// Set once the commit has begun: from then on the output is this build's to complete.
+    committing: bool,
+}
+
+/// What a staged file is made from.
+enum Source<'a> {
+    Bytes(&'a [u8]),
+    Copy(&'a Path),
+}
+
+impl Staging {
+    /// Makes the staging folder inside `output` (and `output` itself if it is missing),
+    /// removing what a stopped build left, and notes which files the output holds now.
+    pub fn begin(_lock: &Lock, output: &Path) -> Result<Staging> {
+        super::remove_old_staging(output).with_context(|| {
+            format!(
+                "failed to remove the copy of an old site beside `{}`",
+                output.display()
+            )
+        })?;
+        let made_output = match fs::symlink_metadata(output) {
+            Ok(m) if m.is_dir() => false,
+            Ok(_) => bail!("`{}` is not a folder", output.display()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir(output)
+                    .with_context(|| format!("failed to create `{}`", output.display()))?;
+                true
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("failed to inspect `{}`", output.display()));
+            }
+        };
+        let dir = staging_dir(output);
+        let mut staging = Staging {
+            output: output.to_path_buf(),
+            dir: dir.clone(),
+            made_output,
+            made_dir: false,
+            existing: HashSet::new(),
+            staged: Mutex::new(Vec::new()),
+            numbers: AtomicUsize::new(0),
+            failed: Mutex::new(None),
+            committing: false,
+        };
+        // From here on, a failure drops `staging`, which removes what was made.
+        if fs::symlink_metadata(&dir).is_ok() {
+            if !is_our_staging(&dir) {
+                bail!(
+                    "`{}` is in the way: shortlist stages the site there, and did not make it; move it",
+                    dir.display()
+                );
+            }
+            fs::remove_dir_all(&dir).with_context(|| {
+                format!(
+                    "failed to remove the leftover staging folder `{}`",
+                    dir.display()
+                )
+            })?;
+        }
+        fs::create_dir(&dir).with_context(|| format!("failed to create `{}`", dir.display()))?;
+        staging.made_dir = true;
+        fs::File::create_new(dir.join(STAGING_MARKER))
+            .and_then(|mut f| f.write_all(MARKER_TEXT.as_bytes()))
+            .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        staging.existing = plain_files(output, &dir)
+            .with_context(|| format!("failed to read `{}`", output.display()))?;
+        Ok(staging)
+    }
+
+    /// Writes one file of the site now, unless the output holds it already; its body from
+    /// then on is [`Body::Written`]. A failure is kept for [`Staging::finish`] to report.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Body {
+        if let Err(e) = plain_relative(path).and_then(|()| self.stage(path, Source::Bytes(bytes)))
+            && let Ok(mut failed) = self.failed.lock()
+        {
+            failed.get_or_insert(e);
+        }
+        Body::Written(crate::cache::hash_bytes(bytes))
+    }
+
+    /// Writes the file `path` of the site into the staging folder under a new number, unless
+    /// the output folder holds a plain file with the same bytes there.
+    fn stage(&self, path: &str, source: Source<'_>) -> Result<()> {
+        if self.existing.contains(path) && same(&self.output.join(path), &source) {
+            return Ok(());
+        }
+        let number = self.numbers.fetch_add(1, Ordering::Relaxed);
+        let dest = self.dir.join(number.to_string());
+        let written = match source {
+            Source::Bytes(b) => fs::File::create_new(&dest).and_then(|mut f| f.write_all(b)),
+            Source::Copy(src) => fs::copy(src, &dest).map(drop),
+        };
+        written.with_context(|| match source {
+            Source::Copy(src) => format!("failed to copy `{}`", src.display()),
+            Source::Bytes(_) => format!("failed to write `{}`", dest.display()),
+        })?;
+        if let Ok(mut staged) = self.staged.lock() {
+            staged.push((path.to_string(), number));
+        }
+        Ok(())
+    }
+
+    /// Writes the files not yet written and the marker, and commits the new site into the
+    /// output folder.
+    pub fn finish(self, files: &[OutputFile], audience: Audience) -> Result<()> {
+        let marker = marker_text(files, audience);
+        self.finish_marked(files, &marker).map(drop)
+    }
+
+    /// [`Staging::finish`] with the marker made already; says how many files it wrote and
+    /// removed.
+    pub(super) fn finish_marked(mut self, files: &[OutputFile], marker: &str) -> Result<Synced> {
+        if let Some(e) = self.failed.lock().ok().and_then(|mut f| f.take()) {
+            return Err(e);
+        }
+        for f in files {
+            let source = match &f.body {
+                Body::Bytes(b) => Source::Bytes(b),
+                Body::Copy(src) => Source::Copy(src),
+                Body::Written(_) => continue,
+            };
+            plain_relative(&f.path)?;
+            self.stage(&f.path, source)?;
+        }
+        self.commit(files, marker)
+    }
+
+    fn commit(&mut self, files: &[OutputFile], marker: &str) -> Result<Synced> {
+        let mut staged =
+            std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+        let wanted = Wanted::of(files);
+        let marker_path = self.output.join(MARKER);
+        let same_marker = fs::read_to_string(&marker_path).is_ok_and(|m| m == marker);
+        if staged.is_empty() && same_marker && !wanted.any_unwanted(&self.output, &self.dir)? {
+            return Ok(Synced::default());
+        }
+        self.committing = true;
+        let being_written = format!("{MARKER_TEXT}site: being written\n");
+        write_whole(&marker_path, |f| f.write_all(being_written.as_bytes()))?;
+        staged.sort_unstable();
+        let mut known = HashSet::new();
+        for (path, number) in &staged {
+            let dest = inside(&self.output, path, &mut known, true)
+                .with_context(|| format!("failed to make the folders of `{path}`"))?;
+            // A folder where the new site has a file (the last site had pages under it).
+            if fs::symlink_metadata(&dest).is_ok_and(|m| m.is_dir()) {
+                fs::remove_dir_all(&dest)
+                    .with_context(|| format!("failed to remove `{}`", dest.display()))?;
+            }
+            fs::rename(self.dir.join(number.to_string()), &dest)
+                .with_context(|| format!("failed to write `{}`", dest.display()))?;
+        }
+        let removed = wanted.remove_the_rest(&self.output, &self.dir)?;
+        write_whole(&marker_path, |f| f.write_all(marker.as_bytes()))?;
+        Ok(Synced {
+            written: staged.len(),
+            removed,
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.made_dir {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+        // A first build that failed before its commit leaves no output folder behind.
+        if self.made_output && !self.committing {
+            let _ = fs::remove_dir(&self.output);
+        }
+    }
+}
+
+/// Whether the plain file `dest` holds exactly what `source` would write there.
+fn same(dest: &Path, source: &Source<'_>) -> bool {
+    let Ok(meta) = fs::symlink_metadata(dest) else {
+        return false;
+    };
+    if !meta.is_file() {
+        return false;
+    }
+    match source {
+        Source::Bytes(b) => meta.len() == b.len() as u64 && fs::read(dest).is_ok_and(|d| d == *b),
+        Source::Copy(src) => {
+            fs::metadata(src).is_ok_and(|m| m.len() == meta.len())
+                && matches!((fs::read(src), fs::read(dest)), (Ok(a), Ok(b)) if a == b)
+        }
+    }
+}
+
+/// Every entry under `output` but the staging folder, each folder before what it holds,
+/// found without following links, with its path relative to `output`.
+fn entries(
+    output: &Path,
+    staging: &Path,
+) -> impl Iterator<Item = io::Result<(String, fs::FileType)>> {
+    // Not `contents_first`: with it, `filter_entry` skips the wrong folder (walkdir #154).
+    walkdir::WalkDir::new(output)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(move |e| e.path() != staging)
+        .map(move |e| {
+            let e = e.map_err(io::Error::other)?;
+            Ok((crate::content::relative(e.path(), output), e.file_type()))
+        })
+}
+
+/// The plain files under `output`, reached through real folders only.
+fn plain_files(output: &Path, staging: &Path) -> io::Result<HashSet<String>> {
+    let mut files = HashSet::new();
+    for entry in entries(output, staging) {
+        let (rel, kind) = entry?;
+        if kind.is_file() {
+            files.insert(rel);
+        }
+    }
+    Ok(files)
+}
+
+/// The paths of the new site: its files (and marker), and the folders they are in.
+struct Wanted<'f> {
+    files: HashSet<&'f str>,
+    folders: HashSet<&'f str>,
+}
+
+impl<'f> Wanted<'f> {
+    fn of(files: &'f [OutputFile]) -> Self {
+        let files: HashSet<&str> = files
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain([MARKER])
+            .collect();
+        let folders = files
+            .iter()
+            .flat_map(|p| p.match_indices('/').map(|(i, _)| &p[..i]))
+            .collect();
+        Wanted { files, folders }
+    }
+
+    fn wants(&self, rel: &str, kind: fs::FileType) -> bool {
+        if kind.is_dir() {
+            self.folders.contains(rel)
+        } else {
+            kind.is_file() && self.files.contains(rel)
+        }
+    }
+
+    /// Whether the output holds anything the new site does not have.
+    fn any_unwanted(&self, output: &Path, staging: &Path) -> Result<bool> {
+        for entry in entries(output, staging) {
+            let (rel, kind) =
+                entry.with_context(|| format!("failed to read `{}`", output.display()))?;
+            if !self.wants(&rel, kind) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Removes every file, link and folder under `output` that the new site does not have;
+    /// says how many files went.
+    fn remove_the_rest(&self, output: &Path, staging: &Path) -> Result<usize> {
+        let mut unwanted = Vec::new();
+        for entry in entries(output, staging) {
+            let (rel, kind) =
+                entry.with_context(|| format!("failed to read `{}`", output.display()))?;
+            if !self.wants(&rel, kind) {
+                unwanted.push((rel, kind.is_dir()));
+            }
+        }
+        let mut removed = 0;
+        // Deepest first: a folder's files are removed before the folder.
+        for (rel, is_dir) in unwanted.into_iter().rev() {
+            let path = output.join(&rel);
+            let gone = if is_dir {
+                fs::remove_dir_all(&path)
+            } else {
+                removed += 1;
+                fs::remove_file(&path)
+            };
+            match gone {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(e)
+                        .with_context(|| format!("failed to remove `{}`", path.display()));
+                }
+                _ => {}
+            }
+        }
+        Ok(removed)
+    }
+}
