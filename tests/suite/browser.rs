@@ -583,6 +583,44 @@ fn what_if_weights_re_rank_the_page_and_live_in_its_url() {
         true
     );
     assert_eq!(js(&tab, "location.search"), "");
+    // Weights too large to multiply (`1e308` each): the same as equal weights, not NaN.
+    let huge = vec!["1e308"; json["criteria"].as_array().unwrap().len()].join(",");
+    tab.navigate_to(&format!("{index}?w={huge}"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let result = js(
+        &tab,
+        "document.getElementById('what-if-result').textContent",
+    );
+    assert!(!result.as_str().unwrap().contains("NaN"), "{result}");
+    let leader = js(
+        &tab,
+        "document.querySelector('#ranking-table tbody tr').getAttribute('data-slug')",
+    );
+    let vendor = json["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["slug"] == leader)
+        .unwrap();
+    let scores: Vec<f64> = json["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| vendor["scores"][c["id"].as_str().unwrap()]["score"].as_f64())
+        .collect();
+    let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+    let shown = js(
+        &tab,
+        "document.querySelector('#ranking-table tbody tr [data-weighted] .value').textContent",
+    );
+    // Two decimals, as the page rounds (a tie such as 4.125 goes up, as JavaScript does).
+    let shown: f64 = shown.as_str().unwrap().parse().unwrap();
+    assert!(
+        (shown - mean).abs() <= 0.005 + 1e-9,
+        "{shown} against {mean}"
+    );
 }
 
 #[test]
