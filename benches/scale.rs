@@ -16,7 +16,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_shortlist");
+/// The binary measured: this build's, or another (an older release, to compare with) named by
+/// `SHORTLIST_BENCH_BIN`. The session's own figure always measures this build's library.
+fn bin() -> PathBuf {
+    std::env::var_os("SHORTLIST_BENCH_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_shortlist")),
+        PathBuf::from,
+    )
+}
 
 /// What one process took: wall time, CPU time (user and system) and peak resident memory.
 #[derive(Clone, Copy)]
@@ -145,7 +152,7 @@ fn measure_size(vendors: usize, notes: usize, hugo: Option<&Path>) -> Figures {
         let _ = std::fs::remove_dir_all(root.join(old));
     }
     let build_cmd = || {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = Command::new(bin());
         cmd.args(["build", "-q", "--root"]).arg(&root);
         cmd
     };
@@ -163,7 +170,11 @@ fn measure_size(vendors: usize, notes: usize, hugo: Option<&Path>) -> Figures {
     std::fs::write(&dossier, text).unwrap();
     measured(&mut build_cmd());
     let pages = html_pages(&root.join("output"));
-    let check = measured(Command::new(BIN).args(["check", "-q", "--root"]).arg(&root));
+    let check = measured(
+        Command::new(bin())
+            .args(["check", "-q", "--root"])
+            .arg(&root),
+    );
     let edit_own = edit_in_session(&root, vendors, notes);
     let edit_on_disk = edit_under_watch(&root, vendors, notes);
     let hugo = hugo.map(|hugo| {
@@ -256,7 +267,7 @@ fn edit_in_session(root: &Path, vendors: usize, notes: usize) -> Duration {
 fn edit_under_watch(root: &Path, vendors: usize, notes: usize) -> Duration {
     let (note, page) = a_note(root, vendors, notes);
     let _ = std::fs::remove_dir_all(root.join("output"));
-    let mut watch = Command::new(BIN)
+    let mut watch = Command::new(bin())
         .args(["watch", "-q", "--root"])
         .arg(root)
         .stdin(Stdio::null())

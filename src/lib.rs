@@ -266,6 +266,7 @@ pub fn build_waiting(options: &Options, waiting: &dyn Fn()) -> Result<Built, Fai
     let lock = output::lock(&output, waiting).map_err(Failure::Io)?;
     // Checked again in turn: the folder may have changed while another build held the lock.
     output::check_target(&options.root, &output)?;
+    output::check_staging(&output)?;
     // Pages are written into the staging folder as they are rendered; if the build fails,
     // the staging folder goes with `staging` and the output is as it was.
     let staging = output::Staging::begin(&lock, &output).map_err(Failure::Io)?;

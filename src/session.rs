@@ -220,6 +220,7 @@ impl Session {
         let lock = output::lock(&self.output, &|| {}).map_err(Failure::Io)?;
         let writing = Instant::now();
         output::check_target(&self.options.root, &self.output)?;
+        output::check_staging(&self.output)?;
         let audience = built.report.audience;
         let some = only.map(|paths| {
             let files: Vec<&crate::site::OutputFile> = built

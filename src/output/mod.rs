@@ -124,12 +124,14 @@ pub fn check_target(root: &Path, output: &Path) -> Result<PathBuf, Refused> {
         if !out.is_dir() {
             return refuse("it is a file, not a folder".into());
         }
-        // A folder holding nothing but the staging folder of a first build that was stopped
-        // is as good as empty.
+        // A folder holding nothing but the staging folder of a first build (one that is
+        // running, or was stopped) is as good as empty; whether that folder is ours is for
+        // [`check_staging`] to say, once this build has its turn.
         let staging = staging_dir(&out);
         let empty = fs::read_dir(&out).is_ok_and(|d| {
-            d.filter_map(Result::ok)
-                .all(|e| e.path() == staging && is_our_staging(&staging))
+            d.filter_map(Result::ok).all(|e| {
+                e.path() == staging && fs::symlink_metadata(&staging).is_ok_and(|m| m.is_dir())
+            })
         });
         let marked = fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
         if !empty && !marked {
@@ -137,14 +139,22 @@ pub fn check_target(root: &Path, output: &Path) -> Result<PathBuf, Refused> {
                 "it has files that shortlist did not make; choose an empty or new folder".into(),
             );
         }
-        if fs::symlink_metadata(&staging).is_ok() && !is_our_staging(&staging) {
-            return refuse(format!(
-                "shortlist stages the site in `{}`, and something of that name that shortlist did not make is there; move it",
-                staging.display()
-            ));
-        }
     }
     Ok(out)
+}
+
+/// Refuses an output folder whose staging folder was not made by shortlist. Called with the
+/// lock held: another build's staging folder, half made, is not mistaken for someone else's.
+pub fn check_staging(output: &Path) -> Result<(), Refused> {
+    let staging = staging_dir(output);
+    if fs::symlink_metadata(&staging).is_ok() && !is_our_staging(&staging) {
+        return Err(Refused(format!(
+            "refusing to build into `{}`: shortlist stages the site in `{}`, and something of that name that shortlist did not make is there; move it",
+            output.display(),
+            staging.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Whether `dir` is a staging folder shortlist left behind (a build that was stopped), safe
