@@ -110,7 +110,8 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Made, Vec<Diagnost
         problems.dedup_by(|a, b| a.message == b.message);
         return Err(problems);
     }
-    let (exported, note_json) = exports(scored, &files, with.exports_unmade);
+    let (exported, note_json) =
+        exports(scored, &files, with.exports_unmade).map_err(|d| vec![d])?;
     files.extend(exported.into_iter().map(|f| written(f, with)));
     files.extend(copies(scored.report, with));
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -329,7 +330,7 @@ fn exports(
     scored: &Scored<'_>,
     pages: &[OutputFile],
     unmade: bool,
-) -> (Vec<OutputFile>, Vec<std::ops::Range<usize>>) {
+) -> Result<(Vec<OutputFile>, Vec<std::ops::Range<usize>>), crate::diagnostic::Diagnostic> {
     let Scored {
         report,
         standings,
@@ -343,12 +344,19 @@ fn exports(
     } else {
         export::report_json(report, standings, analysis, changes)
     };
+    let workbook = match unmade {
+        true => Vec::new(),
+        false => crate::workbook::workbook(report, standings).map_err(|e| {
+            crate::diagnostic::Diagnostic::about_file(
+                "content/report.yaml",
+                format!("cannot write report.xlsx: {e}"),
+            )
+            .with_hint("a spreadsheet holds at most 1,048,576 rows and 16,384 columns")
+        })?,
+    };
     let mut files = vec![
         made("report.json", json.bytes),
-        made(
-            "report.xlsx",
-            make(&|| crate::workbook::workbook(report, standings)),
-        ),
+        made("report.xlsx", workbook),
     ];
     if let Some(base) = view::absolute_base(&report.base_url) {
         let paths: Vec<&str> = pages
@@ -367,7 +375,7 @@ fn exports(
         "matrix.csv",
         make(&|| export::matrix_csv(report, standings, analysis)),
     ));
-    (files, json.notes)
+    Ok((files, json.notes))
 }
 
 const SEARCH_INDEX: &str = "search-index.js";

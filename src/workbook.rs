@@ -27,10 +27,26 @@ const FIRST_VENDOR_ROW: u32 = 3;
 /// The first criterion column on the Scores sheet (0-based; A is the vendor, B the status).
 const FIRST_CRITERION_COL: u16 = 2;
 
-/// The workbook's bytes; an empty vector if the writer fails (it only fails on limits a report
-/// cannot reach: over a million rows, sheet names over 31 characters).
-pub fn workbook(report: &Report, standings: &[Standing]) -> Vec<u8> {
-    write(report, standings).unwrap_or_default()
+/// The workbook's bytes, or why it cannot be written (texts are cut to fit a cell, so only
+/// limits a report does not reach are left: over a million rows or 16,000 criteria).
+pub fn workbook(report: &Report, standings: &[Standing]) -> Result<Vec<u8>, String> {
+    write(report, standings).map_err(|e| e.to_string())
+}
+
+/// The most characters a spreadsheet cell holds.
+const CELL_LIMIT: usize = 32_767;
+
+/// `text` as a cell can hold it: cut, with a word saying so, when over the limit.
+fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+    const CUT: &str = " [cut to fit a cell: read it in the report]";
+    if text.chars().count() <= CELL_LIMIT {
+        return text.into();
+    }
+    let kept: String = text
+        .chars()
+        .take(CELL_LIMIT - CUT.chars().count())
+        .collect();
+    format!("{kept}{CUT}").into()
 }
 
 fn write(report: &Report, standings: &[Standing]) -> Result<Vec<u8>, XlsxError> {
@@ -45,7 +61,7 @@ fn write(report: &Report, standings: &[Standing]) -> Result<Vec<u8>, XlsxError> 
         .unwrap_or(ExcelDateTime::from_ymd(2000, 1, 1)?);
     book.set_properties(
         &DocProperties::new()
-            .set_title(&report.title)
+            .set_title(fit(&report.title))
             .set_author("shortlist")
             .set_creation_datetime(&created),
     );
@@ -117,8 +133,8 @@ fn criteria_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<
     let n = report.criteria.len();
     let total_weight: f64 = report.criteria.iter().map(|c| c.weight).sum();
     for (row, c) in (1u32..).zip(&report.criteria) {
-        sheet.write_string(row, 0, &c.id)?;
-        sheet.write_string(row, 1, &c.name)?;
+        sheet.write_string(row, 0, fit(&c.id))?;
+        sheet.write_string(row, 1, fit(&c.name))?;
         sheet.write_number_with_format(row, 2, c.weight, &s.editable)?;
         let share = if total_weight > 0.0 {
             c.weight / total_weight
@@ -140,7 +156,7 @@ fn criteria_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<
             sheet.write_number(row, 4, m)?;
         }
         if let Some(q) = &c.question {
-            sheet.write_string(row, 5, q)?;
+            sheet.write_string(row, 5, fit(q))?;
         }
     }
     let threshold_row = n as u32 + 2;
@@ -238,7 +254,7 @@ fn scores_header(
     for (i, c) in (0u16..).zip(&report.criteria) {
         let col = FIRST_CRITERION_COL + i;
         let criteria_row = u32::from(i) + 2;
-        sheet.write_string_with_format(0, col, &c.name, &s.header)?;
+        sheet.write_string_with_format(0, col, fit(&c.name), &s.header)?;
         sheet.write_formula(
             1,
             col,
@@ -284,7 +300,7 @@ fn vendor_row(
         ..
     } = layout;
     let (r, w) = (row + 1, column(layout.weighted));
-    sheet.write_string(row, 0, &v.name)?;
+    sheet.write_string(row, 0, fit(&v.name))?;
     sheet.write_string(row, 1, v.status.as_str())?;
     for (i, c) in (0u16..).zip(&report.criteria) {
         if let Some(score) = v.scores.get(&c.id) {
@@ -367,12 +383,12 @@ fn notes_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<(),
             // Relative to the workbook, which sits at the root of the site.
             format!("file:///{page}")
         };
-        sheet.write_url_with_text(row, 1, Url::new(link), &n.title)?;
+        sheet.write_url_with_text(row, 1, Url::new(link), fit(&n.title))?;
         sheet.write_string(row, 2, n.kind.label())?;
-        sheet.write_string(row, 3, n.vendors.join(", "))?;
-        sheet.write_string(row, 4, n.criteria.join(", "))?;
+        sheet.write_string(row, 3, fit(&n.vendors.join(", ")))?;
+        sheet.write_string(row, 4, fit(&n.criteria.join(", ")))?;
         if let Some(a) = &n.author {
-            sheet.write_string(row, 5, a)?;
+            sheet.write_string(row, 5, fit(a))?;
         }
     }
     sheet.set_column_width(0, 11)?;
@@ -387,6 +403,21 @@ fn notes_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_longer_than_a_cell_is_cut_to_fit_and_says_so() {
+        assert_eq!(fit("short"), "short");
+        let long = "é".repeat(CELL_LIMIT + 10);
+        let cut = fit(&long);
+        assert_eq!(cut.chars().count(), CELL_LIMIT);
+        assert!(cut.ends_with("read it in the report]"));
+        let mut sheet = Worksheet::new();
+        assert!(
+            sheet.write_string(0, 0, long.as_str()).is_err(),
+            "the limit is real"
+        );
+        assert!(sheet.write_string(0, 0, cut.as_ref()).is_ok());
+    }
 
     #[test]
     fn columns_are_lettered_as_in_a_spreadsheet() {

@@ -642,3 +642,31 @@ fn set_cell(xlsx: &[u8], part: &str, cell: &str, value: &str) -> Vec<u8> {
     }
     writer.finish().unwrap().into_inner()
 }
+
+/// A text longer than a spreadsheet cell holds is cut to fit, saying so; the workbook is whole.
+#[test]
+fn a_text_too_long_for_a_cell_is_cut_and_the_workbook_still_written() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let p = Project::fixture("minimal");
+    let long = "Has it done this before? ".repeat(2_000);
+    p.edit(
+        "content/report.yaml",
+        "question: Has it done this before?",
+        &format!("question: \"{}\"", long.trim()),
+    );
+    p.build_ok();
+    let mut book: Xlsx<_> = open_workbook(p.path("output/report.xlsx")).unwrap();
+    let criteria = book.worksheet_range("Criteria").unwrap();
+    let question = (1..criteria.height() as u32)
+        .find_map(|row| match criteria.get_value((row, 5)) {
+            Some(Data::String(q)) if q.starts_with("Has it done") => Some(q.clone()),
+            _ => None,
+        })
+        .expect("the long question, cut");
+    assert_eq!(question.chars().count(), 32_767);
+    assert!(
+        question.ends_with("read it in the report]"),
+        "{}",
+        &question[question.len() - 60..]
+    );
+}
