@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    quiet_on_a_closed_pipe();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -37,4 +38,17 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(cli::exit_status(outcome))
+}
+
+/// `shortlist check | head -1`: when the reader of our output goes away, stop at once and
+/// quietly, as every Unix filter does, rather than panic on the next line printed. Rust
+/// ignores SIGPIPE by default; cargo and rustc restore it the same way. Sockets are not
+/// affected: the preview server's writes ask the kernel for no signal (`MSG_NOSIGNAL`).
+fn quiet_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -757,3 +757,23 @@ fn file_names_with_accents_get_a_transliterated_suggestion() {
     p.write("content/vendors/Éduc Santé.yaml", "name: Éduc Santé\n");
     fails_with(&p, &["rename the file to `educ-sante.yaml`"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    // `shortlist check | head -1`, with the reader gone before the first line.
+    let p = Project::example();
+    for args in [&["check"][..], &["schema"]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("shortlist"))
+            .args(args)
+            .current_dir(p.root())
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {err}");
+    }
+}
