@@ -145,7 +145,7 @@ pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> 
             continue;
         };
         let moved = |a: Option<f64>, b: Option<f64>| match (a, b) {
-            (Some(a), Some(b)) => (a - b).abs() > 1e-9,
+            (Some(a), Some(b)) => !crate::model::same_figure(a, b),
             (a, b) => a.is_some() != b.is_some(),
         };
         let scores: Vec<ScoreChange> = report

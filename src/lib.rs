@@ -105,6 +105,8 @@ pub struct Built {
     pub theme: std::sync::Arc<theme::Theme>,
     /// Where each note lies in report.json, to replace one (see [`export::ReportJson`]).
     pub note_json: Vec<std::ops::Range<usize>>,
+    /// The map Markdown links were resolved against, for rendering an edited note again.
+    pub links: std::sync::Arc<validate::SiteIndex>,
 }
 
 /// Why shortlist will not do what it was asked (write over `content/`, overwrite a file `init`
@@ -165,7 +167,7 @@ pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, 
 pub fn make_site_into(
     options: &Options,
     cache: &cache::Cache,
-    staging: Option<&output::Staging>,
+    sink: Option<&dyn site::Sink>,
 ) -> Result<Built, Failure> {
     let root = &options.root;
     let mut timings = Vec::with_capacity(5);
@@ -188,11 +190,13 @@ pub fn make_site_into(
         base_url: options.base_url.as_deref(),
         limits,
     };
-    let (report, validation) = validate::validate(&entries, &sources, &settings);
+    let (validated, validation) = validate::validate(&entries, &sources, &settings);
     diags.extend(validation);
     diagnostic::sort(&mut diags);
-    let report = match report {
-        Some(r) if !diags.iter().any(Diagnostic::is_error) => redact::for_audience(r),
+    let (report, links) = match validated {
+        Some(v) if !diags.iter().any(Diagnostic::is_error) => {
+            (redact::for_audience(v.report), v.links)
+        }
         _ => return Err(Failure::Content(diags)),
     };
     let theme = theme::load(root, &report.theme).map_err(|mut problems| {
@@ -232,7 +236,7 @@ pub fn make_site_into(
         content_dir: &content_dir,
         cache,
         progress: options.progress.as_deref(),
-        staging,
+        sink,
         exports_unmade: options.exports_unmade,
     };
     let made = render::render(&scored, &with).map_err(|mut problems| {
@@ -251,6 +255,7 @@ pub fn make_site_into(
         shared: made.shared,
         theme,
         note_json: made.note_json,
+        links,
     })
 }
 

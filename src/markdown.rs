@@ -38,13 +38,7 @@ pub fn with_root<'h>(html: &'h str, root: &str) -> std::borrow::Cow<'h, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// A heading of a rendered document, for a table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub text: String,
-}
+pub use crate::model::{Heading, MAX_NESTING};
 
 /// A link or image in the Markdown that points at a content file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,11 +68,18 @@ pub struct Rendered {
     pub text: String,
 }
 
-/// The deepest nesting of quotes, lists and HTML elements this module sanitizes; deeper text is
-/// not shown (the caller reports an error against the project's own, lower limit). The
-/// sanitizer's time grows with the square of the depth (100,000 nested quotes, 100 KB of `>`,
-/// take 20 s; 2,000 take about 10 ms).
-pub const MAX_NESTING: usize = 2000;
+impl Rendered {
+    /// The model's rich text: `source` as rendering made it.
+    pub fn into_rich(self, source: &str) -> crate::model::Rich {
+        crate::model::Rich {
+            source: source.to_string(),
+            html: self.html,
+            headings: self.headings,
+            links: self.targets,
+            text: self.text,
+        }
+    }
+}
 
 /// What a link to a content file becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]

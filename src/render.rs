@@ -1,5 +1,5 @@
 //! Model and theme to the files of the site: in memory, or, for `build`, each page and export
-//! written into the staging folder of `output` as soon as it is made (no other file I/O here).
+//! handed to a [`Sink`] as soon as it is made (the build's staging folder; no file I/O here).
 //!
 //! Each page is a Tera template rendered with the shared `site` data of `view` and a few
 //! variables of its own, in parallel (Tera is `Sync`). `root` is the page's way back to the site
@@ -17,7 +17,7 @@ use crate::markdown;
 use crate::model::Report;
 use crate::score::Standing;
 use crate::sensitivity::Analysis;
-use crate::site::{Body, OutputFile};
+use crate::site::{Body, OutputFile, Sink};
 use crate::theme::{Theme, template_error};
 use crate::view;
 
@@ -57,14 +57,14 @@ pub struct Scored<'a> {
 }
 
 /// What rendering works with besides the report: the theme, the content folder (for assets),
-/// the cache of an earlier build, a counter of pages done, and the staging folder that pages
-/// and exports are written into as soon as they are made, when the build streams to disk.
+/// the cache of an earlier build, a counter of pages done, and the sink that pages and exports
+/// are handed to as soon as they are made, when the build streams to disk.
 pub struct With<'a> {
     pub theme: &'a Theme,
     pub content_dir: &'a std::path::Path,
     pub cache: &'a Cache,
     pub progress: Option<&'a crate::Progress>,
-    pub staging: Option<&'a crate::output::Staging>,
+    pub sink: Option<&'a dyn Sink>,
     /// Leave the exports empty (see `Options::exports_unmade`).
     pub exports_unmade: bool,
 }
@@ -122,12 +122,12 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Made, Vec<Diagnost
     })
 }
 
-/// `file`, written into the staging folder now if the build streams to disk: its bytes are
-/// then dropped rather than held until the end.
+/// `file`, handed to the sink now if the build streams to disk: its bytes are then dropped
+/// rather than held until the end.
 fn written(file: OutputFile, with: &With<'_>) -> OutputFile {
-    match (&file.body, with.staging) {
-        (Body::Bytes(bytes), Some(staging)) => OutputFile {
-            body: staging.put(&file.path, bytes),
+    match (&file.body, with.sink) {
+        (Body::Bytes(bytes), Some(sink)) => OutputFile {
+            body: sink.put(&file.path, bytes),
             ..file
         },
         _ => file,

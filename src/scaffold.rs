@@ -58,9 +58,9 @@ pub fn init(dir: &Path, force: bool) -> std::result::Result<Vec<PathBuf>, Failur
     Ok(written)
 }
 
-/// Refuses to write into a folder that is not a project: one without `content/report.yaml`.
+/// Refuses to write into a folder that is not a project: one without a report file.
 fn require_project(root: &Path) -> std::result::Result<(), Refused> {
-    if root.join("content/report.yaml").is_file() {
+    if crate::content::report_file(&root.join("content")).is_some() {
         return Ok(());
     }
     let shown = if root == Path::new(".") {
@@ -206,20 +206,7 @@ fn vendor_slugs(root: &Path) -> Vec<String> {
 }
 
 fn criteria_ids(root: &Path) -> Vec<String> {
-    #[derive(serde::Deserialize)]
-    struct Ids {
-        criteria: Vec<Id>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Id {
-        id: String,
-    }
-    std::fs::read_to_string(root.join("content/report.yaml"))
-        .ok()
-        .and_then(|t| crate::yaml::parse::<serde_json::Value>(&t).ok())
-        .and_then(|v| serde_json::from_value::<Ids>(v).ok())
-        .map(|ids| ids.criteria.into_iter().map(|c| c.id).collect())
-        .unwrap_or_default()
+    crate::content::glance(&root.join("content")).criteria
 }
 
 /// Whether anything is at `path`, a dangling symlink included.

@@ -15,7 +15,7 @@ use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use crate::model::{Report, Vendor};
+use crate::model::{Report, TOLERANCE, Vendor};
 
 /// How one vendor stands: the numbers every page shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -76,11 +76,11 @@ pub fn filled_score(report: &Report, vendor: &Vendor, fill: f64) -> f64 {
 /// Whether `weighted` and the scores `score_of` gives make a partner: assessed, at or above the
 /// threshold, and never under a criterion's minimum.
 pub fn is_partner(report: &Report, weighted: f64, score_of: impl Fn(&str) -> Option<f64>) -> bool {
-    weighted >= report.partner_threshold - 1e-9
+    weighted >= report.partner_threshold - TOLERANCE
         && report
             .criteria
             .iter()
-            .all(|c| score_of(&c.id).is_some_and(|x| c.minimum.is_none_or(|m| x >= m - 1e-9)))
+            .all(|c| score_of(&c.id).is_some_and(|x| c.minimum.is_none_or(|m| x >= m - TOLERANCE)))
 }
 
 /// The verdict in words: `partner`, `vendor`, or `not yet assessed` (an unfinished vendor is
@@ -145,7 +145,7 @@ pub fn rank(report: &Report) -> Vec<Standing> {
                 .iter()
                 .filter(|c| {
                     let score = v.scores.get(&c.id).map(|s| s.score);
-                    c.minimum.zip(score).is_some_and(|(m, x)| x < m - 1e-9)
+                    c.minimum.zip(score).is_some_and(|(m, x)| x < m - TOLERANCE)
                 })
                 .map(|c| c.id.clone())
                 .collect();
@@ -298,7 +298,6 @@ pub(crate) mod testing {
             limits: Limits::default(),
             criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],
             vendors,
-            files: Default::default(),
             notes: vec![],
             assets: vec![],
         }
@@ -424,7 +423,7 @@ mod tests {
                 if let Some(w) = st.weighted_score {
                     prop_assert!(r.scale.contains(w), "{w}");
                 }
-                prop_assert!(st.score_range.0 <= st.score_range.1 + 1e-9);
+                prop_assert!(st.score_range.0 <= st.score_range.1 + TOLERANCE);
                 prop_assert!(r.scale.contains(st.score_range.0) && r.scale.contains(st.score_range.1));
             }
         }
@@ -468,7 +467,7 @@ mod tests {
             for ((a, x), (b, y)) in after.iter().zip(&before) {
                 prop_assert_eq!(a, b);
                 if let (Some(x), Some(y)) = (x, y) {
-                    prop_assert!((x - y).abs() < 1e-9);
+                    prop_assert!(crate::model::same_figure(*x, *y));
                 }
             }
         }

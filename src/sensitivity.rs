@@ -97,7 +97,7 @@ pub fn analyse(report: &Report, standings: &[Standing]) -> Analysis {
         win_probability: robustness(report, &assessed),
         contenders: standings
             .iter()
-            .filter(|s| !s.complete && s.score_range.1 >= leader_score - 1e-9)
+            .filter(|s| !s.complete && s.score_range.1 >= leader_score - crate::model::TOLERANCE)
             .map(|s| s.slug.clone())
             .collect(),
         hinges: hinges(report, &assessed),
@@ -338,7 +338,7 @@ mod tests {
     }
 
     fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() < 1e-9
+        crate::model::same_figure(a, b)
     }
 
     #[test]

@@ -126,7 +126,7 @@ impl Session {
             content_dir: &content,
             cache: &self.cache,
             progress: None,
-            staging: None,
+            sink: None,
             exports_unmade: false,
         };
         let mut pages = Vec::with_capacity(edits.len());
@@ -190,7 +190,7 @@ impl Session {
         if before[..old_end] != text[..new_end] {
             return None;
         }
-        let files = crate::validate::SiteFiles::again(Arc::clone(&last.report.files), &self.cache);
+        let files = crate::validate::SiteFiles::again(Arc::clone(&last.links), &self.cache);
         let source = crate::content::Source { entry, text };
         let mut rich = crate::validate::note_text_again(&source, &files).ok()?;
         let old = &last.report.notes[i].body;

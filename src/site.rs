@@ -15,6 +15,13 @@ pub enum Body {
     Written(u64),
 }
 
+/// Where files of the site go as soon as they are made, so that the site is never held in
+/// memory whole: the build's staging folder (`output::Staging`). Rendering knows only this.
+pub trait Sink: Sync {
+    /// Writes the file at `path` now; its body from then on.
+    fn put(&self, path: &str, bytes: &[u8]) -> Body;
+}
+
 /// One file of the built site, at a path relative to the output folder (forward slashes).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {

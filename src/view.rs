@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::markdown::Heading;
+use crate::model::Heading;
 use crate::model::{
     Consensus, Criterion, Evaluator, Grade, Level, Note, Pricing, Reference, Report, Status,
     TrackRecord, Vendor, format_number,
@@ -720,7 +720,7 @@ impl<'a> Lookups<'a> {
             leads: self
                 .best
                 .get(c.id.as_str())
-                .is_some_and(|b| (*b - s.score).abs() < 1e-9),
+                .is_some_and(|b| crate::model::same_figure(*b, s.score)),
             rationale: s.rationale.as_ref().map(|r| r.html.as_str()),
             evidence: self.evidence_refs(&s.evidence),
             confidential: s.confidential,
@@ -1389,7 +1389,7 @@ fn vendor_change<'a>(
             .partner
             .map(|(a, b)| format!("{} → {}", verdict(a), verdict(b))),
         weighted: match ch.weighted_score {
-            (Some(a), Some(b)) if (a - b).abs() > 1e-9 => {
+            (Some(a), Some(b)) if !crate::model::same_figure(a, b) => {
                 Some(format!("weighted score {a:.2} → {b:.2}"))
             }
             _ => None,

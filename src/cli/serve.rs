@@ -258,13 +258,8 @@ fn declared_shareable(
         (Some(a), _) => a == Audience::Shareable,
         (None, Ok(r)) => r.built.report.audience == Audience::Shareable,
         (None, Err(_)) => {
-            let report = session.options().root.join("content/report.yaml");
-            std::fs::read_to_string(report).is_ok_and(|t| {
-                t.lines().any(|l| {
-                    let l = l.to_lowercase();
-                    l.trim_start().starts_with("audience:") && l.contains("shareable")
-                })
-            })
+            let content = session.options().root.join("content");
+            shortlist::content::glance(&content).audience == Some(Audience::Shareable)
         }
     }
 }

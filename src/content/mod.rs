@@ -18,25 +18,90 @@ use crate::diagnostic::{Diagnostic, line_col};
 use crate::yaml;
 
 /// The largest content file we read; anything bigger is almost certainly a mistake.
-/// The limits report.yaml sets, read ahead of every other file (they decide how the others are
-/// read). Only `limits` is looked at, leniently: a value out of range falls back to the default
-/// here and is reported where report.yaml is checked.
-pub fn limits(content_dir: &Path) -> crate::model::Limits {
-    #[derive(serde::Deserialize)]
-    struct OnlyLimits {
-        limits: Option<serde_json::Value>,
-    }
-    let defaults = crate::model::Limits::default();
-    let ceiling = crate::model::Limits::CEILING;
-    let raw = ["report.yaml", "report.yml"]
+/// The names the report file may have, the first preferred.
+const REPORT_FILES: [&str; 2] = ["report.yaml", "report.yml"];
+
+/// The report file in `content_dir`: `report.yaml`, else `report.yml`. The one place that
+/// says which names the report file may have.
+pub fn report_file(content_dir: &Path) -> Option<PathBuf> {
+    REPORT_FILES
         .iter()
         .map(|name| content_dir.join(name))
         .find(|p| p.is_file())
+}
+
+/// What other commands need of report.yaml before, or without, a whole validation, read
+/// leniently from the one report file: a value that is missing or wrong is left at its default
+/// here and reported where report.yaml is checked.
+#[derive(Debug, Default)]
+pub struct Glance {
+    /// `limits`, as given (see [`limits`]).
+    limits: serde_json::Map<String, serde_json::Value>,
+    /// `audience`, when it names one.
+    pub audience: Option<crate::model::Audience>,
+    /// The ids of `criteria`, in order.
+    pub criteria: Vec<String>,
+}
+
+/// Reads report.yaml for a [`Glance`]; an empty one when it is missing or too big. When it is
+/// not valid YAML (often why a build failed), its `audience:` line is still looked for: a
+/// preview must know it is shareable to keep the details of errors out of the browser.
+pub fn glance(content_dir: &Path) -> Glance {
+    let defaults = crate::model::Limits::default();
+    let Some(text) = report_file(content_dir)
         .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() <= defaults.file_size_mib << 20))
         .and_then(|p| std::fs::read_to_string(p).ok())
-        .and_then(|text| yaml::parse::<OnlyLimits>(&text).ok())
-        .and_then(|r| r.limits)
+    else {
+        return Glance::default();
+    };
+    let audience_of = |name: &str| {
+        let name = name.trim().trim_matches(['"', '\'']).to_lowercase();
+        crate::model::Audience::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| *a)
+    };
+    let Ok(value) = yaml::parse::<serde_json::Value>(&text) else {
+        let audience = text.lines().find_map(|l| {
+            let value = l.strip_prefix("audience:")?;
+            audience_of(value.split('#').next().unwrap_or_default())
+        });
+        return Glance {
+            audience,
+            ..Glance::default()
+        };
+    };
+    let audience = value
+        .get("audience")
+        .and_then(serde_json::Value::as_str)
+        .and_then(audience_of);
+    let criteria = value
+        .get("criteria")
+        .and_then(serde_json::Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|c| c.get("id")?.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
+    Glance {
+        limits: value
+            .get("limits")
+            .and_then(serde_json::Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        audience,
+        criteria,
+    }
+}
+
+/// The limits report.yaml sets, read ahead of every other file (they decide how the others are
+/// read). A value out of range falls back to the default here and is reported where
+/// report.yaml is checked.
+pub fn limits(content_dir: &Path) -> crate::model::Limits {
+    let defaults = crate::model::Limits::default();
+    let ceiling = crate::model::Limits::CEILING;
+    let raw = glance(content_dir).limits;
     let get = |key: &str, default: u64, max: u64| {
         raw.get(key)
             .and_then(serde_json::Value::as_u64)
@@ -206,7 +271,7 @@ pub fn relative(path: &Path, base: &Path) -> String {
 /// Which content a path relative to `content/` is, or `None` for a file we do not use.
 fn classify(rel: &str) -> Option<Kind> {
     let ext = rel.rsplit_once('.').map(|(_, e)| e);
-    if rel == "report.yaml" || rel == "report.yml" {
+    if REPORT_FILES.contains(&rel) {
         Some(Kind::Report)
     } else if let Some(rest) = rel.strip_prefix("vendors/") {
         (!rest.contains('/') && matches!(ext, Some("yaml" | "yml"))).then_some(Kind::Vendor)

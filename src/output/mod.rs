@@ -385,6 +385,7 @@ pub fn write_whole(dest: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::Sink;
 
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {

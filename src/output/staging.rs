@@ -117,17 +117,6 @@ impl Staging {
         Ok(staging)
     }
 
-    /// Writes one file of the site now, unless the output holds it already; its body from
-    /// then on is [`Body::Written`]. A failure is kept for [`Staging::finish`] to report.
-    pub fn put(&self, path: &str, bytes: &[u8]) -> Body {
-        if let Err(e) = plain_relative(path).and_then(|()| self.stage(path, Source::Bytes(bytes)))
-            && let Ok(mut failed) = self.failed.lock()
-        {
-            failed.get_or_insert(e);
-        }
-        Body::Written(crate::cache::hash_bytes(bytes))
-    }
-
     /// Writes the file `path` of the site into the staging folder under a new number, unless
     /// the output folder holds a plain file with the same bytes there.
     fn stage(&self, path: &str, source: Source<'_>) -> Result<()> {
@@ -206,6 +195,19 @@ impl Staging {
             written: staged.len(),
             removed,
         })
+    }
+}
+
+impl crate::site::Sink for Staging {
+    /// Writes one file of the site now, unless the output holds it already; its body from
+    /// then on is [`Body::Written`]. A failure is kept for [`Staging::finish`] to report.
+    fn put(&self, path: &str, bytes: &[u8]) -> Body {
+        if let Err(e) = plain_relative(path).and_then(|()| self.stage(path, Source::Bytes(bytes)))
+            && let Ok(mut failed) = self.failed.lock()
+        {
+            failed.get_or_insert(e);
+        }
+        Body::Written(crate::cache::hash_bytes(bytes))
     }
 }
 

@@ -104,7 +104,7 @@ pub fn rich(
         files,
         diags,
     );
-    Rich::rendered(source, r)
+    r.into_rich(source)
 }
 
 fn check_url(
@@ -502,7 +502,6 @@ pub fn report(
         vendors: Vec::new(),
         notes: Vec::new(),
         assets: Vec::new(),
-        files: Default::default(),
     }
 }
 
@@ -943,7 +942,7 @@ pub fn score(
         consensus,
         agreed_reason: reason.clone().filter(|_| consensus == Consensus::Agreed),
         spread,
-        disagreement: spread >= report.disagreement_spread - 1e-9,
+        disagreement: spread >= report.disagreement_spread - crate::model::TOLERANCE,
     })
 }
 

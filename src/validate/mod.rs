@@ -12,6 +12,7 @@ mod resolve;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -88,12 +89,19 @@ impl<'a> FileCtx<'a> {
     }
 }
 
-/// Checks every file and builds the report; the report is `None` when there is any error.
+/// A report that passed validation, with the map its Markdown links were resolved against
+/// (kept by a session to render an edited note again against the same files).
+pub struct Validated {
+    pub report: Report,
+    pub links: Arc<SiteIndex>,
+}
+
+/// Checks every file and builds the report; `None` when there is any error.
 pub fn validate(
     entries: &[Entry],
     sources: &[Source],
     settings: &Settings<'_>,
-) -> (Option<Report>, Vec<Diagnostic>) {
+) -> (Option<Validated>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let content_dir = settings.root.join("content");
 
@@ -173,9 +181,9 @@ pub fn validate(
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }
-    let mut report = assemble(report, vendors, notes, entries);
-    report.files = files.index();
-    (Some(report), diags)
+    let report = assemble(report, vendors, notes, entries);
+    let links = files.index();
+    (Some(Validated { report, links }), diags)
 }
 
 /// The report whole: its vendors and notes, the evidence graded, the assets listed, and the
@@ -445,7 +453,7 @@ fn build_note(
         confidential: *confidential,
         draft: *draft,
         tags: tags.clone(),
-        body: Rich::rendered(split.body, rendered),
+        body: rendered.into_rich(split.body),
         source: s.entry.rel.clone(),
     })
 }
@@ -493,7 +501,7 @@ pub fn note_text_again(s: &Source, files: &SiteFiles<'_>) -> Result<Rich, Vec<Di
     if !diags.is_empty() {
         return Err(diags);
     }
-    Ok(Rich::rendered(split.body, rendered))
+    Ok(rendered.into_rich(split.body))
 }
 
 /// The vendors and criteria a note names exist.

@@ -127,7 +127,8 @@ fn validate(report: &str, dossier: &str) -> Vec<shortlist::diagnostic::Diagnosti
         base_url: None,
         limits: shortlist::model::Limits::default(),
     };
-    let (report, diags) = shortlist::validate::validate(&entries, &sources, &settings);
+    let (validated, diags) = shortlist::validate::validate(&entries, &sources, &settings);
+    let report = validated.map(|v| v.report);
     assert_eq!(
         report.is_some(),
         !diags.iter().any(|d| d.is_error()),

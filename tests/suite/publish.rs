@@ -112,6 +112,20 @@ fn new_vendor_and_note_make_files_that_build() {
 }
 
 #[test]
+fn new_takes_a_project_whose_report_file_is_report_yml_as_build_does() {
+    let p = Project::fixture("minimal");
+    std::fs::rename(p.path("content/report.yaml"), p.path("content/report.yml")).unwrap();
+    p.build_ok();
+    let (code, out, err) = shortlist(&["new", "vendor", "Globex"], p.root());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "content/vendors/globex.yaml");
+    // Its criteria are read from that file too: the dossier scores each of them.
+    let dossier = p.read("content/vendors/globex.yaml");
+    assert!(dossier.contains("track-record"), "{dossier}");
+    p.build_ok();
+}
+
+#[test]
 fn new_never_makes_a_duplicate_slug_or_writes_through_a_symlink() {
     let p = Project::fixture("minimal");
     p.write("content/vendors/globex.yml", "name: Globex\n");
