@@ -202,9 +202,10 @@ fn compare_scores(a: Option<f64>, b: Option<f64>) -> Ordering {
     }
 }
 
-/// Small hand-made reports for the tests of scoring and sensitivity.
-#[cfg(test)]
-pub(crate) mod testing {
+/// Small hand-made reports for the tests of scoring and sensitivity, and of the crates above
+/// (with the `testing` feature).
+#[cfg(any(test, feature = "testing"))]
+pub mod testing {
     use crate::model::*;
     use std::collections::BTreeMap;
 

@@ -306,10 +306,10 @@ mod tests {
 
     #[test]
     fn a_relative_root_is_made_absolute_like_the_paths_the_watcher_reports() {
-        // Tests run in the package folder, so this relative root exists.
+        // Tests run in the package folder (`crates/site`), so this relative root exists.
         let out = tempfile::tempdir().unwrap();
         let options = Options {
-            root: PathBuf::from("tests/fixtures/../fixtures/minimal"),
+            root: PathBuf::from("../../tests/fixtures/../fixtures/minimal"),
             ..Options::default()
         };
         let session = Session::new(options, out.path().join("site")).unwrap();
@@ -317,7 +317,7 @@ mod tests {
         assert!(root.is_absolute(), "{root:?}");
         assert_eq!(
             root,
-            &std::fs::canonicalize("tests/fixtures/minimal").unwrap()
+            &std::fs::canonicalize("../../tests/fixtures/minimal").unwrap()
         );
     }
 }

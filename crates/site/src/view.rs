@@ -1706,7 +1706,7 @@ mod tests {
 
     #[test]
     fn the_readme_lists_the_template_variables_the_views_have() {
-        let readme = include_str!("../README.md");
+        let readme = include_str!("../../../README.md");
         let start = readme
             .find("Every page also gets")
             .expect("the README's variable list");

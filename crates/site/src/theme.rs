@@ -18,7 +18,7 @@ use crate::diagnostic::Diagnostic;
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $name)))),*]
+        &[$(($name, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../themes/default/", $name)))),*]
     };
 }
 
@@ -213,7 +213,7 @@ mod tests {
 
     #[test]
     fn every_file_of_the_default_theme_is_embedded() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../themes/default");
         let mut on_disk: Vec<String> = WalkDir::new(&dir)
             .into_iter()
             .filter_map(Result::ok)

@@ -1,0 +1,14 @@
+//! The figures of a shortlist report, computed from the model alone: weighted scores and the
+//! ranking ([`score`]), what would change it ([`sensitivity`]), costs over the contract
+//! ([`cost`]), what moved since an earlier round ([`changes`]), and what each audience may see
+//! ([`redact`]).
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub use shortlist_model::{diagnostic, model, site, urlpath, urls};
+
+pub mod changes;
+pub mod cost;
+pub mod redact;
+pub mod score;
+pub mod sensitivity;

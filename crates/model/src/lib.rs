@@ -1,0 +1,12 @@
+//! The model of a shortlist report, at the bottom of the pipeline: the validated types
+//! ([`model`]), the numeric tolerance every comparison of figures uses, problems found in the
+//! content ([`diagnostic`]), the files of a built site ([`site`]) and their addresses ([`urls`],
+//! [`urlpath`]). It depends on no other shortlist crate, and every other one on it.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod diagnostic;
+pub mod model;
+pub mod site;
+pub mod urlpath;
+pub mod urls;

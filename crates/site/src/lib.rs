@@ -1,0 +1,271 @@
+//! Making and writing a shortlist site, and the pipeline that runs every stage.
+//!
+//! The stages below come from the crates this one depends on: [`content`] finds and reads
+//! files, [`validate`] turns them into the [`model`] (collecting every [`diagnostic`]),
+//! [`score`] ranks the vendors and [`sensitivity`] says what would change the ranking. Here,
+//! [`render`] fills the [`theme`]'s templates with the data of [`view`] and the exports of
+//! [`export`], and [`output`] commits the new site; [`build`] runs them all. A [`session`]
+//! remembers between builds so that `watch` (in `shortlist-serve`) can rebuild incrementally.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub use shortlist_analysis::{changes, cost, redact, score, sensitivity};
+pub use shortlist_read::{
+    cache, content, diagnostic, markdown, model, schema, site, slug, urlpath, urls, yaml,
+};
+pub use shortlist_validate::validate;
+
+pub mod archive;
+pub mod export;
+pub mod linkcheck;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod session;
+pub mod theme;
+pub mod view;
+pub mod workbook;
+
+use std::path::PathBuf;
+
+use diagnostic::Diagnostic;
+use model::Report;
+use score::Standing;
+use site::OutputFile;
+
+/// What to build, from where, to where.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The project folder, holding `content/` and maybe `themes/`.
+    pub root: PathBuf,
+    /// Where the site goes; `ROOT/output` when `None`.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of report.yaml.
+    pub base_url: Option<String>,
+    /// Include notes marked `draft: true`.
+    pub drafts: bool,
+    /// Who the build is for; `report.yaml`'s `audience`, or internal, when `None`.
+    pub audience: Option<model::Audience>,
+    /// The report.json of the previous round; `report.yaml`'s `previous` when `None`.
+    pub previous: Option<PathBuf>,
+    /// Counts the pages as they are rendered, for whoever shows progress.
+    pub progress: Option<std::sync::Arc<Progress>>,
+    /// Make the exports' names but not their contents: for `check`, which writes nothing and
+    /// checks every link of the pages (to report.json too) but nothing inside the exports.
+    pub exports_unmade: bool,
+}
+
+/// How far the rendering has got: pages done out of the total, updated from every thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: std::sync::atomic::AtomicUsize,
+    pub total: std::sync::atomic::AtomicUsize,
+}
+
+impl Options {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("output"))
+    }
+}
+
+/// A site made in memory (and, after [`build`], written).
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub report: Report,
+    pub standings: Vec<Standing>,
+    /// What would change the ranking: flip points, robustness, hinges.
+    pub analysis: sensitivity::Analysis,
+    /// What moved since the previous round, when one is given.
+    pub changes: Option<changes::Changes>,
+    pub files: Vec<OutputFile>,
+    /// Warnings of the run, sorted; they never fail a build.
+    pub warnings: Vec<Diagnostic>,
+    /// How long each stage took, in order: read, validate, score, render (and write, once
+    /// [`build`] has written the site).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The data every page saw, as Tera holds it, for a session to render one page again.
+    pub shared: render::Shared,
+    /// The theme the pages were rendered with.
+    pub theme: std::sync::Arc<theme::Theme>,
+    /// Where each note lies in report.json, to replace one (see [`export::ReportJson`]).
+    pub note_json: Vec<std::ops::Range<usize>>,
+    /// The map Markdown links were resolved against, for rendering an edited note again.
+    pub links: std::sync::Arc<validate::SiteIndex>,
+}
+
+/// Why shortlist will not do what it was asked (write over `content/`, overwrite a file `init`
+/// did not make...); the command exits with status 2 and changes nothing.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+/// Why a run did not produce a site.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems in the user's content or theme, sorted, warnings included (exit status 1).
+    Content(Vec<Diagnostic>),
+    /// The command asks for something we refuse to do, like an output folder over `content/` (exit 2).
+    Refused(String),
+    /// Anything else: a file that cannot be written, say (exit 1).
+    Io(anyhow::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Content(diags) => {
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                write!(f, "{errors} problems in the project's files")
+            }
+            Failure::Refused(why) => f.write_str(why),
+            Failure::Io(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl From<Refused> for Failure {
+    fn from(r: Refused) -> Self {
+        Failure::Refused(r.0)
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+/// Reads, validates, scores and renders the project, all in memory; writes nothing.
+pub fn make_site(options: &Options) -> Result<Built, Failure> {
+    make_site_with(options, &cache::Cache::default())
+}
+
+/// [`make_site`], reusing what `cache` holds from an earlier build of the same project.
+pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, Failure> {
+    make_site_into(options, cache, None)
+}
+
+/// [`make_site_with`], writing each page and export into `staging` as soon as it is made
+/// (their bodies are then [`site::Body::Written`]), so the site is never all in memory.
+pub fn make_site_into(
+    options: &Options,
+    cache: &cache::Cache,
+    sink: Option<&dyn site::Sink>,
+) -> Result<Built, Failure> {
+    let root = &options.root;
+    let mut timings = Vec::with_capacity(5);
+    let mut clock = std::time::Instant::now();
+    let mut lap = |stage: &'static str| {
+        timings.push((stage, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
+    let content_dir = root.join("content");
+    let limits = content::limits(&content_dir);
+    let (entries, mut diags) = content::walk(root, &content_dir, limits.files);
+    let (sources, read_problems) = content::read_all(&entries, cache, limits.file_size_mib << 20);
+    diags.extend(read_problems);
+    lap("read");
+    let settings = validate::Settings {
+        root,
+        audience: options.audience,
+        cache,
+        drafts: options.drafts,
+        base_url: options.base_url.as_deref(),
+        limits,
+    };
+    let (validated, validation) = validate::validate(&entries, &sources, &settings);
+    diags.extend(validation);
+    diagnostic::sort(&mut diags);
+    let (report, links) = match validated {
+        Some(v) if !diags.iter().any(Diagnostic::is_error) => {
+            (redact::for_audience(v.report), v.links)
+        }
+        _ => return Err(Failure::Content(diags)),
+    };
+    let theme = theme::load(root, &report.theme).map_err(|mut problems| {
+        problems.extend(diags.iter().cloned());
+        Failure::Content(problems)
+    })?;
+    let theme = std::sync::Arc::new(theme);
+    lap("validate");
+    let standings = score::rank(&report);
+    let analysis = sensitivity::analyse(&report, &standings);
+    let previous = options
+        .previous
+        .clone()
+        .or_else(|| report.previous.as_ref().map(|p| root.join(p)));
+    let changes = match previous {
+        None => None,
+        Some(path) => {
+            let shown = content::shown(root, &path);
+            let max = limits.file_size_mib << 20;
+            let previous = changes::load(&path, &shown, max).map_err(|d| {
+                let mut all = vec![d];
+                all.extend(diags.iter().cloned());
+                Failure::Content(all)
+            })?;
+            Some(changes::compare(&report, &standings, &previous))
+        }
+    };
+    lap("score");
+    let scored = render::Scored {
+        report: &report,
+        standings: &standings,
+        analysis: &analysis,
+        changes: changes.as_ref(),
+    };
+    let with = render::With {
+        theme: &theme,
+        content_dir: &content_dir,
+        cache,
+        progress: options.progress.as_deref(),
+        sink,
+        exports_unmade: options.exports_unmade,
+    };
+    let made = render::render(&scored, &with).map_err(|mut problems| {
+        problems.extend(diags.iter().cloned());
+        Failure::Content(problems)
+    })?;
+    lap("render");
+    Ok(Built {
+        report,
+        standings,
+        analysis,
+        changes,
+        files: made.files,
+        warnings: diags,
+        timings,
+        shared: made.shared,
+        theme,
+        note_json: made.note_json,
+        links,
+    })
+}
+
+/// Builds the site and swaps it into the output folder; on any failure the old output stays.
+pub fn build(options: &Options) -> Result<Built, Failure> {
+    build_waiting(options, &|| {})
+}
+
+/// [`build`], calling `waiting` if another build is writing into the same output folder (this
+/// one then waits its turn).
+pub fn build_waiting(options: &Options, waiting: &dyn Fn()) -> Result<Built, Failure> {
+    let output = output::check_target(&options.root, &options.output_dir())?;
+    let lock = output::lock(&output, waiting).map_err(Failure::Io)?;
+    // Checked again in turn: the folder may have changed while another build held the lock.
+    output::check_target(&options.root, &output)?;
+    output::check_staging(&output)?;
+    // Pages are written into the staging folder as they are rendered; if the build fails,
+    // the staging folder goes with `staging` and the output is as it was.
+    let staging = output::Staging::begin(&lock, &output).map_err(Failure::Io)?;
+    let mut built = make_site_into(options, &cache::Cache::default(), Some(&staging))?;
+    let started = std::time::Instant::now();
+    staging
+        .finish(&built.files, built.report.audience)
+        .map_err(Failure::Io)?;
+    built.timings.push(("write", started.elapsed()));
+    Ok(built)
+}

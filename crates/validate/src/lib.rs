@@ -1,0 +1,10 @@
+//! Turning the files of a shortlist project into the model ([`validate`]), collecting every
+//! problem at once, with the map of the site's files that Markdown links are resolved against.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub use shortlist_read::{
+    cache, content, diagnostic, markdown, model, schema, site, slug, urlpath, urls, yaml,
+};
+
+pub mod validate;
