@@ -9,7 +9,7 @@
 use crate::yaml::{Problem, ShapeError, Step, path_text};
 
 /// What is wrong, and what to write instead.
-pub struct Explained {
+pub(super) struct Explained {
     pub message: String,
     pub hint: Option<String>,
     /// A better place for the caret than the parser's, as a 1-based line and column.
@@ -36,7 +36,7 @@ fn path_words(path: &[Step]) -> String {
 }
 
 /// The message and hint for one value of the wrong shape.
-pub fn shape(err: &ShapeError) -> Explained {
+pub(super) fn shape(err: &ShapeError) -> Explained {
     let field = path_words(&err.path);
     // The key the value sits under: its own, or for a list item the list's.
     let key = err
@@ -279,7 +279,7 @@ const SYNTAX: &[(&[&str], Option<&str>, &str)] = &[
 ];
 
 /// The message and hint for a syntax error at `line` (1-based, of `yaml`).
-pub fn syntax(message: &str, yaml: &str, line: usize) -> Explained {
+pub(super) fn syntax(message: &str, yaml: &str, line: usize) -> Explained {
     if let Some(trap) = filled_empty_group(yaml, line) {
         return trap;
     }

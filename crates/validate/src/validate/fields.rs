@@ -15,10 +15,10 @@ use crate::yaml::Seg;
 use super::{Evidence, FileCtx, Settings, SiteFiles};
 
 /// `^[a-z0-9][a-z0-9-]*$`
-pub use crate::slug::is_valid as valid_slug;
+pub(super) use crate::slug::is_valid as valid_slug;
 
 /// `YYYY-MM-DD`, a real day of the Gregorian calendar.
-pub fn valid_date(s: &str) -> bool {
+pub(super) fn valid_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
@@ -44,7 +44,7 @@ pub fn valid_date(s: &str) -> bool {
 }
 
 /// Reports a required text field that holds only spaces.
-pub fn require_text(
+pub(super) fn require_text(
     ctx: &FileCtx<'_>,
     key: &str,
     value: &str,
@@ -60,7 +60,7 @@ pub fn require_text(
 }
 
 /// Picks the named variant of an enumeration, or reports the value with a suggestion.
-pub fn choose<T: Copy>(
+pub(super) fn choose<T: Copy>(
     ctx: &FileCtx<'_>,
     path: &[Seg<'_>],
     what: &str,
@@ -87,7 +87,7 @@ pub fn choose<T: Copy>(
 }
 
 /// Renders a Markdown field of a YAML file; broken links are reported at the field.
-pub fn rich(
+pub(super) fn rich(
     ctx: &FileCtx<'_>,
     path: &[Seg<'_>],
     source: &str,
@@ -310,7 +310,7 @@ fn contract_settings(
 
 /// A dossier's pricing against the report's contract: amounts that are not negative, a share
 /// at risk from 0 to 1, and a currency the contract can convert.
-pub fn check_pricing(
+pub(super) fn check_pricing(
     ctx: &FileCtx<'_>,
     pricing: &Pricing,
     contract: Option<&crate::model::Contract>,
@@ -421,7 +421,7 @@ fn robustness_settings(
 
 /// Who the build is for: the command line's choice, else report.yaml's `audience` (the one
 /// place it is read), else internal.
-pub fn audience(
+pub(super) fn audience(
     ctx: &FileCtx<'_>,
     written: Option<&str>,
     settings: &Settings<'_>,
@@ -442,7 +442,7 @@ pub fn audience(
 
 /// The report's own fields; vendors and notes are added by the caller. `audience` comes from
 /// [`audience`].
-pub fn report(
+pub(super) fn report(
     ctx: &FileCtx<'_>,
     raw: RawReport,
     audience: Audience,
@@ -702,7 +702,7 @@ fn criteria_of(
 }
 
 /// A dossier's own fields; scores are checked by [`score`].
-pub fn vendor(
+pub(super) fn vendor(
     ctx: &FileCtx<'_>,
     slug: &str,
     rel: &str,
@@ -858,7 +858,7 @@ fn risks_of(
 
 /// One score: a known criterion, a value on the scale (the agreed one, or the mean of the
 /// panel's), scores from known evaluators, evidence that exists.
-pub fn score(
+pub(super) fn score(
     ctx: &FileCtx<'_>,
     id: &str,
     raw: &RawScore,

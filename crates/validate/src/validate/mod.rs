@@ -72,18 +72,18 @@ impl<'a> FileCtx<'a> {
     }
 
     /// An error at the node `path`, or at its nearest ancestor that exists.
-    pub fn error(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.position(path);
         Diagnostic::error(self.shown, line, col, message).attach_source(self.text)
     }
 
-    pub fn warning(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn warning(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.position(path);
         Diagnostic::warning(self.shown, line, col, message).attach_source(self.text)
     }
 
     /// A diagnostic at a byte offset of the whole file.
-    pub fn error_at_offset(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error_at_offset(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         let (line, col) = line_col(self.text, offset);
         Diagnostic::error(self.shown, line, col, message).attach_source(self.text)
     }
