@@ -140,67 +140,9 @@ pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> 
         let Some(v) = report.vendor(&st.slug) else {
             continue;
         };
-        let Some(old) = before.get(st.slug.as_str()) else {
-            changes.added.push(st.slug.clone());
-            continue;
-        };
-        let moved = |a: Option<f64>, b: Option<f64>| match (a, b) {
-            (Some(a), Some(b)) => !crate::model::same_figure(a, b),
-            (a, b) => a.is_some() != b.is_some(),
-        };
-        let scores: Vec<ScoreChange> = report
-            .criteria
-            .iter()
-            .filter_map(|c| {
-                let (was, is) = (old.scores.get(&c.id), v.scores.get(&c.id));
-                let (from, to) = (was.map(|s| s.score), is.map(|s| s.score));
-                let empty = BTreeMap::new();
-                // An earlier round may know an evaluator by the id that hidden names replace.
-                let was_by: BTreeMap<String, f64> = was
-                    .map_or(&empty, |s| &s.by)
-                    .iter()
-                    .filter_map(|(who, x)| Some((report.shown_evaluator(who)?, *x)))
-                    .collect();
-                let (was_by, is_by) = (&was_by, is.map_or(&empty, |s| &s.by));
-                let by: BTreeMap<String, (Option<f64>, Option<f64>)> = was_by
-                    .keys()
-                    .chain(is_by.keys())
-                    .filter_map(|who| {
-                        let pair = (was_by.get(who).copied(), is_by.get(who).copied());
-                        moved(pair.0, pair.1).then(|| (who.clone(), pair))
-                    })
-                    .collect();
-                (moved(from, to) || !by.is_empty()).then(|| ScoreChange {
-                    criterion: c.id.clone(),
-                    from,
-                    to,
-                    by,
-                })
-            })
-            .collect();
-        let status_now = v.status.as_str().to_string();
-        let change = VendorChange {
-            slug: st.slug.clone(),
-            rank: (old.rank, st.rank),
-            // An earlier round may use a status's old name (`longlist`): shown by today's.
-            status: old
-                .status
-                .as_deref()
-                .filter(|s| crate::model::Status::named(s) != Some(v.status))
-                .map(|s| {
-                    let then = crate::model::Status::named(s).map_or(s, |st| st.as_str());
-                    (then.to_string(), status_now.clone())
-                }),
-            partner: (old.partner != st.partner).then_some((old.partner, st.partner)),
-            weighted_score: (old.weighted_score, st.weighted_score),
-            scores,
-        };
-        if change.rank.0 != change.rank.1
-            || change.status.is_some()
-            || change.partner.is_some()
-            || !change.scores.is_empty()
-        {
-            changes.vendors.push(change);
+        match before.get(st.slug.as_str()) {
+            None => changes.added.push(st.slug.clone()),
+            Some(old) => changes.vendors.extend(vendor_change(report, st, v, old)),
         }
     }
     let now: std::collections::BTreeSet<&str> =
@@ -221,6 +163,82 @@ pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> 
         .map(|n| n.slug.clone())
         .collect();
     changes
+}
+
+/// Whether a figure moved: changed, appeared or went.
+fn moved(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => !crate::model::same_figure(a, b),
+        (a, b) => a.is_some() != b.is_some(),
+    }
+}
+
+/// What moved for a vendor in both rounds, if anything did.
+fn vendor_change(
+    report: &Report,
+    st: &Standing,
+    v: &crate::model::Vendor,
+    old: &PreviousVendor,
+) -> Option<VendorChange> {
+    let scores: Vec<ScoreChange> = report
+        .criteria
+        .iter()
+        .filter_map(|c| score_change(report, &c.id, old.scores.get(&c.id), v.scores.get(&c.id)))
+        .collect();
+    let status_now = v.status.as_str().to_string();
+    let change = VendorChange {
+        slug: st.slug.clone(),
+        rank: (old.rank, st.rank),
+        // An earlier round may use a status's old name (`longlist`): shown by today's.
+        status: old
+            .status
+            .as_deref()
+            .filter(|s| crate::model::Status::named(s) != Some(v.status))
+            .map(|s| {
+                let then = crate::model::Status::named(s).map_or(s, |st| st.as_str());
+                (then.to_string(), status_now.clone())
+            }),
+        partner: (old.partner != st.partner).then_some((old.partner, st.partner)),
+        weighted_score: (old.weighted_score, st.weighted_score),
+        scores,
+    };
+    let any = change.rank.0 != change.rank.1
+        || change.status.is_some()
+        || change.partner.is_some()
+        || !change.scores.is_empty();
+    any.then_some(change)
+}
+
+/// How one score moved between the rounds, and whose scores moved with it, if anything did.
+fn score_change(
+    report: &Report,
+    criterion: &str,
+    was: Option<&PreviousScore>,
+    is: Option<&crate::model::Score>,
+) -> Option<ScoreChange> {
+    let (from, to) = (was.map(|s| s.score), is.map(|s| s.score));
+    let empty = BTreeMap::new();
+    // An earlier round may know an evaluator by the id that hidden names replace.
+    let was_by: BTreeMap<String, f64> = was
+        .map_or(&empty, |s| &s.by)
+        .iter()
+        .filter_map(|(who, x)| Some((report.shown_evaluator(who)?, *x)))
+        .collect();
+    let is_by = is.map_or(&empty, |s| &s.by);
+    let by: BTreeMap<String, (Option<f64>, Option<f64>)> = was_by
+        .keys()
+        .chain(is_by.keys())
+        .filter_map(|who| {
+            let pair = (was_by.get(who).copied(), is_by.get(who).copied());
+            moved(pair.0, pair.1).then(|| (who.clone(), pair))
+        })
+        .collect();
+    (moved(from, to) || !by.is_empty()).then(|| ScoreChange {
+        criterion: criterion.to_string(),
+        from,
+        to,
+        by,
+    })
 }
 
 /// "3 → 4", "stays 5", or "not scored → 4".

@@ -185,31 +185,17 @@ pub fn make_site_into(
         }
         _ => return Err(Failure::Content(diags)),
     };
-    let theme = theme::load(root, &report.theme).map_err(|mut problems| {
+    // Problems of a later stage are reported with the warnings found so far.
+    let with_warnings = |mut problems: Vec<Diagnostic>| {
         problems.extend(diags.iter().cloned());
         Failure::Content(problems)
-    })?;
-    let theme = std::sync::Arc::new(theme);
+    };
+    let theme = std::sync::Arc::new(theme::load(root, &report.theme).map_err(with_warnings)?);
     lap("validate");
     let standings = score::rank(&report);
     let analysis = sensitivity::analyse(&report, &standings);
-    let previous = options
-        .previous
-        .clone()
-        .or_else(|| report.previous.as_ref().map(|p| root.join(p)));
-    let changes = match previous {
-        None => None,
-        Some(path) => {
-            let shown = content::shown(root, &path);
-            let max = limits.file_size_mib << 20;
-            let previous = changes::load(&path, &shown, max).map_err(|d| {
-                let mut all = vec![d];
-                all.extend(diags.iter().cloned());
-                Failure::Content(all)
-            })?;
-            Some(changes::compare(&report, &standings, &previous))
-        }
-    };
+    let changes =
+        changes_since(options, &report, &standings, limits).map_err(|d| with_warnings(vec![d]))?;
     lap("score");
     let scored = render::Scored {
         report: &report,
@@ -225,10 +211,7 @@ pub fn make_site_into(
         sink,
         exports_unmade: options.exports_unmade,
     };
-    let made = render::render(&scored, &with).map_err(|mut problems| {
-        problems.extend(diags.iter().cloned());
-        Failure::Content(problems)
-    })?;
+    let made = render::render(&scored, &with).map_err(with_warnings)?;
     lap("render");
     Ok(Built {
         report,
@@ -243,6 +226,27 @@ pub fn make_site_into(
         note_json: made.note_json,
         links,
     })
+}
+
+/// What moved since the previous round (`--previous`, else report.yaml's `previous`), if one
+/// is named; a round that cannot be read is an error.
+fn changes_since(
+    options: &Options,
+    report: &Report,
+    standings: &[Standing],
+    limits: model::Limits,
+) -> Result<Option<changes::Changes>, Diagnostic> {
+    let root = &options.root;
+    let previous = options
+        .previous
+        .clone()
+        .or_else(|| report.previous.as_ref().map(|p| root.join(p)));
+    let Some(path) = previous else {
+        return Ok(None);
+    };
+    let shown = content::shown(root, &path);
+    let previous = changes::load(&path, &shown, limits.file_size_mib << 20)?;
+    Ok(Some(changes::compare(report, standings, &previous)))
 }
 
 /// Builds the site and swaps it into the output folder; on any failure the old output stays.

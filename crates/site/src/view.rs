@@ -762,25 +762,11 @@ impl<'a> Lookups<'a> {
 
     /// A vendor's page data: its dossier, its standing and every figure about it.
     fn vendor_view(&self, st: &'a Standing, v: &'a Vendor) -> VendorView<'a> {
-        let Lookups {
-            report,
-            analysis,
-            changes,
-            ..
-        } = self;
+        let (report, analysis, changes) = (self.report, self.analysis, self.changes);
         let scale = report.scale;
         let cells: Vec<Cell> = report.criteria.iter().map(|c| self.cell(v, c)).collect();
-        let mut cited: Vec<&str> = v
-            .scores
-            .values()
-            .flat_map(|s| s.evidence.iter().map(String::as_str))
-            .collect();
-        cited.sort_unstable();
-        cited.dedup();
         let risks: Vec<RiskView> = v.risks.iter().map(RiskView::of).collect();
-        let mut top_risks = risks.clone();
-        top_risks.sort_by_key(|r| std::cmp::Reverse(r.severity));
-        top_risks.truncate(3);
+        let top_risks = top_risks(&risks);
         let verdict = crate::score::verdict(st);
         VendorView {
             slug: &v.slug,
@@ -822,13 +808,7 @@ impl<'a> Lookups<'a> {
             assessed: st.complete,
             verdict,
             badge: capitalise(verdict),
-            badge_class: if st.partner {
-                "partner"
-            } else if st.complete {
-                "vendor"
-            } else {
-                "unassessed"
-            },
+            badge_class: badge_class(st),
             score_range_label: format!("{:.2}–{:.2}", st.score_range.0, st.score_range.1),
             reaches_leader: analysis.contenders.contains(&st.slug),
             win_label: analysis.win_probability.get(&st.slug).map(|p| percent(*p)),
@@ -837,29 +817,15 @@ impl<'a> Lookups<'a> {
             changes: changes
                 .and_then(|c| c.vendors.iter().find(|ch| ch.slug == v.slug))
                 .map(|ch| vendor_change(report, ch)),
-            what_if_scores: report
-                .criteria
-                .iter()
-                .map(|c| {
-                    v.scores
-                        .get(&c.id)
-                        .map_or(String::new(), |s| format_number(s.score))
-                })
-                .collect::<Vec<_>>()
-                .join(" "),
+            what_if_scores: what_if_scores(report, v),
             unsupported: &st.unsupported,
             unsupported_count: st.unsupported.len(),
-            missing: st
-                .missing
-                .iter()
-                .filter_map(|id| report.criterion(id))
-                .map(|c| c.name.as_str())
-                .collect(),
+            missing: missing_names(report, st),
             leads_on: cells.iter().filter(|c| c.leads).count(),
             cells,
             summary: v.summary.as_ref().map(|s| s.html.as_str()),
             notes: self.notes_of_vendor(&v.slug),
-            evidence_count: cited.len(),
+            evidence_count: evidence_count(v),
             risks,
             top_risks,
             cost: self
@@ -1684,6 +1650,61 @@ fn recommendation<'v, 'a>(
         runner_up: runner.and_then(|r| views.get(r.slug.as_str()).copied()),
         caveats,
     })
+}
+
+/// The names of the criteria a vendor has no score on.
+fn missing_names<'a>(report: &'a Report, st: &Standing) -> Vec<&'a str> {
+    st.missing
+        .iter()
+        .filter_map(|id| report.criterion(id))
+        .map(|c| c.name.as_str())
+        .collect()
+}
+
+/// The three most severe of a vendor's risks.
+fn top_risks<'a>(risks: &[RiskView<'a>]) -> Vec<RiskView<'a>> {
+    let mut top = risks.to_vec();
+    top.sort_by_key(|r| std::cmp::Reverse(r.severity));
+    top.truncate(3);
+    top
+}
+
+/// The class of a vendor's badge: `partner`, `vendor` or `unassessed`.
+fn badge_class(st: &Standing) -> &'static str {
+    if st.partner {
+        "partner"
+    } else if st.complete {
+        "vendor"
+    } else {
+        "unassessed"
+    }
+}
+
+/// A vendor's scores in criteria order, space-separated (empty where unscored), for the
+/// what-if script.
+fn what_if_scores(report: &Report, v: &Vendor) -> String {
+    report
+        .criteria
+        .iter()
+        .map(|c| {
+            v.scores
+                .get(&c.id)
+                .map_or(String::new(), |s| format_number(s.score))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// How many different notes a vendor's scores cite.
+fn evidence_count(v: &Vendor) -> usize {
+    let mut cited: Vec<&str> = v
+        .scores
+        .values()
+        .flat_map(|s| s.evidence.iter().map(String::as_str))
+        .collect();
+    cited.sort_unstable();
+    cited.dedup();
+    cited.len()
 }
 
 #[cfg(test)]

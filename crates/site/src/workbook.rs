@@ -336,35 +336,44 @@ fn vendor_row(
         .set_result(st.coverage.to_string()),
         &s.share,
     )?;
-    // Higher scores first, ties by name; vendors with no score after every scored one.
-    let all = format!("${w}${top}:${w}${bottom}");
-    let names = format!("$A${top}:$A${bottom}");
     sheet.write_formula(
         row,
         layout.rank,
-        Formula::new(format!(
-            "=IF(ISNUMBER({w}{r}),1+SUMPRODUCT(ISNUMBER({all})*({all}>{w}{r}))+SUMPRODUCT(ISNUMBER({all})*({all}={w}{r})*({names}<A{r})),1+COUNT({all})+SUMPRODUCT(NOT(ISNUMBER({all}))*({names}<A{r})))"
-        ))
-        .set_result(st.rank.to_string()),
+        Formula::new(rank_formula(r, &w, top, bottom)).set_result(st.rank.to_string()),
     )?;
-    // One test per criterion with a floor, each behind an IF: a blank minimum is text, and
-    // arithmetic on text is an error even where its result would not count.
-    let below: String = (0..layout.n)
-        .map(|i| {
-            let c = column(FIRST_CRITERION_COL + i);
-            format!(",IF(ISNUMBER({c}$3),{c}{r}<{c}$3-1E-9,FALSE)")
-        })
-        .collect();
     sheet.write_formula(
         row,
         layout.verdict,
-        Formula::new(format!(
-            "=IF(COUNT({scores})<COLUMNS({weights}),\"not yet assessed\",IF(AND({w}{r}>={threshold}-1E-9,NOT(OR(FALSE{below}))),\"partner\",\"vendor\"))",
-            threshold = layout.threshold
-        ))
-        .set_result(verdict(st)),
+        Formula::new(verdict_formula(layout, r, &w, &scores, &weights)).set_result(verdict(st)),
     )?;
     Ok(())
+}
+
+/// The rank of the vendor on row `r` (1-based), by its weighted score in column `w`: higher
+/// scores first, ties by name; vendors with no score after every scored one.
+fn rank_formula(r: u32, w: &str, top: &u32, bottom: &u32) -> String {
+    let all = format!("${w}${top}:${w}${bottom}");
+    let names = format!("$A${top}:$A${bottom}");
+    format!(
+        "=IF(ISNUMBER({w}{r}),1+SUMPRODUCT(ISNUMBER({all})*({all}>{w}{r}))+SUMPRODUCT(ISNUMBER({all})*({all}={w}{r})*({names}<A{r})),1+COUNT({all})+SUMPRODUCT(NOT(ISNUMBER({all}))*({names}<A{r})))"
+    )
+}
+
+/// The verdict of the vendor on row `r`, by the rule of `score::verdict` and with its
+/// tolerance: one test per criterion with a floor, each behind an IF (a blank minimum is text,
+/// and arithmetic on text is an error even where its result would not count).
+fn verdict_formula(layout: &Layout, r: u32, w: &str, scores: &str, weights: &str) -> String {
+    let tolerance = format!("{:E}", crate::model::TOLERANCE);
+    let below: String = (0..layout.n)
+        .map(|i| {
+            let c = column(FIRST_CRITERION_COL + i);
+            format!(",IF(ISNUMBER({c}$3),{c}{r}<{c}$3-{tolerance},FALSE)")
+        })
+        .collect();
+    format!(
+        "=IF(COUNT({scores})<COLUMNS({weights}),\"not yet assessed\",IF(AND({w}{r}>={threshold}-{tolerance},NOT(OR(FALSE{below}))),\"partner\",\"vendor\"))",
+        threshold = layout.threshold
+    )
 }
 
 fn notes_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<(), XlsxError> {

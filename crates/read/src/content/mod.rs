@@ -191,24 +191,13 @@ pub fn walk(root: &Path, content_dir: &Path, max_files: usize) -> (Vec<Entry>, V
             }
             continue;
         }
-        if item.path_is_symlink() {
-            let inside = path
-                .canonicalize()
-                .is_ok_and(|target| target.starts_with(&canonical_content));
-            if !inside {
-                problems.push(
-                    Diagnostic::about_file(
-                        shown(root, path),
-                        "this symlink leads outside `content/`, so it is not read",
-                    )
-                    .with_hint("copy the file into `content/` instead of linking to it"),
-                );
-                // One error for the link; what lies behind it is not ours to look at.
-                if item.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
-                continue;
+        if let Some(problem) = link_out_of(root, &item, &canonical_content) {
+            problems.push(problem);
+            // One error for the link; what lies behind it is not ours to look at.
+            if item.file_type().is_dir() {
+                walker.skip_current_dir();
             }
+            continue;
         }
         if !item.file_type().is_file() {
             continue;
@@ -236,6 +225,27 @@ pub fn walk(root: &Path, content_dir: &Path, max_files: usize) -> (Vec<Entry>, V
     }
     entries.sort();
     (entries, problems)
+}
+
+/// An error if `item` is a symlink that leads outside `content/` (resolved as
+/// `canonical_content`).
+fn link_out_of(
+    root: &Path,
+    item: &walkdir::DirEntry,
+    canonical_content: &Path,
+) -> Option<Diagnostic> {
+    let path = item.path();
+    let inside = !item.path_is_symlink()
+        || path
+            .canonicalize()
+            .is_ok_and(|target| target.starts_with(canonical_content));
+    (!inside).then(|| {
+        Diagnostic::about_file(
+            shown(root, path),
+            "this symlink leads outside `content/`, so it is not read",
+        )
+        .with_hint("copy the file into `content/` instead of linking to it")
+    })
 }
 
 /// A file or folder the walk could not read, or a symlink that makes a loop.

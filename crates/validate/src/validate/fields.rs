@@ -892,33 +892,8 @@ pub(super) fn score(
     }
     check_panel(ctx, id, by, report, diags);
     let values: Vec<f64> = by.values().copied().collect();
-    let (final_score, consensus) = match (score, values.is_empty()) {
-        (Some(s), true) => (*s, Consensus::Single),
-        (Some(s), false) => (*s, Consensus::Agreed),
-        (None, false) => (
-            values.iter().sum::<f64>() / values.len() as f64,
-            Consensus::Mean,
-        ),
-        (None, true) => {
-            // A `score` that is written but could not be read was reported as such already.
-            let written = [here[0], here[1], Seg::Key("score")];
-            if crate::yaml::locate(ctx.yaml, &written).is_none() {
-                diags.push(
-                    ctx.error(&here, format!("the score for `{id}` has no value"))
-                        .with_hint(
-                            "write `score: 4`, or the panel's scores as `by: { jo: 4, sam: 3 }`",
-                        ),
-                );
-            }
-            return None;
-        }
-    };
-    let spread = if values.len() > 1 {
-        values.iter().copied().fold(f64::MIN, f64::max)
-            - values.iter().copied().fold(f64::MAX, f64::min)
-    } else {
-        0.0
-    };
+    let (final_score, consensus) = settle(ctx, id, *score, &values, diags)?;
+    let spread = spread(&values);
     let kept = cited_notes(ctx, id, cited, evidence, diags);
     let rationale = rationale.as_ref().map(|r| {
         rich(
@@ -944,6 +919,49 @@ pub(super) fn score(
         spread,
         disagreement: spread >= report.disagreement_spread - crate::model::TOLERANCE,
     })
+}
+
+/// The score that counts and how it was settled: the one written (alone, or agreed by the
+/// panel), else the mean of the panel's. Neither is an error, unless a `score` was written
+/// that could not be read (reported as such already).
+fn settle(
+    ctx: &FileCtx<'_>,
+    id: &str,
+    score: Option<f64>,
+    panel: &[f64],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(f64, Consensus)> {
+    match (score, panel.is_empty()) {
+        (Some(s), true) => Some((s, Consensus::Single)),
+        (Some(s), false) => Some((s, Consensus::Agreed)),
+        (None, false) => Some((
+            panel.iter().sum::<f64>() / panel.len() as f64,
+            Consensus::Mean,
+        )),
+        (None, true) => {
+            let here = [Seg::Key("scores"), Seg::Key(id)];
+            let written = [here[0], here[1], Seg::Key("score")];
+            if crate::yaml::locate(ctx.yaml, &written).is_none() {
+                diags.push(
+                    ctx.error(&here, format!("the score for `{id}` has no value"))
+                        .with_hint(
+                            "write `score: 4`, or the panel's scores as `by: { jo: 4, sam: 3 }`",
+                        ),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// Highest minus lowest of the panel's scores (0 with fewer than two).
+fn spread(panel: &[f64]) -> f64 {
+    if panel.len() > 1 {
+        panel.iter().copied().fold(f64::MIN, f64::max)
+            - panel.iter().copied().fold(f64::MAX, f64::min)
+    } else {
+        0.0
+    }
 }
 
 /// An error if `x`, the score at `path`, is not a number on the scale.

@@ -96,6 +96,35 @@ pub struct Validated {
     pub links: Arc<SiteIndex>,
 }
 
+/// The slugs of the draft notes this build leaves out.
+fn drafts_left_out(
+    parsed_notes: &[(&Source, Option<RawNote>)],
+    settings: &Settings<'_>,
+) -> BTreeSet<String> {
+    parsed_notes
+        .iter()
+        .filter(|(_, n)| n.as_ref().is_some_and(|n| n.draft && !settings.drafts))
+        .map(|(s, _)| slug_of(&s.entry))
+        .collect()
+}
+
+/// The audience of this build: the command line's, else report.yaml's, else internal.
+fn audience_of(
+    report_file: Option<&(&Source, RawReport)>,
+    settings: &Settings<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::model::Audience {
+    match report_file {
+        Some((src, raw)) => fields::audience(
+            &FileCtx::whole(src),
+            raw.audience.as_deref(),
+            settings,
+            diags,
+        ),
+        None => settings.audience.unwrap_or_default(),
+    }
+}
+
 /// Checks every file and builds the report; `None` when there is any error.
 pub fn validate(
     entries: &[Entry],
@@ -118,23 +147,11 @@ pub fn validate(
     let parsed_notes: Vec<(&Source, Option<RawNote>)> =
         parse_each(&note_sources, parse_note, &mut diags);
 
-    let drafts: BTreeSet<String> = parsed_notes
-        .iter()
-        .filter(|(_, n)| n.as_ref().is_some_and(|n| n.draft && !settings.drafts))
-        .map(|(s, _)| slug_of(&s.entry))
-        .collect();
+    let drafts = drafts_left_out(&parsed_notes, settings);
     // Which audience this build is for decides which notes links may point at, so it is
     // settled before any Markdown renders.
     let report_file = read_report(sources, settings, &content_dir, &mut diags);
-    let audience = match &report_file {
-        Some((src, raw)) => fields::audience(
-            &FileCtx::whole(src),
-            raw.audience.as_deref(),
-            settings,
-            &mut diags,
-        ),
-        None => settings.audience.unwrap_or_default(),
-    };
+    let audience = audience_of(report_file.as_ref(), settings, &mut diags);
     let withheld = withheld_notes(audience, &parsed_notes);
     let files = SiteFiles::new(entries, &drafts, withheld, settings.cache, settings.limits);
     let note_slugs: BTreeSet<String> = note_sources.iter().map(|s| slug_of(&s.entry)).collect();
