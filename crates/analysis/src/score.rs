@@ -86,12 +86,48 @@ pub fn is_partner(report: &Report, weighted: f64, score_of: impl Fn(&str) -> Opt
 /// The verdict in words: `partner`, `vendor`, or `not yet assessed` (an unfinished vendor is
 /// never called a vendor, the word for a provider that falls short).
 pub fn verdict(s: &Standing) -> &'static str {
-    if s.partner {
-        "partner"
-    } else if s.complete {
-        "vendor"
-    } else {
-        "not yet assessed"
+    Verdict::of(s).as_str()
+}
+
+/// What a vendor is, by the partner rule: the one place the verdict is decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Scored on every criterion, at or above the threshold and every minimum.
+    Partner,
+    /// Scored on every criterion, but short of the threshold or a minimum.
+    Vendor,
+    /// Not scored on every criterion yet.
+    Unassessed,
+}
+
+impl Verdict {
+    /// The verdict of a standing.
+    pub fn of(s: &Standing) -> Verdict {
+        if s.partner {
+            Verdict::Partner
+        } else if s.complete {
+            Verdict::Vendor
+        } else {
+            Verdict::Unassessed
+        }
+    }
+
+    /// As the report says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Partner => "partner",
+            Verdict::Vendor => "vendor",
+            Verdict::Unassessed => "not yet assessed",
+        }
+    }
+
+    /// The class of its badge in the theme's CSS.
+    pub fn class(self) -> &'static str {
+        match self {
+            Verdict::Partner => "partner",
+            Verdict::Vendor => "vendor",
+            Verdict::Unassessed => "unassessed",
+        }
     }
 }
 

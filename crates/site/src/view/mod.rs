@@ -786,7 +786,7 @@ impl<'a> Lookups<'a> {
             assessed: st.complete,
             verdict,
             badge: capitalise(verdict),
-            badge_class: badge_class(st),
+            badge_class: crate::score::Verdict::of(st).class(),
             score_range_label: format!("{:.2}–{:.2}", st.score_range.0, st.score_range.1),
             reaches_leader: analysis.contenders.contains(&st.slug),
             win_label: analysis.win_probability.get(&st.slug).map(|p| percent(*p)),
@@ -1483,17 +1483,6 @@ fn top_risks<'a>(risks: &[RiskView<'a>]) -> Vec<RiskView<'a>> {
     top.sort_by_key(|r| std::cmp::Reverse(r.severity));
     top.truncate(3);
     top
-}
-
-/// The class of a vendor's badge: `partner`, `vendor` or `unassessed`.
-fn badge_class(st: &Standing) -> &'static str {
-    if st.partner {
-        "partner"
-    } else if st.complete {
-        "vendor"
-    } else {
-        "unassessed"
-    }
 }
 
 /// A vendor's scores in criteria order, space-separated (empty where unscored), for the
