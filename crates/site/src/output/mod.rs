@@ -737,6 +737,48 @@ mod tests {
     }
 
     #[test]
+    fn a_build_stopped_in_its_commit_is_completed_by_the_next() {
+        let p = project();
+        let out = p.path().join("output");
+        let lock = lock(&out, &|| {}).unwrap();
+        let site = |text: &str| -> Vec<OutputFile> {
+            [
+                "index.html",
+                "notes/a/index.html",
+                "notes/b/index.html",
+                "report.json",
+            ]
+            .iter()
+            .map(|path| file(path, &format!("{text} {path}")))
+            .collect()
+        };
+        write(&lock, &out, &site("old"), Audience::Internal).unwrap();
+        // As a build stopped half-way through its renames leaves the folder: the marker says
+        // it is being written, some pages are new, some old, one old page is gone, one new
+        // page is not there yet, and the staging folder still holds what was not renamed.
+        fs::write(
+            out.join(MARKER),
+            format!("{MARKER_TEXT}site: being written\n"),
+        )
+        .unwrap();
+        fs::write(out.join("index.html"), "new index.html").unwrap();
+        fs::remove_file(out.join("notes/b/index.html")).unwrap();
+        let staging = staging_dir(&out);
+        fs::create_dir(&staging).unwrap();
+        fs::write(staging.join(STAGING_MARKER), MARKER_TEXT).unwrap();
+        fs::write(staging.join("7"), "new report.json").unwrap();
+        assert!(check_target(p.path(), &out).is_ok(), "still ours");
+        let mut next = site("new");
+        next.push(file("notes/c/index.html", "new notes/c/index.html"));
+        write(&lock, &out, &next, Audience::Internal).unwrap();
+        let fresh_dir = tempfile::tempdir().unwrap();
+        let fresh = fresh_dir.path().join("fresh");
+        let fresh_lock = super::lock(&fresh, &|| {}).unwrap();
+        write(&fresh_lock, &fresh, &next, Audience::Internal).unwrap();
+        assert_eq!(listing(&out), listing(&fresh));
+    }
+
+    #[test]
     fn a_build_that_fails_leaves_the_output_exactly_as_it_was() {
         let p = project();
         let out = p.path().join("output");
