@@ -176,7 +176,10 @@ impl Staging {
         self.committing = true;
         let being_written = format!("{MARKER_TEXT}site: being written\n");
         write_whole(&marker_path, |f| f.write_all(being_written.as_bytes()))?;
-        staged.sort_unstable();
+        // What pages use before the pages, and the home page last of all: a reader (a web
+        // server, the preview) that finds the home page of a first build finds the whole site,
+        // and a page found mid-commit finds the styles and scripts it needs.
+        staged.sort_unstable_by(|(a, _), (b, _)| commit_order(a).cmp(&commit_order(b)));
         let mut known = HashSet::new();
         for (path, number) in &staged {
             let dest = inside(&self.output, path, &mut known, true)
@@ -221,6 +224,11 @@ impl Drop for Staging {
             let _ = fs::remove_dir(&self.output);
         }
     }
+}
+
+/// Where a file comes in the commit: what pages use first, then the pages, then the home page.
+fn commit_order(path: &str) -> (bool, bool, &str) {
+    (path == crate::urls::HOME, path.ends_with(".html"), path)
 }
 
 /// Whether the plain file `dest` holds exactly what `source` would write there.
@@ -339,5 +347,30 @@ impl<'f> Wanted<'f> {
             }
         }
         Ok(removed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pages_are_committed_after_what_they_use_and_the_home_page_last() {
+        let mut paths = vec![
+            "index.html",
+            "vendors/a/index.html",
+            "static/style.css",
+            "report.json",
+            "notes/b/index.html",
+        ];
+        paths.sort_by_key(|p| super::commit_order(p));
+        assert_eq!(
+            paths,
+            [
+                "report.json",
+                "static/style.css",
+                "notes/b/index.html",
+                "vendors/a/index.html",
+                "index.html"
+            ]
+        );
     }
 }
