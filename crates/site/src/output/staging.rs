@@ -40,8 +40,11 @@ pub struct Staging {
     made_output: bool,
     /// Whether this build made the staging folder (and so removes it when done).
     made_dir: bool,
-    /// The plain files the output folder holds now, found without following links
-    /// (relative, with forward slashes): only these are compared and may be left alone.
+    /// Everything the output folder holds now (but the staging folder), found without
+    /// following links, each folder before what it holds: walked once, at the start.
+    found: Vec<(String, fs::FileType)>,
+    /// The plain files among them (relative, with forward slashes): only these are compared
+    /// and may be left alone.
     existing: HashSet<String>,
     /// The files written into the staging folder: their path in the site and their number.
     staged: Mutex<Vec<(String, usize)>>,
@@ -86,6 +89,7 @@ impl Staging {
             dir: dir.clone(),
             made_output,
             made_dir: false,
+            found: Vec::new(),
             existing: HashSet::new(),
             staged: Mutex::new(Vec::new()),
             numbers: AtomicUsize::new(0),
@@ -112,8 +116,13 @@ impl Staging {
         fs::File::create_new(dir.join(STAGING_MARKER))
             .and_then(|mut f| f.write_all(MARKER_TEXT.as_bytes()))
             .with_context(|| format!("failed to create `{}`", dir.display()))?;
-        staging.existing = plain_files(output, &dir)
+        staging.found = entries(output, &dir)
+            .collect::<io::Result<_>>()
             .with_context(|| format!("failed to read `{}`", output.display()))?;
+        staging.existing = (staging.found.iter())
+            .filter(|(_, kind)| kind.is_file())
+            .map(|(rel, _)| rel.clone())
+            .collect();
         Ok(staging)
     }
 
@@ -170,7 +179,11 @@ impl Staging {
         let wanted = Wanted::of(files);
         let marker_path = self.output.join(MARKER);
         let same_marker = fs::read_to_string(&marker_path).is_ok_and(|m| m == marker);
-        if staged.is_empty() && same_marker && !wanted.any_unwanted(&self.output, &self.dir)? {
+        let unwanted: Vec<&str> = (self.found.iter())
+            .filter(|(rel, kind)| !wanted.wants(rel, *kind))
+            .map(|(rel, _)| rel.as_str())
+            .collect();
+        if staged.is_empty() && same_marker && unwanted.is_empty() {
             return Ok(Synced::default());
         }
         self.committing = true;
@@ -192,7 +205,7 @@ impl Staging {
             fs::rename(self.dir.join(number.to_string()), &dest)
                 .with_context(|| format!("failed to write `{}`", dest.display()))?;
         }
-        let removed = wanted.remove_the_rest(&self.output, &self.dir)?;
+        let removed = wanted.remove(&self.output, &unwanted)?;
         write_whole(&marker_path, |f| f.write_all(marker.as_bytes()))?;
         Ok(Synced {
             written: staged.len(),
@@ -265,18 +278,6 @@ fn entries(
         })
 }
 
-/// The plain files under `output`, reached through real folders only.
-fn plain_files(output: &Path, staging: &Path) -> io::Result<HashSet<String>> {
-    let mut files = HashSet::new();
-    for entry in entries(output, staging) {
-        let (rel, kind) = entry?;
-        if kind.is_file() {
-            files.insert(rel);
-        }
-    }
-    Ok(files)
-}
-
 /// The paths of the new site: its files (and marker), and the folders they are in.
 struct Wanted<'f> {
     files: HashSet<&'f str>,
@@ -305,34 +306,21 @@ impl<'f> Wanted<'f> {
         }
     }
 
-    /// Whether the output holds anything the new site does not have.
-    fn any_unwanted(&self, output: &Path, staging: &Path) -> Result<bool> {
-        for entry in entries(output, staging) {
-            let (rel, kind) =
-                entry.with_context(|| format!("failed to read `{}`", output.display()))?;
-            if !self.wants(&rel, kind) {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    }
-
-    /// Removes every file, link and folder under `output` that the new site does not have;
-    /// says how many files went.
-    fn remove_the_rest(&self, output: &Path, staging: &Path) -> Result<usize> {
-        let mut unwanted = Vec::new();
-        for entry in entries(output, staging) {
-            let (rel, kind) =
-                entry.with_context(|| format!("failed to read `{}`", output.display()))?;
-            if !self.wants(&rel, kind) {
-                unwanted.push((rel, kind.is_dir()));
-            }
-        }
+    /// Removes `unwanted` (found at the start, each folder before what it holds) from
+    /// `output`, unless the commit has since put there something the new site has (a file
+    /// where a folder was, a folder where a link was); says how many files went.
+    fn remove(&self, output: &Path, unwanted: &[&str]) -> Result<usize> {
         let mut removed = 0;
         // Deepest first: a folder's files are removed before the folder.
-        for (rel, is_dir) in unwanted.into_iter().rev() {
-            let path = output.join(&rel);
-            let gone = if is_dir {
+        for rel in unwanted.iter().rev() {
+            let path = output.join(rel);
+            let Ok(now) = fs::symlink_metadata(&path) else {
+                continue; // in a folder removed before it
+            };
+            if self.wants(rel, now.file_type()) {
+                continue;
+            }
+            let gone = if now.is_dir() {
                 fs::remove_dir_all(&path)
             } else {
                 removed += 1;
