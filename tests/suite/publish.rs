@@ -524,12 +524,7 @@ fn the_workbook_holds_weights_scores_and_live_formulas() {
 /// weight cell changes it is the ranking shortlist makes with that weight in report.yaml.
 #[test]
 fn the_workbook_recalculated_by_libreoffice_ranks_as_shortlist_does() {
-    let Some(soffice) = crate::common::find_tool("SHORTLIST_SOFFICE", &["soffice", "libreoffice"])
-    else {
-        crate::common::skipped(
-            "LibreOffice",
-            "install Debian's `libreoffice-calc-nogui`, or set SHORTLIST_SOFFICE",
-        );
+    let Some(soffice) = soffice() else {
         return;
     };
     let p = Project::example();
@@ -575,9 +570,102 @@ fn the_workbook_recalculated_by_libreoffice_ranks_as_shortlist_does() {
     assert_eq!(in_workbook[0].0, "Kestrel Lane Associates");
 }
 
+/// The workbook's formulas restate the scoring rules of `shortlist_model::rules`: with random
+/// weights and a random partner threshold set in its cells, LibreOffice's ranks and verdicts are
+/// those `score::rank` gives the same report with the same weights and threshold.
+#[test]
+fn the_workbook_follows_the_scoring_rules_on_random_weights() {
+    let Some(soffice) = soffice() else {
+        return;
+    };
+    let p = Project::example();
+    p.build_ok();
+    let built = shortlist::make_site(&shortlist::Options {
+        root: p.root().to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap();
+    let xlsx = std::fs::read(p.path("output/report.xlsx")).unwrap();
+    let n = built.report.criteria.len();
+    // splitmix64, seeded: the same draws every run.
+    let mut state = 0x5eed_u64;
+    let mut next = move |below: u64| {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % below
+    };
+    let mut books = Vec::new();
+    let mut expected = Vec::new();
+    for _ in 0..6 {
+        let weights: Vec<u64> = (0..n).map(|_| 1 + next(40)).collect();
+        let threshold = 3.0 + next(16) as f64 / 10.0;
+        let mut book = xlsx.clone();
+        let mut report = built.report.clone();
+        for (i, w) in weights.iter().enumerate() {
+            book = set_cell(
+                &book,
+                "xl/worksheets/sheet2.xml",
+                &format!("C{}", i + 2),
+                &w.to_string(),
+            );
+            report.criteria[i].weight = *w as f64;
+        }
+        book = set_cell(
+            &book,
+            "xl/worksheets/sheet2.xml",
+            &format!("C{}", n + 3),
+            &threshold.to_string(),
+        );
+        report.partner_threshold = threshold;
+        books.push(book);
+        expected.push(
+            shortlist::score::rank(&report)
+                .iter()
+                .map(|st| {
+                    let name = report.vendor(&st.slug).unwrap().name.clone();
+                    (
+                        name,
+                        st.rank as u64,
+                        shortlist::score::verdict(st).to_string(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    let verdicts: std::collections::BTreeSet<String> =
+        expected.iter().flatten().map(|r| r.2.clone()).collect();
+    assert!(
+        verdicts.len() > 1,
+        "the draws give more than one verdict: {verdicts:?}"
+    );
+    assert_eq!(recalculated_all(&soffice, &books), expected);
+}
+
+/// LibreOffice, or `None` (the test is skipped, saying so) where it is not installed.
+fn soffice() -> Option<std::path::PathBuf> {
+    let found = crate::common::find_tool("SHORTLIST_SOFFICE", &["soffice", "libreoffice"]);
+    if found.is_none() {
+        crate::common::skipped(
+            "LibreOffice",
+            "install Debian's `libreoffice-calc-nogui`, or set SHORTLIST_SOFFICE",
+        );
+    }
+    found
+}
+
 /// The Scores sheet as LibreOffice computes it: (vendor, rank, verdict) in sheet order, sorted
 /// by rank.
 fn recalculated(soffice: &std::path::Path, xlsx: &[u8]) -> Vec<(String, u64, String)> {
+    recalculated_all(soffice, &[xlsx.to_vec()]).remove(0)
+}
+
+/// [`recalculated`] for several workbooks, in one run of LibreOffice.
+fn recalculated_all(
+    soffice: &std::path::Path,
+    books: &[Vec<u8>],
+) -> Vec<Vec<(String, u64, String)>> {
     let dir = tempfile::tempdir().unwrap();
     // A profile of its own that recalculates every formula on load (the default for .xlsx
     // files is to trust the stored results).
@@ -588,8 +676,15 @@ fn recalculated(soffice: &std::path::Path, xlsx: &[u8]) -> Vec<(String, u64, Str
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<oor:items xmlns:oor=\"http://openoffice.org/2001/registry\" xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n<item oor:path=\"/org.openoffice.Office.Calc/Formula/Load\"><prop oor:name=\"OOXMLRecalcMode\" oor:op=\"fuse\"><value>0</value></prop></item>\n</oor:items>\n",
     )
     .unwrap();
-    let book = dir.path().join("report.xlsx");
-    std::fs::write(&book, xlsx).unwrap();
+    let paths: Vec<std::path::PathBuf> = books
+        .iter()
+        .enumerate()
+        .map(|(i, xlsx)| {
+            let book = dir.path().join(format!("book{i}.xlsx"));
+            std::fs::write(&book, xlsx).unwrap();
+            book
+        })
+        .collect();
     let out = std::process::Command::new(soffice)
         .arg(format!(
             "-env:UserInstallation=file://{}",
@@ -602,16 +697,26 @@ fn recalculated(soffice: &std::path::Path, xlsx: &[u8]) -> Vec<(String, u64, Str
             "--outdir",
         ])
         .arg(dir.path())
-        .arg(&book)
+        .args(&paths)
         .output()
         .unwrap();
-    let csv = std::fs::read_to_string(dir.path().join("report-Scores.csv")).unwrap_or_else(|_| {
-        panic!(
-            "LibreOffice wrote no CSV: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    (0..books.len())
+        .map(|i| {
+            let csv = std::fs::read_to_string(dir.path().join(format!("book{i}-Scores.csv")))
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "LibreOffice wrote no CSV: {}{}",
+                        String::from_utf8_lossy(&out.stdout),
+                        String::from_utf8_lossy(&out.stderr)
+                    )
+                });
+            scores_in_csv(&csv)
+        })
+        .collect()
+}
+
+/// (vendor, rank, verdict) of a Scores sheet as CSV, sorted by rank.
+fn scores_in_csv(csv: &str) -> Vec<(String, u64, String)> {
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();

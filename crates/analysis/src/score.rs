@@ -9,13 +9,15 @@
 //!   at least each criterion's `minimum` (a must-have floor);
 //! - ranking: weighted score descending, then name; vendors with no scores come last.
 //!
-//! What would change the ranking is `sensitivity`'s.
+//! The rules themselves (the weighted mean, the partner rule, the verdict) are
+//! `shortlist_model::rules`'; what would change the ranking is `sensitivity`'s.
 
 use std::cmp::Ordering;
 
 use serde::Serialize;
 
-use crate::model::{Report, TOLERANCE, Vendor};
+use crate::model::{Report, Vendor};
+pub use crate::rules::{Verdict, filled_score, is_partner, weighted_score};
 
 /// How one vendor stands: the numbers every page shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,92 +44,16 @@ pub struct Standing {
     pub missing: Vec<String>,
 }
 
-/// The weighted score of `vendor` over the criteria it has scores for.
-pub fn weighted_score(report: &Report, vendor: &Vendor) -> Option<f64> {
-    let (sum, weights) = report
-        .criteria
-        .iter()
-        .filter_map(|c| {
-            vendor
-                .scores
-                .get(&c.id)
-                .map(|s| (c.weight * s.score, c.weight))
-        })
-        .fold((0.0, 0.0), |(s, w), (ds, dw)| (s + ds, w + dw));
-    // A mean of values on the scale is on the scale; clamping only undoes rounding.
-    (weights > 0.0).then(|| (sum / weights).clamp(report.scale.min, report.scale.max))
-}
-
-/// The weighted score of `vendor` with every missing score set to `fill`.
-pub fn filled_score(report: &Report, vendor: &Vendor, fill: f64) -> f64 {
-    let (sum, weights) = report
-        .criteria
-        .iter()
-        .map(|c| {
-            let x = vendor.scores.get(&c.id).map_or(fill, |s| s.score);
-            (c.weight * x, c.weight)
-        })
-        .fold((0.0, 0.0), |(s, w), (ds, dw)| (s + ds, w + dw));
-    // A mean of values on the scale is on the scale; clamping only undoes rounding.
-    let mean = if weights > 0.0 { sum / weights } else { fill };
-    mean.clamp(report.scale.min, report.scale.max)
-}
-
-/// Whether `weighted` and the scores `score_of` gives make a partner: assessed, at or above the
-/// threshold, and never under a criterion's minimum.
-pub fn is_partner(report: &Report, weighted: f64, score_of: impl Fn(&str) -> Option<f64>) -> bool {
-    weighted >= report.partner_threshold - TOLERANCE
-        && report
-            .criteria
-            .iter()
-            .all(|c| score_of(&c.id).is_some_and(|x| c.minimum.is_none_or(|m| x >= m - TOLERANCE)))
-}
-
 /// The verdict in words: `partner`, `vendor`, or `not yet assessed` (an unfinished vendor is
 /// never called a vendor, the word for a provider that falls short).
 pub fn verdict(s: &Standing) -> &'static str {
-    Verdict::of(s).as_str()
+    s.verdict().as_str()
 }
 
-/// What a vendor is, by the partner rule: the one place the verdict is decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Scored on every criterion, at or above the threshold and every minimum.
-    Partner,
-    /// Scored on every criterion, but short of the threshold or a minimum.
-    Vendor,
-    /// Not scored on every criterion yet.
-    Unassessed,
-}
-
-impl Verdict {
-    /// The verdict of a standing.
-    pub fn of(s: &Standing) -> Verdict {
-        if s.partner {
-            Verdict::Partner
-        } else if s.complete {
-            Verdict::Vendor
-        } else {
-            Verdict::Unassessed
-        }
-    }
-
-    /// As the report says it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Partner => "partner",
-            Verdict::Vendor => "vendor",
-            Verdict::Unassessed => "not yet assessed",
-        }
-    }
-
-    /// The class of its badge in the theme's CSS.
-    pub fn class(self) -> &'static str {
-        match self {
-            Verdict::Partner => "partner",
-            Verdict::Vendor => "vendor",
-            Verdict::Unassessed => "unassessed",
-        }
+impl Standing {
+    /// What the vendor is, by the partner rule of [`Verdict`].
+    pub fn verdict(&self) -> Verdict {
+        Verdict::new(self.complete, self.partner)
     }
 }
 
@@ -180,8 +106,9 @@ pub fn rank(report: &Report) -> Vec<Standing> {
                 .criteria
                 .iter()
                 .filter(|c| {
-                    let score = v.scores.get(&c.id).map(|s| s.score);
-                    c.minimum.zip(score).is_some_and(|(m, x)| x < m - TOLERANCE)
+                    v.scores
+                        .get(&c.id)
+                        .is_some_and(|s| crate::rules::under_minimum(c, s.score))
                 })
                 .map(|c| c.id.clone())
                 .collect();
@@ -460,7 +387,7 @@ mod tests {
                 if let Some(w) = st.weighted_score {
                     prop_assert!(r.scale.contains(w), "{w}");
                 }
-                prop_assert!(st.score_range.0 <= st.score_range.1 + TOLERANCE);
+                prop_assert!(st.score_range.0 <= st.score_range.1 + crate::rules::TOLERANCE);
                 prop_assert!(r.scale.contains(st.score_range.0) && r.scale.contains(st.score_range.1));
             }
         }

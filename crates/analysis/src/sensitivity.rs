@@ -97,7 +97,7 @@ pub fn analyse(report: &Report, standings: &[Standing]) -> Analysis {
         win_probability: robustness(report, &assessed),
         contenders: standings
             .iter()
-            .filter(|s| !s.complete && s.score_range.1 >= leader_score - crate::model::TOLERANCE)
+            .filter(|s| !s.complete && crate::rules::reaches(s.score_range.1, leader_score))
             .map(|s| s.slug.clone())
             .collect(),
         hinges: hinges(report, &assessed),

@@ -1,5 +1,5 @@
 //! The model of a shortlist report, at the bottom of the pipeline: the validated types
-//! ([`model`]), the numeric tolerance every comparison of figures uses, problems found in the
+//! ([`model`]), the scoring rules every figure follows ([`rules`]), problems found in the
 //! content ([`diagnostic`]), the files of a built site ([`site`]) and their addresses ([`urls`],
 //! [`urlpath`]). It depends on no other shortlist crate, and every other one on it.
 
@@ -7,6 +7,7 @@
 
 pub mod diagnostic;
 pub mod model;
+pub mod rules;
 pub mod site;
 pub mod urlpath;
 pub mod urls;

@@ -92,15 +92,7 @@ pub struct Rich {
     pub text: String,
 }
 
-/// How far apart two computed figures may be and still be the same: sums of weighted scores
-/// carry rounding error, and a score exactly at a threshold must meet it. The one tolerance
-/// every comparison of figures uses.
-pub const TOLERANCE: f64 = 1e-9;
-
-/// Whether two computed figures are the same, within [`TOLERANCE`].
-pub fn same_figure(a: f64, b: f64) -> bool {
-    (a - b).abs() < TOLERANCE
-}
+pub use crate::rules::{TOLERANCE, same_figure};
 
 /// A heading of a rendered document, for a table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]

@@ -5,7 +5,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub use shortlist_model::{diagnostic, model, site, urlpath, urls};
+pub use shortlist_model::{diagnostic, model, rules, site, urlpath, urls};
 
 pub mod cache;
 pub mod content;

@@ -11,7 +11,7 @@
 
 pub use shortlist_analysis::{changes, cost, redact, score, sensitivity};
 pub use shortlist_read::{
-    cache, content, diagnostic, markdown, model, schema, site, slug, urlpath, urls, yaml,
+    cache, content, diagnostic, markdown, model, rules, schema, site, slug, urlpath, urls, yaml,
 };
 pub use shortlist_validate::validate;
 

@@ -4,7 +4,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub use shortlist_read::{
-    cache, content, diagnostic, markdown, model, schema, site, slug, urlpath, urls, yaml,
+    cache, content, diagnostic, markdown, model, rules, schema, site, slug, urlpath, urls, yaml,
 };
 
 pub mod validate;

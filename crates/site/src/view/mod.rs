@@ -721,9 +721,7 @@ impl<'a> Lookups<'a> {
             consensus: Some(s.consensus),
             agreed_reason: s.agreed_reason.as_deref(),
             age_days: s.evidence_age_days,
-            stale: s
-                .evidence_age_days
-                .is_some_and(|d| d > i64::from(report.evidence.max_age_days)),
+            stale: crate::rules::is_stale(report, s.evidence_age_days),
             ..empty
         }
     }
@@ -786,7 +784,7 @@ impl<'a> Lookups<'a> {
             assessed: st.complete,
             verdict,
             badge: capitalise(verdict),
-            badge_class: crate::score::Verdict::of(st).class(),
+            badge_class: st.verdict().class(),
             score_range_label: format!("{:.2}–{:.2}", st.score_range.0, st.score_range.1),
             reaches_leader: analysis.contenders.contains(&st.slug),
             win_label: analysis.win_probability.get(&st.slug).map(|p| percent(*p)),
@@ -1079,7 +1077,7 @@ fn weak_evidence(report: &Report, standings: &[Standing]) -> Vec<String> {
         ));
     }
     let max_age = i64::from(report.evidence.max_age_days);
-    let stale = count(&|s| s.evidence_age_days.is_some_and(|d| d > max_age));
+    let stale = count(&|s| crate::rules::is_stale(report, s.evidence_age_days));
     if stale > 0 {
         evidence.push(format!(
             "{stale} of {total} {} on evidence more than {max_age} days old.",
@@ -1441,13 +1439,13 @@ fn recommendation<'v, 'a>(
         ));
     }
     let evidence = view.evidence_count;
-    if evidence < report.criteria.len().div_ceil(2) {
+    if crate::rules::thin_evidence(evidence, report.criteria.len()) {
         caveats.push(format!(
             "The evidence is thin: its scores cite {evidence} {}.",
             if evidence == 1 { "note" } else { "notes" }
         ));
     }
-    if let Some(m) = margin.filter(|m| *m < 0.25) {
+    if let Some(m) = margin.filter(|m| *m < crate::rules::NARROW_LEAD) {
         caveats.push(format!(
             "The lead is narrow ({m:.2} points); read the runner-up's dossier too."
         ));

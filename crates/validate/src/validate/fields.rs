@@ -893,7 +893,7 @@ pub(super) fn score(
     check_panel(ctx, id, by, report, diags);
     let values: Vec<f64> = by.values().copied().collect();
     let (final_score, consensus) = settle(ctx, id, *score, &values, diags)?;
-    let spread = spread(&values);
+    let spread = crate::rules::spread(&values);
     let kept = cited_notes(ctx, id, cited, evidence, diags);
     let rationale = rationale.as_ref().map(|r| {
         rich(
@@ -917,7 +917,7 @@ pub(super) fn score(
         consensus,
         agreed_reason: reason.clone().filter(|_| consensus == Consensus::Agreed),
         spread,
-        disagreement: spread >= report.disagreement_spread - crate::model::TOLERANCE,
+        disagreement: crate::rules::is_disagreement(report, spread),
     })
 }
 
@@ -931,14 +931,11 @@ fn settle(
     panel: &[f64],
     diags: &mut Vec<Diagnostic>,
 ) -> Option<(f64, Consensus)> {
-    match (score, panel.is_empty()) {
-        (Some(s), true) => Some((s, Consensus::Single)),
-        (Some(s), false) => Some((s, Consensus::Agreed)),
-        (None, false) => Some((
-            panel.iter().sum::<f64>() / panel.len() as f64,
-            Consensus::Mean,
-        )),
-        (None, true) => {
+    match (score, crate::rules::panel_mean(panel)) {
+        (Some(s), None) => Some((s, Consensus::Single)),
+        (Some(s), Some(_)) => Some((s, Consensus::Agreed)),
+        (None, Some(mean)) => Some((mean, Consensus::Mean)),
+        (None, None) => {
             let here = [Seg::Key("scores"), Seg::Key(id)];
             let written = [here[0], here[1], Seg::Key("score")];
             if crate::yaml::locate(ctx.yaml, &written).is_none() {
@@ -951,16 +948,6 @@ fn settle(
             }
             None
         }
-    }
-}
-
-/// Highest minus lowest of the panel's scores (0 with fewer than two).
-fn spread(panel: &[f64]) -> f64 {
-    if panel.len() > 1 {
-        panel.iter().copied().fold(f64::MIN, f64::max)
-            - panel.iter().copied().fold(f64::MAX, f64::min)
-    } else {
-        0.0
     }
 }
 

@@ -281,16 +281,13 @@ fn grade_evidence(vendors: &mut [Vendor], notes: &[Note], report: &Report) {
             .iter()
             .filter_map(|slug| by_slug.get(slug.as_str()).copied())
             .collect();
-        score.grade = cited
-            .iter()
-            .map(|n| report.evidence.grade_of(n.kind))
-            .max()
-            .unwrap_or_default();
+        score.grade =
+            crate::rules::evidence_grade(cited.iter().map(|n| report.evidence.grade_of(n.kind)));
         let newest = cited
             .iter()
             .filter_map(|n| crate::model::day_number(&n.date))
             .max();
-        score.evidence_age_days = newest.zip(today).map(|(n, t)| t - n);
+        score.evidence_age_days = crate::rules::evidence_age(newest, today);
     }
 }
 
