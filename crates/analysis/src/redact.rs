@@ -68,7 +68,7 @@ pub fn for_audience(mut report: Report) -> Report {
     }
     let mut public_links = BTreeSet::new();
     for rich in every_rich(&mut report) {
-        rich.source = rich.text.clone();
+        rich_text_for(Audience::Shareable, rich);
         public_links.extend(rich.links.iter().cloned());
     }
     // Assets that only confidential notes show or link to go with them.
@@ -76,6 +76,15 @@ pub fn for_audience(mut report: Report) -> Report {
         .assets
         .retain(|a| !secret_links.contains(a) || public_links.contains(a));
     report
+}
+
+/// A piece of rich text as `audience` may see it: outside the team, its Markdown source is
+/// replaced by the text of its (already redacted) HTML. For whatever renders one piece again,
+/// as a `watch` session does with an edited note.
+pub fn rich_text_for(audience: Audience, rich: &mut Rich) {
+    if audience != Audience::Internal {
+        rich.source = rich.text.clone();
+    }
 }
 
 /// Every piece of rich text of the report.

@@ -197,10 +197,7 @@ impl Session {
         if rich.links != old.links {
             return None;
         }
-        if last.report.audience == crate::model::Audience::Shareable {
-            // As `redact` leaves every piece of rich text in a shareable build.
-            rich.source = rich.text.clone();
-        }
+        crate::redact::rich_text_for(last.report.audience, &mut rich);
         self.cache
             .store_text(path.clone(), meta.modified().ok(), meta.len(), &source.text);
         Some((i, rich))
