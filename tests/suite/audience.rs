@@ -3,7 +3,7 @@
 
 use crate::common::{Project, tree};
 
-const CANARIES: [&str; 23] = [
+const CANARIES: [&str; 25] = [
     "CANARY-NOTE-TITLE",
     "CANARY-NOTE-BODY",
     "CANARY-AUTHOR",
@@ -31,6 +31,9 @@ const CANARIES: [&str; 23] = [
     "CANARY-REASON",
     // An author of a public note who is not on the panel, when names are hidden.
     "CANARY-OUTSIDER",
+    // The Markdown source of the panel's recommendation: a comment, and a link's title.
+    "CANARY-REC-COMMENT",
+    "CANARY-REC-TITLE",
 ];
 
 /// The minimal fixture with a canary string in every confidential place.
@@ -39,7 +42,7 @@ fn project_with_secrets() -> Project {
     p.edit(
         "content/report.yaml",
         "partner_threshold: 3.5",
-        "partner_threshold: 3.5\ncontract: { years: 3, currency: GBP }\nevaluators:\n  - { id: canary-eval, name: CANARY-EVALUATOR, role: Head of Learning }\nhide_evaluator_names_when_shared: true",
+        "partner_threshold: 3.5\ncontract: { years: 3, currency: GBP }\nevaluators:\n  - { id: canary-eval, name: CANARY-EVALUATOR, role: Head of Learning }\nhide_evaluator_names_when_shared: true\nrecommendation: \"We back Acme. <!-- CANARY-REC-COMMENT --> See [the call](notes/canary-slug-secret-call.md 'CANARY-REC-TITLE').\"",
     );
     p.write(
         "content/notes/canary-slug-secret-call.md",

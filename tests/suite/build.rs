@@ -865,3 +865,118 @@ fn an_earlier_round_s_old_status_names_read_as_today_s() {
         "the old name is not shown"
     );
 }
+
+/// The argument for the leader on the example, worked by hand from its dossiers. Weights 20,
+/// 15, 15, 10, 10, 15, 10, 5 (total 100); Brightpath Learning 425/100 = 4.25, Kestrel Lane
+/// Associates 410/100 = 4.10.
+#[test]
+fn the_argument_for_the_leader_checks_by_hand() {
+    let p = Project::example();
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let a = &json["argument"];
+    assert_eq!(a["leader"], "brightpath");
+    assert_eq!(a["runner_up"], "kestrel-lane");
+    assert_eq!(a["lead"], 0.15);
+    // Where the lead comes from: share × difference. Track record 20/100 × (5 − 4) = +0.20;
+    // Understands our business 15/100 × (4 − 5) = −0.15; the points add up to the lead.
+    let points = |id: &str| {
+        a["contributions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["criterion"] == id)
+            .unwrap()["points"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(points("track-record"), 0.2);
+    assert_eq!(points("business-understanding"), -0.15);
+    let sum: f64 = a["contributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["points"].as_f64().unwrap())
+        .sum();
+    assert!((sum - 0.15).abs() < 1e-9, "{sum}");
+    // One score decides it: Brightpath's Track record 5 → 4 gives (425 − 20)/100 = 4.05, under
+    // Kestrel Lane's 4.10; Kestrel Lane's 4 → 5 gives 430/100 = 4.30, over 4.25.
+    let decisive: Vec<(String, String, f64, u64, String, f64, f64)> = a["decisive"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["vendor"].as_str().unwrap().to_string(),
+                d["criterion"].as_str().unwrap().to_string(),
+                d["would_be"].as_f64().unwrap(),
+                d["steps"].as_u64().unwrap(),
+                d["first"].as_str().unwrap().to_string(),
+                d["first_score"].as_f64().unwrap(),
+                d["second_score"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let row = |v: &str, first_score: f64, second_score: f64, would_be: f64| {
+        (
+            v.to_string(),
+            "track-record".to_string(),
+            would_be,
+            1,
+            "kestrel-lane".to_string(),
+            first_score,
+            second_score,
+        )
+    };
+    assert_eq!(
+        decisive,
+        vec![
+            row("brightpath", 4.1, 4.05, 4.0),
+            row("kestrel-lane", 4.3, 4.25, 5.0)
+        ]
+    );
+    assert_eq!(a["confidence"], "narrow");
+    // A flip point as a weight: Understands our business flips at a share of 6/23; with the
+    // other weights at 85, 6/23 × 85 / (17/23) = 30.
+    let flip = json["sensitivity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["criterion"] == "business-understanding")
+        .unwrap();
+    assert_eq!(flip["at_weight"], 30.0);
+
+    let index = p.read("output/index.html");
+    for said in [
+        "We recommend <a href=\"vendors/brightpath/index.html\">Brightpath Learning</a>",
+        "A narrow lead",
+        "a weight above 30, now 15",
+        // 1,485,000 − 1,205,000 = 280,000 for 0.15 points: 1,866,667 a point.
+        "GBP 280,000 more than Kestrel Lane Associates (the runner-up) over the 3 years for 0.15 more points: GBP 1,866,667 for each extra point",
+        // 15% at risk: 1,485,000 × 0.85 = 1,262,250 if no outcome is met.
+        "it costs GBP 1,485,000 if every outcome is met and GBP 1,262,250 if none is",
+        "The panel backs Brightpath Learning",
+    ] {
+        assert!(index.contains(said), "the overview says {said:?}");
+    }
+    let decides = "This score decides first place: at 4 (one point lower), Kestrel Lane Associates would rank first, 4.10 against Brightpath Learning&#39;s 4.05.";
+    assert!(
+        p.read("output/vendors/brightpath/index.html")
+            .contains(decides)
+    );
+    assert!(
+        p.read("output/criteria/track-record/index.html")
+            .contains(decides)
+    );
+
+    // Short of the partner rule (a threshold over 4.25), the leader is not recommended.
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 4.3",
+    );
+    p.build_ok();
+    let index = p.read("output/index.html");
+    assert!(!index.contains("We recommend"));
+    assert!(index.contains("No recommendation yet: it does not meet the partner rule."));
+}

@@ -1,5 +1,6 @@
 //! The figures of a shortlist report, computed from the model alone: weighted scores and the
-//! ranking ([`score`]), what would change it ([`sensitivity`]), costs over the contract
+//! ranking ([`score`]), what would change it ([`sensitivity`]), the argument for the leader
+//! ([`argument`]), costs over the contract
 //! ([`cost`]), what moved since an earlier round ([`changes`]), and what each audience may see
 //! ([`redact`]).
 
@@ -7,6 +8,7 @@
 
 pub use shortlist_model::{diagnostic, model, rules, site, urlpath, urls};
 
+pub mod argument;
 pub mod changes;
 pub mod cost;
 pub mod redact;

@@ -102,6 +102,7 @@ fn every_rich(report: &mut Report) -> impl Iterator<Item = &mut Rich> {
     report
         .summary
         .iter_mut()
+        .chain(report.recommendation.iter_mut())
         .chain(criteria)
         .chain(notes)
         .chain(vendors)

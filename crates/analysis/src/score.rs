@@ -12,8 +12,6 @@
 //! The rules themselves (the weighted mean, the partner rule, the verdict) are
 //! `shortlist_model::rules`'; what would change the ranking is `sensitivity`'s.
 
-use std::cmp::Ordering;
-
 use serde::Serialize;
 
 use crate::model::{Report, Vendor};
@@ -79,7 +77,7 @@ pub fn risk_register<'a>(
 /// Scores every vendor and returns the standings in rank order.
 pub fn rank(report: &Report) -> Vec<Standing> {
     let total = report.criteria.len();
-    let mut standings: Vec<(Standing, &str)> = report
+    let mut standings: Vec<(Standing, &Vendor)> = report
         .vendors
         .iter()
         .map(|v| {
@@ -137,13 +135,11 @@ pub fn rank(report: &Report) -> Vec<Standing> {
                 unsupported,
                 missing,
             };
-            (standing, v.name.as_str())
+            (standing, v)
         })
         .collect();
-    standings.sort_by(|(a, an), (b, bn)| {
-        compare_scores(a.weighted_score, b.weighted_score)
-            .then_with(|| an.to_lowercase().cmp(&bn.to_lowercase()))
-            .then_with(|| a.slug.cmp(&b.slug))
+    standings.sort_by(|(a, av), (b, bv)| {
+        crate::rules::rank_order((a.weighted_score, av), (b.weighted_score, bv))
     });
     standings
         .into_iter()
@@ -153,16 +149,6 @@ pub fn rank(report: &Report) -> Vec<Standing> {
             s
         })
         .collect()
-}
-
-/// Higher scores first; a vendor with no score after every vendor with one.
-fn compare_scores(a: Option<f64>, b: Option<f64>) -> Ordering {
-    match (a, b) {
-        (Some(a), Some(b)) => b.partial_cmp(&a).unwrap_or(Ordering::Equal),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    }
 }
 
 /// Small hand-made reports for the tests of scoring and sensitivity, and of the crates above
@@ -246,6 +232,7 @@ pub mod testing {
             audience: Audience::Internal,
             organisation: None,
             summary: None,
+            recommendation: None,
             theme: "default".into(),
             base_url: "/".into(),
             scale: Scale::default(),

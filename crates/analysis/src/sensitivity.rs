@@ -10,7 +10,9 @@
 //!   weights keeping their proportions, every weighted score is linear in t:
 //!   `S(t) = t·x_k + (1 − t)·R`, where `R` is the vendor's weighted score over the other
 //!   criteria. The leader stays first while `S_leader(t) − S_v(t) ≥ 0` for every rival v; each
-//!   such difference is linear, so its root bounds the interval in closed form.
+//!   such difference is linear, so its root bounds the interval in closed form. The share t at
+//!   the flip point is also given as a weight: `t × others / (1 − t)`, with the other weights
+//!   as they are.
 //! - **Robustness.** Over `draws` seeded draws, each weight is multiplied by a uniform factor in
 //!   `1 ± weight_spread` and each score moved by a uniform amount within ± the uncertainty of its
 //!   evidence grade (clamped to the scale); the share of draws each vendor ranks first in.
@@ -37,6 +39,8 @@ pub struct Analysis {
     pub contenders: Vec<String>,
     /// Verdicts that one point on one score would reverse.
     pub hinges: Vec<Hinge>,
+    /// Why the leader leads, which scores decide it, and how sure we are.
+    pub argument: Option<crate::argument::Argument>,
 }
 
 /// How one criterion's weight bears on who leads.
@@ -51,6 +55,10 @@ pub struct Flip {
     pub flips_to: Option<String>,
     /// The share at which it does.
     pub at: Option<f64>,
+    /// The weight that gives the criterion that share with every other weight as it is:
+    /// `at × others / (1 − at)`, where `others` is the sum of the other weights (`None` when
+    /// no weight reaches it: a share of 1).
+    pub at_weight: Option<f64>,
 }
 
 /// A verdict one point on one score would reverse.
@@ -89,12 +97,15 @@ pub fn analyse(report: &Report, standings: &[Standing]) -> Analysis {
         .find(|s| s.slug == leader.slug)
         .and_then(|s| s.weighted_score)
         .unwrap_or_default();
+    let win_probability = robustness(report, &assessed);
+    let win = win_probability.get(&leader.slug).copied();
     Analysis {
         leader: Some(leader.slug.clone()),
         criteria: (0..report.criteria.len())
             .map(|k| flip_point(report, &assessed, k))
             .collect(),
-        win_probability: robustness(report, &assessed),
+        argument: crate::argument::argue(report, &assessed, win),
+        win_probability,
         contenders: standings
             .iter()
             .filter(|s| !s.complete && crate::rules::reaches(s.score_range.1, leader_score))
@@ -111,6 +122,7 @@ fn no_flip(report: &Report, id: &str) -> Flip {
         keeps_leader: (0.0, 1.0),
         flips_to: None,
         at: None,
+        at_weight: None,
     }
 }
 
@@ -192,8 +204,17 @@ pub fn flip_point(report: &Report, assessed: &[&Vendor], k: usize) -> Flip {
     if let Some((at, _, v)) = nearest {
         flip.flips_to = Some(v.slug.clone());
         flip.at = Some(at);
+        let others: f64 =
+            report.criteria.iter().map(|c| c.weight).sum::<f64>() - report.criteria[k].weight;
+        flip.at_weight = weight_at_share(at, others);
     }
     flip
+}
+
+/// The weight a criterion needs for a share `share` of the total when the others add up to
+/// `others`: `w / (w + others) = share` gives `w = share × others / (1 − share)`.
+pub fn weight_at_share(share: f64, others: f64) -> Option<f64> {
+    (share < 1.0 - 1e-12).then(|| share * others / (1.0 - share))
 }
 
 /// The share of seeded draws in which each assessed vendor ranks first (see the module docs).
@@ -356,6 +377,8 @@ mod tests {
         assert!(close(a.keeps_leader.0, 0.5) && close(a.keeps_leader.1, 1.0));
         assert_eq!(a.flips_to.as_deref(), Some("b"));
         assert!(close(a.at.unwrap(), 0.5));
+        // As a weight, with the other weight at 1: w / (w + 1) = 0.5 at w = 1 (now 3).
+        assert!(close(a.at_weight.unwrap(), 1.0));
         // Cost at share t: A − B = −2t + 2(1 − t) = 2 − 4t, zero at t = 0.5, B above it.
         let b = &an.criteria[1];
         assert!(close(b.keeps_leader.0, 0.0) && close(b.keeps_leader.1, 0.5));
@@ -394,6 +417,8 @@ mod tests {
         assert!(close(a.keeps_leader.0, 1.0 / 3.0) && close(a.keeps_leader.1, 1.0));
         assert_eq!(a.flips_to.as_deref(), Some("n"));
         assert!(close(a.at.unwrap(), 1.0 / 3.0));
+        // As a weight, the others at 1 + 1: w / (w + 2) = 1/3 at w = 1, its weight now: a tie.
+        assert!(close(a.at_weight.unwrap(), 1.0));
         // On b everyone scores 3: no share changes anything.
         let b = &an.criteria[1];
         assert_eq!(
@@ -450,7 +475,15 @@ mod tests {
         ]);
         let an = analysed(&r);
         assert!(an.criteria.iter().all(|f| f.flips_to.is_none()));
-        // Independent evidence does not move: every draw is a tie, kept by Alpha, first by name.
+        // By default even independent evidence moves (±0.25): identical vendors split the
+        // draws about evenly.
+        let alpha = an.win_probability["a"];
+        assert!((0.45..0.55).contains(&alpha), "{alpha}");
+        // With no uncertainty on independent evidence every draw is a tie, kept by Alpha,
+        // first by name.
+        let mut certain = r.clone();
+        certain.robustness.uncertainty[crate::model::Grade::Independent as usize] = 0.0;
+        let an = analysed(&certain);
         assert_eq!(an.win_probability.get("a"), Some(&1.0));
         assert_eq!(an.win_probability.get("b"), Some(&0.0));
     }

@@ -41,6 +41,8 @@ pub struct Report {
     pub audience: Audience,
     pub organisation: Option<String>,
     pub summary: Option<Rich>,
+    /// The panel's own words on whom it recommends, and why.
+    pub recommendation: Option<Rich>,
     pub theme: String,
     pub base_url: String,
     pub scale: Scale,
@@ -391,9 +393,9 @@ pub enum Grade {
     None,
     /// Only the vendor's own words (an RFP answer).
     VendorClaim,
-    /// The team saw it first-hand from the vendor (a demo, an interview).
+    /// The team saw it first-hand (a demo, an interview, its own internal notes).
     Observed,
-    /// From outside the vendor: its clients, a site visit, the team's own checks.
+    /// From outside the vendor and the team: its clients, a site visit.
     Independent,
 }
 
@@ -512,7 +514,8 @@ impl Default for EvidenceRules {
                 (NoteKind::Interview, Grade::Observed),
                 (NoteKind::SiteVisit, Grade::Independent),
                 (NoteKind::RfpResponse, Grade::VendorClaim),
-                (NoteKind::Internal, Grade::Independent),
+                // The team's own opinion is first-hand, not independent of the team.
+                (NoteKind::Internal, Grade::Observed),
             ],
             max_age_days: 365,
         }
@@ -545,7 +548,8 @@ impl Default for Robustness {
             draws: 10_000,
             weight_spread: 0.25,
             seed: 2027,
-            uncertainty: [1.0, 0.5, 0.25, 0.0],
+            // No source is certain: even a client's word is one client's view.
+            uncertainty: [1.0, 0.75, 0.5, 0.25],
         }
     }
 }

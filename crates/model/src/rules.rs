@@ -34,12 +34,33 @@ pub fn weighted_mean(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<f64>
 
 /// The weighted score of `vendor` over the criteria it has scores for.
 pub fn weighted_score(report: &Report, vendor: &Vendor) -> Option<f64> {
+    weighted_score_of(report, |id| vendor.scores.get(id).map(|s| s.score))
+}
+
+/// The weighted score of the scores `score_of` gives, over the criteria it gives one for: the
+/// same sum as [`weighted_score`], for a vendor with one score changed.
+pub fn weighted_score_of(report: &Report, score_of: impl Fn(&str) -> Option<f64>) -> Option<f64> {
     let pairs = report
         .criteria
         .iter()
-        .filter_map(|c| vendor.scores.get(&c.id).map(|s| (c.weight, s.score)));
+        .filter_map(|c| score_of(&c.id).map(|x| (c.weight, x)));
     // A mean of values on the scale is on the scale; clamping only undoes rounding.
     weighted_mean(pairs).map(|m| m.clamp(report.scale.min, report.scale.max))
+}
+
+/// The order of the ranking: higher weighted score first, a vendor with none after every
+/// vendor with one, then by name (ignoring case), then by slug.
+pub fn rank_order(a: (Option<f64>, &Vendor), b: (Option<f64>, &Vendor)) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let by_score = match (a.0, b.0) {
+        (Some(x), Some(y)) => y.partial_cmp(&x).unwrap_or(Ordering::Equal),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    by_score
+        .then_with(|| a.1.name.to_lowercase().cmp(&b.1.name.to_lowercase()))
+        .then_with(|| a.1.slug.cmp(&b.1.slug))
 }
 
 /// The weighted score of `vendor` with every missing score set to `fill`.
@@ -155,6 +176,58 @@ pub fn thin_evidence(notes_cited: usize, criteria: usize) -> bool {
     notes_cited < criteria.div_ceil(2)
 }
 
+/// A lead under this many points is too close to call, whatever the draws say.
+pub const TOO_CLOSE_LEAD: f64 = 0.05;
+
+/// A leader that ranks first in fewer than this share of the robustness draws is too close to
+/// call.
+pub const TOO_CLOSE_WIN: f64 = 0.6;
+
+/// A lead is clear only if the leader ranks first in at least this share of the draws.
+pub const CLEAR_WIN: f64 = 0.8;
+
+/// How sure the report is of who ranks first: the one statement of it, by [`confidence`].
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Leads by [`NARROW_LEAD`] or more, no single score one point different would change
+    /// first place, and first in at least [`CLEAR_WIN`] of the draws.
+    Clear,
+    /// Not clear, and not too close to call.
+    Narrow,
+    /// Leads by under [`TOO_CLOSE_LEAD`], or first in under [`TOO_CLOSE_WIN`] of the draws.
+    TooClose,
+}
+
+impl Confidence {
+    /// As the report says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidence::Clear => "a clear lead",
+            Confidence::Narrow => "a narrow lead",
+            Confidence::TooClose => "too close to call",
+        }
+    }
+}
+
+/// How sure the report is of its leader, from the lead over the runner-up (`None` without
+/// one), whether one score changed by one point would change first place (`one_step`), and the
+/// share of draws the leader ranks first in (`None` when none are drawn).
+pub fn confidence(lead: Option<f64>, one_step: bool, win: Option<f64>) -> Confidence {
+    let Some(lead) = lead else {
+        return Confidence::Clear;
+    };
+    if lead < TOO_CLOSE_LEAD - TOLERANCE || win.is_some_and(|w| w < TOO_CLOSE_WIN) {
+        Confidence::TooClose
+    } else if reaches(lead, NARROW_LEAD) && !one_step && win.is_none_or(|w| w >= CLEAR_WIN) {
+        Confidence::Clear
+    } else {
+        Confidence::Narrow
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +258,21 @@ mod tests {
         assert!(!thin_evidence(4, 8));
         assert!(!thin_evidence(4, 7));
         assert!(thin_evidence(3, 7));
+    }
+
+    #[test]
+    fn confidence_takes_the_weakest_of_lead_single_scores_and_draws() {
+        use Confidence::*;
+        assert_eq!(confidence(None, false, None), Clear);
+        assert_eq!(confidence(Some(0.4), false, Some(0.9)), Clear);
+        assert_eq!(confidence(Some(0.25), false, Some(0.8)), Clear);
+        assert_eq!(confidence(Some(0.4), true, Some(0.9)), Narrow);
+        assert_eq!(confidence(Some(0.2), false, Some(0.9)), Narrow);
+        assert_eq!(confidence(Some(0.4), false, Some(0.7)), Narrow);
+        assert_eq!(confidence(Some(0.04), false, Some(0.9)), TooClose);
+        assert_eq!(confidence(Some(0.05), false, Some(0.6)), Narrow);
+        assert_eq!(confidence(Some(0.4), false, Some(0.59)), TooClose);
+        assert_eq!(confidence(Some(0.4), false, None), Clear);
     }
 
     #[test]

@@ -57,6 +57,8 @@ struct JsonReport<'a> {
     audience: &'a str,
     base_url: &'a str,
     summary: Option<JsonText<'a>>,
+    /// The panel's own recommendation (report.yaml's `recommendation`).
+    recommendation: Option<JsonText<'a>>,
     scale: JsonScale,
     partner_threshold: f64,
     /// The date evidence ages are counted to.
@@ -67,6 +69,8 @@ struct JsonReport<'a> {
     /// One entry per criterion: the shares of the total weight between which the leader stays
     /// first, and the nearest flip.
     sensitivity: Vec<JsonFlip<'a>>,
+    /// The argument for the leader, when at least one vendor is assessed.
+    argument: Option<JsonArgument<'a>>,
     robustness: &'a crate::model::Robustness,
     contract: Option<&'a crate::model::Contract>,
     /// The panel (named by role in a shareable build that hides names).
@@ -100,6 +104,88 @@ struct JsonFlip<'a> {
     keeps_leader: [f64; 2],
     flips_to: Option<&'a str>,
     at: Option<f64>,
+    /// The criterion's weight at the flip point, the other weights as they are.
+    at_weight: Option<f64>,
+}
+
+/// Why the leader leads, which single scores decide it, and how sure the report is.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Argument")]
+struct JsonArgument<'a> {
+    leader: &'a str,
+    runner_up: Option<&'a str>,
+    /// The leader's weighted score minus the runner-up's.
+    lead: Option<f64>,
+    /// `clear`, `narrow` or `too_close` (see the README's rule).
+    confidence: crate::rules::Confidence,
+    /// Weighted points each criterion gives the leader over the runner-up (negative: takes).
+    contributions: Vec<JsonContribution<'a>>,
+    /// Single scores whose change alone changes who ranks first, with the fewest points each.
+    decisive: Vec<JsonDecisive<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Contribution")]
+struct JsonContribution<'a> {
+    criterion: &'a str,
+    points: f64,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "DecisiveScore")]
+struct JsonDecisive<'a> {
+    /// Whose score it is.
+    vendor: &'a str,
+    criterion: &'a str,
+    score: f64,
+    would_be: f64,
+    /// Whole points from `score` to `would_be`.
+    steps: u32,
+    /// Who ranks first after the change, and its weighted score then.
+    first: &'a str,
+    first_score: f64,
+    /// The vendor it passes, and its weighted score then.
+    second: &'a str,
+    second_score: f64,
+    /// The evidence behind the score now.
+    grade: crate::model::Grade,
+    evidence_age_days: Option<i64>,
+}
+
+impl<'a> JsonArgument<'a> {
+    fn of(a: &'a crate::argument::Argument) -> Self {
+        JsonArgument {
+            leader: &a.leader,
+            runner_up: a.runner_up.as_deref(),
+            lead: a.lead.map(round4),
+            confidence: a.confidence,
+            contributions: a
+                .contributions
+                .iter()
+                .map(|c| JsonContribution {
+                    criterion: &c.criterion,
+                    points: round4(c.points),
+                })
+                .collect(),
+            decisive: a
+                .decisive
+                .iter()
+                .map(|d| JsonDecisive {
+                    vendor: &d.vendor,
+                    criterion: &d.criterion,
+                    score: d.score,
+                    would_be: d.would_be,
+                    steps: d.steps,
+                    first: &d.first,
+                    first_score: round4(d.first_score),
+                    second: &d.second,
+                    second_score: round4(d.second_score),
+                    grade: d.grade,
+                    evidence_age_days: d.evidence_age_days,
+                })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -334,6 +420,7 @@ fn document<'a>(
         audience: report.audience.as_str(),
         base_url: &report.base_url,
         summary: report.summary.as_ref().map(JsonText::of),
+        recommendation: report.recommendation.as_ref().map(JsonText::of),
         scale: JsonScale {
             min: report.scale.min,
             max: report.scale.max,
@@ -350,8 +437,10 @@ fn document<'a>(
                 keeps_leader: [round4(f.keeps_leader.0), round4(f.keeps_leader.1)],
                 flips_to: f.flips_to.as_deref(),
                 at: f.at.map(round4),
+                at_weight: f.at_weight.map(round4),
             })
             .collect(),
+        argument: analysis.argument.as_ref().map(JsonArgument::of),
         robustness: &report.robustness,
         contract: report.contract.as_ref(),
         evaluators: &report.evaluators,

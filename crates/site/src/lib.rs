@@ -9,7 +9,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub use shortlist_analysis::{changes, cost, redact, score, sensitivity};
+pub use shortlist_analysis::{argument, changes, cost, redact, score, sensitivity};
 pub use shortlist_read::{
     cache, content, diagnostic, markdown, model, rules, schema, site, slug, urlpath, urls, yaml,
 };

@@ -39,6 +39,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/partials/evidence.html",
     "templates/partials/grade.html",
     "templates/partials/panel.html",
+    "templates/partials/decides.html",
     "static/style.css",
     "static/shortlist.js",
 ];

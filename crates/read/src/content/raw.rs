@@ -23,6 +23,8 @@ pub struct RawReport {
     pub organisation: Option<String>,
     /// The report's summary, in Markdown, shown on the overview page.
     pub summary: Option<String>,
+    /// The panel's own recommendation, in Markdown, shown on the overview beside the one the report computes.
+    pub recommendation: Option<String>,
     /// The theme to build with: the name of a folder in `themes/` (default `default`).
     pub theme: Option<String>,
     /// Where the site will be published: a path from the server root (`/reports/2027/`) or a full `https://` address.

@@ -25,8 +25,10 @@ use crate::score::Standing;
 use crate::sensitivity::Analysis;
 use crate::urls;
 
+mod argument;
 mod sentences;
 
+pub use argument::{ArgumentView, DecisiveView, LeadPart};
 use sentences::{
     annual_estimate_label, capitalise, flip_sentence, grades_text, hinge_sentences, money,
     uncertainty_text,
@@ -128,6 +130,8 @@ pub struct Cell<'a> {
     pub agreed_reason: Option<&'a str>,
     pub age_days: Option<i64>,
     pub stale: bool,
+    /// When this score alone decides first place: what one change to it would do.
+    pub decides: Option<String>,
     /// On a criterion's rows only: the vendor the cell belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<RowVendor<'a>>,
@@ -281,6 +285,10 @@ pub struct FlipView<'a> {
     pub at_label: String,
     pub share_label: String,
     pub keeps_label: String,
+    /// The weight at the flip point, the other weights as they are: "30".
+    pub at_weight_label: Option<String>,
+    /// The criterion's weight now.
+    pub weight_label: String,
 }
 
 /// A criterion's page data: every vendor's score on it, in rank order, and its notes.
@@ -363,10 +371,22 @@ pub struct ScaleView {
 #[derive(Serialize, JsonSchema)]
 pub struct Recommendation<'v, 'a> {
     pub vendor: &'v VendorView<'a>,
+    /// Whether the report can recommend it: assessed, a partner, and not too close to call.
+    pub recommend: bool,
+    /// "We recommend Brightpath Learning", or "Brightpath Learning ranks first".
+    pub headline: String,
+    /// Why it cannot be recommended yet, when it cannot.
+    pub not_yet: Option<String>,
+    /// The panel's own words (report.yaml's `recommendation`), sanitized HTML.
+    pub panel_view: Option<&'a str>,
     pub score_label: String,
     pub margin: Option<f64>,
     pub margin_label: Option<String>,
     pub runner_up: Option<&'v VendorView<'a>>,
+    pub argument: Option<ArgumentView<'a>>,
+    /// What the leader costs against the runner-up and the cheapest assessed vendor, its fees
+    /// at risk, or why its price is not counted.
+    pub money: Vec<String>,
     pub caveats: Vec<String>,
 }
 
@@ -601,7 +621,7 @@ struct Lookups<'a> {
     note_set: BTreeMap<&'a str, std::collections::BTreeSet<usize>>,
     hinges: BTreeMap<String, String>,
     costs: BTreeMap<&'a str, crate::cost::Cost>,
-    /// The cheapest and the dearest totals, when there are two costs to compare.
+    /// The cheapest and the dearest totals of vendors not rejected, when there are two.
     cost_range: Option<(f64, f64)>,
 }
 
@@ -624,11 +644,21 @@ impl<'a> Lookups<'a> {
                 Some((v.slug.as_str(), crate::cost::of(report, v, st)?))
             })
             .collect();
-        let cost_range = (costs.len() > 1).then(|| {
-            costs
-                .values()
-                .map(|c| c.total)
-                .fold((f64::MAX, f64::MIN), |(l, h), t| (l.min(t), h.max(t)))
+        // Cheapest and dearest among the vendors still in the running: a rejected provider is
+        // never the cheapest.
+        let running: Vec<f64> = costs
+            .iter()
+            .filter(|(slug, _)| {
+                vendors_by_slug
+                    .get(*slug)
+                    .is_some_and(|v| v.status != Status::Rejected)
+            })
+            .map(|(_, c)| c.total)
+            .collect();
+        let cost_range = (running.len() > 1).then(|| {
+            running
+                .iter()
+                .fold((f64::MAX, f64::MIN), |(l, h), t| (l.min(*t), h.max(*t)))
         });
         Lookups {
             report,
@@ -683,6 +713,7 @@ impl<'a> Lookups<'a> {
             agreed_reason: None,
             age_days: None,
             stale: false,
+            decides: None,
             vendor: None,
         };
         let Some(s) = v.scores.get(&c.id) else {
@@ -722,6 +753,7 @@ impl<'a> Lookups<'a> {
             agreed_reason: s.agreed_reason.as_deref(),
             age_days: s.evidence_age_days,
             stale: crate::rules::is_stale(report, s.evidence_age_days),
+            decides: self.decides_text(v, c),
             ..empty
         }
     }
@@ -989,7 +1021,7 @@ impl<'a> Lookups<'a> {
             notes: &views.notes,
             recent_notes: report.notes.iter().rev().take(6).map(NoteRef::of).collect(),
             compare: views.vendors.iter().filter(|v| v.in_compare).collect(),
-            recommendation: recommendation(report, standings, &by_slug),
+            recommendation: self.recommendation(&by_slug),
             answer: what_would_change(report, standings, analysis, &by_slug),
             risks: risk_register(report, standings),
             costs: report.contract.as_ref().map(|c| CostsView {
@@ -1403,67 +1435,6 @@ fn disagreements<'a>(report: &'a Report, standings: &[Standing]) -> Vec<Disagree
             })
         })
         .collect()
-}
-
-/// The panel that answers "whom, and why", with its honest caveats.
-fn recommendation<'v, 'a>(
-    report: &Report,
-    standings: &[Standing],
-    views: &BTreeMap<&str, &'v VendorView<'a>>,
-) -> Option<Recommendation<'v, 'a>> {
-    // The contest is among assessed vendors; with none assessed yet, among all scored ones.
-    let contest: Vec<&Standing> = if standings.iter().any(|s| s.complete) {
-        standings.iter().filter(|s| s.complete).collect()
-    } else {
-        standings.iter().collect()
-    };
-    let top = contest.first().filter(|s| s.weighted_score.is_some())?;
-    let view = *views.get(top.slug.as_str())?;
-    let name = view.name;
-    let score = top.weighted_score.unwrap_or_default();
-    let runner = contest.get(1).filter(|s| s.weighted_score.is_some());
-    let margin = runner.and_then(|r| r.weighted_score).map(|r| score - r);
-    let mut caveats = Vec::new();
-    if !top.complete {
-        caveats.push(format!(
-            "{name} has scores for only {} of {} criteria.",
-            top.scored, top.total
-        ));
-    }
-    if !top.unsupported.is_empty() {
-        let n = top.unsupported.len();
-        caveats.push(format!(
-            "{n} of its scores {} no evidence behind {}.",
-            if n == 1 { "has" } else { "have" },
-            if n == 1 { "it" } else { "them" }
-        ));
-    }
-    let evidence = view.evidence_count;
-    if crate::rules::thin_evidence(evidence, report.criteria.len()) {
-        caveats.push(format!(
-            "The evidence is thin: its scores cite {evidence} {}.",
-            if evidence == 1 { "note" } else { "notes" }
-        ));
-    }
-    if let Some(m) = margin.filter(|m| *m < crate::rules::NARROW_LEAD) {
-        caveats.push(format!(
-            "The lead is narrow ({m:.2} points); read the runner-up's dossier too."
-        ));
-    }
-    if !top.partner && top.complete {
-        caveats.push(format!(
-            "Its score is below the partner threshold of {}.",
-            format_number(report.partner_threshold)
-        ));
-    }
-    Some(Recommendation {
-        vendor: view,
-        score_label: format!("{score:.2}"),
-        margin,
-        margin_label: margin.map(|m| format!("{m:.2}")),
-        runner_up: runner.and_then(|r| views.get(r.slug.as_str()).copied()),
-        caveats,
-    })
 }
 
 /// The names of the criteria a vendor has no score on.

@@ -51,8 +51,8 @@ pub(super) fn annual_estimate_label(pricing: Option<&Pricing>) -> Option<String>
     )
 }
 
-/// "Kestrel Lane leads if Track record weighs less than 6% (now 20%)", or `None` when no
-/// share of this criterion's weight changes the leader.
+/// "Kestrel Lane leads if Track record weighs less than 5.9% of the total (now 20%): a weight
+/// under 5.3, now 20", or `None` when no share of this criterion's weight changes the leader.
 pub(super) fn flip_sentence<'a>(
     report: &'a Report,
     analysis: &Analysis,
@@ -63,6 +63,7 @@ pub(super) fn flip_sentence<'a>(
     let leader = report.vendor(analysis.leader.as_deref()?)?;
     let criterion = report.criterion(&f.criterion)?;
     let direction = if at < f.share { "less" } else { "more" };
+    let at_weight = f.at_weight.map(weight_label);
     Some(FlipView {
         vendor: &vendor.name,
         vendor_url: urls::vendor(&vendor.slug),
@@ -70,11 +71,20 @@ pub(super) fn flip_sentence<'a>(
         criterion_url: urls::criterion(&criterion.id),
         leader: &leader.name,
         text: format!(
-            "{} leads if {} weighs {direction} than {} of the total (now {})",
+            "{} leads if {} weighs {direction} than {} of the total (now {}){}",
             vendor.name,
             criterion.name,
             percent(at),
-            percent(f.share)
+            percent(f.share),
+            at_weight.as_ref().map_or(String::new(), |w| format!(
+                ": a weight {} {w}, now {}",
+                if direction == "less" {
+                    "under"
+                } else {
+                    "above"
+                },
+                format_number(criterion.weight)
+            ))
         ),
         distance: (at - f.share).abs(),
         direction,
@@ -85,7 +95,14 @@ pub(super) fn flip_sentence<'a>(
             percent(f.keeps_leader.0),
             percent(f.keeps_leader.1)
         ),
+        at_weight_label: at_weight,
+        weight_label: format_number(criterion.weight),
     })
+}
+
+/// A weight at a flip point for people, to one decimal: `5.3`, `30`.
+fn weight_label(w: f64) -> String {
+    format_number((w * 10.0).round() / 10.0)
 }
 
 /// One sentence per vendor whose verdict one point would reverse: "Harbour & Pine Learning

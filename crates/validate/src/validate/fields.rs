@@ -455,6 +455,7 @@ pub(super) fn report(
         audience: _,
         organisation,
         summary,
+        recommendation,
         theme,
         base_url,
         scale,
@@ -484,6 +485,8 @@ pub(super) fn report(
         audience,
         organisation,
         summary: summary.map(|s| rich(ctx, &[Seg::Key("summary")], &s, "", files, diags)),
+        recommendation: recommendation
+            .map(|s| rich(ctx, &[Seg::Key("recommendation")], &s, "", files, diags)),
         theme: theme_of(ctx, theme, settings, diags),
         base_url: base_url_of(ctx, base_url, settings, diags),
         scale,
