@@ -489,6 +489,93 @@ fn the_value_map_places_every_priced_vendor_and_the_register_filters() {
     assert!(high.iter().all(|s| s == "high"));
 }
 
+/// The what-if script restates the scoring rules of `shortlist_model::rules`: for random weights
+/// given in the address (zeros among them), its ranking order, weighted scores and verdicts,
+/// the matrix's order and its weight shares are those `score::rank` gives the same report with
+/// the same weights. Then the cases the issue names: Harbour & Pine Learning becomes a partner
+/// with Skin in the game at 30, and all-zero weights get a message, not NaN.
+#[test]
+fn what_if_follows_the_scoring_rules_on_random_weights() {
+    let Some((p, _browser, tab)) = example_in_browser() else {
+        return;
+    };
+    let built = shortlist::make_site(&shortlist::Options {
+        root: p.root().to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap();
+    let index = format!("file://{}", p.path("output/index.html").display());
+    let n = built.report.criteria.len();
+    let mut next = crate::common::seeded(2027);
+    let mut draws: Vec<Vec<f64>> = (0..20)
+        .map(|_| (0..n).map(|_| next(41) as f64).collect())
+        .filter(|w: &Vec<f64>| w.iter().any(|x| *x > 0.0))
+        .collect();
+    // Each criterion alone: the vendor best on it leads, and the must-have floors decide
+    // whether it is a partner (Quillmark's 5 on Value for money, under a floor elsewhere).
+    for k in 0..n {
+        draws.push((0..n).map(|i| if i == k { 10.0 } else { 0.0 }).collect());
+    }
+    // Skin in the game (the fifth criterion) from 10 to 30.
+    draws.push(vec![20.0, 15.0, 15.0, 10.0, 30.0, 15.0, 10.0, 5.0]);
+    let page = r#"Array.from(document.querySelectorAll('#ranking-table tbody tr')).map(r => [r.getAttribute('data-slug'), parseFloat(r.querySelector('[data-weighted]').getAttribute('data-value')), r.querySelector('.verdict .badge').className.replace('badge ', '')])"#;
+    let matrix = r#"Array.from(document.querySelectorAll('#matrix-table tbody tr')).map(r => r.getAttribute('data-slug'))"#;
+    let shares = r#"Array.from(document.querySelectorAll('#matrix-table thead .weight')).map(s => s.textContent)"#;
+    for weights in &draws {
+        let w: Vec<String> = weights.iter().map(|w| format!("{w}")).collect();
+        tab.navigate_to(&format!("{index}?w={}", w.join(",")))
+            .unwrap()
+            .wait_until_navigated()
+            .unwrap();
+        let expected = crate::common::ranked_with_weights(&built.report, weights);
+        let shown = js(&tab, page);
+        let shown = shown.as_array().unwrap();
+        assert_eq!(shown.len(), expected.len());
+        for (row, (slug, score, verdict)) in shown.iter().zip(&expected) {
+            assert_eq!(row[0], slug.as_str(), "order with weights {w:?}");
+            assert_eq!(row[2], *verdict, "{slug}'s verdict with weights {w:?}");
+            match (row[1].as_f64(), score) {
+                (Some(a), Some(b)) => assert!((a - b).abs() < 1e-9, "{slug}: {a} against {b}"),
+                (a, b) => assert!(a.is_none() && b.is_none(), "{slug}: {a:?} against {b:?}"),
+            }
+        }
+        let order: Vec<&str> = expected.iter().map(|e| e.0.as_str()).collect();
+        assert_eq!(js(&tab, matrix), serde_json::json!(order));
+        let total: f64 = weights.iter().sum();
+        let pct: Vec<String> = weights
+            .iter()
+            .map(|w| format!("{:.1}%", (w / total * 1000.0).round() / 10.0))
+            .collect();
+        assert_eq!(js(&tab, shares), serde_json::json!(pct));
+    }
+    // The last draw: Harbour & Pine at 3.71 (worked by hand: 445/120) is a partner.
+    assert!(
+        js(&tab, page)
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r[0] == "harbour-pine" && r[2] == "partner")
+    );
+    tab.navigate_to(&format!("{index}?w={}", vec!["0"; n].join(",")))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let said = js(
+        &tab,
+        "document.getElementById('what-if-result').textContent",
+    );
+    assert!(
+        said.as_str().unwrap().contains("Every weight is zero"),
+        "{said}"
+    );
+    assert!(
+        !js(&tab, "document.body.textContent")
+            .as_str()
+            .unwrap()
+            .contains("NaN")
+    );
+}
+
 #[test]
 fn what_if_weights_re_rank_the_page_and_live_in_its_url() {
     let Some((p, _browser, tab)) = example_in_browser() else {

@@ -385,3 +385,32 @@ pub fn assert_staging_is_clean(p: &Project) {
     assert!(!p.path("output/.shortlist-staging").exists());
     assert!(!p.path(".output.staging").exists());
 }
+
+/// A seeded splitmix64 generator: each call gives a number below `below`, the same sequence
+/// every run.
+pub fn seeded(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut state = seed;
+    move |below: u64| {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % below
+    }
+}
+
+/// The example's model as the library makes it, with the weights `weights` (in criterion
+/// order) and ranked: (slug, weighted score, verdict class) in rank order.
+pub fn ranked_with_weights(
+    report: &shortlist::model::Report,
+    weights: &[f64],
+) -> Vec<(String, Option<f64>, &'static str)> {
+    let mut report = report.clone();
+    for (c, w) in report.criteria.iter_mut().zip(weights) {
+        c.weight = *w;
+    }
+    shortlist::score::rank(&report)
+        .iter()
+        .map(|st| (st.slug.clone(), st.weighted_score, st.verdict().class()))
+        .collect()
+}

@@ -587,15 +587,7 @@ fn the_workbook_follows_the_scoring_rules_on_random_weights() {
     .unwrap();
     let xlsx = std::fs::read(p.path("output/report.xlsx")).unwrap();
     let n = built.report.criteria.len();
-    // splitmix64, seeded: the same draws every run.
-    let mut state = 0x5eed_u64;
-    let mut next = move |below: u64| {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % below
-    };
+    let mut next = crate::common::seeded(0x5eed);
     let mut books = Vec::new();
     let mut expected = Vec::new();
     for _ in 0..6 {

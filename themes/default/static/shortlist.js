@@ -109,9 +109,13 @@
   }
 
   // What-if weights: <form id="what-if"> has one number input per criterion (data-weight = its
-  // index, data-default = the report's weight); ranking rows carry data-scores (space separated,
-  // empty for unscored) and data-assessed. Moving a weight re-ranks the ranking, updates the
-  // matrix's weighted column and says who leads; the URL keeps the weights (?w=20,5,...).
+  // index, data-default = the report's weight, data-minimum = its must-have floor) and the
+  // partner threshold and tolerance (data-threshold, data-tolerance); ranking rows carry
+  // data-scores (space separated, empty for unscored). Moving a weight re-ranks the ranking and
+  // the matrix, recomputes each weighted score, verdict and possible range, the weights' shares
+  // in the matrix's header, and says who leads; the URL keeps the weights (?w=20,5,...). The
+  // rules are shortlist_model::rules', restated; a browser test holds them to it on random
+  // weights.
   var whatIf = document.getElementById("what-if");
   var ranking = document.getElementById("ranking-table");
   if (whatIf && ranking) {
@@ -119,62 +123,133 @@
     var matrix = document.getElementById("matrix-table");
     var result = document.getElementById("what-if-result");
     var note = whatIf.querySelector(".what-if-note");
-    var scaleMin = parseFloat(whatIf.getAttribute("data-scale-min")), scaleMax = parseFloat(whatIf.getAttribute("data-scale-max"));
+    var num = function (el, name) { return parseFloat(el.getAttribute(name)); };
+    var scaleMin = num(whatIf, "data-scale-min"), scaleMax = num(whatIf, "data-scale-max");
+    var threshold = num(whatIf, "data-threshold"), tolerance = num(whatIf, "data-tolerance") || 0;
+    var minimums = weightInputs.map(function (i) { var m = num(i, "data-minimum"); return isFinite(m) ? m : null; });
+    var unusable = function (i) { var w = Number(i.value); return i.value.trim() !== "" && !(isFinite(w) && w >= 0); };
     var weightsNow = function () {
-      return weightInputs.map(function (i) { var w = parseFloat(i.value); return isFinite(w) && w > 0 ? w : 0; });
+      return weightInputs.map(function (i) { var w = Number(i.value); return i.value.trim() !== "" && isFinite(w) && w > 0 ? w : 0; });
     };
     var isDefault = function () {
       return weightInputs.every(function (i) { return parseFloat(i.value) === parseFloat(i.getAttribute("data-default")); });
     };
-    var weighted = function (row, weights) {
-      var scores = (row.getAttribute("data-scores") || "").split(" "), sum = 0, total = 0;
-      // Each weight as a share of the largest, which gives the same mean and cannot overflow
-      // however large the weights typed or put in the address (?w=1e308,...).
-      var largest = Math.max.apply(null, weights.concat([0]));
-      for (var i = 0; i < weights.length; i++) {
-        if (scores[i] === undefined || scores[i] === "" || largest === 0) { continue; }
-        sum += weights[i] / largest * parseFloat(scores[i]);
-        total += weights[i] / largest;
-      }
-      return total > 0 ? sum / total : null;
+    var scoresOf = function (row) {
+      return (row.getAttribute("data-scores") || "").split(" ").map(function (x) { return x === "" ? null : parseFloat(x); });
     };
+    // The weighted mean over the scores given (`fill` for the missing ones, when given); weights
+    // too large to multiply (?w=1e308,...) are taken as shares of the largest, the same mean.
+    var weighted = function (scores, weights, fill) {
+      // Weights as typed, in the same order of sums as the report, unless they are too large
+      // to multiply.
+      var largest = Math.max.apply(null, weights.concat([0])), k = largest > 1e300 ? largest : 1;
+      var sum = 0, total = 0;
+      for (var i = 0; i < weights.length; i++) {
+        var x = scores[i] === null || scores[i] === undefined ? fill : scores[i];
+        if (x === null || x === undefined || largest === 0) { continue; }
+        sum += weights[i] / k * x;
+        total += weights[i] / k;
+      }
+      return total > 0 ? Math.min(scaleMax, Math.max(scaleMin, sum / total)) : null;
+    };
+    var verdictOf = function (scores, score) {
+      var complete = scores.length === weightInputs.length && scores.every(function (x) { return x !== null; });
+      if (!complete) { return "unassessed"; }
+      var floors = scores.every(function (x, i) { return minimums[i] === null || x >= minimums[i] - tolerance; });
+      return score !== null && score >= threshold - tolerance && floors ? "partner" : "vendor";
+    };
+    var badgeText = { partner: "Partner", vendor: "Vendor", unassessed: "Not yet assessed" };
+    // Two decimals, or as many (up to six) as it takes to tell `a` from `b`.
+    var apart = function (a, b) {
+      for (var places = 2; places < 6; places++) {
+        if (b === null || a.toFixed(places) !== b.toFixed(places)) { return places; }
+      }
+      return 6;
+    };
+    var byName = function (row) { return row.getAttribute("data-name").toLowerCase(); };
     var apply = function () {
       var weights = weightsNow();
+      var bad = weightInputs.filter(unusable);
+      weightInputs.forEach(function (i) { if (unusable(i)) { i.setAttribute("aria-invalid", "true"); } else { i.removeAttribute("aria-invalid"); } });
+      var changed = !isDefault();
+      var url = new URL(location.href);
+      url.search = changed ? "?w=" + weightInputs.map(function (i) { return i.value; }).join(",") : "";
+      try { history.replaceState(null, "", url.toString()); } catch (e) { /* file:// may refuse */ }
+      if (weights.every(function (w) { return w === 0; })) {
+        if (result) { result.hidden = false; result.textContent = "Every weight is zero, so nothing can be ranked: give at least one criterion a weight above 0."; }
+        if (note) { note.textContent = "Every weight is zero; the ranking shown is the report's."; }
+        return;
+      }
       var body = ranking.tBodies[0];
-      var rows = Array.prototype.slice.call(body.rows).map(function (row) { return { row: row, score: weighted(row, weights) }; });
+      var rows = Array.prototype.slice.call(body.rows).map(function (row) {
+        var scores = scoresOf(row), score = weighted(scores, weights, null);
+        return { row: row, scores: scores, score: score, verdict: verdictOf(scores, score) };
+      });
       rows.sort(function (a, b) {
         if (a.score === null || b.score === null) { return a.score === null ? (b.score === null ? 0 : 1) : -1; }
-        return b.score - a.score || a.row.getAttribute("data-name").toLowerCase().localeCompare(b.row.getAttribute("data-name").toLowerCase());
+        if (a.score !== b.score) { return b.score - a.score; }
+        var an = byName(a.row), bn = byName(b.row);
+        return an < bn ? -1 : an > bn ? 1 : (a.row.getAttribute("data-slug") < b.row.getAttribute("data-slug") ? -1 : 1);
       });
+      var matrixBody = matrix && matrix.tBodies[0];
       rows.forEach(function (r, i) {
         body.appendChild(r.row);
         r.row.cells[0].textContent = i + 1;
+        var next = rows[i + 1] || rows[i - 1];
+        var places = r.score === null ? 2 : apart(r.score, next && next.score);
+        var label = r.score === null ? "–" : r.score.toFixed(places);
         var cell = r.row.querySelector("[data-weighted]");
-        var label = r.score === null ? "–" : r.score.toFixed(2);
         cell.setAttribute("data-value", r.score === null ? "" : r.score);
         cell.querySelector(".value").textContent = label;
         var bar = cell.querySelector(".bar");
         if (bar) { bar.style.width = r.score === null ? "0%" : Math.round((r.score - scaleMin) / (scaleMax - scaleMin) * 1000) / 10 + "%"; }
-        var inMatrix = matrix && matrix.querySelector('tr[data-slug="' + r.row.getAttribute("data-slug") + '"] [data-weighted]');
-        if (inMatrix) { inMatrix.textContent = label; inMatrix.setAttribute("data-value", r.score === null ? "" : r.score); }
+        r.row.setAttribute("data-verdict", r.verdict);
+        var badge = r.row.querySelector(".verdict .badge");
+        if (badge) { badge.className = "badge " + r.verdict; badge.textContent = badgeText[r.verdict]; }
+        var range = r.row.querySelector(".verdict .range");
+        if (range) { range.textContent = "could end " + weighted(r.scores, weights, scaleMin).toFixed(2) + "–" + weighted(r.scores, weights, scaleMax).toFixed(2); }
+        var inMatrix = matrixBody && matrixBody.querySelector('tr[data-slug="' + r.row.getAttribute("data-slug") + '"]');
+        if (inMatrix) {
+          matrixBody.appendChild(inMatrix);
+          var total = inMatrix.querySelector("[data-weighted]");
+          total.textContent = label;
+          total.setAttribute("data-value", r.score === null ? "" : r.score);
+        }
       });
+      if (matrix) {
+        var sum = weights.reduce(function (a, b) { return a + b / Math.max.apply(null, weights); }, 0);
+        each(matrix.tHead.querySelectorAll(".weight"), function (span, i) {
+          span.textContent = (Math.round(weights[i] / Math.max.apply(null, weights) / sum * 1000) / 10).toFixed(1) + "%";
+        });
+      }
       each(ranking.tHead.rows[0].cells, function (th, i) { if (th.hasAttribute("aria-sort")) { th.setAttribute("aria-sort", i === 0 ? "ascending" : "none"); } });
-      var leader = rows.filter(function (r) { return r.row.getAttribute("data-assessed") === "true" && r.score !== null; })[0];
-      var changed = !isDefault();
+      var assessed = rows.filter(function (r) { return r.verdict !== "unassessed" && r.score !== null; });
+      var leader = assessed[0], second = assessed[1];
       if (result) {
         result.hidden = !changed;
-        result.textContent = changed && leader ? "With the weights you chose, " + leader.row.getAttribute("data-name") + " ranks first among the assessed vendors, at " + leader.score.toFixed(2) + "." : "";
+        var text = "";
+        if (changed && leader) {
+          var places = apart(leader.score, second ? second.score : null);
+          text = "With the weights you chose, " + leader.row.getAttribute("data-name") + " ranks first among the assessed vendors, at " + leader.score.toFixed(places) + (leader.verdict === "partner" ? ", a partner" : ", short of the partner rule");
+          if (second && leader.score === second.score) {
+            text += ", tied with " + second.row.getAttribute("data-name") + " and first by name, as the report breaks ties";
+          } else if (second) {
+            text += ", ahead of " + second.row.getAttribute("data-name") + " at " + second.score.toFixed(places);
+          }
+          text += ".";
+        } else if (changed) {
+          text = "With the weights you chose, no vendor is assessed on every criterion yet.";
+        }
+        result.textContent = text;
       }
-      if (note) { note.textContent = changed ? "Showing the ranking with your weights." : "Showing the report's weights."; }
-      var url = new URL(location.href);
-      url.search = changed ? "?w=" + weights.join(",") : "";
-      try { history.replaceState(null, "", url.toString()); } catch (e) { /* file:// may refuse */ }
+      if (note) {
+        note.textContent = bad.length ? "A weight must be a number of 0 or more; the " + (bad.length === 1 ? "one" : "ones") + " marked " + (bad.length === 1 ? "is" : "are") + " read as 0." : changed ? "Showing the ranking with your weights." : "Showing the report's weights.";
+      }
     };
     var fromUrl = new URLSearchParams(location.search).get("w");
     if (fromUrl) {
       fromUrl.split(",").forEach(function (w, i) {
-        var n = parseFloat(w);
-        if (weightInputs[i] && isFinite(n) && n >= 0) { weightInputs[i].value = n; }
+        if (weightInputs[i]) { weightInputs[i].value = w.trim(); }
       });
     }
     weightInputs.forEach(function (i) { i.addEventListener("input", apply); });

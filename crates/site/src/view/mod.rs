@@ -515,6 +515,9 @@ pub struct SiteView<'v, 'a> {
     pub scale: ScaleView,
     pub partner_threshold: f64,
     pub partner_threshold_label: String,
+    /// How far apart two figures may be and still be the same (`rules::TOLERANCE`), for the
+    /// what-if script.
+    pub tolerance: f64,
     pub newest_evidence: Option<&'a str>,
     pub criteria: &'v [CriterionView<'a>],
     pub total_weight: String,
@@ -1014,6 +1017,7 @@ impl<'a> Lookups<'a> {
             },
             partner_threshold: report.partner_threshold,
             partner_threshold_label: format_number(report.partner_threshold),
+            tolerance: crate::rules::TOLERANCE,
             newest_evidence: report.notes.iter().map(|n| n.date.as_str()).max(),
             criteria: &views.criteria,
             total_weight: format_number(*total_weight),
@@ -1463,7 +1467,7 @@ fn what_if_scores(report: &Report, v: &Vendor) -> String {
         .map(|c| {
             v.scores
                 .get(&c.id)
-                .map_or(String::new(), |s| format_number(s.score))
+                .map_or(String::new(), |s| s.score.to_string())
         })
         .collect::<Vec<_>>()
         .join(" ")
