@@ -777,3 +777,32 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
         assert_ne!(out.status.code(), Some(101), "{args:?}: {err}");
     }
 }
+
+/// A level named by something that is not a score on the scale, or saying nothing, is an error
+/// at that level; every one is reported in one run.
+#[test]
+fn scale_levels_must_name_scores_on_the_scale() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "scale: { min: 1, max: 5 }",
+        "scale: { min: 1, max: 5 }\nlevels:\n  7: Off the scale\n  2: \"\"\n  5: Beyond the need",
+    );
+    p.edit(
+        "content/report.yaml",
+        "    question: Is it affordable?",
+        "    question: Is it affordable?\n    levels: { high: Cheap }",
+    );
+    fails_with(
+        &p,
+        &[
+            "content/report.yaml:7:6",
+            "`7` is not a score on the scale",
+            "name each level by its score, from 1 to 5",
+            "content/report.yaml:8:6",
+            "the level 2 says nothing",
+            "content/report.yaml:20:21",
+            "`high` is not a score on the scale",
+        ],
+    );
+}

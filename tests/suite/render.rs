@@ -139,3 +139,61 @@ fn every_page_states_the_title_audience_and_newest_evidence() {
         assert!(html.starts_with("<!doctype html>"), "{path}");
     }
 }
+
+/// What a score means: the scale's levels beside every score that has one, a criterion's own
+/// in their place on it, a panel's mean between two levels with none; the same in report.json
+/// and the workbook's Criteria sheet.
+#[test]
+fn scale_levels_are_shown_beside_the_scores_they_describe() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let p = crate::common::Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "scale: { min: 1, max: 5 }",
+        "scale: { min: 1, max: 5 }\nlevels: { 2: Falls short, 3: Just meets the need, 4: Meets the need well }",
+    );
+    p.edit(
+        "content/report.yaml",
+        "    question: Is it affordable?",
+        "    question: Is it affordable?\n    levels: { 3: Within budget }",
+    );
+    p.build_ok();
+    // Acme scores 4 on Track record and 3 on Cost; Budget 2 and 5.
+    let acme = p.read("output/vendors/acme/index.html");
+    assert!(
+        acme.contains("What 4 means: </span>Meets the need well</p>"),
+        "{acme}"
+    );
+    assert!(acme.contains("What 3 means: </span>Within budget</p>"));
+    assert!(
+        !acme.contains("Just meets the need</p>"),
+        "the criterion's own words win"
+    );
+    let cost = p.read("output/criteria/cost/index.html");
+    assert!(cost.contains("<dt>3</dt><dd>Within budget</dd>"));
+    assert!(cost.contains("<dt>2</dt><dd>Falls short</dd>"));
+    // Budget's 5 has no level written: nothing is said.
+    let budget = p.read("output/vendors/budget/index.html");
+    assert_eq!(
+        budget.matches("class=\"level\"").count(),
+        1,
+        "only its 2 has a level"
+    );
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let acme_json = json["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["slug"] == "acme")
+        .unwrap();
+    assert_eq!(acme_json["scores"]["cost"]["level"], "Within budget");
+    assert_eq!(json["levels"][0]["score"], 2.0);
+    let mut book: Xlsx<_> = open_workbook(p.path("output/report.xlsx")).unwrap();
+    let criteria = book.worksheet_range("Criteria").unwrap();
+    assert_eq!(
+        criteria.get_value((2, 6)),
+        Some(&Data::String(
+            "2: Falls short\n3: Within budget\n4: Meets the need well".into()
+        ))
+    );
+}

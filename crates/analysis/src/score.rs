@@ -166,6 +166,7 @@ pub mod testing {
             question: None,
             description: None,
             minimum: None,
+            levels: Vec::new(),
         }
     }
 
@@ -233,6 +234,7 @@ pub mod testing {
             organisation: None,
             summary: None,
             recommendation: None,
+            levels: Vec::new(),
             theme: "default".into(),
             base_url: "/".into(),
             scale: Scale::default(),

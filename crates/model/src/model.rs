@@ -43,6 +43,8 @@ pub struct Report {
     pub summary: Option<Rich>,
     /// The panel's own words on whom it recommends, and why.
     pub recommendation: Option<Rich>,
+    /// What each score on the scale means, lowest score first (report.yaml's `levels`).
+    pub levels: Vec<Descriptor>,
     pub theme: String,
     pub base_url: String,
     pub scale: Scale,
@@ -147,6 +149,26 @@ pub struct Criterion {
     pub description: Option<Rich>,
     /// A must-have floor: a vendor scoring under it is never a partner.
     pub minimum: Option<f64>,
+    /// What each score means on this criterion: the scale's `levels`, with the criterion's own
+    /// in their place; lowest score first.
+    pub levels: Vec<Descriptor>,
+}
+
+/// What one score on the scale means.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Descriptor {
+    pub score: f64,
+    pub text: String,
+}
+
+impl Criterion {
+    /// The descriptor of `score` on this criterion, when one is written for exactly that score
+    /// (a panel's mean between two levels has none).
+    pub fn level_of(&self, score: f64) -> Option<&Descriptor> {
+        self.levels
+            .iter()
+            .find(|d| crate::rules::same_figure(d.score, score))
+    }
 }
 
 /// Where a vendor stands in the selection process.

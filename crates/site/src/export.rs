@@ -60,6 +60,8 @@ struct JsonReport<'a> {
     /// The panel's own recommendation (report.yaml's `recommendation`).
     recommendation: Option<JsonText<'a>>,
     scale: JsonScale,
+    /// What each score on the scale means (report.yaml's `levels`), lowest first.
+    levels: &'a [crate::model::Descriptor],
     partner_threshold: f64,
     /// The date evidence ages are counted to.
     date: Option<&'a str>,
@@ -206,6 +208,8 @@ struct JsonCriterion<'a> {
     question: Option<&'a str>,
     description: Option<JsonText<'a>>,
     minimum: Option<f64>,
+    /// What each score means on this criterion (the scale's levels with its own), lowest first.
+    levels: &'a [crate::model::Descriptor],
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -271,6 +275,8 @@ struct JsonScore<'a> {
     disagreement: bool,
     consensus: crate::model::Consensus,
     agreed_reason: Option<&'a str>,
+    /// What the score means on its criterion, when a level is written for it.
+    level: Option<&'a str>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -321,7 +327,7 @@ pub fn report_json_schema() -> serde_json::Value {
 impl<'a> JsonVendor<'a> {
     /// A vendor's dossier as the audience may see it, with its standing's figures.
     fn of(
-        report: &Report,
+        report: &'a Report,
         st: &'a Standing,
         v: &'a crate::model::Vendor,
         analysis: &Analysis,
@@ -365,14 +371,20 @@ impl<'a> JsonVendor<'a> {
             scores: v
                 .scores
                 .iter()
-                .map(|(id, s)| (id.as_str(), JsonScore::of(s)))
+                .map(|(id, s)| {
+                    let level = report
+                        .criterion(id)
+                        .and_then(|c| c.level_of(s.score))
+                        .map(|d| d.text.as_str());
+                    (id.as_str(), JsonScore::of(s, level))
+                })
                 .collect(),
         }
     }
 }
 
 impl<'a> JsonScore<'a> {
-    fn of(s: &'a crate::model::Score) -> Self {
+    fn of(s: &'a crate::model::Score, level: Option<&'a str>) -> Self {
         JsonScore {
             score: round4(s.score),
             rationale: s.rationale.as_ref().map(JsonText::of),
@@ -385,6 +397,7 @@ impl<'a> JsonScore<'a> {
             disagreement: s.disagreement,
             consensus: s.consensus,
             agreed_reason: s.agreed_reason.as_deref(),
+            level,
         }
     }
 }
@@ -425,6 +438,7 @@ fn document<'a>(
             min: report.scale.min,
             max: report.scale.max,
         },
+        levels: &report.levels,
         partner_threshold: report.partner_threshold,
         date: report.date.as_deref(),
         sensitivity: analysis
@@ -468,6 +482,7 @@ fn document<'a>(
                 question: c.question.as_deref(),
                 description: c.description.as_ref().map(JsonText::of),
                 minimum: c.minimum,
+                levels: &c.levels,
             })
             .collect(),
         vendors,

@@ -1,7 +1,7 @@
 //! `report.xlsx`: the ranking as a workbook a buyer can re-weight.
 //!
 //! Three sheets. **Criteria** holds the weights and the partner threshold as plain cells, the
-//! only ones meant to be edited. **Scores** holds the vendors × criteria scores and, for each
+//! only ones meant to be edited, and what each score means on each criterion. **Scores** holds the vendors × criteria scores and, for each
 //! vendor, live formulas over those cells: the weighted score (over the criteria scored, as
 //! `score::weighted_score` computes it), the criteria scored and the coverage, the rank (ties
 //! go to the name, as in `score::rank`) and the verdict (partner, vendor, not yet assessed).
@@ -126,6 +126,7 @@ fn criteria_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<
         "Share of the weight",
         "Minimum score",
         "Question",
+        "What each score means",
     ];
     for (col, h) in (0u16..).zip(headers) {
         sheet.write_string_with_format(0, col, h, &s.header)?;
@@ -158,6 +159,14 @@ fn criteria_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<
         if let Some(q) = &c.question {
             sheet.write_string(row, 5, fit(q))?;
         }
+        if !c.levels.is_empty() {
+            let levels: Vec<String> = c
+                .levels
+                .iter()
+                .map(|d| format!("{}: {}", crate::model::format_number(d.score), d.text))
+                .collect();
+            sheet.write_string(row, 6, fit(&levels.join("\n")))?;
+        }
     }
     let threshold_row = n as u32 + 2;
     sheet.write_string_with_format(threshold_row, 0, "Partner threshold", &s.header)?;
@@ -174,6 +183,7 @@ fn criteria_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<
     sheet.set_column_width(3, 12)?;
     sheet.set_column_width(4, 10)?;
     sheet.set_column_width(5, 60)?;
+    sheet.set_column_width(6, 60)?;
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
 }

@@ -25,6 +25,9 @@ pub struct RawReport {
     pub summary: Option<String>,
     /// The panel's own recommendation, in Markdown, shown on the overview beside the one the report computes.
     pub recommendation: Option<String>,
+    /// What each score on the scale means, by score: `5: Exceeds the requirement, with evidence from work like ours`. Shown beside every score.
+    #[serde(default)]
+    pub levels: BTreeMap<String, String>,
     /// The theme to build with: the name of a folder in `themes/` (default `default`).
     pub theme: Option<String>,
     /// Where the site will be published: a path from the server root (`/reports/2027/`) or a full `https://` address.
@@ -138,6 +141,9 @@ pub struct RawCriterion {
     pub description: Option<String>,
     /// A must-have floor: a vendor scoring under it is never a partner.
     pub minimum: Option<f64>,
+    /// What a score means on this criterion, by score; replaces the scale's `levels` for the scores it names.
+    #[serde(default)]
+    pub levels: BTreeMap<String, String>,
 }
 
 /// A vendor dossier, content/vendors/<slug>.yaml.

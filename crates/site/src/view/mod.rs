@@ -132,6 +132,8 @@ pub struct Cell<'a> {
     pub stale: bool,
     /// When this score alone decides first place: what one change to it would do.
     pub decides: Option<String>,
+    /// What the score means on this criterion (its level's descriptor), when one is written.
+    pub level: Option<&'a str>,
     /// On a criterion's rows only: the vendor the cell belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<RowVendor<'a>>,
@@ -291,10 +293,31 @@ pub struct FlipView<'a> {
     pub weight_label: String,
 }
 
+/// What one score means, for people.
+#[derive(Serialize, JsonSchema)]
+pub struct LevelView<'a> {
+    pub score_label: String,
+    pub text: &'a str,
+}
+
+impl<'a> LevelView<'a> {
+    fn all(levels: &'a [crate::model::Descriptor]) -> Vec<Self> {
+        levels
+            .iter()
+            .map(|d| LevelView {
+                score_label: format_number(d.score),
+                text: &d.text,
+            })
+            .collect()
+    }
+}
+
 /// A criterion's page data: every vendor's score on it, in rank order, and its notes.
 #[derive(Serialize, JsonSchema)]
 pub struct CriterionView<'a> {
     pub id: &'a str,
+    /// What each score means on this criterion, lowest first.
+    pub levels: Vec<LevelView<'a>>,
     pub name: &'a str,
     pub weight: f64,
     pub weight_label: String,
@@ -513,6 +536,8 @@ pub struct SiteView<'v, 'a> {
     pub base_url: &'a str,
     pub canonical_base: Option<&'a str>,
     pub scale: ScaleView,
+    /// What each score on the scale means (report.yaml's `levels`), lowest first.
+    pub levels: Vec<LevelView<'a>>,
     pub partner_threshold: f64,
     pub partner_threshold_label: String,
     /// How far apart two figures may be and still be the same (`rules::TOLERANCE`), for the
@@ -717,6 +742,7 @@ impl<'a> Lookups<'a> {
             age_days: None,
             stale: false,
             decides: None,
+            level: None,
             vendor: None,
         };
         let Some(s) = v.scores.get(&c.id) else {
@@ -757,6 +783,7 @@ impl<'a> Lookups<'a> {
             age_days: s.evidence_age_days,
             stale: crate::rules::is_stale(report, s.evidence_age_days),
             decides: self.decides_text(v, c),
+            level: c.level_of(s.score).map(|d| d.text.as_str()),
             ..empty
         }
     }
@@ -893,6 +920,7 @@ impl<'a> Lookups<'a> {
         let mean = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
         CriterionView {
             id: &c.id,
+            levels: LevelView::all(&c.levels),
             name: &c.name,
             weight: c.weight,
             weight_label: format_number(c.weight),
@@ -1015,6 +1043,7 @@ impl<'a> Lookups<'a> {
                 label: format!("{}–{}", format_number(scale.min), format_number(scale.max)),
                 max_label: format_number(scale.max),
             },
+            levels: LevelView::all(&report.levels),
             partner_threshold: report.partner_threshold,
             partner_threshold_label: format_number(report.partner_threshold),
             tolerance: crate::rules::TOLERANCE,

@@ -7,8 +7,8 @@ use crate::content::raw::{RawReport, RawScore, RawVendor};
 use crate::diagnostic::Diagnostic;
 use crate::model::format_number as fmt;
 use crate::model::{
-    Audience, Consensus, Criterion, EvidenceRules, Grade, Level, NoteKind, Pricing, Reference,
-    Report, Rich, Risk, Robustness, Scale, Score, Sentiment, Status, Vendor,
+    Audience, Consensus, Criterion, Descriptor, EvidenceRules, Grade, Level, NoteKind, Pricing,
+    Reference, Report, Rich, Risk, Robustness, Scale, Score, Sentiment, Status, Vendor,
 };
 use crate::yaml::Seg;
 
@@ -456,6 +456,7 @@ pub(super) fn report(
         organisation,
         summary,
         recommendation,
+        levels,
         theme,
         base_url,
         scale,
@@ -480,6 +481,8 @@ pub(super) fn report(
         diags,
     );
     let scale = scale_of(ctx, scale, diags);
+    let levels = levels_of(ctx, &[Seg::Key("levels")], &levels, scale, &[], diags);
+    let criteria = criteria_of(ctx, criteria, scale, &levels, files, diags);
     Report {
         title: title.trim().to_string(),
         audience,
@@ -501,7 +504,8 @@ pub(super) fn report(
         evaluator_aliases: BTreeMap::new(),
         previous,
         limits: check_limits(ctx, limits, diags),
-        criteria: criteria_of(ctx, criteria, scale, files, diags),
+        criteria,
+        levels,
         vendors: Vec::new(),
         notes: Vec::new(),
         assets: Vec::new(),
@@ -639,6 +643,7 @@ fn criteria_of(
     ctx: &FileCtx<'_>,
     criteria: Vec<crate::content::raw::RawCriterion>,
     scale: Scale,
+    scale_levels: &[Descriptor],
     files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Criterion> {
@@ -658,8 +663,10 @@ fn criteria_of(
             question,
             description,
             minimum,
+            levels,
         } = c;
         let at = |key: &'static str| [Seg::Key("criteria"), Seg::Index(i), Seg::Key(key)];
+        let levels = levels_of(ctx, &at("levels"), &levels, scale, scale_levels, diags);
         if !valid_slug(&id) {
             diags.push(
                 ctx.error(&at("id"), format!("`{id}` is not a valid criterion id"))
@@ -699,9 +706,56 @@ fn criteria_of(
             question,
             description,
             minimum,
+            levels,
         });
     }
     checked
+}
+
+/// The descriptors written at `path` (score → text), each checked to name a score on the
+/// scale and to say something, over `inherited` (the scale's, for a criterion); lowest first.
+fn levels_of(
+    ctx: &FileCtx<'_>,
+    path: &[Seg<'_>],
+    written: &BTreeMap<String, String>,
+    scale: Scale,
+    inherited: &[Descriptor],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Descriptor> {
+    let mut levels: Vec<Descriptor> = inherited.to_vec();
+    for (key, text) in written {
+        let here: Vec<Seg<'_>> = path.iter().copied().chain([Seg::Key(key)]).collect();
+        let score = key.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+        let Some(score) = score.filter(|x| scale.contains(*x)) else {
+            diags.push(
+                ctx.error(&here, format!("`{key}` is not a score on the scale"))
+                    .with_hint(format!(
+                        "name each level by its score, from {} to {}: `{}: What a {} means`",
+                        fmt(scale.min),
+                        fmt(scale.max),
+                        fmt(scale.max),
+                        fmt(scale.max)
+                    )),
+            );
+            continue;
+        };
+        if text.trim().is_empty() {
+            diags.push(
+                ctx.error(&here, format!("the level {key} says nothing"))
+                    .with_hint(
+                        "say what this score means, e.g. `meets the requirement, with evidence`",
+                    ),
+            );
+            continue;
+        }
+        levels.retain(|d| !crate::rules::same_figure(d.score, score));
+        levels.push(Descriptor {
+            score,
+            text: text.trim().to_string(),
+        });
+    }
+    levels.sort_by(|a, b| a.score.total_cmp(&b.score));
+    levels
 }
 
 /// A dossier's own fields; scores are checked by [`score`].
