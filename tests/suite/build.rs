@@ -956,9 +956,18 @@ fn the_argument_for_the_leader_checks_by_hand() {
         // 15% at risk: 1,485,000 × 0.85 = 1,262,250 if no outcome is met.
         "it costs GBP 1,485,000 if every outcome is met and GBP 1,262,250 if none is",
         "The panel backs Brightpath Learning",
+        // Quillmark (GBP 446,250) is cheaper but rejected: the cheapest in the running is
+        // Rapidcourse (780,000); 1,485,000 − 780,000 = 705,000 for 4.25 − 2.05 = 2.20 points.
+        "GBP 705,000 more than Rapidcourse Studios (the cheapest assessed vendor) over the 3 years for 2.20 more points: GBP 320,455 for each extra point",
     ] {
         assert!(index.contains(said), "the overview says {said:?}");
     }
+    let cost_rows: Vec<&str> = index
+        .split("<tr>")
+        .filter(|row| row.contains("tag cheapest"))
+        .collect();
+    assert_eq!(cost_rows.len(), 1);
+    assert!(cost_rows[0].contains("vendors/rapidcourse/"), "{}", cost_rows[0]);
     let decides = "This score decides first place: at 4 (one point lower), Kestrel Lane Associates would rank first, 4.10 against Brightpath Learning&#39;s 4.05.";
     assert!(
         p.read("output/vendors/brightpath/index.html")
@@ -979,4 +988,44 @@ fn the_argument_for_the_leader_checks_by_hand() {
     let index = p.read("output/index.html");
     assert!(!index.contains("We recommend"));
     assert!(index.contains("No recommendation yet: it does not meet the partner rule."));
+}
+
+/// A tie is too close to call, and a price the audience may not see is named, not compared.
+/// Brightpath's Adaptability 4 → 3 (−10/100) and Value for money 3 → 2 (−5/100) give
+/// 4.25 − 0.15 = 4.10, Kestrel Lane's score: Brightpath stays first by name, with a lead of 0.
+#[test]
+fn a_tie_is_too_close_to_call_and_a_withheld_price_is_named() {
+    let p = Project::example();
+    p.edit(
+        "content/vendors/brightpath.yaml",
+        "  adaptability:\n    score: 4",
+        "  adaptability:\n    score: 3",
+    );
+    p.edit(
+        "content/vendors/brightpath.yaml",
+        "  value-for-money:\n    score: 3",
+        "  value-for-money:\n    score: 2",
+    );
+    p.edit(
+        "content/vendors/brightpath.yaml",
+        "pricing:\n",
+        "pricing:\n  confidential: true\n",
+    );
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    assert_eq!(json["argument"]["lead"], 0.0);
+    assert_eq!(json["argument"]["confidence"], "too_close");
+    let index = p.read("output/index.html");
+    assert!(index.contains("Too close to call"));
+    assert!(index.contains("No recommendation yet: its lead is too close to call."));
+    assert!(!index.contains("We recommend"));
+    let (code, _, err) = p.run("build", &["--audience", "shareable"]);
+    assert_eq!(code, 0, "{err}");
+    let shared = p.read("output/index.html");
+    assert!(
+        shared.contains(
+            "Brightpath Learning&#39;s price is withheld from this version of the report, so no cost is compared."
+        ),
+        "the withheld price is named"
+    );
 }
