@@ -967,7 +967,11 @@ fn the_argument_for_the_leader_checks_by_hand() {
         .filter(|row| row.contains("tag cheapest"))
         .collect();
     assert_eq!(cost_rows.len(), 1);
-    assert!(cost_rows[0].contains("vendors/rapidcourse/"), "{}", cost_rows[0]);
+    assert!(
+        cost_rows[0].contains("vendors/rapidcourse/"),
+        "{}",
+        cost_rows[0]
+    );
     let decides = "This score decides first place: at 4 (one point lower), Kestrel Lane Associates would rank first, 4.10 against Brightpath Learning&#39;s 4.05.";
     assert!(
         p.read("output/vendors/brightpath/index.html")

@@ -21,7 +21,9 @@ use crate::rules::{Confidence, rank_order, weighted_score, weighted_score_of};
 /// The argument for the leader, in the model's terms (slugs and ids).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Argument {
+    /// The leader's slug.
     pub leader: String,
+    /// The runner-up's slug, when another vendor is assessed.
     pub runner_up: Option<String>,
     /// The leader's weighted score minus the runner-up's.
     pub lead: Option<f64>,
@@ -29,13 +31,16 @@ pub struct Argument {
     pub contributions: Vec<Contribution>,
     /// The single scores that decide first place, fewest points first, the leader's first.
     pub decisive: Vec<Decisive>,
+    /// How sure the report is of its leader (`rules::confidence`).
     pub confidence: Confidence,
 }
 
 /// The weighted points one criterion gives the leader over the runner-up (negative: takes).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contribution {
+    /// The criterion's id.
     pub criterion: String,
+    /// `share × (leader's score − runner-up's score)`.
     pub points: f64,
 }
 
@@ -44,20 +49,25 @@ pub struct Contribution {
 pub struct Decisive {
     /// Whose score it is.
     pub vendor: String,
+    /// The criterion's id.
     pub criterion: String,
+    /// The score now.
     pub score: f64,
     /// The score that changes first place.
     pub would_be: f64,
     /// Points from `score` to `would_be`, rounded up to whole points.
     pub steps: u32,
-    /// Who ranks first after the change, and its weighted score then.
+    /// Who ranks first after the change.
     pub first: String,
+    /// Its weighted score then.
     pub first_score: f64,
-    /// The vendor it overtakes (or that overtakes it), and its weighted score then.
+    /// The leader it overtakes, or the leader overtaken.
     pub second: String,
+    /// Its weighted score then.
     pub second_score: f64,
     /// The evidence behind the score now.
     pub grade: Grade,
+    /// Days from the newest note the score cites to the report's date.
     pub evidence_age_days: Option<i64>,
 }
 

@@ -19,36 +19,52 @@ use crate::score::Standing;
 #[derive(Debug, Deserialize)]
 pub struct Previous {
     #[serde(default)]
+    /// The previous report's date.
     pub date: Option<String>,
+    /// Its vendors, in its rank order.
     pub vendors: Vec<PreviousVendor>,
     #[serde(default)]
+    /// Its notes (only their slugs are read).
     pub notes: Vec<PreviousNote>,
 }
 
 #[derive(Debug, Deserialize)]
+/// A vendor as the previous round saw it.
 pub struct PreviousVendor {
+    /// The vendor's slug.
     pub slug: String,
+    /// The vendor's name then.
     pub name: String,
     #[serde(default)]
+    /// Its status then.
     pub status: Option<String>,
+    /// Its rank then.
     pub rank: usize,
     #[serde(default)]
+    /// Its weighted score then, if it had scores.
     pub weighted_score: Option<f64>,
     #[serde(default)]
+    /// Whether it was a partner then.
     pub partner: bool,
     #[serde(default)]
+    /// Its scores then, by criterion id.
     pub scores: BTreeMap<String, PreviousScore>,
 }
 
 #[derive(Debug, Deserialize)]
+/// A score as the previous round saw it.
 pub struct PreviousScore {
+    /// The score that counted.
     pub score: f64,
     #[serde(default)]
+    /// Each evaluator's score, by evaluator id.
     pub by: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Deserialize)]
+/// A note of the previous round.
 pub struct PreviousNote {
+    /// The note's slug.
     pub slug: String,
 }
 
@@ -97,7 +113,9 @@ pub fn load(path: &Path, shown: &Path, max_bytes: u64) -> Result<Previous, Diagn
 pub struct Changes {
     /// The previous report's date, if it had one.
     pub since: Option<String>,
+    /// How each vendor in both rounds moved, when it did, in this round's rank order.
     pub vendors: Vec<VendorChange>,
+    /// Names of the vendors new in this round.
     pub added: Vec<String>,
     /// Names of the vendors that were in the previous round and are not in this one.
     pub dropped: Vec<String>,
@@ -108,18 +126,28 @@ pub struct Changes {
 /// How one vendor moved.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct VendorChange {
+    /// The vendor's slug.
     pub slug: String,
+    /// Rank then and now.
     pub rank: (usize, usize),
+    /// Status then and now, when it changed.
     pub status: Option<(String, String)>,
+    /// Partner then and now, when the verdict changed.
     pub partner: Option<(bool, bool)>,
+    /// Weighted score then and now.
     pub weighted_score: (Option<f64>, Option<f64>),
+    /// The scores that moved, in criterion order.
     pub scores: Vec<ScoreChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+/// One score that moved between rounds.
 pub struct ScoreChange {
+    /// The criterion's id.
     pub criterion: String,
+    /// The score then (`None`: not scored).
     pub from: Option<f64>,
+    /// The score now (`None`: not scored).
     pub to: Option<f64>,
     /// Evaluators whose own score moved: id → (before, now).
     pub by: BTreeMap<String, (Option<f64>, Option<f64>)>,

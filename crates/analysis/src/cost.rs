@@ -14,13 +14,17 @@ use crate::model::{Report, Vendor};
 use crate::score::Standing;
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+/// What one vendor costs over the contract, in the contract's currency.
 pub struct Cost {
+    /// The contract's currency.
     pub currency: String,
+    /// The contract's length in years.
     pub years: u32,
     /// The annual fee, in the contract's currency.
     pub annual: f64,
     /// The one-off fee, in the contract's currency.
     pub one_off: f64,
+    /// One-off fee + annual fee × years.
     pub total: f64,
     /// The share of fees tied to outcomes, 0–1.
     pub at_risk_share: f64,

@@ -5,6 +5,7 @@
 //! ([`redact`]).
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs)]
 
 pub use shortlist_model::{diagnostic, model, rules, site, urlpath, urls};
 

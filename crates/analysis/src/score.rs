@@ -20,21 +20,26 @@ pub use crate::rules::{Verdict, filled_score, is_partner, weighted_score};
 /// How one vendor stands: the numbers every page shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Standing {
+    /// The vendor's slug.
     pub slug: String,
     /// 1-based position in the ranking.
     pub rank: usize,
     /// `None` when the vendor has no scores at all.
     pub weighted_score: Option<f64>,
+    /// Criteria the vendor has a score for.
     pub scored: usize,
+    /// Criteria in the report.
     pub total: usize,
     /// `scored / total`, from 0 to 1.
     pub coverage: f64,
+    /// Whether every criterion has a score (the vendor is assessed).
     pub complete: bool,
     /// Lowest and highest weighted score the vendor could end with once every criterion is
     /// scored (equal for an assessed vendor).
     pub score_range: (f64, f64),
     /// Criterion ids (in report order) whose must-have minimum the vendor scores under.
     pub below_minimum: Vec<String>,
+    /// Whether the vendor meets the partner rule (`rules::is_partner`).
     pub partner: bool,
     /// Criterion ids (in report order) of scores with no evidence.
     pub unsupported: Vec<String>,
@@ -158,6 +163,7 @@ pub mod testing {
     use crate::model::*;
     use std::collections::BTreeMap;
 
+    /// A criterion named by its id, with no question, description, floor or levels.
     pub fn criterion(id: &str, weight: f64) -> Criterion {
         Criterion {
             id: id.into(),
@@ -170,6 +176,7 @@ pub mod testing {
         }
     }
 
+    /// A vendor with `(criterion id, score, has evidence)` scores.
     pub fn vendor(slug: &str, name: &str, scores: &[(&str, f64, bool)]) -> Vendor {
         let scores = scores
             .iter()
@@ -227,6 +234,7 @@ pub mod testing {
         }
     }
 
+    /// A report of `vendors` on two criteria, `a` (weight 3) and `b` (weight 1).
     pub fn report(vendors: Vec<Vendor>) -> Report {
         Report {
             title: "t".into(),

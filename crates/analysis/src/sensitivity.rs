@@ -46,6 +46,7 @@ pub struct Analysis {
 /// How one criterion's weight bears on who leads.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Flip {
+    /// The criterion's id.
     pub criterion: String,
     /// The criterion's share of the total weight now (0–1).
     pub share: f64,
@@ -64,12 +65,15 @@ pub struct Flip {
 /// A verdict one point on one score would reverse.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hinge {
+    /// The vendor's slug.
     pub vendor: String,
     /// Whether the vendor is a partner now.
     pub partner: bool,
+    /// The criterion's id.
     pub criterion: String,
     /// The score now, and the score that would reverse the verdict.
     pub score: f64,
+    /// The score that would reverse the verdict, one point away.
     pub would_be: f64,
     /// Whether any note backs the score.
     pub has_evidence: bool,

@@ -2,6 +2,7 @@
 //! loop ([`watch`]), and the preview server with live reload ([`serve`]). On top of the site.
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(missing_docs)]
 
 pub use shortlist_site::*;
 

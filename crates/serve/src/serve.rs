@@ -41,6 +41,7 @@ const NOT_FOUND: &str = include_str!("serve/not-found.html");
 /// The last build, as the browser should know it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
+    /// The last build succeeded.
     Ok,
     /// The text of every error of the failed rebuild.
     Failed(Vec<String>),
@@ -99,11 +100,13 @@ impl ServerState {
         }
     }
 
+    /// The last build's status.
     pub fn status(&self) -> Status {
         self.status.read().map(|s| s.clone()).unwrap_or(Status::Ok)
     }
 }
 
+/// The preview server's routes: the site's files, the live-reload events and the status of the last build.
 pub fn router(state: Arc<ServerState>) -> Router {
     Router::new()
         .route("/__shortlist/livereload.js", get(script))
@@ -332,6 +335,7 @@ pub struct IdleTimeout<T> {
 }
 
 impl<T> IdleTimeout<T> {
+    /// Wraps `inner`, closing it after `limit` without progress.
     pub fn new(inner: T, limit: Duration) -> Self {
         IdleTimeout {
             inner,
@@ -413,7 +417,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<T> {
 
 /// A TCP listener whose connections close when idle (see [`IdleTimeout`]).
 pub struct IdleListener {
+    /// The bound listener.
     pub listener: tokio::net::TcpListener,
+    /// How long a connection may idle.
     pub limit: Duration,
 }
 
@@ -434,9 +440,13 @@ impl axum::serve::Listener for IdleListener {
 /// What a request path names inside the served folder.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Resolved {
+    /// A file to send.
     File(PathBuf),
+    /// A folder whose address lacks its closing slash: redirect.
     Directory,
+    /// Nothing there.
     Missing,
+    /// A path that leaves the folder or is not allowed.
     Bad,
 }
 

@@ -28,7 +28,9 @@ pub const DEBOUNCE: Duration = Duration::from_millis(100);
 
 /// What the loop listens to: file system events, and the request to stop.
 pub enum Message {
+    /// A debounced batch of file system events.
     Fs(DebounceEventResult),
+    /// Stop watching.
     Stop,
 }
 

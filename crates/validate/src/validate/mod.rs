@@ -26,11 +26,15 @@ pub use resolve::{SiteFiles, SiteIndex};
 
 /// What validation needs to know besides the files.
 pub struct Settings<'a> {
+    /// The project folder, holding `content/`.
     pub root: &'a Path,
     /// The audience asked for on the command line; `report.yaml` may set a default.
     pub audience: Option<crate::model::Audience>,
+    /// Parsed files and rendered Markdown kept from earlier runs.
     pub cache: &'a crate::cache::Cache,
+    /// Whether notes marked `draft: true` are included.
     pub drafts: bool,
+    /// Overrides report.yaml's `base_url`.
     pub base_url: Option<&'a str>,
     /// The limits report.yaml sets, read ahead of the files (see `content::limits`).
     pub limits: crate::model::Limits,
@@ -92,7 +96,9 @@ impl<'a> FileCtx<'a> {
 /// A report that passed validation, with the map its Markdown links were resolved against
 /// (kept by a session to render an edited note again against the same files).
 pub struct Validated {
+    /// The validated report.
     pub report: Report,
+    /// The map Markdown links were resolved against.
     pub links: Arc<SiteIndex>,
 }
 

@@ -31,6 +31,7 @@ pub struct SiteIndex {
 }
 
 impl<'c> SiteFiles<'c> {
+    /// The files of the site Markdown links may point to: every content file's page, drafts marked as such, and the notes this audience may not see (`withheld`).
     pub fn new(
         entries: &[Entry],
         drafts: &BTreeSet<String>,
@@ -86,6 +87,7 @@ impl<'c> SiteFiles<'c> {
             .markdown(key, || crate::markdown::render(source, base_dir, self))
     }
 
+    /// Whether the content file at `content_path` is a draft left out of this build.
     pub fn is_draft(&self, content_path: &str) -> bool {
         matches!(self.index.urls.get(content_path), Some(None))
     }
