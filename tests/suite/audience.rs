@@ -3,7 +3,7 @@
 
 use crate::common::{Project, tree};
 
-const CANARIES: [&str; 25] = [
+const CANARIES: [&str; 26] = [
     "CANARY-NOTE-TITLE",
     "CANARY-NOTE-BODY",
     "CANARY-AUTHOR",
@@ -34,6 +34,8 @@ const CANARIES: [&str; 25] = [
     // The Markdown source of the panel's recommendation: a comment, and a link's title.
     "CANARY-REC-COMMENT",
     "CANARY-REC-TITLE",
+    // An evaluator's declaration of interest, when names are hidden.
+    "CANARY-DECLARATION",
 ];
 
 /// The minimal fixture with a canary string in every confidential place.
@@ -42,7 +44,7 @@ fn project_with_secrets() -> Project {
     p.edit(
         "content/report.yaml",
         "partner_threshold: 3.5",
-        "partner_threshold: 3.5\ncontract: { years: 3, currency: GBP }\nevaluators:\n  - { id: canary-eval, name: CANARY-EVALUATOR, role: Head of Learning }\nhide_evaluator_names_when_shared: true\nrecommendation: \"We back Acme. <!-- CANARY-REC-COMMENT --> See [the call](notes/canary-slug-secret-call.md 'CANARY-REC-TITLE').\"",
+        "partner_threshold: 3.5\ncontract: { years: 3, currency: GBP }\nevaluators:\n  - { id: canary-eval, name: CANARY-EVALUATOR, role: Head of Learning, declaration: CANARY-DECLARATION }\nhide_evaluator_names_when_shared: true\nrecommendation: \"We back Acme. <!-- CANARY-REC-COMMENT --> See [the call](notes/canary-slug-secret-call.md 'CANARY-REC-TITLE').\"",
     );
     p.write(
         "content/notes/canary-slug-secret-call.md",

@@ -11,7 +11,7 @@ use crate::common::{Project, Running, wait_until};
 use headless_chrome::{Browser, LaunchOptions};
 
 /// One page of every type of the example site.
-const PAGE_TYPES: [&str; 10] = [
+const PAGE_TYPES: [&str; 11] = [
     "index.html",
     "vendors/index.html",
     "vendors/northstar/index.html",
@@ -22,6 +22,7 @@ const PAGE_TYPES: [&str; 10] = [
     "compare/index.html",
     "search/index.html",
     "risks/index.html",
+    "panel/index.html",
 ];
 
 fn chromium() -> Option<PathBuf> {

@@ -1033,3 +1033,56 @@ fn a_tie_is_too_close_to_call_and_a_withheld_price_is_named() {
         "the withheld price is named"
     );
 }
+
+/// The panel page: members with their declarations and how many scores each gave, every score
+/// member by member, and the disagreement still open (Harbour & Pine's Track record: 2, 4 and 3,
+/// spread 2, no agreed score, so the mean 3 counts). Shared with names hidden: roles only, and
+/// a declaration's words withheld. A member without a declaration is warned about.
+#[test]
+fn the_panel_page_shows_members_declarations_scores_and_open_decisions() {
+    let p = Project::example();
+    p.build_ok();
+    let panel = p.read("output/panel/index.html");
+    for said in [
+        "S. Patel<span class=\"meta\">, Procurement partner</span>",
+        "Worked with Atlas Business Services&#39; account director",
+        "Harbour &amp; Pine Learning on Track record</a>: scores 2, 4, 3, 2 points apart; the mean, 3, counts until the panel agrees a score.",
+        "agreed: At the 6 November review",
+    ] {
+        assert!(panel.contains(said), "the panel page says {said:?}");
+    }
+    // Three scores carry the panel's own: each member gave three.
+    assert_eq!(
+        panel.matches("data-label=\"Scores given\">3</td>").count(),
+        3
+    );
+    assert!(
+        p.read("output/index.html")
+            .contains("href=\"panel/index.html\"")
+    );
+
+    p.edit(
+        "content/report.yaml",
+        "  - { id: brooks, name: M. Brooks, role: Clinical education lead, declaration: none }",
+        "  - { id: brooks, name: M. Brooks, role: Clinical education lead }",
+    );
+    let (code, out, err) = p.run("check", &[]);
+    assert_eq!(code, 0, "{err}");
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains("`brooks` has made no declaration of interest"),
+        "{said}"
+    );
+    p.edit(
+        "content/report.yaml",
+        "disagreement_spread: 2",
+        "hide_evaluator_names_when_shared: true\ndisagreement_spread: 2",
+    );
+    let (code, _, err) = p.run("build", &["--audience", "shareable"]);
+    assert_eq!(code, 0, "{err}");
+    let shared = p.read("output/panel/index.html");
+    assert!(!shared.contains("S. Patel") && !shared.contains("account director"));
+    assert!(shared.contains("Procurement partner"));
+    assert!(shared.contains("Made; withheld from this version"));
+    assert!(shared.contains("<strong>None made</strong>"));
+}

@@ -11,7 +11,8 @@
 //!   rationale, the panel's agreed reason and the evidence of confidential scores (their numbers stay, so the ranking is the
 //!   same for every audience);
 //! - all contacts;
-//! - the evaluators' names, when report.yaml asks (`hide_evaluator_names_when_shared`): each
+//! - the evaluators' names, when report.yaml asks (`hide_evaluator_names_when_shared`), and
+//!   the words of their declarations of interest (that one was made still shows): each
 //!   is then known by role, and by an id of `evaluator-N`, in scores, in an earlier round's
 //!   scores and as a note's author (an author who is not on the panel is left out);
 //! - the Markdown source of every piece of rich text: HTML comments, link addresses and titles
@@ -123,6 +124,8 @@ fn hide_evaluator_names(report: &mut Report) {
         authors.insert(e.id.to_lowercase(), shown.clone());
         ids.insert(std::mem::replace(&mut e.id, id.clone()), id);
         e.name = shown;
+        // A declaration names employers and friends: with the name hidden, it could name them.
+        e.declaration_withheld = e.declaration.take().is_some();
     }
     for note in &mut report.notes {
         note.author = note

@@ -479,6 +479,12 @@ pub struct Evaluator {
     pub id: String,
     pub name: String,
     pub role: Option<String>,
+    /// Their declaration of interest, as written; `None` when they made none, or when it is
+    /// withheld from this audience (see `declaration_withheld`).
+    pub declaration: Option<String>,
+    /// Whether a declaration was made but is left out of this audience's report (its words
+    /// could name the person when names are hidden).
+    pub declaration_withheld: bool,
 }
 
 /// How a score with several evaluators was settled.

@@ -185,6 +185,9 @@ fn pages(views: &view::Views<'_>) -> Vec<Page> {
         section("search.html", crate::urls::section("search")),
         section("risks.html", crate::urls::section("risks")),
     ];
+    if views.has_panel() {
+        pages.push(section("panel.html", crate::urls::section("panel")));
+    }
     pages.extend(views.vendors.iter().enumerate().map(|(i, v)| Page {
         template: "vendor.html",
         path: crate::urls::vendor(v.slug),
@@ -421,6 +424,7 @@ fn section_of(template: &str) -> &'static str {
         "compare.html" => "compare",
         "search.html" => "search",
         "risks.html" => "risks",
+        "panel.html" => "panel",
         _ => "overview",
     }
 }

@@ -35,6 +35,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/compare.html",
     "templates/search.html",
     "templates/risks.html",
+    "templates/panel.html",
     "templates/partials/score_cell.html",
     "templates/partials/evidence.html",
     "templates/partials/grade.html",

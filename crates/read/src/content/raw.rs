@@ -85,6 +85,8 @@ pub struct RawEvaluator {
     pub name: String,
     /// The evaluator's role; shown instead of the name in shareable builds when `hide_evaluator_names_when_shared` is set.
     pub role: Option<String>,
+    /// The evaluator's declaration of interest: `none`, or any tie to a bidder (a former employer, a friend, shares).
+    pub declaration: Option<String>,
 }
 
 /// The contract the providers bid for: its length and currency.

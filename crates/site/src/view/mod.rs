@@ -26,9 +26,11 @@ use crate::sensitivity::Analysis;
 use crate::urls;
 
 mod argument;
+mod panel;
 mod sentences;
 
 pub use argument::{ArgumentView, DecisiveView, LeadPart};
+pub use panel::{MemberView, PanelRow, PanelView};
 use sentences::{
     annual_estimate_label, capitalise, flip_sentence, grades_text, hinge_sentences, money,
     uncertainty_text,
@@ -559,6 +561,8 @@ pub struct SiteView<'v, 'a> {
     pub costs: Option<CostsView<'v>>,
     pub date: Option<&'a str>,
     pub evaluators: &'a [Evaluator],
+    /// The panel page's data, when report.yaml lists a panel.
+    pub panel: Option<PanelView<'a>>,
     pub changes: Option<ChangesView<'a>>,
     pub disagreement_spread: String,
     pub partner_count: usize,
@@ -619,6 +623,11 @@ impl<'a> Views<'a> {
     /// The `site` variable, referring to these views.
     pub fn site(&self) -> SiteView<'_, 'a> {
         self.look.site_view(self)
+    }
+
+    /// Whether the site has a panel page: report.yaml lists a panel.
+    pub fn has_panel(&self) -> bool {
+        !self.look.report.evaluators.is_empty()
     }
 
     /// The `note` variable of the page of `self.notes[i]`.
@@ -1064,6 +1073,7 @@ impl<'a> Lookups<'a> {
             }),
             date: report.date.as_deref(),
             evaluators: &report.evaluators,
+            panel: self.panel_view(),
             changes: changes.map(|c| changes_view(report, c, &self.vendors_by_slug)),
             disagreement_spread: format_number(report.disagreement_spread),
             partner_count: standings.iter().filter(|s| s.partner).count(),

@@ -224,7 +224,12 @@ fn panel(
     raw.into_iter()
         .enumerate()
         .map(|(i, e)| {
-            let crate::content::raw::RawEvaluator { id, name, role } = e;
+            let crate::content::raw::RawEvaluator {
+                id,
+                name,
+                role,
+                declaration,
+            } = e;
             let at = [Seg::Key("evaluators"), Seg::Index(i), Seg::Key("id")];
             if !valid_slug(&id) {
                 diags.push(
@@ -249,10 +254,24 @@ fn panel(
                     .with_hint("give the evaluator's name, e.g. `name: Jo Ortiz`"),
                 );
             }
+            let declaration = declaration
+                .map(|d| d.trim().to_string())
+                .filter(|d| !d.is_empty());
+            if declaration.is_none() {
+                diags.push(
+                    ctx.warning(
+                        &[Seg::Key("evaluators"), Seg::Index(i)],
+                        format!("`{id}` has made no declaration of interest"),
+                    )
+                    .with_hint("add `declaration: none`, or what ties them to a bidder (a former employer, a friend, shares)"),
+                );
+            }
             crate::model::Evaluator {
                 id,
                 name: name.trim().to_string(),
                 role: role.map(|r| r.trim().to_string()).filter(|r| !r.is_empty()),
+                declaration,
+                declaration_withheld: false,
             }
         })
         .collect()
