@@ -1086,3 +1086,51 @@ fn the_panel_page_shows_members_declarations_scores_and_open_decisions() {
     assert!(shared.contains("Made; withheld from this version"));
     assert!(shared.contains("<strong>None made</strong>"));
 }
+
+/// Why a score moved since the previous round: its `changed`, else the notes it cites that are
+/// new since that round, else "no reason given" and a warning at the score.
+#[test]
+fn a_moved_score_says_why_or_is_warned_about() {
+    let p = Project::example();
+    p.build_ok();
+    let index = p.read("output/index.html");
+    assert!(index.contains("Track record 4 → 5: why: Raised from 4 at the 6 November review"));
+    // Northstar's Handles the unusual is scored for the first time, citing a note newer than
+    // the round of 2026-10-30.
+    assert!(index.contains(
+        "Handles the unusual not scored → 4: new evidence since: Northstar demo: handover performance support"
+    ));
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let brightpath = json["changes"]["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["slug"] == "brightpath")
+        .unwrap();
+    assert!(
+        brightpath["scores"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("Raised from 4")
+    );
+
+    let s = p.read("content/vendors/brightpath.yaml");
+    let without: String = s
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("changed:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    p.write("content/vendors/brightpath.yaml", without);
+    let (code, out, err) = p.run("check", &[]);
+    assert_eq!(code, 0, "{err}");
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains("content/vendors/brightpath.yaml:47:5: warning: the score for `track-record` moved 4 → 5 since the last round, with no reason given"),
+        "{said}"
+    );
+    p.build_ok();
+    assert!(
+        p.read("output/index.html")
+            .contains("Track record 4 → 5: no reason given.")
+    );
+}

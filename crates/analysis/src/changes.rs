@@ -151,6 +151,10 @@ pub struct ScoreChange {
     pub to: Option<f64>,
     /// Evaluators whose own score moved: id → (before, now).
     pub by: BTreeMap<String, (Option<f64>, Option<f64>)>,
+    /// Why it moved: the score's `changed`, else the panel's agreed reason.
+    pub reason: Option<String>,
+    /// Notes the score cites that are new since the previous round, by slug.
+    pub new_evidence: Vec<String>,
 }
 
 /// Compares this build with the previous round.
@@ -164,13 +168,17 @@ pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> 
         since: previous.date.clone(),
         ..Changes::default()
     };
+    let old_notes: std::collections::BTreeSet<&str> =
+        previous.notes.iter().map(|n| n.slug.as_str()).collect();
     for st in standings {
         let Some(v) = report.vendor(&st.slug) else {
             continue;
         };
         match before.get(st.slug.as_str()) {
             None => changes.added.push(st.slug.clone()),
-            Some(old) => changes.vendors.extend(vendor_change(report, st, v, old)),
+            Some(old) => changes
+                .vendors
+                .extend(vendor_change(report, st, v, old, &old_notes)),
         }
     }
     let now: std::collections::BTreeSet<&str> =
@@ -181,8 +189,6 @@ pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> 
         .filter(|v| !now.contains(v.slug.as_str()))
         .map(|v| v.name.clone())
         .collect();
-    let old_notes: std::collections::BTreeSet<&str> =
-        previous.notes.iter().map(|n| n.slug.as_str()).collect();
     changes.notes_added = report
         .notes
         .iter()
@@ -191,6 +197,18 @@ pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> 
         .map(|n| n.slug.clone())
         .collect();
     changes
+}
+
+impl ScoreChange {
+    /// Whether the score that counts moved (not only an evaluator's own).
+    pub fn score_moved(&self) -> bool {
+        moved(self.from, self.to)
+    }
+
+    /// A score that moved with neither a reason nor evidence newer than the previous round.
+    pub fn unexplained(&self) -> bool {
+        self.score_moved() && self.reason.is_none() && self.new_evidence.is_empty()
+    }
 }
 
 /// Whether a figure moved: changed, appeared or went.
@@ -207,11 +225,25 @@ fn vendor_change(
     st: &Standing,
     v: &crate::model::Vendor,
     old: &PreviousVendor,
+    old_notes: &std::collections::BTreeSet<&str>,
 ) -> Option<VendorChange> {
     let scores: Vec<ScoreChange> = report
         .criteria
         .iter()
-        .filter_map(|c| score_change(report, &c.id, old.scores.get(&c.id), v.scores.get(&c.id)))
+        .filter_map(|c| {
+            let mut change =
+                score_change(report, &c.id, old.scores.get(&c.id), v.scores.get(&c.id))?;
+            if let Some(s) = v.scores.get(&c.id) {
+                change.reason = s.changed.clone().or_else(|| s.agreed_reason.clone());
+                change.new_evidence = s
+                    .evidence
+                    .iter()
+                    .filter(|n| !old_notes.contains(n.as_str()))
+                    .cloned()
+                    .collect();
+            }
+            Some(change)
+        })
         .collect();
     let status_now = v.status.as_str().to_string();
     let change = VendorChange {
@@ -266,6 +298,8 @@ fn score_change(
         from,
         to,
         by,
+        reason: None,
+        new_evidence: Vec::new(),
     })
 }
 

@@ -58,6 +58,7 @@ pub fn for_audience(mut report: Report) -> Report {
             if score.confidential {
                 score.rationale = None;
                 score.agreed_reason = None;
+                score.changed = None;
                 score.withheld += score.evidence.len();
                 score.evidence.clear();
             } else {

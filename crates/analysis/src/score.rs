@@ -203,6 +203,7 @@ pub mod testing {
                         by: BTreeMap::new(),
                         consensus: Consensus::Single,
                         agreed_reason: None,
+                        changed: None,
                         spread: 0.0,
                         disagreement: false,
                     },

@@ -614,6 +614,8 @@ pub struct Score {
     pub by: BTreeMap<String, f64>,
     pub consensus: Consensus,
     pub agreed_reason: Option<String>,
+    /// Why the score moved since the previous round, as its `changed` says.
+    pub changed: Option<String>,
     /// Highest minus lowest of `by` (0 with fewer than two).
     pub spread: f64,
     /// Whether `spread` reaches the report's `disagreement_spread`.

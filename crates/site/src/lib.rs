@@ -196,6 +196,10 @@ pub fn make_site_into(
     let analysis = sensitivity::analyse(&report, &standings);
     let changes =
         changes_since(options, &report, &standings, limits).map_err(|d| with_warnings(vec![d]))?;
+    let unexplained = changes
+        .as_ref()
+        .map(|c| unexplained_moves(c, &sources))
+        .unwrap_or_default();
     lap("score");
     let scored = render::Scored {
         report: &report,
@@ -213,6 +217,10 @@ pub fn make_site_into(
     };
     let made = render::render(&scored, &with).map_err(with_warnings)?;
     lap("render");
+    if !unexplained.is_empty() {
+        diags.extend(unexplained);
+        diagnostic::sort(&mut diags);
+    }
     Ok(Built {
         report,
         standings,
@@ -226,6 +234,30 @@ pub fn make_site_into(
         note_json: made.note_json,
         links,
     })
+}
+
+/// A warning at every score that moved since the previous round with neither a reason nor
+/// evidence newer than that round.
+fn unexplained_moves(changes: &changes::Changes, sources: &[content::Source]) -> Vec<Diagnostic> {
+    changes
+        .vendors
+        .iter()
+        .flat_map(|v| v.scores.iter().map(move |s| (v, s)))
+        .filter(|(_, s)| s.unexplained())
+        .filter_map(|(v, s)| {
+            validate::score_warning(
+                sources,
+                &v.slug,
+                &s.criterion,
+                format!(
+                    "the score for `{}` moved {} since the last round, with no reason given",
+                    s.criterion,
+                    changes::move_label(s.from, s.to)
+                ),
+                "say why under the score, e.g. `changed: A second reference confirmed it`, or cite the note that moved it",
+            )
+        })
+        .collect()
 }
 
 /// What moved since the previous round (`--previous`, else report.yaml's `previous`), if one

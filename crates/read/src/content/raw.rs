@@ -248,6 +248,8 @@ pub struct RawScore {
     pub by: BTreeMap<String, f64>,
     /// Why the panel agreed on `score`.
     pub reason: Option<String>,
+    /// Why the score moved since the previous round.
+    pub changed: Option<String>,
     /// Why this score, in Markdown.
     pub rationale: Option<String>,
     /// The notes that support the score, by slug (file name without `.md`).
@@ -267,6 +269,8 @@ struct RawScoreFull {
     by: BTreeMap<String, f64>,
     /// Why the panel agreed on `score`.
     reason: Option<String>,
+    /// Why the score moved since the previous round (shown beside the change): `changed: A second reference confirmed the results`.
+    changed: Option<String>,
     /// Why this score, in Markdown.
     rationale: Option<String>,
     /// The notes that support the score, by slug (file name without `.md`): `[2026-10-02-reference-call]`.
@@ -300,6 +304,7 @@ impl<'de> Deserialize<'de> for RawScore {
                     score,
                     by,
                     reason,
+                    changed,
                     rationale,
                     evidence,
                     confidential,
@@ -308,6 +313,7 @@ impl<'de> Deserialize<'de> for RawScore {
                     score,
                     by,
                     reason,
+                    changed,
                     rationale,
                     evidence,
                     confidential,
@@ -338,6 +344,7 @@ impl RawScore {
             score: Some(score),
             by: BTreeMap::new(),
             reason: None,
+            changed: None,
             rationale: None,
             evidence: Vec::new(),
             confidential: false,

@@ -1227,7 +1227,7 @@ fn vendor_change<'a>(
                         format!("{} {}", evaluator(id), crate::changes::move_label(*a, *b))
                     })
                     .collect();
-            if who.is_empty() {
+            let moved = if who.is_empty() {
                 format!("{name} {}", crate::changes::move_label(s.from, s.to))
             } else {
                 format!(
@@ -1235,6 +1235,10 @@ fn vendor_change<'a>(
                     crate::changes::move_label(s.from, s.to),
                     who.join(", ")
                 )
+            };
+            match sentences::why_moved(report, s) {
+                Some(why) => format!("{moved}: {why}"),
+                None => moved,
             }
         })
         .collect();

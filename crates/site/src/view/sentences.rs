@@ -105,6 +105,29 @@ fn weight_label(w: f64) -> String {
     format_number((w * 10.0).round() / 10.0)
 }
 
+/// Why a score moved since the previous round, as the report says it: its reason, else the
+/// notes it cites that are new since, else "no reason given"; `None` when only an evaluator's
+/// own score moved.
+pub(super) fn why_moved(report: &Report, s: &crate::changes::ScoreChange) -> Option<String> {
+    if !s.score_moved() {
+        return None;
+    }
+    if let Some(reason) = &s.reason {
+        return Some(format!("why: {reason}"));
+    }
+    let titles: Vec<&str> = s
+        .new_evidence
+        .iter()
+        .filter_map(|slug| report.notes.iter().find(|n| &n.slug == slug))
+        .map(|n| n.title.as_str())
+        .collect();
+    Some(if titles.is_empty() {
+        "no reason given".to_string()
+    } else {
+        format!("new evidence since: {}", titles.join(", "))
+    })
+}
+
 /// One sentence per vendor whose verdict one point would reverse: "Harbour & Pine Learning
 /// becomes a partner if one of these scores rises by a point: Track record (3 → 4), Cost
 /// (3 → 4, no evidence behind it)".

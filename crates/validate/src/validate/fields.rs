@@ -947,6 +947,7 @@ pub(super) fn score(
         score,
         by,
         reason,
+        changed,
         rationale,
         evidence: cited,
         confidential,
@@ -992,6 +993,11 @@ pub(super) fn score(
         by: by.clone(),
         consensus,
         agreed_reason: reason.clone().filter(|_| consensus == Consensus::Agreed),
+        changed: changed
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
         spread,
         disagreement: crate::rules::is_disagreement(report, spread),
     })

@@ -297,6 +297,22 @@ fn grade_evidence(vendors: &mut [Vendor], notes: &[Note], report: &Report) {
     }
 }
 
+/// A warning at the score for `criterion` in the dossier of the vendor `slug`, for a stage
+/// after validation that finds something to say about a score (what moved since a round).
+pub fn score_warning(
+    sources: &[Source],
+    slug: &str,
+    criterion: &str,
+    message: impl Into<String>,
+    hint: impl Into<String>,
+) -> Option<Diagnostic> {
+    let src = sources
+        .iter()
+        .find(|s| s.entry.kind == crate::content::Kind::Vendor && slug_of(&s.entry) == slug)?;
+    let at = [Seg::Key("scores"), Seg::Key(criterion)];
+    Some(FileCtx::whole(src).warning(&at, message).with_hint(hint))
+}
+
 /// The slug of a content file: its file stem.
 pub fn slug_of(entry: &Entry) -> String {
     let name = entry.rel.rsplit('/').next().unwrap_or(&entry.rel);
