@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         cli::Command::Init(args) => cli::init::run(args),
         cli::Command::New(args) => cli::new::run(args),
         cli::Command::Schema(args) => cli::schema::run(args),
+        cli::Command::Verify(args) => cli::verify::run(args),
         cli::Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut command = cli::Cli::command();

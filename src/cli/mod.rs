@@ -9,6 +9,7 @@ pub mod init;
 pub mod new;
 pub mod schema;
 pub mod serve;
+pub mod verify;
 pub mod watch;
 
 use std::io::IsTerminal;
@@ -183,6 +184,8 @@ pub enum Command {
     New(new::Args),
     /// Print the JSON Schema of report.yaml, dossiers, note front matter or report.json
     Schema(schema::Args),
+    /// Tell whether a report.json was built from the content as it is now (exit 0) or not (1)
+    Verify(verify::Args),
     /// Print a shell completion script: `shortlist completions bash > /etc/bash_completion.d/shortlist`
     Completions {
         /// The shell to complete for

@@ -38,10 +38,14 @@ fn the_draft_note_is_left_out_unless_drafts_are_asked_for() {
     p.build_ok();
     let draft = "notes/2026-11-10-finalist-workshop-plan/index.html";
     assert!(!p.path("output").join(draft).exists());
-    assert!(
-        !p.read("output/report.json")
+    // Not among the report's notes; its file is still among the inputs the fingerprint covers.
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    assert!(!json["notes"].as_array().unwrap().iter().any(|n| {
+        n["slug"]
+            .as_str()
+            .unwrap()
             .contains("finalist-workshop-plan")
-    );
+    }));
     let (code, _, err) = p.run("build", &["--drafts"]);
     assert_eq!(code, 0, "{err}");
     assert!(p.path("output").join(draft).is_file());
@@ -1133,4 +1137,63 @@ fn a_moved_score_says_why_or_is_warned_about() {
         p.read("output/index.html")
             .contains("Track record 4 → 5: no reason given.")
     );
+}
+
+/// report.json records the fingerprint of every content file; `verify` recomputes it: exit 0
+/// for the content it was built from, 1 after an edit, naming what changed, was added or went.
+/// A shareable report carries the digest but not the paths (a confidential note's would show).
+#[test]
+fn verify_tells_whether_a_report_was_built_from_this_content() {
+    let p = Project::example();
+    p.build_ok();
+    std::fs::copy(p.path("output/report.json"), p.path("built.json")).unwrap();
+    let kept = p.path("built.json");
+    let kept = kept.to_str().unwrap();
+    let (code, out, err) = p.run("verify", &[kept]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.starts_with("ok: ") && out.contains("was built from this content"),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&p.read("built.json")).unwrap();
+    let digest = json["inputs"]["digest"].as_str().unwrap();
+    assert_eq!(digest.len(), "sha256:".len() + 64);
+    assert_eq!(
+        json["inputs"]["count"].as_u64().unwrap() as usize,
+        json["inputs"]["files"].as_object().unwrap().len()
+    );
+    // The previous round of the example was built before fingerprints: it records none.
+    assert_eq!(json["inputs"]["previous"], serde_json::Value::Null);
+
+    p.edit(
+        "content/vendors/brightpath.yaml",
+        "name: Brightpath Learning",
+        "name: Brightpath Learning Ltd",
+    );
+    p.write(
+        "content/notes/late.md",
+        "---\ntitle: Late\ndate: 2026-11-19\nkind: internal\n---\nText.\n",
+    );
+    let (code, out, _) = p.run("verify", &[kept]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("does not match"), "{out}");
+    assert!(
+        out.contains("  changed: content/vendors/brightpath.yaml"),
+        "{out}"
+    );
+    assert!(out.contains("  added: content/notes/late.md"), "{out}");
+
+    // A round built with a fingerprint passes it on as `previous`.
+    let (code, _, err) = p.run("build", &["--previous", kept]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    assert_eq!(json["inputs"]["previous"], digest);
+
+    let (code, _, err) = p.run("build", &["--audience", "shareable"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    assert!(json["inputs"]["files"].as_object().unwrap().is_empty());
+    let shared = p.path("output/report.json");
+    let (code, out, _) = p.run("verify", &[shared.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
 }

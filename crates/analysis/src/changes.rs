@@ -26,6 +26,16 @@ pub struct Previous {
     #[serde(default)]
     /// Its notes (only their slugs are read).
     pub notes: Vec<PreviousNote>,
+    /// The fingerprint of the content it was built from, if it recorded one.
+    #[serde(default)]
+    pub inputs: Option<PreviousInputs>,
+}
+
+/// The fingerprint a previous round recorded.
+#[derive(Debug, Deserialize)]
+pub struct PreviousInputs {
+    /// Its digest of the whole.
+    pub digest: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,6 +123,8 @@ pub fn load(path: &Path, shown: &Path, max_bytes: u64) -> Result<Previous, Diagn
 pub struct Changes {
     /// The previous report's date, if it had one.
     pub since: Option<String>,
+    /// The digest of the content the previous round was built from, if it recorded one.
+    pub since_digest: Option<String>,
     /// How each vendor in both rounds moved, when it did, in this round's rank order.
     pub vendors: Vec<VendorChange>,
     /// Names of the vendors new in this round.
@@ -166,6 +178,7 @@ pub fn compare(report: &Report, standings: &[Standing], previous: &Previous) -> 
         .collect();
     let mut changes = Changes {
         since: previous.date.clone(),
+        since_digest: previous.inputs.as_ref().map(|i| i.digest.clone()),
         ..Changes::default()
     };
     let old_notes: std::collections::BTreeSet<&str> =

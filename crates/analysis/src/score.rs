@@ -244,6 +244,7 @@ pub mod testing {
             summary: None,
             recommendation: None,
             levels: Vec::new(),
+            inputs: InputDigests::default(),
             theme: "default".into(),
             base_url: "/".into(),
             scale: Scale::default(),

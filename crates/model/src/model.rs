@@ -45,6 +45,8 @@ pub struct Report {
     pub recommendation: Option<Rich>,
     /// What each score on the scale means, lowest score first (report.yaml's `levels`).
     pub levels: Vec<Descriptor>,
+    /// The digests of the content the report was built from (set after validation).
+    pub inputs: InputDigests,
     pub theme: String,
     pub base_url: String,
     pub scale: Scale,
@@ -152,6 +154,18 @@ pub struct Criterion {
     /// What each score means on this criterion: the scale's `levels`, with the criterion's own
     /// in their place; lowest score first.
     pub levels: Vec<Descriptor>,
+}
+
+/// The fingerprint of the content a report was built from (see `content::digest`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct InputDigests {
+    /// SHA-256 over every content file's path and digest: `sha256:` and 64 hex digits.
+    pub digest: String,
+    /// How many files it covers.
+    pub count: usize,
+    /// Each file's digest, by its path under `content/`; empty outside internal builds, where
+    /// the paths of confidential notes would show.
+    pub files: std::collections::BTreeMap<String, String>,
 }
 
 /// What one score on the scale means.

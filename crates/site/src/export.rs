@@ -82,6 +82,24 @@ struct JsonReport<'a> {
     changes: Option<&'a crate::changes::Changes>,
     /// Every vendor's risks, most severe first.
     risks: Vec<JsonRisk<'a>>,
+    /// The fingerprint of the content this report was built from (last, so that a session can
+    /// update it after the notes).
+    inputs: JsonInputs<'a>,
+}
+
+/// The fingerprint of the content a report was built from: `shortlist verify report.json`
+/// recomputes it.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Inputs")]
+struct JsonInputs<'a> {
+    /// SHA-256 over each content file's path and SHA-256, in path order (see the README).
+    digest: &'a str,
+    /// How many files it covers.
+    count: usize,
+    /// Each file's SHA-256 by its path under `content/` (internal builds only).
+    files: &'a BTreeMap<String, String>,
+    /// The previous round's digest, when it recorded one.
+    previous: Option<&'a str>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -488,6 +506,12 @@ fn document<'a>(
         vendors,
         // The notes, most of the file, are written apart: see `ReportJson`.
         notes: Vec::new(),
+        inputs: JsonInputs {
+            digest: &report.inputs.digest,
+            count: report.inputs.count,
+            files: &report.inputs.files,
+            previous: changes.and_then(|c| c.since_digest.as_deref()),
+        },
     }
 }
 
@@ -555,6 +579,18 @@ impl ReportJson {
         for r in &mut self.notes[i + 1..] {
             r.start = r.start.saturating_add_signed(grown);
             r.end = r.end.saturating_add_signed(grown);
+        }
+    }
+
+    /// The file with `old` replaced by `new`, of the same length, where it first appears after
+    /// the notes (in `inputs`, written last): a digest that a note's edit changed.
+    pub fn with_digest(&mut self, old: &str, new: &str) {
+        let from = self.notes.last().map_or(0, |r| r.end);
+        if old.len() != new.len() || old.is_empty() {
+            return;
+        }
+        if let Some(at) = memchr::memmem::find(&self.bytes[from..], old.as_bytes()) {
+            self.bytes[from + at..from + at + old.len()].copy_from_slice(new.as_bytes());
         }
     }
 }

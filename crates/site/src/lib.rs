@@ -93,6 +93,8 @@ pub struct Built {
     pub note_json: Vec<std::ops::Range<usize>>,
     /// The map Markdown links were resolved against, for rendering an edited note again.
     pub links: std::sync::Arc<validate::SiteIndex>,
+    /// The digest of every content file, for a session to update one.
+    pub inputs: content::digest::Inputs,
 }
 
 /// Why shortlist will not do what it was asked (write over `content/`, overwrite a file `init`
@@ -179,9 +181,23 @@ pub fn make_site_into(
     let (validated, validation) = validate::validate(&entries, &sources, &settings);
     diags.extend(validation);
     diagnostic::sort(&mut diags);
+    let inputs = match content::digest::Inputs::of(&entries) {
+        Ok(inputs) => inputs,
+        Err(problem) => {
+            diags.push(Diagnostic::error(
+                std::path::Path::new("content"),
+                0,
+                0,
+                format!("cannot read a content file to fingerprint it: {problem}"),
+            ));
+            content::digest::Inputs::default()
+        }
+    };
     let (report, links) = match validated {
         Some(v) if !diags.iter().any(Diagnostic::is_error) => {
-            (redact::for_audience(v.report), v.links)
+            let mut report = v.report;
+            report.inputs = digests_of(&inputs);
+            (redact::for_audience(report), v.links)
         }
         _ => return Err(Failure::Content(diags)),
     };
@@ -233,7 +249,22 @@ pub fn make_site_into(
         theme,
         note_json: made.note_json,
         links,
+        inputs,
     })
+}
+
+/// The digests the report records of `inputs`.
+pub fn digests_of(inputs: &content::digest::Inputs) -> model::InputDigests {
+    use content::digest::hex;
+    model::InputDigests {
+        digest: hex(&inputs.digest()),
+        count: inputs.files.len(),
+        files: inputs
+            .files
+            .iter()
+            .map(|(path, d)| (path.clone(), hex(d)))
+            .collect(),
+    }
 }
 
 /// A warning at every score that moved since the previous round with neither a reason nor

@@ -134,13 +134,32 @@ impl Session {
             // A page the template cannot render now is for the whole build to report.
             pages.push(render::note_again(&last.shared, note, &with)?.ok()?);
         }
+        // The bytes of each edited note, for the report's fingerprint.
+        let bytes: Vec<(String, Vec<u8>)> = edits
+            .iter()
+            .map(|(_, n)| {
+                Some((
+                    n.source.clone(),
+                    std::fs::read(content.join(&n.source)).ok()?,
+                ))
+            })
+            .collect::<Option<_>>()?;
         let mut built = Arc::unwrap_or_clone(self.last.take()?);
         let edited: Vec<usize> = edits.iter().map(|(i, _)| *i).collect();
         for (i, note) in edits {
             built.report.notes[i] = note;
         }
+        let before = built.report.inputs.clone();
+        for (rel, b) in &bytes {
+            built.inputs.set(rel, b);
+        }
+        let mut after = crate::digests_of(&built.inputs);
+        if before.files.is_empty() {
+            after.files.clear();
+        }
+        built.report.inputs = after;
         let exports = [
-            report_json_again(&mut built, &edited),
+            report_json_again(&mut built, &edited, &before),
             render::search_index(&built.report),
         ];
         let mut changed_paths = Vec::new();
@@ -271,7 +290,11 @@ impl Session {
 
 /// report.json of `built` with the notes at `edited` as `built.report` now has them: each
 /// note's JSON replaced where it lies, the rest of the file as it was.
-fn report_json_again(built: &mut Built, edited: &[usize]) -> crate::site::OutputFile {
+fn report_json_again(
+    built: &mut Built,
+    edited: &[usize],
+    before: &crate::model::InputDigests,
+) -> crate::site::OutputFile {
     let at = built.files.iter().position(|f| f.path == "report.json");
     let old = at.map(|i| std::mem::replace(&mut built.files[i].body, Body::Bytes(Vec::new())));
     let mut json = match old {
@@ -288,6 +311,17 @@ fn report_json_again(built: &mut Built, edited: &[usize]) -> crate::site::Output
     };
     for &i in edited {
         json.with_note(i, &built.report.notes[i]);
+    }
+    // The fingerprint, written after the notes: the whole, then each edited file's.
+    let after = &built.report.inputs;
+    json.with_digest(&before.digest, &after.digest);
+    for (path, old) in &before.files {
+        if let Some(new) = after.files.get(path).filter(|new| *new != old) {
+            json.with_digest(
+                &format!("\"{path}\": \"{old}\""),
+                &format!("\"{path}\": \"{new}\""),
+            );
+        }
     }
     built.note_json = json.notes;
     crate::site::OutputFile {

@@ -5,6 +5,7 @@
 //! refuses what could hurt: symlinks that lead out of the folder, symlink loops, non-UTF-8,
 //! empty and oversized files. It knows nothing of what the values mean; that is `validate`.
 
+pub mod digest;
 mod explain;
 pub mod raw;
 

@@ -509,6 +509,7 @@ pub(super) fn report(
         summary: summary.map(|s| rich(ctx, &[Seg::Key("summary")], &s, "", files, diags)),
         recommendation: recommendation
             .map(|s| rich(ctx, &[Seg::Key("recommendation")], &s, "", files, diags)),
+        inputs: crate::model::InputDigests::default(),
         theme: theme_of(ctx, theme, settings, diags),
         base_url: base_url_of(ctx, base_url, settings, diags),
         scale,

@@ -1,0 +1,123 @@
+//! The fingerprint of a project's content: SHA-256 of every file under `content/`, and one
+//! digest over them all, so that a report can say which files it was built from and `verify`
+//! can tell whether they are still the same.
+//!
+//! Each file's digest is SHA-256 of its bytes. The digest of the whole is SHA-256 over the files
+//! in path order, each contributing its path relative to `content/` (forward slashes), a NUL
+//! byte and its own 32-byte digest. Both are written `sha256:` and 64 lowercase hex digits.
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::Entry;
+
+/// The digests of a project's content files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// (path relative to `content/`, SHA-256 of its bytes), in path order.
+    pub files: Vec<(String, [u8; 32])>,
+}
+
+/// `sha256:` and the digest in lowercase hex.
+pub fn hex(digest: &[u8; 32]) -> String {
+    let mut out = String::with_capacity(71);
+    out.push_str("sha256:");
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// SHA-256 of `bytes`.
+pub fn of_bytes(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+impl Inputs {
+    /// The digests of every content file of `entries` (report.yaml, dossiers, notes, assets),
+    /// read from disk; a file that cannot be read is left out and named in the error.
+    pub fn of(entries: &[Entry]) -> Result<Inputs, String> {
+        let mut files = entries
+            .par_iter()
+            .map(|e| {
+                let bytes = std::fs::read(&e.path)
+                    .map_err(|err| format!("{}: {err}", e.shown.display()))?;
+                Ok((e.rel.clone(), of_bytes(&bytes)))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        files.sort();
+        Ok(Inputs { files })
+    }
+
+    /// The digest of the whole (see the module docs).
+    pub fn digest(&self) -> [u8; 32] {
+        let mut all = Sha256::new();
+        for (path, digest) in &self.files {
+            all.update(path.as_bytes());
+            all.update([0]);
+            all.update(digest);
+        }
+        all.finalize().into()
+    }
+
+    /// Records `bytes` as the content of the file at `rel`.
+    pub fn set(&mut self, rel: &str, bytes: &[u8]) {
+        let digest = of_bytes(bytes);
+        match self.files.binary_search_by(|(p, _)| p.as_str().cmp(rel)) {
+            Ok(i) => self.files[i].1 = digest,
+            Err(i) => self.files.insert(i, (rel.to_string(), digest)),
+        }
+    }
+
+    /// What differs from `recorded` (path → `sha256:...`): (changed, added, removed) paths.
+    pub fn compare(
+        &self,
+        recorded: &std::collections::BTreeMap<String, String>,
+    ) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let mut changed = Vec::new();
+        let mut added = Vec::new();
+        for (path, digest) in &self.files {
+            match recorded.get(path) {
+                Some(d) if *d == hex(digest) => {}
+                Some(_) => changed.push(path.clone()),
+                None => added.push(path.clone()),
+            }
+        }
+        let here: std::collections::BTreeSet<&str> =
+            self.files.iter().map(|(p, _)| p.as_str()).collect();
+        let removed = recorded
+            .keys()
+            .filter(|p| !here.contains(p.as_str()))
+            .cloned()
+            .collect();
+        (changed, added, removed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_digests() {
+        // SHA-256 of the empty string, as every implementation gives it.
+        assert_eq!(
+            hex(&of_bytes(b"")),
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        let mut a = Inputs::default();
+        a.set("vendors/b.yaml", b"name: B\n");
+        a.set("report.yaml", b"title: T\n");
+        assert_eq!(a.files[0].0, "report.yaml", "kept in path order");
+        // The whole: SHA-256 of "report.yaml" NUL digest("title: T\n") "vendors/b.yaml" NUL ...
+        let mut by_hand = Vec::new();
+        by_hand.extend_from_slice(b"report.yaml\0");
+        by_hand.extend_from_slice(&of_bytes(b"title: T\n"));
+        by_hand.extend_from_slice(b"vendors/b.yaml\0");
+        by_hand.extend_from_slice(&of_bytes(b"name: B\n"));
+        assert_eq!(a.digest(), of_bytes(&by_hand));
+        let before = a.digest();
+        a.set("vendors/b.yaml", b"name: C\n");
+        assert_ne!(a.digest(), before, "one byte changes the whole");
+    }
+}
