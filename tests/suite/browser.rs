@@ -11,7 +11,7 @@ use crate::common::{Project, Running, wait_until};
 use headless_chrome::{Browser, LaunchOptions};
 
 /// One page of every type of the example site.
-const PAGE_TYPES: [&str; 11] = [
+const PAGE_TYPES: [&str; 12] = [
     "index.html",
     "vendors/index.html",
     "vendors/northstar/index.html",
@@ -23,6 +23,7 @@ const PAGE_TYPES: [&str; 11] = [
     "search/index.html",
     "risks/index.html",
     "panel/index.html",
+    "method/index.html",
 ];
 
 fn chromium() -> Option<PathBuf> {

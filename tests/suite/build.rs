@@ -1197,3 +1197,40 @@ fn verify_tells_whether_a_report_was_built_from_this_content() {
     let (code, out, _) = p.run("verify", &[shared.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// The method page states the settings in force, so a change to report.yaml shows there: the
+/// weights and their shares, the draws and seed, the contract's rates, and the fingerprint the
+/// report.json records.
+#[test]
+fn the_method_page_states_the_settings_in_force() {
+    let p = Project::example();
+    p.build_ok();
+    let method = p.read("output/method/index.html");
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    for said in [
+        "computed again 10,000 times (seed 2027)",
+        "within ±25%",
+        "independent ±0.25, observed ±0.5, vendor&#39;s claim ±0.75, no evidence ±1",
+        "converted at 1 EUR = 0.85 GBP",
+        "<caption>The weights, adding up to 100</caption>",
+        json["inputs"]["digest"].as_str().unwrap(),
+    ] {
+        assert!(method.contains(said), "the method page says {said:?}");
+    }
+    // Track record from 20 to 40: 40 of 120 is 33%.
+    p.edit(
+        "content/report.yaml",
+        "name: Track record\n    weight: 20",
+        "name: Track record\n    weight: 40",
+    );
+    p.build_ok();
+    let method = p.read("output/method/index.html");
+    assert!(
+        method.contains("Track record</a></th><td>40</td><td>33%</td>"),
+        "{method}"
+    );
+    assert!(
+        p.read("output/index.html")
+            .contains("href=\"method/index.html\"")
+    );
+}

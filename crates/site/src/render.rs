@@ -184,6 +184,7 @@ fn pages(views: &view::Views<'_>) -> Vec<Page> {
         section("compare.html", crate::urls::section("compare")),
         section("search.html", crate::urls::section("search")),
         section("risks.html", crate::urls::section("risks")),
+        section("method.html", crate::urls::section("method")),
     ];
     if views.has_panel() {
         pages.push(section("panel.html", crate::urls::section("panel")));

@@ -36,6 +36,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/search.html",
     "templates/risks.html",
     "templates/panel.html",
+    "templates/method.html",
     "templates/partials/score_cell.html",
     "templates/partials/evidence.html",
     "templates/partials/grade.html",

@@ -26,10 +26,12 @@ use crate::sensitivity::Analysis;
 use crate::urls;
 
 mod argument;
+mod method;
 mod panel;
 mod sentences;
 
 pub use argument::{ArgumentView, DecisiveView, LeadPart};
+pub use method::{MethodContract, MethodView, MethodWeight, Pair};
 pub use panel::{MemberView, PanelRow, PanelView};
 use sentences::{
     annual_estimate_label, capitalise, flip_sentence, grades_text, hinge_sentences, money,
@@ -563,6 +565,8 @@ pub struct SiteView<'v, 'a> {
     pub evaluators: &'a [Evaluator],
     /// The panel page's data, when report.yaml lists a panel.
     pub panel: Option<PanelView<'a>>,
+    /// The method page's data: every setting in force.
+    pub method: MethodView<'a>,
     pub changes: Option<ChangesView<'a>>,
     pub disagreement_spread: String,
     pub partner_count: usize,
@@ -1074,6 +1078,7 @@ impl<'a> Lookups<'a> {
             date: report.date.as_deref(),
             evaluators: &report.evaluators,
             panel: self.panel_view(),
+            method: self.method_view(),
             changes: changes.map(|c| changes_view(report, c, &self.vendors_by_slug)),
             disagreement_spread: format_number(report.disagreement_spread),
             partner_count: standings.iter().filter(|s| s.partner).count(),
