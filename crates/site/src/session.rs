@@ -149,17 +149,26 @@ impl Session {
         for (i, note) in edits {
             built.report.notes[i] = note;
         }
-        let before = built.report.inputs.clone();
+        // The fingerprint: the edited files' digests and the whole's, (old, new) as written.
+        let hex = crate::content::digest::hex;
+        let mut moved = Vec::with_capacity(bytes.len() + 1);
         for (rel, b) in &bytes {
-            built.inputs.set(rel, b);
+            let new = hex(&built.inputs.set(rel, b));
+            if let Some(old) = built.report.inputs.files.get_mut(rel) {
+                moved.push((
+                    format!("\"{rel}\": \"{old}\""),
+                    format!("\"{rel}\": \"{new}\""),
+                ));
+                *old = new;
+            }
         }
-        let mut after = crate::digests_of(&built.inputs);
-        if before.files.is_empty() {
-            after.files.clear();
-        }
-        built.report.inputs = after;
+        let whole = hex(&built.inputs.digest());
+        moved.push((
+            std::mem::replace(&mut built.report.inputs.digest, whole.clone()),
+            whole,
+        ));
         let exports = [
-            report_json_again(&mut built, &edited, &before),
+            report_json_again(&mut built, &edited, &moved),
             render::search_index(&built.report),
         ];
         let mut changed_paths = Vec::new();
@@ -293,7 +302,7 @@ impl Session {
 fn report_json_again(
     built: &mut Built,
     edited: &[usize],
-    before: &crate::model::InputDigests,
+    digests: &[(String, String)],
 ) -> crate::site::OutputFile {
     let at = built.files.iter().position(|f| f.path == "report.json");
     let old = at.map(|i| std::mem::replace(&mut built.files[i].body, Body::Bytes(Vec::new())));
@@ -312,16 +321,9 @@ fn report_json_again(
     for &i in edited {
         json.with_note(i, &built.report.notes[i]);
     }
-    // The fingerprint, written after the notes: the whole, then each edited file's.
-    let after = &built.report.inputs;
-    json.with_digest(&before.digest, &after.digest);
-    for (path, old) in &before.files {
-        if let Some(new) = after.files.get(path).filter(|new| *new != old) {
-            json.with_digest(
-                &format!("\"{path}\": \"{old}\""),
-                &format!("\"{path}\": \"{new}\""),
-            );
-        }
+    // The fingerprint, written after the notes: each edited file's digest, then the whole's.
+    for (old, new) in digests {
+        json.with_digest(old, new);
     }
     built.note_json = json.notes;
     crate::site::OutputFile {

@@ -20,10 +20,12 @@ pub struct Inputs {
 
 /// `sha256:` and the digest in lowercase hex.
 pub fn hex(digest: &[u8; 32]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(71);
     out.push_str("sha256:");
     for b in digest {
-        out.push_str(&format!("{b:02x}"));
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     out
 }
@@ -60,13 +62,14 @@ impl Inputs {
         all.finalize().into()
     }
 
-    /// Records `bytes` as the content of the file at `rel`.
-    pub fn set(&mut self, rel: &str, bytes: &[u8]) {
+    /// Records `bytes` as the content of the file at `rel`, and returns its digest.
+    pub fn set(&mut self, rel: &str, bytes: &[u8]) -> [u8; 32] {
         let digest = of_bytes(bytes);
         match self.files.binary_search_by(|(p, _)| p.as_str().cmp(rel)) {
             Ok(i) => self.files[i].1 = digest,
             Err(i) => self.files.insert(i, (rel.to_string(), digest)),
         }
+        digest
     }
 
     /// What differs from `recorded` (path → `sha256:...`): (changed, added, removed) paths.

@@ -27,8 +27,6 @@ pub struct MethodView<'a> {
     pub clear_win: String,
     /// The contract, when report.yaml gives one.
     pub contract: Option<MethodContract<'a>>,
-    pub digest: &'a str,
-    pub files: usize,
 }
 
 /// A label and what it is set to.
@@ -127,8 +125,6 @@ impl<'a> Lookups<'a> {
                     rates,
                 }
             }),
-            digest: &report.inputs.digest,
-            files: report.inputs.count,
         }
     }
 }
