@@ -701,7 +701,7 @@ fn summary_lines_agree_in_number() {
     assert_eq!(code, 0, "{err}");
     assert!(
         out.starts_with("built 2 vendors, 2 criteria and 3 notes into `")
-            && out.contains("output`: 14 pages in "),
+            && out.contains("output`: 15 pages in "),
         "{out}"
     );
     assert!(
