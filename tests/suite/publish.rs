@@ -617,11 +617,7 @@ fn the_workbook_follows_the_scoring_rules_on_random_weights() {
                 .iter()
                 .map(|st| {
                     let name = report.vendor(&st.slug).unwrap().name.clone();
-                    (
-                        name,
-                        st.rank as u64,
-                        shortlist::score::verdict(st).to_string(),
-                    )
+                    (name, st.rank as u64, st.verdict().as_str().to_string())
                 })
                 .collect::<Vec<_>>(),
         );

@@ -124,6 +124,9 @@ fn decisive_scores(
 ) -> Vec<Decisive> {
     let lowering = std::ptr::eq(moving, leader);
     let scale = report.scale;
+    // The vendor that does not move keeps its weighted score throughout.
+    let other = if lowering { rival } else { leader };
+    let other_score = weighted_score(report, other);
     let mut found = Vec::new();
     for c in &report.criteria {
         let Some(s) = moving.scores.get(&c.id) else {
@@ -145,14 +148,11 @@ fn decisive_scores(
                     moving.scores.get(id).map(|s| s.score)
                 }
             });
-            let still = |v: &Vendor| {
-                if std::ptr::eq(v, moving) {
-                    moved
-                } else {
-                    weighted_score(report, v)
-                }
+            let (l, r) = if lowering {
+                (moved, other_score)
+            } else {
+                (other_score, moved)
             };
-            let (l, r) = (still(leader), still(rival));
             if rank_order((r, rival), (l, leader)).is_lt() {
                 let (l, r) = (l.unwrap_or_default(), r.unwrap_or_default());
                 found.push(Decisive {

@@ -244,18 +244,13 @@ fn vendor_change(
         .criteria
         .iter()
         .filter_map(|c| {
-            let mut change =
-                score_change(report, &c.id, old.scores.get(&c.id), v.scores.get(&c.id))?;
-            if let Some(s) = v.scores.get(&c.id) {
-                change.reason = s.changed.clone().or_else(|| s.agreed_reason.clone());
-                change.new_evidence = s
-                    .evidence
-                    .iter()
-                    .filter(|n| !old_notes.contains(n.as_str()))
-                    .cloned()
-                    .collect();
-            }
-            Some(change)
+            score_change(
+                report,
+                &c.id,
+                old.scores.get(&c.id),
+                v.scores.get(&c.id),
+                old_notes,
+            )
         })
         .collect();
     let status_now = v.status.as_str().to_string();
@@ -288,6 +283,7 @@ fn score_change(
     criterion: &str,
     was: Option<&PreviousScore>,
     is: Option<&crate::model::Score>,
+    old_notes: &std::collections::BTreeSet<&str>,
 ) -> Option<ScoreChange> {
     let (from, to) = (was.map(|s| s.score), is.map(|s| s.score));
     let empty = BTreeMap::new();
@@ -311,8 +307,14 @@ fn score_change(
         from,
         to,
         by,
-        reason: None,
-        new_evidence: Vec::new(),
+        reason: is.and_then(|s| s.changed.clone().or_else(|| s.agreed_reason.clone())),
+        new_evidence: is.map_or_else(Vec::new, |s| {
+            s.evidence
+                .iter()
+                .filter(|n| !old_notes.contains(n.as_str()))
+                .cloned()
+                .collect()
+        }),
     })
 }
 

@@ -47,14 +47,9 @@ pub struct Standing {
     pub missing: Vec<String>,
 }
 
-/// The verdict in words: `partner`, `vendor`, or `not yet assessed` (an unfinished vendor is
-/// never called a vendor, the word for a provider that falls short).
-pub fn verdict(s: &Standing) -> &'static str {
-    s.verdict().as_str()
-}
-
 impl Standing {
-    /// What the vendor is, by the partner rule of [`Verdict`].
+    /// What the vendor is, by the partner rule of [`Verdict`] (an unfinished vendor is never
+    /// called a vendor, the word for a provider that falls short).
     pub fn verdict(&self) -> Verdict {
         Verdict::new(self.complete, self.partner)
     }

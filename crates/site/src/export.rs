@@ -649,7 +649,7 @@ pub fn matrix_csv(report: &Report, standings: &[Standing], analysis: &Analysis) 
                 .map(|s| format!("{s:.2}"))
                 .unwrap_or_default(),
             format!("{}/{}", st.scored, st.total),
-            crate::score::verdict(st).to_string(),
+            st.verdict().as_str().to_string(),
             analysis
                 .win_probability
                 .get(&st.slug)

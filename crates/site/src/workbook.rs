@@ -16,7 +16,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::model::Report;
-use crate::score::{Standing, verdict};
+use crate::score::Standing;
 
 /// What the weighted score column says of a vendor with no score at all.
 const NO_SCORE: &str = "–";
@@ -354,7 +354,8 @@ fn vendor_row(
     sheet.write_formula(
         row,
         layout.verdict,
-        Formula::new(verdict_formula(layout, r, &w, &scores, &weights)).set_result(verdict(st)),
+        Formula::new(verdict_formula(layout, r, &w, &scores, &weights))
+            .set_result(st.verdict().as_str()),
     )?;
     Ok(())
 }
@@ -369,7 +370,7 @@ fn rank_formula(r: u32, w: &str, top: &u32, bottom: &u32) -> String {
     )
 }
 
-/// The verdict of the vendor on row `r`, by the rule of `score::verdict` and with its
+/// The verdict of the vendor on row `r`, by the rule of `rules::Verdict` and with its
 /// tolerance: one test per criterion with a floor, each behind an IF (a blank minimum is text,
 /// and arithmetic on text is an error even where its result would not count).
 fn verdict_formula(layout: &Layout, r: u32, w: &str, scores: &str, weights: &str) -> String {

@@ -217,9 +217,10 @@
         }
       });
       if (matrix) {
-        var sum = weights.reduce(function (a, b) { return a + b / Math.max.apply(null, weights); }, 0);
+        var top = Math.max.apply(null, weights);
+        var sum = weights.reduce(function (a, b) { return a + b / top; }, 0);
         each(matrix.tHead.querySelectorAll(".weight"), function (span, i) {
-          span.textContent = (Math.round(weights[i] / Math.max.apply(null, weights) / sum * 1000) / 10).toFixed(1) + "%";
+          span.textContent = (Math.round(weights[i] / top / sum * 1000) / 10).toFixed(1) + "%";
         });
       }
       each(ranking.tHead.rows[0].cells, function (th, i) { if (th.hasAttribute("aria-sort")) { th.setAttribute("aria-sort", i === 0 ? "ascending" : "none"); } });

@@ -161,9 +161,9 @@ impl<'a> Lookups<'a> {
         };
         let runner = name(runner);
         let win = self.analysis.win_probability.get(&a.leader).copied();
-        let tries = |w: f64| {
+        let tries = |w: f64, only: &str| {
             format!(
-                "ranks first in {} of {} tries with the weights and scores moved within their uncertainty",
+                "{only}ranks first in {} of {} tries with the weights and scores moved within their uncertainty",
                 percent(w),
                 group_thousands(f64::from(self.report.robustness.draws))
             )
@@ -173,7 +173,10 @@ impl<'a> Lookups<'a> {
         match a.confidence {
             Confidence::Clear => format!(
                 "{head}; no single score one point different would change first place{}.",
-                win.map_or(String::new(), |w| format!(", and {leader} {}", tries(w)))
+                win.map_or(String::new(), |w| format!(
+                    ", and {leader} {}",
+                    tries(w, "")
+                ))
             ),
             Confidence::Narrow => {
                 let mut why = Vec::new();
@@ -189,22 +192,20 @@ impl<'a> Lookups<'a> {
                         crate::rules::NARROW_LEAD
                     ));
                 }
-                if let Some(w) = win.filter(|w| *w < crate::rules::CLEAR_WIN) {
-                    why.push(format!(
-                        "{leader} {}",
-                        tries(w).replacen("ranks", "only ranks", 1)
-                    ));
-                } else if let Some(w) = win {
-                    why.push(format!("{leader} {}", tries(w)));
+                if let Some(w) = win {
+                    let only = if w < crate::rules::CLEAR_WIN {
+                        "only "
+                    } else {
+                        ""
+                    };
+                    why.push(format!("{leader} {}", tries(w, only)));
                 }
                 format!("{head}, but {}.", why.join("; "))
             }
             Confidence::TooClose => format!(
                 "{head}{}: treat {leader} and {runner} as level until more evidence is in.",
-                win.filter(|w| *w < crate::rules::TOO_CLOSE_WIN).map_or(
-                    String::new(),
-                    |w| format!(" and {}", tries(w).replacen("ranks", "only ranks", 1))
-                )
+                win.filter(|w| *w < crate::rules::TOO_CLOSE_WIN)
+                    .map_or(String::new(), |w| format!(" and {}", tries(w, "only ")))
             ),
         }
     }
@@ -314,11 +315,6 @@ impl<'a> Lookups<'a> {
         Some(Recommendation {
             vendor: view,
             recommend,
-            headline: if recommend {
-                format!("We recommend {}", view.name)
-            } else {
-                format!("{} ranks first", view.name)
-            },
             not_yet: (!recommend)
                 .then(|| format!("No recommendation yet: {}.", missing.join(", and "))),
             panel_view: report.recommendation.as_ref().map(|r| r.html.as_str()),
@@ -405,9 +401,8 @@ impl<'a> Lookups<'a> {
             })
             .filter_map(|s| Some((*s, self.costs.get(s.slug.as_str())?.total)))
             .min_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((s, total)) = cheapest.filter(|(_, t)| *t < cost.total) {
+        if let Some((s, _)) = cheapest.filter(|(_, t)| *t < cost.total) {
             out.extend(versus(s, "the cheapest assessed vendor"));
-            let _ = total;
         }
         if cost.at_risk_share > 0.0 {
             out.push(format!(

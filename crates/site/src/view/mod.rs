@@ -400,8 +400,6 @@ pub struct Recommendation<'v, 'a> {
     pub vendor: &'v VendorView<'a>,
     /// Whether the report can recommend it: assessed, a partner, and not too close to call.
     pub recommend: bool,
-    /// "We recommend Brightpath Learning", or "Brightpath Learning ranks first".
-    pub headline: String,
     /// Why it cannot be recommended yet, when it cannot.
     pub not_yet: Option<String>,
     /// The panel's own words (report.yaml's `recommendation`), sanitized HTML.
@@ -818,7 +816,7 @@ impl<'a> Lookups<'a> {
         let cells: Vec<Cell> = report.criteria.iter().map(|c| self.cell(v, c)).collect();
         let risks: Vec<RiskView> = v.risks.iter().map(RiskView::of).collect();
         let top_risks = top_risks(&risks);
-        let verdict = crate::score::verdict(st);
+        let verdict = st.verdict().as_str();
         VendorView {
             slug: &v.slug,
             name: &v.name,

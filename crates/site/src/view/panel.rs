@@ -47,6 +47,8 @@ pub struct PanelRow<'a> {
     pub settled: &'static str,
     pub spread_label: String,
     pub disagreement: bool,
+    /// A disagreement with no agreed score: the mean counts until the panel settles it.
+    pub open: bool,
     pub agreed_reason: Option<&'a str>,
 }
 
@@ -85,15 +87,8 @@ impl<'a> Lookups<'a> {
                     .count(),
             })
             .collect();
-        let open = rows
-            .iter()
-            .filter(|r| r.disagreement && r.settled == "the mean")
-            .cloned()
-            .collect();
-        let settled = rows
-            .iter()
-            .filter(|r| r.disagreement && r.settled == "agreed")
-            .count();
+        let open = rows.iter().filter(|r| r.open).cloned().collect();
+        let settled = rows.iter().filter(|r| r.disagreement && !r.open).count();
         Some(PanelView {
             members,
             rows,
@@ -130,6 +125,7 @@ impl<'a> Lookups<'a> {
             },
             spread_label: format_number(s.spread),
             disagreement: s.disagreement,
+            open: s.disagreement && s.consensus == Consensus::Mean,
             agreed_reason: s.agreed_reason.as_deref(),
         }
     }
