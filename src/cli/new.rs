@@ -1,4 +1,5 @@
-//! `shortlist new vendor NAME` and `shortlist new note TITLE [--vendor SLUG]`.
+//! `shortlist new vendor NAME`, `shortlist new note TITLE [--vendor SLUG]` and
+//! `shortlist new scores EVALUATOR`.
 
 use std::path::PathBuf;
 
@@ -30,6 +31,12 @@ pub enum What {
         #[arg(long, value_name = "SLUG")]
         vendor: Option<String>,
     },
+    /// An evaluator's own scores file, content/scores/<evaluator-id>.yaml, with every vendor
+    /// and criterion as a commented line
+    Scores {
+        /// The evaluator's id, as `evaluators` in content/report.yaml gives it
+        evaluator: String,
+    },
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -41,6 +48,9 @@ pub fn run(args: Args) -> Outcome {
             vendor.as_deref(),
             &shortlist::scaffold::today(),
         ),
+        What::Scores { evaluator } => {
+            shortlist::scaffold::new_scores(&args.root, evaluator, &shortlist::scaffold::today())
+        }
     }
     .during("new")?;
     println!("{}", path.strip_prefix(".").unwrap_or(&path).display());

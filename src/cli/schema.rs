@@ -1,4 +1,4 @@
-//! `shortlist schema [report|vendor|note|report-json]`: JSON Schema for editors' YAML language
+//! `shortlist schema [report|vendor|note|scores|report-json]`: JSON Schema for editors' YAML language
 //! servers, and for the tools that read the built report.json.
 
 use shortlist::schema::{Kind, schema};
@@ -11,13 +11,15 @@ pub enum Which {
     Vendor,
     /// the front matter of content/notes/**/*.md
     Note,
+    /// content/scores/<evaluator-id>.yaml
+    Scores,
     /// the report.json a build writes (not a file you edit)
     ReportJson,
 }
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The kind of file; without it, one schema that accepts any of the three
+    /// The kind of file; without it, one schema that accepts report.yaml, a dossier or a note
     #[arg(value_enum)]
     pub which: Option<Which>,
 }
@@ -28,6 +30,7 @@ pub fn run(args: Args) -> super::Outcome {
         which => schema(which.map(|w| match w {
             Which::Report => Kind::Report,
             Which::Vendor => Kind::Vendor,
+            Which::Scores => Kind::Scores,
             _ => Kind::Note,
         })),
     };

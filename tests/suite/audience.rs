@@ -3,7 +3,7 @@
 
 use crate::common::{Project, tree};
 
-const CANARIES: [&str; 26] = [
+const CANARIES: [&str; 28] = [
     "CANARY-NOTE-TITLE",
     "CANARY-NOTE-BODY",
     "CANARY-AUTHOR",
@@ -36,6 +36,10 @@ const CANARIES: [&str; 26] = [
     "CANARY-REC-TITLE",
     // An evaluator's declaration of interest, when names are hidden.
     "CANARY-DECLARATION",
+    // An evaluator's own rationale, kept confidential in their scores file, and a link title
+    // in the Markdown source of another of their rationales.
+    "CANARY-OWN-RATIONALE",
+    "CANARY-OWN-LINK-TITLE",
 ];
 
 /// The minimal fixture with a canary string in every confidential place.
@@ -106,6 +110,13 @@ fn project_with_secrets() -> Project {
         "content/vendors/acme.yaml",
         "rationale: Proven on a [similar job](../notes/calls/acme-call.md).",
         "rationale: \"Proven on a [similar job](../notes/calls/acme-call.md) <!-- CANARY-COMMENT --> and [a call](../notes/canary-slug-secret-call.md 'CANARY-LINK-TITLE').\"",
+    );
+    // The evaluator's own scores file (named after their id): one confidential rationale
+    // citing the confidential note, one public rationale whose source links to it.
+    p.write(
+        "content/scores/canary-eval.yaml",
+        "budget:\n  track-record: { score: 2, rationale: CANARY-OWN-RATIONALE, evidence: [canary-slug-secret-call], date: 2026-10-21, confidential: true }\n\
+         acme:\n  track-record:\n    score: 4\n    rationale: \"Public words and [a call](../notes/canary-slug-secret-call.md 'CANARY-OWN-LINK-TITLE').\"\n    evidence: [acme-call, canary-slug-secret-call]\n",
     );
     // An image only the confidential note shows, and one that a public note shows too.
     p.write("content/assets/canary-secret-chart.png", b"\x89PNG secret");

@@ -593,6 +593,172 @@ fn a_panels_scores_are_settled_by_agreement_or_their_mean() {
     assert!(page.contains("Panel: Ann Lee 5 · Bo Park 4 · Cy Ng 3 (spread 2: <strong class=\"disagree\">the panel disagreed</strong>). The score is their mean."), "{page}");
 }
 
+/// Scores given in an evaluator's own file join the dossier's `by:` under the same rules,
+/// worked by hand: Acme's track record is Ann's 5 (dossier) and Bo's 3 (file), so their mean
+/// 4 counts with a spread of 2; Budget's cost only Bo gives (4), so Budget is still assessed,
+/// at (3 × 2 + 1 × 4) ÷ 4 = 2.5.
+#[test]
+fn evaluators_score_in_their_own_files_and_a_score_given_twice_is_an_error() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\nevaluators:\n  - { id: ann, name: Ann Lee, declaration: none }\n  - { id: bo, name: Bo Park, declaration: none }",
+    );
+    p.edit(
+        "content/vendors/acme.yaml",
+        "    score: 4\n",
+        "    by: { ann: 5 }\n",
+    );
+    p.edit("content/vendors/budget.yaml", "  cost: 5\n", "");
+    p.write(
+        "content/scores/bo.yaml",
+        "# Bo's scores\nacme:\n  track-record: { score: 3, rationale: Only one *similar* job, evidence: [acme-rfp], date: 2026-10-22 }\nbudget:\n  cost: 4\n",
+    );
+    let (code, out, err) = p.run("check", &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains("content/scores/bo.yaml:5:3: warning: the score for `cost` has no evidence"),
+        "a score only a scores file gives is warned about there: {said}"
+    );
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let vendor = |slug: &str| {
+        json["vendors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["slug"] == slug)
+            .unwrap()
+            .clone()
+    };
+    let acme = vendor("acme");
+    let track = &acme["scores"]["track-record"];
+    assert_eq!(
+        (
+            track["score"].clone(),
+            track["consensus"].clone(),
+            track["spread"].clone()
+        ),
+        (4.0.into(), "mean".into(), 2.0.into())
+    );
+    assert_eq!(track["by"], serde_json::json!({ "ann": 5.0, "bo": 3.0 }));
+    assert_eq!(
+        track["evidence"],
+        serde_json::json!(["acme-call", "acme-rfp"]),
+        "the evidence of both"
+    );
+    assert_eq!(track["individual"]["bo"]["date"], "2026-10-22");
+    assert_eq!(
+        track["individual"]["bo"]["rationale"]["html"],
+        "<p>Only one <em>similar</em> job</p>\n"
+    );
+    assert!(track["individual"].get("ann").is_none());
+    let budget = vendor("budget");
+    assert_eq!(budget["scores"]["cost"]["score"], 4.0);
+    assert_eq!(budget["weighted_score"], 2.5);
+    let page = p.read("output/vendors/acme/index.html");
+    assert!(
+        page.contains("Bo Park gave 3 on <time datetime=\"2026-10-22\">2026-10-22</time>, citing <a href=\"../../notes/acme-rfp/index.html\">"),
+        "{page}"
+    );
+    assert!(page.contains("<p>Only one <em>similar</em> job</p>"));
+
+    // Ann scores Acme's track record in her own file as well as in the dossier: an error at
+    // the dossier's score that names the other place, and nothing is built.
+    p.write("content/scores/ann.yaml", "acme:\n  track-record: 5\n");
+    let err = p.build_err();
+    assert!(
+        err.contains("error: Ann Lee's score for `track-record` is given twice: here and in content/scores/ann.yaml, line 2\n --> content/vendors/acme.yaml:8:16"),
+        "{err}"
+    );
+    // A file for someone who is not on the panel, a vendor that does not exist.
+    std::fs::remove_file(p.path("content/scores/ann.yaml")).unwrap();
+    p.write("content/scores/anne.yaml", "acme:\n  cost: 3\n");
+    p.write("content/scores/bo.yaml", "acmee:\n  cost: 3\n");
+    let err = p.build_err();
+    assert!(
+        err.contains("error: this scores file is for `anne`, who is not an evaluator\n --> content/scores/anne.yaml:1:1")
+            && err.contains("did you mean `ann`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: there is no vendor `acmee`\n --> content/scores/bo.yaml:1:1")
+            && err.contains("did you mean `acme`?"),
+        "{err}"
+    );
+}
+
+/// `new scores` writes an evaluator's file with every vendor and criterion commented out: it
+/// builds as it stands, and taking off a `# ` gives a score.
+#[test]
+fn new_scores_writes_every_vendor_and_criterion_for_one_evaluator() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\nevaluators:\n  - { id: ann, name: Ann Lee, declaration: none }",
+    );
+    let root = p.root().to_str().unwrap().to_string();
+    let new = |who: &str| {
+        let out = assert_cmd::Command::cargo_bin("shortlist")
+            .unwrap()
+            .args(["new", "scores", who, "--root", &root])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let (code, said) = new("ann");
+    assert_eq!(code, Some(0), "{said}");
+    let text = p.read("content/scores/ann.yaml");
+    assert!(
+        text.starts_with("# Ann Lee's own scores (evaluator `ann`)"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("\n  # track-record: { score: 3,").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(text.matches("\n  # cost: { score: 3,").count(), 2, "{text}");
+    assert!(text.contains("\nacme:\n") && text.contains("\nbudget:\n"));
+    p.build_ok();
+    p.write(
+        "content/scores/ann.yaml",
+        text.replacen(
+            "  # cost: { score: 3, rationale: Why, evidence: [note-slug]",
+            "  cost: { score: 2, rationale: Dear, evidence: [acme-rfp]",
+            1,
+        ),
+    );
+    p.build_ok();
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    assert_eq!(json["vendors"][0]["scores"]["cost"]["by"]["ann"], 2.0);
+
+    let (code, said) = new("ann");
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains("already exists"), "{said}");
+    assert_eq!(
+        p.read("content/scores/ann.yaml")
+            .matches("cost: { score: 2")
+            .count(),
+        1,
+        "never overwritten"
+    );
+    let (code, said) = new("an");
+    assert_eq!(code, Some(2));
+    assert!(
+        said.contains("there is no evaluator `an`; did you mean `ann`?"),
+        "{said}"
+    );
+}
+
 #[test]
 fn a_previous_round_shows_what_moved_was_added_and_dropped() {
     let p = Project::fixture("minimal");
@@ -1055,11 +1221,14 @@ fn the_panel_page_shows_members_declarations_scores_and_open_decisions() {
     ] {
         assert!(panel.contains(said), "the panel page says {said:?}");
     }
-    // Three scores carry the panel's own: each member gave three.
+    // Three scores carry the panel's own: each member gave three, S. Patel in their own file.
     assert_eq!(
         panel.matches("data-label=\"Scores given\">3</td>").count(),
-        3
+        2
     );
+    assert!(panel.contains(
+        "data-label=\"Scores given\">3<span class=\"meta\"> (all in their own file)</span>"
+    ));
     assert!(
         p.read("output/index.html")
             .contains("href=\"panel/index.html\"")

@@ -209,7 +209,12 @@ fn the_json_schema_accepts_the_example_and_rejects_bad_files() {
     let report = jsonschema::validator_for(&schema("report")).unwrap();
     let vendor = jsonschema::validator_for(&schema("vendor")).unwrap();
     let note = jsonschema::validator_for(&schema("note")).unwrap();
+    let scores = jsonschema::validator_for(&schema("scores")).unwrap();
     assert!(report.is_valid(&yaml(&p.read("content/report.yaml"))));
+    assert!(scores.is_valid(&yaml(&p.read("content/scores/patel.yaml"))));
+    assert!(scores.is_valid(&yaml("a:\n  cost: 3\nb:\n")));
+    assert!(!scores.is_valid(&yaml("a:\n  cost: { score: 3, evidense: [x] }\n")));
+    assert!(!scores.is_valid(&yaml("a:\n  cost: { rationale: no score }\n")));
     for (rel, bytes) in tree(&p.path("content")) {
         let text = String::from_utf8(bytes).unwrap();
         if rel.starts_with("vendors/") {

@@ -9,7 +9,8 @@
 //!   remains as a count of confidential notes, so a score is not shown as unsupported);
 //! - every `confidential: true` block: pricing, case studies, references, risks, and the
 //!   rationale, the panel's agreed reason and the evidence of confidential scores (their numbers stay, so the ranking is the
-//!   same for every audience);
+//!   same for every audience), and each evaluator's own rationale and notes for such a score
+//!   or their own confidential one, and the scores file each came from;
 //! - all contacts;
 //! - the evaluators' names, when report.yaml asks (`hide_evaluator_names_when_shared`), and
 //!   the words of their declarations of interest (that one was made still shows): each
@@ -57,17 +58,7 @@ pub fn for_audience(mut report: Report) -> Report {
         v.references.retain(|r| !r.confidential);
         v.risks.retain(|r| !r.confidential);
         for score in v.scores.values_mut() {
-            if score.confidential {
-                score.rationale = None;
-                score.agreed_reason = None;
-                score.changed = None;
-                score.withheld += score.evidence.len();
-                score.evidence.clear();
-            } else {
-                let before = score.evidence.len();
-                score.evidence.retain(|slug| !secret.contains(slug));
-                score.withheld += before - score.evidence.len();
-            }
+            redact_score(score, &secret);
         }
     }
     let mut public_links = BTreeSet::new();
@@ -80,6 +71,32 @@ pub fn for_audience(mut report: Report) -> Report {
         .assets
         .retain(|a| !secret_links.contains(a) || public_links.contains(a));
     report
+}
+
+/// A score as a shareable build may see it: a confidential one without its words or its
+/// notes (they become a count), any other without the confidential notes it cites; each
+/// evaluator's own account likewise, and without the file it came from (it is named after
+/// the evaluator).
+fn redact_score(score: &mut crate::model::Score, secret: &BTreeSet<String>) {
+    if score.confidential {
+        score.rationale = None;
+        score.agreed_reason = None;
+        score.changed = None;
+        score.withheld += score.evidence.len();
+        score.evidence.clear();
+    } else {
+        let before = score.evidence.len();
+        score.evidence.retain(|slug| !secret.contains(slug));
+        score.withheld += before - score.evidence.len();
+    }
+    for own in score.individual.values_mut() {
+        own.source.clear();
+        if score.confidential || own.confidential {
+            own.rationale = None;
+            own.evidence.clear();
+        }
+        own.evidence.retain(|slug| !secret.contains(slug));
+    }
 }
 
 /// A piece of rich text as `audience` may see it: outside the team, its Markdown source is
@@ -101,7 +118,13 @@ fn every_rich(report: &mut Report) -> impl Iterator<Item = &mut Rich> {
     let vendors = report.vendors.iter_mut().flat_map(|v| {
         v.summary
             .iter_mut()
-            .chain(v.scores.values_mut().filter_map(|s| s.rationale.as_mut()))
+            .chain(v.scores.values_mut().flat_map(|s| {
+                s.rationale.iter_mut().chain(
+                    s.individual
+                        .values_mut()
+                        .filter_map(|own| own.rationale.as_mut()),
+                )
+            }))
     });
     report
         .summary
@@ -144,6 +167,10 @@ fn hide_evaluator_names(report: &mut Report) {
         score.by = std::mem::take(&mut score.by)
             .into_iter()
             .map(|(id, x)| (ids.get(&id).cloned().unwrap_or(id), x))
+            .collect();
+        score.individual = std::mem::take(&mut score.individual)
+            .into_iter()
+            .map(|(id, own)| (ids.get(&id).cloned().unwrap_or(id), own))
             .collect();
     }
     report.evaluator_aliases = ids;

@@ -201,6 +201,7 @@ pub mod testing {
                         changed: None,
                         spread: 0.0,
                         disagreement: false,
+                        individual: BTreeMap::new(),
                     },
                 )
             })

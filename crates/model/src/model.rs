@@ -634,6 +634,24 @@ pub struct Score {
     pub spread: f64,
     /// Whether `spread` reaches the report's `disagreement_spread`.
     pub disagreement: bool,
+    /// What each evaluator who scored in their own file (`content/scores/<id>.yaml`) wrote
+    /// beside their score in `by`, by evaluator id.
+    pub individual: BTreeMap<String, IndividualScore>,
+}
+
+/// One evaluator's own account of their score, from their scores file.
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
+pub struct IndividualScore {
+    /// Why they gave it.
+    pub rationale: Option<Rich>,
+    /// Slugs of the notes they cite, as this audience may see them.
+    pub evidence: Vec<String>,
+    /// When they gave it, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Whether their rationale is kept from shareable builds.
+    pub confidential: bool,
+    /// The file it was written in, relative to `content/` (`scores/patel.yaml`).
+    pub source: String,
 }
 
 impl Report {

@@ -10,7 +10,7 @@
 use schemars::generate::SchemaSettings;
 use serde_json::{Value, json};
 
-use crate::content::raw::{RawNote, RawReport, RawVendor};
+use crate::content::raw::{RawNote, RawReport, RawScoresFile, RawVendor};
 use crate::model::{Audience, Grade, Level, NoteKind, Sentiment, Status};
 
 /// Which file a schema describes.
@@ -19,6 +19,9 @@ pub enum Kind {
     Report,
     Vendor,
     Note,
+    /// An evaluator's own scores file (kept out of the schema for any file: it would accept
+    /// almost any map).
+    Scores,
 }
 
 /// The schema of one kind of file, or of any of them when `kind` is `None`.
@@ -36,6 +39,10 @@ pub fn schema(kind: Option<Kind>) -> Value {
         Some(Kind::Note) => settings
             .into_generator()
             .into_root_schema_for::<RawNote>()
+            .to_value(),
+        Some(Kind::Scores) => settings
+            .into_generator()
+            .into_root_schema_for::<RawScoresFile>()
             .to_value(),
         None => {
             let mut generator = settings.into_generator();
@@ -55,6 +62,7 @@ pub fn schema(kind: Option<Kind>) -> Value {
             Kind::Report => "shortlist report.yaml",
             Kind::Vendor => "shortlist vendor dossier (content/vendors/<slug>.yaml)",
             Kind::Note => "shortlist note front matter (content/notes/**/<slug>.md)",
+            Kind::Scores => "shortlist scores file (content/scores/<evaluator-id>.yaml)",
         };
         map.insert("title".into(), json!(title));
     }
@@ -62,6 +70,7 @@ pub fn schema(kind: Option<Kind>) -> Value {
         Some(Kind::Report) => "Report",
         Some(Kind::Vendor) => "Vendor",
         Some(Kind::Note) => "Note",
+        Some(Kind::Scores) => "ScoresFile",
         None => "",
     };
     refine(&mut schema, root);
@@ -124,6 +133,12 @@ fn constraints() -> Vec<(&'static str, &'static str, Value)> {
             "by",
             json!({ "propertyNames": { "pattern": SLUG } }),
         ),
+        (
+            "GivenFull",
+            "evidence",
+            json!({ "items": { "pattern": SLUG } }),
+        ),
+        ("GivenFull", "date", json!({ "pattern": DATE })),
         ("Note", "date", json!({ "pattern": DATE })),
         ("Note", "kind", json!({ "enum": names(&NoteKind::ALL) })),
         ("Note", "vendors", json!({ "items": { "pattern": SLUG } })),

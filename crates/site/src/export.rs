@@ -295,6 +295,19 @@ struct JsonScore<'a> {
     agreed_reason: Option<&'a str>,
     /// What the score means on its criterion, when a level is written for it.
     level: Option<&'a str>,
+    /// What each evaluator who scored in their own file (`content/scores/<id>.yaml`) wrote
+    /// beside their score, by evaluator id.
+    individual: BTreeMap<&'a str, JsonIndividual<'a>>,
+}
+
+/// One evaluator's own account of their score.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "IndividualScore")]
+struct JsonIndividual<'a> {
+    rationale: Option<JsonText<'a>>,
+    evidence: &'a [String],
+    /// `YYYY-MM-DD`.
+    date: Option<&'a str>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -416,6 +429,18 @@ impl<'a> JsonScore<'a> {
             consensus: s.consensus,
             agreed_reason: s.agreed_reason.as_deref(),
             level,
+            individual: s
+                .individual
+                .iter()
+                .map(|(id, own)| {
+                    let own = JsonIndividual {
+                        rationale: own.rationale.as_ref().map(JsonText::of),
+                        evidence: &own.evidence,
+                        date: own.date.as_deref(),
+                    };
+                    (id.as_str(), own)
+                })
+                .collect(),
         }
     }
 }

@@ -161,6 +161,75 @@ pub fn new_note(
     Ok(path)
 }
 
+/// Writes `content/scores/<evaluator>.yaml`, the evaluator's own scores file, with one
+/// commented line per vendor and criterion; returns its path.
+pub fn new_scores(
+    root: &Path,
+    evaluator: &str,
+    today: &str,
+) -> std::result::Result<PathBuf, Failure> {
+    require_project(root)?;
+    let glance = crate::content::glance(&root.join("content"));
+    let Some((_, name)) = glance.evaluators.iter().find(|(id, _)| id == evaluator) else {
+        let ids = glance.evaluators.iter().map(|(id, _)| id.as_str());
+        let hint = crate::diagnostic::suggestion(evaluator, ids.clone()).unwrap_or_else(|| {
+            if glance.evaluators.is_empty() {
+                "list the panel under `evaluators` in `content/report.yaml` first (`id`, `name`, `role`)".into()
+            } else {
+                format!("the evaluators of `content/report.yaml` are {}", crate::diagnostic::listed(ids))
+            }
+        });
+        return Err(Refused(format!("there is no evaluator `{evaluator}`; {hint}")).into());
+    };
+    let dir = root.join("content/scores");
+    let path = dir.join(format!("{evaluator}.yaml"));
+    if exists(&path) || exists(&dir.join(format!("{evaluator}.yml"))) {
+        return Err(Refused(format!(
+            "`{}` already exists; {name}'s scores go on in that file",
+            path.display()
+        ))
+        .into());
+    }
+    let text = scores_text(
+        evaluator,
+        name,
+        &vendor_slugs(root),
+        &glance.criteria,
+        today,
+    );
+    write_new(&path, &text, false)?;
+    Ok(path)
+}
+
+/// A new scores file: what it is for, then each vendor with one commented score per criterion.
+fn scores_text(
+    evaluator: &str,
+    name: &str,
+    vendors: &[String],
+    criteria: &[String],
+    today: &str,
+) -> String {
+    let mut text = format!(
+        "# {name}'s own scores (evaluator `{evaluator}`), by vendor, then criterion.\n\
+         # Score each one by taking off its `# ` and writing your score, why, and the notes behind it.\n\
+         # Each score joins the panel's for that vendor and criterion (as `by:` in a dossier does):\n\
+         # the agreed `score` in the dossier counts when there is one, else the panel's mean.\n\
+         # Do not give the same score here and in a dossier's `by:` as well.\n"
+    );
+    if vendors.is_empty() {
+        text.push_str("# vendor-slug:\n#   criterion-id: { score: 3, rationale: Why, evidence: [note-slug] }\n");
+    }
+    for vendor in vendors {
+        text.push_str(&format!("{vendor}:\n"));
+        for id in criteria {
+            text.push_str(&format!(
+                "  # {id}: {{ score: 3, rationale: Why, evidence: [note-slug], date: {today} }}\n"
+            ));
+        }
+    }
+    text
+}
+
 /// Today's date (UTC) as `YYYY-MM-DD`.
 pub fn today() -> String {
     let days = std::time::SystemTime::now()

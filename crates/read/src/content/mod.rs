@@ -42,6 +42,8 @@ pub struct Glance {
     pub audience: Option<crate::model::Audience>,
     /// The ids of `criteria`, in order.
     pub criteria: Vec<String>,
+    /// The ids and names of `evaluators`, in order.
+    pub evaluators: Vec<(String, String)>,
 }
 
 /// Reads report.yaml for a [`Glance`]; an empty one when it is missing or too big. When it is
@@ -76,15 +78,22 @@ pub fn glance(content_dir: &Path) -> Glance {
         .get("audience")
         .and_then(serde_json::Value::as_str)
         .and_then(audience_of);
-    let criteria = value
-        .get("criteria")
-        .and_then(serde_json::Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|c| c.get("id")?.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let list = |key: &str| {
+        value
+            .get(key)
+            .and_then(serde_json::Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
+    let text_of = |item: &serde_json::Value, key: &str| item.get(key)?.as_str().map(str::to_string);
+    let criteria = list("criteria")
+        .iter()
+        .filter_map(|c| text_of(c, "id"))
+        .collect();
+    let evaluators = list("evaluators")
+        .iter()
+        .filter_map(|e| Some((text_of(e, "id")?, text_of(e, "name").unwrap_or_default())))
+        .collect();
     Glance {
         limits: value
             .get("limits")
@@ -93,6 +102,7 @@ pub fn glance(content_dir: &Path) -> Glance {
             .unwrap_or_default(),
         audience,
         criteria,
+        evaluators,
     }
 }
 
@@ -130,6 +140,8 @@ pub enum Kind {
     Report,
     Vendor,
     Note,
+    /// One evaluator's own scores, `scores/<evaluator-id>.yaml`.
+    Scores,
     Asset,
 }
 
@@ -286,6 +298,8 @@ fn classify(rel: &str) -> Option<Kind> {
         Some(Kind::Report)
     } else if let Some(rest) = rel.strip_prefix("vendors/") {
         (!rest.contains('/') && matches!(ext, Some("yaml" | "yml"))).then_some(Kind::Vendor)
+    } else if let Some(rest) = rel.strip_prefix("scores/") {
+        (!rest.contains('/') && matches!(ext, Some("yaml" | "yml"))).then_some(Kind::Scores)
     } else if rel.starts_with("notes/") {
         (ext == Some("md")).then_some(Kind::Note)
     } else if rel.starts_with("assets/") {
@@ -378,6 +392,7 @@ pub fn read_text(entry: &Entry, size: u64, max_bytes: u64) -> Result<String, Dia
         return Err(Diagnostic::error(shown, 1, 1, "this file is empty").with_hint(match entry.kind {
             Kind::Report => "a report needs at least `title` and `criteria`",
             Kind::Vendor => "a dossier needs at least `name:`; delete the file if the vendor is gone",
+            Kind::Scores => "an evaluator's scores file lists scores by vendor, then criterion; delete it if it is not used",
             _ => "a note starts with front matter between `---` lines, with at least `title` and `date`",
         }));
     }
@@ -486,6 +501,8 @@ mod tests {
         assert_eq!(classify("vendors/a.yml"), Some(Kind::Vendor));
         assert_eq!(classify("vendors/sub/a.yml"), None);
         assert_eq!(classify("notes/x/y.md"), Some(Kind::Note));
+        assert_eq!(classify("scores/patel.yaml"), Some(Kind::Scores));
+        assert_eq!(classify("scores/old/patel.yaml"), None);
         assert_eq!(classify("notes/readme.txt"), None);
         assert_eq!(classify("assets/logo.png"), Some(Kind::Asset));
     }

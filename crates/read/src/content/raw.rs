@@ -240,7 +240,7 @@ pub struct RawRisk {
 }
 
 /// A score, written either in full or as a bare number (`cost: 3`).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct RawScore {
     /// The score; with `by`, the score the panel agreed on (else their mean counts).
     pub score: Option<f64>,
@@ -283,23 +283,11 @@ struct RawScoreFull {
 
 impl<'de> Deserialize<'de> for RawScore {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ScoreVisitor;
-        impl<'de> Visitor<'de> for ScoreVisitor {
-            type Value = RawScore;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number, or a map with `score`, `rationale` and `evidence`")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawScore, E> {
-                Ok(RawScore::bare(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawScore, E> {
-                Ok(RawScore::bare(v as f64))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawScore, E> {
-                Ok(RawScore::bare(v))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawScore, A::Error> {
-                let full = RawScoreFull::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        number_or_map(
+            d,
+            "a number, or a map with `score`, `rationale` and `evidence`",
+            RawScore::bare,
+            |full: RawScoreFull| {
                 let RawScoreFull {
                     score,
                     by,
@@ -309,7 +297,7 @@ impl<'de> Deserialize<'de> for RawScore {
                     evidence,
                     confidential,
                 } = full;
-                Ok(RawScore {
+                RawScore {
                     score,
                     by,
                     reason,
@@ -317,11 +305,52 @@ impl<'de> Deserialize<'de> for RawScore {
                     rationale,
                     evidence,
                     confidential,
-                })
-            }
-        }
-        d.deserialize_any(ScoreVisitor)
+                }
+            },
+        )
     }
+}
+
+/// Reads a value written either as a bare number (made into `T` by `bare`) or as a map (read
+/// as `Full`, with its own errors for unknown keys, and made into `T` by `full`).
+fn number_or_map<'de, D, Full, T>(
+    d: D,
+    expecting: &'static str,
+    bare: fn(f64) -> T,
+    full: fn(Full) -> T,
+) -> Result<T, D::Error>
+where
+    D: de::Deserializer<'de>,
+    Full: Deserialize<'de>,
+{
+    struct NumberOrMap<Full, T> {
+        expecting: &'static str,
+        bare: fn(f64) -> T,
+        full: fn(Full) -> T,
+    }
+    impl<'de, Full: Deserialize<'de>, T> Visitor<'de> for NumberOrMap<Full, T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+            Ok((self.bare)(v as f64))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+            Ok((self.bare)(v as f64))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+            Ok((self.bare)(v))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            Full::deserialize(de::value::MapAccessDeserializer::new(map)).map(self.full)
+        }
+    }
+    d.deserialize_any(NumberOrMap {
+        expecting,
+        bare,
+        full,
+    })
 }
 
 impl JsonSchema for RawScore {
@@ -347,6 +376,101 @@ impl RawScore {
             changed: None,
             rationale: None,
             evidence: Vec::new(),
+            confidential: false,
+        }
+    }
+}
+
+/// content/scores/<evaluator-id>.yaml: one evaluator's own scores, by vendor slug, then by
+/// criterion id, so that each member of the panel scores in a file of their own.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct RawScoresFile {
+    /// The scores for each vendor (by the slug of its dossier), each by criterion id: `brightpath: { track-record: 4 }`.
+    pub vendors: BTreeMap<String, Option<BTreeMap<String, RawGiven>>>,
+}
+
+/// One evaluator's score for one vendor on one criterion: a bare number, or a map with the
+/// score, why, the notes behind it and when it was given.
+#[derive(Debug)]
+pub struct RawGiven {
+    /// The score.
+    pub score: f64,
+    /// Why this score, in Markdown.
+    pub rationale: Option<String>,
+    /// The notes that support it, by slug.
+    pub evidence: Vec<String>,
+    /// When it was given, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Leave its rationale out of shareable builds.
+    pub confidential: bool,
+}
+
+/// One evaluator's score written in full.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawGivenFull {
+    /// The score, on the report's scale.
+    score: f64,
+    /// Why this score, in Markdown.
+    rationale: Option<String>,
+    /// The notes that support it, by slug (file name without `.md`): `[2026-10-02-reference-call]`.
+    #[serde(default)]
+    evidence: Vec<String>,
+    /// When it was given, `YYYY-MM-DD`.
+    date: Option<String>,
+    /// Leave its rationale out of shareable builds.
+    #[serde(default)]
+    confidential: bool,
+}
+
+impl<'de> Deserialize<'de> for RawGiven {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        number_or_map(
+            d,
+            "a number, or a map with `score`, `rationale`, `evidence` and `date`",
+            RawGiven::bare,
+            |full: RawGivenFull| {
+                let RawGivenFull {
+                    score,
+                    rationale,
+                    evidence,
+                    date,
+                    confidential,
+                } = full;
+                RawGiven {
+                    score,
+                    rationale,
+                    evidence,
+                    date,
+                    confidential,
+                }
+            },
+        )
+    }
+}
+
+impl JsonSchema for RawGiven {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "GivenScore".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let full = generator.subschema_for::<RawGivenFull>();
+        schemars::json_schema!({
+            "description": "One evaluator's score: a bare number, or a map with `score`, `rationale` (Markdown), `evidence` (note slugs) and `date`",
+            "anyOf": [{ "type": "number" }, full]
+        })
+    }
+}
+
+impl RawGiven {
+    fn bare(score: f64) -> Self {
+        RawGiven {
+            score,
+            rationale: None,
+            evidence: Vec::new(),
+            date: None,
             confidential: false,
         }
     }
@@ -402,6 +526,20 @@ mod tests {
             .unwrap_err();
         assert!(e.message.contains("unknown field `evidense`"), "{e:?}");
         assert_eq!(e.line, 3);
+    }
+
+    #[test]
+    fn a_scores_file_takes_bare_and_full_scores_and_vendors_left_empty() {
+        let f: RawScoresFile = yaml::parse(
+            "a:\n  cost: 3\n  fit: { score: 4, evidence: [n], date: 2026-11-02 }\nb:\n  # fit:\n",
+        )
+        .unwrap();
+        let a = f.vendors["a"].as_ref().unwrap();
+        assert_eq!((a["cost"].score, a["fit"].score), (3.0, 4.0));
+        assert_eq!(a["fit"].date.as_deref(), Some("2026-11-02"));
+        assert!(f.vendors["b"].is_none());
+        let e = yaml::parse::<RawScoresFile>("a:\n  fit: { scroe: 4 }\n").unwrap_err();
+        assert!(e.message.contains("unknown field `scroe`"), "{e:?}");
     }
 
     #[test]

@@ -90,6 +90,12 @@ pub struct PanelScore<'a> {
     pub name: &'a str,
     pub role: Option<&'a str>,
     pub score_label: String,
+    /// Why they gave it, sanitized HTML, when they scored in their own file.
+    pub rationale: Option<&'a str>,
+    /// The notes they cite.
+    pub evidence: Vec<NoteRef<'a>>,
+    /// When they gave it.
+    pub date: Option<&'a str>,
 }
 
 /// Who a criterion page's row is about.
@@ -780,10 +786,16 @@ impl<'a> Lookups<'a> {
                 .evaluators
                 .iter()
                 .filter_map(|e| {
+                    let own = s.individual.get(&e.id);
                     Some(PanelScore {
                         name: &e.name,
                         role: e.role.as_deref(),
                         score_label: format_number(*s.by.get(&e.id)?),
+                        rationale: own
+                            .and_then(|o| o.rationale.as_ref())
+                            .map(|r| r.html.as_str()),
+                        evidence: own.map_or_else(Vec::new, |o| self.evidence_refs(&o.evidence)),
+                        date: own.and_then(|o| o.date.as_deref()),
                     })
                 })
                 .collect(),

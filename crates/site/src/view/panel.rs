@@ -29,6 +29,8 @@ pub struct MemberView<'a> {
     pub declaration_withheld: bool,
     /// How many scores they gave.
     pub scores_given: usize,
+    /// How many of those they gave in their own scores file.
+    pub in_own_file: usize,
 }
 
 /// One vendor's score on one criterion, as each member gave it.
@@ -70,6 +72,7 @@ impl<'a> Lookups<'a> {
                 }
             }
         }
+        let scores = || report.vendors.iter().flat_map(|v| v.scores.values());
         let members = report
             .evaluators
             .iter()
@@ -79,11 +82,9 @@ impl<'a> Lookups<'a> {
                 role: e.role.as_deref().filter(|r| *r != e.name),
                 declaration: e.declaration.as_deref(),
                 declaration_withheld: e.declaration_withheld,
-                scores_given: report
-                    .vendors
-                    .iter()
-                    .flat_map(|v| v.scores.values())
-                    .filter(|s| s.by.contains_key(&e.id))
+                scores_given: scores().filter(|s| s.by.contains_key(&e.id)).count(),
+                in_own_file: scores()
+                    .filter(|s| s.individual.contains_key(&e.id))
                     .count(),
             })
             .collect();

@@ -12,7 +12,8 @@ use crate::model::{
 };
 use crate::yaml::Seg;
 
-use super::{Evidence, FileCtx, Settings, SiteFiles};
+use super::scores::Given;
+use super::{Evidence, FileCtx, Known, Settings, SiteFiles};
 
 /// `^[a-z0-9][a-z0-9-]*$`
 pub(super) use crate::slug::is_valid as valid_slug;
@@ -124,7 +125,7 @@ fn check_url(
     }
 }
 
-fn optional_date(
+pub(super) fn optional_date(
     ctx: &FileCtx<'_>,
     path: &[Seg<'_>],
     date: &Option<String>,
@@ -934,14 +935,15 @@ fn risks_of(
 }
 
 /// One score: a known criterion, a value on the scale (the agreed one, or the mean of the
-/// panel's), scores from known evaluators, evidence that exists.
+/// panel's), scores from known evaluators, evidence that exists. `given` are the evaluators'
+/// scores for it from their own files (already checked), merged with the dossier's `by:`.
 pub(super) fn score(
     ctx: &FileCtx<'_>,
     id: &str,
     raw: &RawScore,
+    given: &[Given<'_>],
     report: &Report,
-    evidence: &Evidence<'_>,
-    files: &SiteFiles<'_>,
+    known: &Known<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Score> {
     let RawScore {
@@ -969,17 +971,26 @@ pub(super) fn score(
         check_on_scale(ctx, &value_path, id, x, scale, diags);
     }
     check_panel(ctx, id, by, report, diags);
+    given_twice(ctx, id, by, given, report, diags);
+    let mut by = by.clone();
+    by.extend(given.iter().map(|g| (g.evaluator.clone(), g.score)));
     let values: Vec<f64> = by.values().copied().collect();
     let (final_score, consensus) = settle(ctx, id, *score, &values, diags)?;
     let spread = crate::rules::spread(&values);
-    let kept = cited_notes(ctx, id, cited, evidence, diags);
+    let evidence_path = [Seg::Key("scores"), Seg::Key(id), Seg::Key("evidence")];
+    let mut kept = cited_notes(ctx, &evidence_path, cited, known.evidence, diags);
+    for slug in given.iter().flat_map(|g| &g.detail.evidence) {
+        if !kept.contains(slug) {
+            kept.push(slug.clone());
+        }
+    }
     let rationale = rationale.as_ref().map(|r| {
         rich(
             ctx,
             &[Seg::Key("scores"), Seg::Key(id), Seg::Key("rationale")],
             r,
             "vendors",
-            files,
+            known.files,
             diags,
         )
     });
@@ -991,7 +1002,7 @@ pub(super) fn score(
         confidential: *confidential,
         grade: crate::model::Grade::None,
         evidence_age_days: None,
-        by: by.clone(),
+        by,
         consensus,
         agreed_reason: reason.clone().filter(|_| consensus == Consensus::Agreed),
         changed: changed
@@ -1001,6 +1012,10 @@ pub(super) fn score(
             .map(str::to_string),
         spread,
         disagreement: crate::rules::is_disagreement(report, spread),
+        individual: given
+            .iter()
+            .map(|g| (g.evaluator.clone(), g.detail.clone()))
+            .collect(),
     })
 }
 
@@ -1035,7 +1050,7 @@ fn settle(
 }
 
 /// An error if `x`, the score at `path`, is not a number on the scale.
-fn check_on_scale(
+pub(super) fn check_on_scale(
     ctx: &FileCtx<'_>,
     path: &[Seg<'_>],
     id: &str,
@@ -1081,39 +1096,78 @@ fn check_panel(
         ];
         if !report.evaluators.iter().any(|e| &e.id == who) {
             let d = ctx.error(&at, format!("there is no evaluator `{who}`"));
-            let ids = || report.evaluators.iter().map(|e| e.id.as_str());
-            let otherwise = if report.evaluators.is_empty() {
-                "list the panel under `evaluators` in `content/report.yaml` (`id`, `name`, `role`)"
-                    .to_string()
-            } else {
-                format!(
-                    "the evaluators of `content/report.yaml` are {}",
-                    crate::diagnostic::listed(ids())
-                )
-            };
-            diags.push(d.suggest(who, ids(), otherwise));
+            diags.push(no_such_evaluator(d, who, report));
         }
         check_on_scale(ctx, &at, id, *x, report.scale, diags);
     }
 }
 
-/// The notes a score cites that this build has: a draft left out is a warning, a slug that
-/// names no note an error.
-fn cited_notes(
+/// `d`, an error about `who`, who is not on the panel, with a hint naming who is.
+pub(super) fn no_such_evaluator(d: Diagnostic, who: &str, report: &Report) -> Diagnostic {
+    let ids = || report.evaluators.iter().map(|e| e.id.as_str());
+    let otherwise = if report.evaluators.is_empty() {
+        "list the panel under `evaluators` in `content/report.yaml` (`id`, `name`, `role`)"
+            .to_string()
+    } else {
+        format!(
+            "the evaluators of `content/report.yaml` are {}",
+            crate::diagnostic::listed(ids())
+        )
+    };
+    d.suggest(who, ids(), otherwise)
+}
+
+/// An error at each of the dossier's `by:` scores that an evaluator also gave in their own
+/// scores file: the same score in two places, naming both.
+fn given_twice(
     ctx: &FileCtx<'_>,
     id: &str,
+    by: &BTreeMap<String, f64>,
+    given: &[Given<'_>],
+    report: &Report,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for g in given.iter().filter(|g| by.contains_key(&g.evaluator)) {
+        let who = &g.evaluator;
+        let name = report
+            .evaluators
+            .iter()
+            .find(|e| &e.id == who)
+            .map_or(who.as_str(), |e| e.name.as_str());
+        let at = [
+            Seg::Key("scores"),
+            Seg::Key(id),
+            Seg::Key("by"),
+            Seg::Key(who),
+        ];
+        diags.push(
+            ctx.error(
+                &at,
+                format!(
+                    "{name}'s score for `{id}` is given twice: here and in {}",
+                    g.at()
+                ),
+            )
+            .with_hint(format!(
+                "keep one: remove `{who}` from this `by:`, or the score from `{}`",
+                g.file()
+            )),
+        );
+    }
+}
+
+/// The notes a score cites that this build has, `at` being the path of its `evidence` list: a
+/// draft left out is a warning, a slug that names no note an error.
+pub(super) fn cited_notes(
+    ctx: &FileCtx<'_>,
+    at: &[Seg<'_>],
     cited: &[String],
     evidence: &Evidence<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let mut kept = Vec::new();
     for (i, slug) in cited.iter().enumerate() {
-        let at = [
-            Seg::Key("scores"),
-            Seg::Key(id),
-            Seg::Key("evidence"),
-            Seg::Index(i),
-        ];
+        let at: Vec<Seg<'_>> = at.iter().copied().chain([Seg::Index(i)]).collect();
         if evidence.drafts.contains(slug) {
             diags.push(
                 ctx.warning(

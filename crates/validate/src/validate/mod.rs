@@ -9,6 +9,7 @@
 
 mod fields;
 mod resolve;
+mod scores;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::content::raw::{RawNote, RawReport, RawVendor};
+use crate::content::raw::{RawNote, RawReport, RawScore, RawVendor};
 use crate::content::{self, Entry, Kind, Source, split_front_matter};
 use crate::diagnostic::{Diagnostic, line_col};
 use crate::model::{Criterion, Note, Report, Rich, Score, Vendor};
@@ -78,6 +79,21 @@ impl<'a> FileCtx<'a> {
     /// An error at the node `path`, or at its nearest ancestor that exists.
     pub(crate) fn error(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.position(path);
+        Diagnostic::error(self.shown, line, col, message).attach_source(self.text)
+    }
+
+    /// Where the last key of `path` is written (not its value, which may start a line below),
+    /// else where [`Self::error`] would point.
+    fn key_position(&self, path: &[Seg<'_>]) -> (usize, usize) {
+        crate::yaml::locate_key(self.yaml, path).map_or_else(
+            || self.position(path),
+            |(l, c)| (l + self.first_line - 1, c),
+        )
+    }
+
+    /// An error at the last key of `path`.
+    pub(crate) fn error_at_key(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.key_position(path);
         Diagnostic::error(self.shown, line, col, message).attach_source(self.text)
     }
 
@@ -152,6 +168,7 @@ pub fn validate(
     );
     let parsed_notes: Vec<(&Source, Option<RawNote>)> =
         parse_each(&note_sources, parse_note, &mut diags);
+    let parsed_scores = parse_each(&of_kind(sources, Kind::Scores), scores::parse, &mut diags);
 
     let drafts = drafts_left_out(&parsed_notes, settings);
     // Which audience this build is for decides which notes links may point at, so it is
@@ -191,9 +208,19 @@ pub fn validate(
         notes: &note_slugs,
         drafts: &drafts,
     };
+    let known = Known {
+        vendors: &vendor_slugs,
+        evidence: &evidence,
+        files: &files,
+    };
+    let given = if criteria_known {
+        scores::gather(&parsed_scores, &report, &known, &mut diags)
+    } else {
+        scores::GivenScores::new()
+    };
     let mut vendors: Vec<Vendor> = build_each(
         &parsed_vendors,
-        |s, raw, d| build_vendor(s, raw, &report, &evidence, &files, d),
+        |s, raw, d| build_vendor(s, raw, &report, &given, &known, d),
         &mut diags,
     );
     vendors.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -594,6 +621,11 @@ pub(crate) fn unknown_criterion(
     criteria: &[Criterion],
 ) -> Diagnostic {
     let d = ctx.error(path, format!("there is no criterion `{id}`"));
+    with_criteria_hint(d, id, criteria)
+}
+
+/// `d`, about a criterion `id` that does not exist, with a hint naming those that do.
+pub(crate) fn with_criteria_hint(d: Diagnostic, id: &str, criteria: &[Criterion]) -> Diagnostic {
     let ids = || criteria.iter().map(|c| c.id.as_str());
     d.suggest(
         id,
@@ -696,24 +728,45 @@ pub(crate) struct Evidence<'a> {
     pub drafts: &'a BTreeSet<String>,
 }
 
+/// What a dossier or a scores file is checked against besides the report: the vendors and
+/// notes there are, and the files Markdown may link to.
+pub(crate) struct Known<'a> {
+    pub vendors: &'a BTreeSet<String>,
+    pub evidence: &'a Evidence<'a>,
+    pub files: &'a SiteFiles<'a>,
+}
+
 fn build_vendor(
     s: &Source,
     raw: &RawVendor,
     report: &Report,
-    evidence: &Evidence<'_>,
-    files: &SiteFiles<'_>,
+    given: &scores::GivenScores<'_>,
+    known: &Known<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Vendor> {
     let ctx = FileCtx::whole(s);
     let before = diags.len();
     let criteria = &report.criteria;
-    let vendor = fields::vendor(&ctx, &slug_of(&s.entry), &s.entry.rel, raw, files, diags);
+    let slug = slug_of(&s.entry);
+    let vendor = fields::vendor(&ctx, &slug, &s.entry.rel, raw, known.files, diags);
     if let Some(p) = &vendor.pricing {
         fields::check_pricing(&ctx, p, report.contract.as_ref(), diags);
     }
+    // The dossier's scores, and those only the evaluators' own files give.
+    let given = given.get(&slug);
+    let only_given = given
+        .into_iter()
+        .flatten()
+        .filter(|(id, _)| !raw.scores.contains_key(*id));
+    let unwritten = RawScore::default();
     let mut scores = BTreeMap::new();
-    for (id, raw_score) in &raw.scores {
-        if let Some(score) = fields::score(&ctx, id, raw_score, report, evidence, files, diags) {
+    for (id, raw_score) in raw
+        .scores
+        .iter()
+        .chain(only_given.map(|(id, _)| (id, &unwritten)))
+    {
+        let from_files = given.and_then(|g| g.get(id)).map_or(&[][..], Vec::as_slice);
+        if let Some(score) = fields::score(&ctx, id, raw_score, from_files, report, known, diags) {
             scores.insert(id.clone(), score);
         }
     }
@@ -722,25 +775,36 @@ fn build_vendor(
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
-    warn_coverage(&ctx, &vendor.name, &scores, criteria, diags);
+    // A score only the scores files give is warned about where it was written.
+    let written_in_file: BTreeMap<&str, &scores::Given<'_>> = given
+        .into_iter()
+        .flatten()
+        .filter(|(id, _)| !raw.scores.contains_key(*id))
+        .filter_map(|(id, g)| Some((id.as_str(), g.first()?)))
+        .collect();
+    let warning = |id: &str, message: String| match written_in_file.get(id) {
+        Some(g) => g.warning(message),
+        None => ctx.warning(&[Seg::Key("scores"), Seg::Key(id)], message),
+    };
+    warn_coverage(&ctx, &vendor.name, &scores, criteria, warning, diags);
     Some(Vendor { scores, ..vendor })
 }
 
+/// Warnings about scores with no evidence (made by `warning`, where each score was written)
+/// and about criteria with no score.
 fn warn_coverage(
     ctx: &FileCtx<'_>,
     name: &str,
     scores: &BTreeMap<String, Score>,
     criteria: &[Criterion],
+    warning: impl Fn(&str, String) -> Diagnostic,
     diags: &mut Vec<Diagnostic>,
 ) {
     for (id, score) in scores {
         if score.is_unsupported() {
             diags.push(
-                ctx.warning(
-                    &[Seg::Key("scores"), Seg::Key(id)],
-                    format!("the score for `{id}` has no evidence"),
-                )
-                .with_hint("add `evidence: [note-slug]` naming the notes that support it"),
+                warning(id, format!("the score for `{id}` has no evidence"))
+                    .with_hint("add `evidence: [note-slug]` naming the notes that support it"),
             );
         }
     }

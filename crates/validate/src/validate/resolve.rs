@@ -48,6 +48,8 @@ impl<'c> SiteFiles<'c> {
                     let slug = slug_of(e);
                     (!drafts.contains(&slug)).then(|| crate::urls::note(&slug))
                 }
+                // An evaluator's scores show on the panel page.
+                Kind::Scores => Some(crate::urls::section("panel")),
                 Kind::Asset => Some(e.rel.clone()),
             };
             urls.insert(e.rel.clone(), url);
