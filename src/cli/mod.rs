@@ -240,6 +240,7 @@ impl BuildArgs {
             base_url: self.base_url.clone(),
             drafts: self.project.drafts,
             audience: self.audience.map(Into::into),
+            bidder: None,
             previous: self.previous.clone(),
             progress: None,
             exports_unmade: false,

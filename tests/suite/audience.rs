@@ -3,7 +3,7 @@
 
 use crate::common::{Project, tree};
 
-const CANARIES: [&str; 28] = [
+pub(crate) const CANARIES: [&str; 28] = [
     "CANARY-NOTE-TITLE",
     "CANARY-NOTE-BODY",
     "CANARY-AUTHOR",
@@ -43,7 +43,7 @@ const CANARIES: [&str; 28] = [
 ];
 
 /// The minimal fixture with a canary string in every confidential place.
-fn project_with_secrets() -> Project {
+pub(crate) fn project_with_secrets() -> Project {
     let p = Project::fixture("minimal");
     p.edit(
         "content/report.yaml",
@@ -130,7 +130,7 @@ fn project_with_secrets() -> Project {
 }
 
 /// Every canary found anywhere in the output: in a file's bytes or in its path.
-fn canaries_in(site: &std::path::Path) -> Vec<String> {
+pub(crate) fn canaries_in(site: &std::path::Path) -> Vec<String> {
     let mut found = Vec::new();
     for (path, bytes) in tree(site) {
         let mut text = String::from_utf8_lossy(&bytes).to_lowercase();
@@ -159,7 +159,7 @@ fn a_shareable_build_has_no_confidential_byte() {
     let p = project_with_secrets();
     let (code, _, err) = p.run("build", &["--audience", "shareable"]);
     assert_eq!(code, 0, "{err}");
-    let found = canaries_in(&p.path("output"));
+    let found = canaries_in(&p.path("output-shareable"));
     // The link's own words are not confidential: only the link to the confidential note goes.
     let leaks: Vec<&String> = found
         .iter()
@@ -173,7 +173,7 @@ fn a_shareable_build_has_no_confidential_byte() {
         leaks.is_empty(),
         "confidential material leaked:\n{leaks:#?}"
     );
-    let public_note = p.read("output/notes/acme-call/index.html");
+    let public_note = p.read("output-shareable/notes/acme-call/index.html");
     assert!(
         public_note.contains("Head of Learning"),
         "an evaluator's note is signed by role"
@@ -186,11 +186,11 @@ fn a_shareable_build_has_no_confidential_byte() {
         "a raw link to a confidential note loses its address and keeps its text: {public_note}"
     );
     assert!(
-        p.path("output/assets/shared-chart.png").is_file(),
+        p.path("output-shareable/assets/shared-chart.png").is_file(),
         "an asset a public note shows stays"
     );
 
-    let vendor = p.read("output/vendors/acme/index.html");
+    let vendor = p.read("output-shareable/vendors/acme/index.html");
     assert!(
         vendor.contains("1 confidential note, left out of this shareable version"),
         "{vendor}"
@@ -200,7 +200,8 @@ fn a_shareable_build_has_no_confidential_byte() {
         "open blocks stay"
     );
     assert!(!vendor.contains("987"), "the confidential price goes");
-    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&p.read("output-shareable/report.json")).unwrap();
     assert_eq!(json["audience"], "shareable");
     assert_eq!(
         json["vendors"][0]["scores"]["track-record"]["confidential_evidence"],
@@ -214,7 +215,7 @@ fn a_shareable_build_has_no_confidential_byte() {
     assert_eq!(json["vendors"][0]["cost"], serde_json::Value::Null);
     assert_eq!(json["vendors"][0]["pricing_withheld"], true);
     assert!(
-        p.read("output/index.html")
+        p.read("output-shareable/index.html")
             .contains("withheld: confidential in this version"),
         "a withheld price is said to be withheld, not unknown"
     );
@@ -226,12 +227,16 @@ fn a_shareable_build_has_no_confidential_byte() {
         json["vendors"][0]["scores"]["cost"]["by"]["evaluator-1"],
         3.0
     );
-    assert!(p.read("output/index.html").contains("Shareable version"));
+    assert!(
+        p.read("output-shareable/index.html")
+            .contains("Shareable version")
+    );
 }
 
 /// The author report.json gives the note `slug` ("" for none).
 fn json_note_author(p: &Project, slug: &str) -> String {
-    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&p.read("output-shareable/report.json")).unwrap();
     let notes = json["notes"].as_array().unwrap();
     let note = notes.iter().find(|n| n["slug"] == slug).unwrap();
     note["author"].as_str().unwrap_or_default().to_string()
@@ -260,7 +265,7 @@ fn report_yaml_sets_the_default_audience_and_the_command_line_wins() {
     );
     p.build_ok();
     assert!(
-        canaries_in(&p.path("output"))
+        canaries_in(&p.path("output-shareable"))
             .iter()
             .all(|f| f.starts_with("canary-extra-link-text-stays"))
     );
@@ -272,7 +277,7 @@ fn report_yaml_sets_the_default_audience_and_the_command_line_wins() {
         "audience: \" Shareable\"",
     );
     p.build_ok();
-    let found = canaries_in(&p.path("output"));
+    let found = canaries_in(&p.path("output-shareable"));
     assert!(
         found
             .iter()
@@ -283,6 +288,10 @@ fn report_yaml_sets_the_default_audience_and_the_command_line_wins() {
         "content/report.yaml",
         "audience: \" Shareable\"",
         "audience: shareable",
+    );
+    assert!(
+        !p.path("output").exists(),
+        "a shareable build has a folder of its own"
     );
     let (code, _, err) = p.run("build", &["--audience", "internal"]);
     assert_eq!(code, 0, "{err}");
@@ -307,7 +316,8 @@ fn a_shareable_report_json_carries_the_text_of_rationales_not_their_markdown() {
     let p = project_with_secrets();
     let (code, _, err) = p.run("build", &["--audience", "shareable"]);
     assert_eq!(code, 0, "{err}");
-    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&p.read("output-shareable/report.json")).unwrap();
     let rationale = &json["vendors"][0]["scores"]["track-record"]["rationale"];
     assert_eq!(rationale["markdown"], "Proven on a similar job and a call.");
     assert_eq!(rationale["text"], "Proven on a similar job and a call.");
@@ -334,7 +344,12 @@ fn watch_never_patches_a_folder_another_build_wrote() {
     crate::common::wait_until(60, "the first build of watch", || {
         watch.stdout().contains("built")
     });
-    let (code, _, err) = p.run("build", &["--audience", "shareable"]);
+    // Into watch's own folder, on purpose: a shareable build has a folder of its own.
+    let output = p.path("output");
+    let (code, _, err) = p.run(
+        "build",
+        &["--audience", "shareable", "-o", output.to_str().unwrap()],
+    );
     assert_eq!(code, 0, "{err}");
     // Only the link's own words: in the public note's page, the search index and report.json.
     assert!(canaries_in(&p.path("output")).len() <= 3);
@@ -380,7 +395,8 @@ fn an_earlier_rounds_evaluator_ids_are_read_as_the_hidden_ones() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&p.read("output-shareable/report.json")).unwrap();
     let moved = &json["changes"]["vendors"][0]["scores"][0];
     assert_eq!(moved["criterion"], "cost", "{moved}");
     assert_eq!(
@@ -388,7 +404,7 @@ fn an_earlier_rounds_evaluator_ids_are_read_as_the_hidden_ones() {
         serde_json::json!({ "evaluator-1": [3.0, 4.0] }),
         "the same evaluator, moved from 3 to 4, by the id this version shows"
     );
-    let leaks = canaries_in(&p.path("output"));
+    let leaks = canaries_in(&p.path("output-shareable"));
     assert!(
         !leaks.iter().any(|l| l.starts_with("canary-eval")),
         "{leaks:#?}"

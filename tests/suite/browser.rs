@@ -11,20 +11,32 @@ use crate::common::{Project, Running, wait_until};
 use headless_chrome::{Browser, LaunchOptions};
 
 /// One page of every type of the example site.
-const PAGE_TYPES: [&str; 12] = [
-    "index.html",
-    "vendors/index.html",
-    "vendors/northstar/index.html",
-    "criteria/index.html",
-    "criteria/shared-risk/index.html",
-    "notes/index.html",
-    "notes/2026-10-14-brightpath-reference-hospital/index.html",
-    "compare/index.html",
-    "search/index.html",
-    "risks/index.html",
-    "panel/index.html",
-    "method/index.html",
+/// One page of each type, as paths in the example project once [`built_example`] has built
+/// it: the internal site's pages, and a bidder's debrief.
+const PAGE_TYPES: [&str; 13] = [
+    "output/index.html",
+    "output/vendors/index.html",
+    "output/vendors/northstar/index.html",
+    "output/criteria/index.html",
+    "output/criteria/shared-risk/index.html",
+    "output/notes/index.html",
+    "output/notes/2026-10-14-brightpath-reference-hospital/index.html",
+    "output/compare/index.html",
+    "output/search/index.html",
+    "output/risks/index.html",
+    "output/panel/index.html",
+    "output/method/index.html",
+    "output-bidder-kestrel-lane/index.html",
 ];
+
+/// The example, built for the team and as Kestrel Lane's debrief.
+fn built_example() -> Project {
+    let p = Project::example();
+    p.build_ok();
+    let (code, _, err) = p.run("build", &["--audience", "bidder:kestrel-lane"]);
+    assert_eq!(code, 0, "{err}");
+    p
+}
 
 fn chromium() -> Option<PathBuf> {
     let found = crate::common::find_tool(
@@ -75,8 +87,7 @@ fn run(tab: &headless_chrome::Tab, statements: &str) {
 /// The example report built, and a browser tab to read it in; `None` (skip) without Chromium.
 fn example_in_browser() -> Option<(Project, Browser, std::sync::Arc<headless_chrome::Tab>)> {
     let path = chromium()?;
-    let p = Project::example();
-    p.build_ok();
+    let p = built_example();
     let b = browser(path, None);
     let tab = b.new_tab().unwrap();
     Some((p, b, tab))
@@ -244,7 +255,7 @@ fn every_page_type_loads_without_console_errors_or_failed_requests() {
         return;
     };
     for page in PAGE_TYPES {
-        let url = format!("file://{}", p.path("output").join(page).display());
+        let url = format!("file://{}", p.path(page).display());
         let problems = visit(&tab, &url);
         assert!(problems.is_empty(), "{page}:\n{}", problems.join("\n"));
         assert_eq!(
@@ -715,8 +726,7 @@ fn what_if_weights_re_rank_the_page_and_live_in_its_url() {
 #[test]
 fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
     let Some(path) = chromium() else { return };
-    let p = Project::example();
-    p.build_ok();
+    let p = built_example();
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let mut problems = Vec::new();
@@ -732,7 +742,7 @@ fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
         // a phone does (`mobile`: a page wider than the screen is shrunk to fit, not clipped).
         emulate(&tab, width, height, device != "desktop");
         for page in PAGE_TYPES {
-            let url = format!("file://{}", p.path("output").join(page).display());
+            let url = format!("file://{}", p.path(page).display());
             tab.navigate_to(&url)
                 .unwrap()
                 .wait_until_navigated()
@@ -762,7 +772,7 @@ fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
                     ));
                 }
             }
-            if page == "index.html" && device == "phone" {
+            if page == "output/index.html" && device == "phone" {
                 // The verdict of every vendor in the ranking is on screen, not scrolled away.
                 let hidden = js(
                     &tab,
@@ -776,8 +786,12 @@ fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
             }
             if matches!(device, "phone" | "desktop") {
                 let name = match page {
-                    "index.html" => "overview".to_string(),
-                    _ => page.trim_end_matches("/index.html").replace('/', "-"),
+                    "output/index.html" => "overview".to_string(),
+                    "output-bidder-kestrel-lane/index.html" => "debrief".to_string(),
+                    _ => page
+                        .trim_start_matches("output/")
+                        .trim_end_matches("/index.html")
+                        .replace('/', "-"),
                 };
                 let png = tab
                     .capture_screenshot(
@@ -833,8 +847,7 @@ fn no_page_type_has_serious_accessibility_violations() {
         );
         return;
     };
-    let p = Project::example();
-    p.build_ok();
+    let p = built_example();
     let b = browser(path, None);
     let mut problems = Vec::new();
     // Light and dark, on a desktop and on a phone.
@@ -859,7 +872,7 @@ fn no_page_type_has_serious_accessibility_violations() {
         )
         .unwrap();
         for page in PAGE_TYPES {
-            let url = format!("file://{}", p.path("output").join(page).display());
+            let url = format!("file://{}", p.path(page).display());
             tab.navigate_to(&url)
                 .unwrap()
                 .wait_until_navigated()
@@ -1011,10 +1024,18 @@ fn printing_the_overview_gives_a_clean_report() {
             i + 1
         );
     }
-    for (i, page) in pages.iter().enumerate() {
-        // Nothing printed in the top margin (15 mm of 297: about 5% of the page).
+    // Every page's head: its audience, at the right of the top margin, and nothing else there
+    // (15 mm of 297: about 5% of the page).
+    for (i, sheet) in sheets.iter().enumerate() {
         assert!(
-            page.blank_rows(0.0, 0.045),
+            sheet.contains("Internal version: do not share"),
+            "page {} says who it is for at its head",
+            i + 1
+        );
+    }
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.blank_box(0.0, 0.045, 0.0, 0.6),
             "page {} has no top margin",
             i + 1
         );
@@ -1069,7 +1090,7 @@ fn a_printed_vendor_page_has_margins_and_readable_charts() {
     assert!((1..=6).contains(&pages.len()), "{} pages", pages.len());
     for (i, page) in pages.iter().enumerate() {
         assert!(
-            page.blank_rows(0.0, 0.045),
+            page.blank_box(0.0, 0.045, 0.0, 0.6),
             "page {} has no top margin",
             i + 1
         );
@@ -1101,15 +1122,16 @@ impl PageImage {
         n
     }
 
-    /// Whether every pixel between the fractions `from` and `to` of the page's height is white.
-    fn blank_rows(&self, from: f64, to: f64) -> bool {
-        let (a, b) = (
-            (from * self.height as f64) as usize,
-            (to * self.height as f64) as usize,
-        );
-        self.rgb[a * self.width * 3..b * self.width * 3]
-            .iter()
-            .all(|v| *v > 245)
+    /// Whether every pixel between the fractions `top` and `bottom` of the page's height and
+    /// `left` and `right` of its width is white.
+    fn blank_box(&self, top: f64, bottom: f64, left: f64, right: f64) -> bool {
+        let at = |f: f64, of: usize| (f * of as f64) as usize;
+        let (x0, x1) = (at(left, self.width), at(right, self.width));
+        (at(top, self.height)..at(bottom, self.height)).all(|y| {
+            self.rgb[(y * self.width + x0) * 3..(y * self.width + x1) * 3]
+                .iter()
+                .all(|v| *v > 245)
+        })
     }
 }
 

@@ -1195,7 +1195,7 @@ fn a_tie_is_too_close_to_call_and_a_withheld_price_is_named() {
     assert!(!index.contains("We recommend"));
     let (code, _, err) = p.run("build", &["--audience", "shareable"]);
     assert_eq!(code, 0, "{err}");
-    let shared = p.read("output/index.html");
+    let shared = p.read("output-shareable/index.html");
     assert!(
         shared.contains(
             "Brightpath Learning&#39;s price is withheld from this version of the report, so no cost is compared."
@@ -1253,7 +1253,7 @@ fn the_panel_page_shows_members_declarations_scores_and_open_decisions() {
     );
     let (code, _, err) = p.run("build", &["--audience", "shareable"]);
     assert_eq!(code, 0, "{err}");
-    let shared = p.read("output/panel/index.html");
+    let shared = p.read("output-shareable/panel/index.html");
     assert!(!shared.contains("S. Patel") && !shared.contains("account director"));
     assert!(shared.contains("Procurement partner"));
     assert!(shared.contains("Made; withheld from this version"));
@@ -1360,9 +1360,10 @@ fn verify_tells_whether_a_report_was_built_from_this_content() {
 
     let (code, _, err) = p.run("build", &["--audience", "shareable"]);
     assert_eq!(code, 0, "{err}");
-    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&p.read("output-shareable/report.json")).unwrap();
     assert!(json["inputs"]["files"].as_object().unwrap().is_empty());
-    let shared = p.path("output/report.json");
+    let shared = p.path("output-shareable/report.json");
     let (code, out, _) = p.run("verify", &[shared.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
 }

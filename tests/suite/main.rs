@@ -6,6 +6,7 @@ mod common;
 mod audience;
 mod browser;
 mod build;
+mod debrief;
 mod errors;
 mod fuzz;
 mod incremental;

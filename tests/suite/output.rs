@@ -36,7 +36,10 @@ fn no_command_leaves_anything_outside_the_output_folder() {
     let before = outside_output(&p);
     p.build_ok();
     assert_eq!(outside_output(&p), before, "after `build`");
-    let (code, _, err) = p.run("build", &["--audience", "shareable"]);
+    // Into the same folder: the build that once kept the other's site beside it.
+    let output = p.path("output");
+    let output = output.to_str().unwrap();
+    let (code, _, err) = p.run("build", &["--audience", "shareable", "-o", output]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         outside_output(&p),
@@ -83,7 +86,9 @@ fn the_copy_of_a_site_that_earlier_versions_kept_beside_the_output_is_removed() 
     p.write(".output.staging/recycled/.shortlist-build", "marker");
     p.write(".output.staging/recycled/index.html", "Internal version");
     p.write(".output.staging/site.zip", "the user's own archive");
-    let (code, _, err) = p.run("build", &["--audience", "shareable"]);
+    let output = p.path("output");
+    let output = output.to_str().unwrap();
+    let (code, _, err) = p.run("build", &["--audience", "shareable", "-o", output]);
     assert_eq!(code, 0, "{err}");
     assert!(!p.path(".output.staging/recycled").exists());
     assert!(!p.path(".output.staging/.shortlist-staging").exists());

@@ -25,10 +25,10 @@ fn init_then_build_then_strict_check_pass_on_a_fresh_folder() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("evaluation/content/report.yaml"), "{out}");
     let dir = tmp.path().join("evaluation");
+    let ignored = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
     assert!(
-        std::fs::read_to_string(dir.join(".gitignore"))
-            .unwrap()
-            .contains("output/")
+        ignored.contains("\noutput/\n") && ignored.contains("\noutput-*/\n"),
+        "the internal site, the shareable one and the debriefs stay out of git: {ignored}"
     );
     assert!(dir.join("README.md").is_file());
     let (code, _, err) = shortlist(&["build"], &dir);

@@ -122,21 +122,40 @@ fn pages_of_a_small_fixture_match_their_snapshots() {
 fn every_page_states_the_title_audience_and_newest_evidence() {
     let p = Project::fixture("minimal");
     p.build_ok();
-    for (path, bytes) in tree(&p.path("output")) {
-        if !path.ends_with(".html") {
-            continue;
+    let (code, _, err) = p.run("build", &["--audience", "shareable"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = p.run("build", &["--audience", "bidder:budget"]);
+    assert_eq!(code, 0, "{err}");
+    for (folder, audience) in [
+        ("output", "internal"),
+        ("output-shareable", "shareable"),
+        ("output-bidder-budget", "bidder"),
+    ] {
+        for (path, bytes) in tree(&p.path(folder)) {
+            if !path.ends_with(".html") {
+                continue;
+            }
+            let html = String::from_utf8_lossy(&bytes);
+            assert!(
+                html.contains("<title>") && html.contains("Fixture evaluation"),
+                "{path}"
+            );
+            assert!(
+                html.contains(&format!("<strong class=\"audience\">{audience}</strong>")),
+                "{folder}/{path} says who it is for at its foot"
+            );
+            let label = format!("{}{} version", audience[..1].to_uppercase(), &audience[1..]);
+            assert!(
+                html.contains(&format!("audience-tag audience-{audience}\""))
+                    && html.contains(&format!("\">{label}</span>"))
+                    && html.contains(&format!("@top-right {{ content: \"{label}")),
+                "{folder}/{path} says who it is for in its header, on screen and on paper"
+            );
+            assert!(html.starts_with("<!doctype html>"), "{path}");
+            if audience != "bidder" {
+                assert!(html.contains("newest evidence 2026-10-14"), "{path}");
+            }
         }
-        let html = String::from_utf8_lossy(&bytes);
-        assert!(
-            html.contains("<title>") && html.contains("Fixture evaluation"),
-            "{path}"
-        );
-        assert!(
-            html.contains("<strong class=\"audience\">internal</strong>"),
-            "{path}"
-        );
-        assert!(html.contains("newest evidence 2026-10-14"), "{path}");
-        assert!(html.starts_with("<!doctype html>"), "{path}");
     }
 }
 

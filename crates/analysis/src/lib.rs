@@ -7,7 +7,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![warn(missing_docs)]
 
-pub use shortlist_model::{diagnostic, model, rules, site, urlpath, urls};
+pub use shortlist_model::{debrief, diagnostic, model, rules, site, urlpath, urls};
 
 pub mod argument;
 pub mod changes;

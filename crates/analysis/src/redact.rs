@@ -18,10 +18,18 @@
 //!   scores and as a note's author (an author who is not on the panel is left out);
 //! - the Markdown source of every piece of rich text: HTML comments, link addresses and titles
 //!   of confidential notes live there, so what remains is the text of the redacted HTML.
+//!
+//! A bidder's debrief ([`for_bidder`]) starts from that shareable model, with evaluators always
+//! by role, and keeps only what that one provider may see (see [`crate::debrief`]): its own
+//! scores and rationales, the notes about it alone that they cite, the selected provider's
+//! scores, and the criteria. Any of those texts that names another provider (its name, its
+//! slug, or its name without the last word, such as "Kestrel Lane") is left out, and said so.
 
 use std::collections::BTreeSet;
 
-use crate::model::{Audience, Report, Rich};
+use crate::debrief::{Bidder, Debrief, Selected, Withheld};
+use crate::model::{Audience, Report, Rich, Status, Vendor};
+use crate::score::Standing;
 
 /// Returns the report as `audience` may see it.
 pub fn for_audience(mut report: Report) -> Report {
@@ -43,7 +51,7 @@ pub fn for_audience(mut report: Report) -> Report {
         .flat_map(|n| n.body.links.iter().cloned())
         .collect();
     report.notes.retain(|n| !n.confidential);
-    if report.hide_evaluator_names_when_shared {
+    if report.hide_evaluator_names_when_shared || report.audience == Audience::Bidder {
         hide_evaluator_names(&mut report);
     }
     for v in &mut report.vendors {
@@ -71,6 +79,250 @@ pub fn for_audience(mut report: Report) -> Report {
         .assets
         .retain(|a| !secret_links.contains(a) || public_links.contains(a));
     report
+}
+
+/// The debrief of the bidder `slug`, from `report` as [`for_audience`] gave it for a bidder
+/// and its `standings`; an error naming the vendors there are when `slug` is not one.
+pub fn for_bidder(report: &Report, standings: &[Standing], slug: &str) -> Result<Debrief, String> {
+    let Some(vendor) = report.vendor(slug) else {
+        let slugs = || report.vendors.iter().map(|v| v.slug.as_str());
+        let hint = crate::diagnostic::suggestion(slug, slugs())
+            .unwrap_or_else(|| format!("the vendors are {}", crate::diagnostic::listed(slugs())));
+        return Err(format!("there is no vendor `{slug}` to debrief; {hint}"));
+    };
+    let others = OtherNames::of(report, slug);
+    let mut withheld = Vec::new();
+    let assessed: Vec<&Standing> = standings.iter().filter(|s| s.complete).collect();
+    let own = standings.iter().find(|s| s.slug == slug);
+    let winner = winner(report, standings);
+    let notes = debrief_notes(report, vendor, &others, &mut withheld);
+    let cited: BTreeSet<&str> = notes.iter().map(|n| n.slug.as_str()).collect();
+    let scores = vendor
+        .scores
+        .iter()
+        .map(|(id, s)| {
+            (
+                id.clone(),
+                debrief_score(vendor, id, s, &cited, &others, &mut withheld),
+            )
+        })
+        .collect();
+    let strengths = said_lines(
+        vendor,
+        "a strength",
+        &vendor.strengths,
+        &others,
+        &mut withheld,
+    );
+    let concerns = said_lines(
+        vendor,
+        "a concern",
+        &vendor.concerns,
+        &others,
+        &mut withheld,
+    );
+    let criteria = debrief_criteria(report, &others, &mut withheld);
+    Ok(Debrief {
+        title: report.title.clone(),
+        organisation: report.organisation.clone(),
+        date: report.date.clone(),
+        scale: report.scale,
+        levels: report.levels.clone(),
+        partner_threshold: report.partner_threshold,
+        criteria,
+        evaluators: report.evaluators.iter().map(|e| e.name.clone()).collect(),
+        bidder: Bidder {
+            slug: vendor.slug.clone(),
+            name: vendor.name.clone(),
+            rank: assessed.iter().position(|s| s.slug == slug).map(|i| i + 1),
+            weighted_score: own.and_then(|s| s.weighted_score),
+            verdict: own.map_or(crate::rules::Verdict::Unassessed, Standing::verdict),
+            selected: winner.is_some_and(|(w, _)| w.slug == slug),
+            chosen: winner.is_some_and(|(w, _)| w.slug == slug && w.status == Status::Selected),
+            scores,
+            strengths,
+            concerns,
+        },
+        selected: winner
+            .filter(|(w, _)| w.slug != slug)
+            .map(|(w, st)| Selected {
+                name: report.debrief_names_winner.then(|| w.name.clone()),
+                chosen: w.status == Status::Selected,
+                weighted_score: st.weighted_score,
+                scores: w
+                    .scores
+                    .iter()
+                    .map(|(id, s)| (id.clone(), s.score))
+                    .collect(),
+            }),
+        assessed: assessed.len(),
+        notes,
+        withheld,
+    })
+}
+
+/// The lines of a dossier's list (strengths, concerns) that name no other provider.
+fn said_lines(
+    vendor: &Vendor,
+    what: &str,
+    items: &[String],
+    others: &OtherNames,
+    withheld: &mut Vec<Withheld>,
+) -> Vec<String> {
+    let mut kept = Vec::new();
+    for item in items {
+        match others.named_in(item) {
+            None => kept.push(item.clone()),
+            Some(names) => withheld.push(Withheld {
+                source: vendor.source.clone(),
+                criterion: None,
+                what: what.to_string(),
+                names: names.to_string(),
+            }),
+        }
+    }
+    kept
+}
+
+/// The criteria as a debrief shows them: a description that names another provider left out.
+fn debrief_criteria(
+    report: &Report,
+    others: &OtherNames,
+    withheld: &mut Vec<Withheld>,
+) -> Vec<crate::model::Criterion> {
+    let mut criteria = report.criteria.clone();
+    for c in &mut criteria {
+        if let Some(names) = c
+            .description
+            .as_ref()
+            .and_then(|d| others.named_in(&d.text))
+        {
+            withheld.push(Withheld {
+                source: "report.yaml".into(),
+                criterion: None,
+                what: format!("the description of the criterion `{}`", c.id),
+                names: names.to_string(),
+            });
+            c.description = None;
+        }
+    }
+    criteria
+}
+
+/// The provider a debrief compares with: the one `status: selected` (the best ranked, if
+/// several), else the leader when it is assessed.
+fn winner<'r>(report: &'r Report, standings: &'r [Standing]) -> Option<(&'r Vendor, &'r Standing)> {
+    let ranked = || {
+        standings
+            .iter()
+            .filter_map(|st| Some((report.vendor(&st.slug)?, st)))
+    };
+    ranked()
+        .find(|(v, _)| v.status == Status::Selected)
+        .or_else(|| ranked().next().filter(|(_, st)| st.complete))
+}
+
+/// The words that would name a provider other than the bidder, each with the name it stands for.
+struct OtherNames {
+    needles: Vec<(String, String)>,
+}
+
+impl OtherNames {
+    fn of(report: &Report, bidder: &str) -> Self {
+        let mut needles = Vec::new();
+        for v in report.vendors.iter().filter(|v| v.slug != bidder) {
+            let name = v.name.trim().to_string();
+            let words: Vec<&str> = name.split_whitespace().collect();
+            let mut forms = vec![name.to_lowercase(), v.slug.to_lowercase()];
+            if words.len() >= 3 {
+                forms.push(words[..words.len() - 1].join(" ").to_lowercase());
+            }
+            needles.extend(forms.into_iter().map(|f| (f, name.clone())));
+        }
+        OtherNames { needles }
+    }
+
+    /// The other provider `text` names, if any.
+    fn named_in(&self, text: &str) -> Option<&str> {
+        let text = text.to_lowercase();
+        self.needles
+            .iter()
+            .find(|(needle, _)| text.contains(needle.as_str()))
+            .map(|(_, name)| name.as_str())
+    }
+}
+
+/// The notes a debrief may show: about the bidder alone, cited by one of its scores, and
+/// naming no other provider in their title or text.
+fn debrief_notes(
+    report: &Report,
+    vendor: &Vendor,
+    others: &OtherNames,
+    withheld: &mut Vec<Withheld>,
+) -> Vec<crate::model::Note> {
+    let cited: BTreeSet<&str> = vendor
+        .scores
+        .values()
+        .flat_map(|s| s.evidence.iter().map(String::as_str))
+        .collect();
+    let mut notes = Vec::new();
+    for n in &report.notes {
+        if n.vendors != [vendor.slug.as_str()] || !cited.contains(n.slug.as_str()) || n.confidential
+        {
+            continue;
+        }
+        match others
+            .named_in(&n.title)
+            .or_else(|| others.named_in(&n.body.text))
+        {
+            Some(names) => withheld.push(Withheld {
+                source: n.source.clone(),
+                criterion: None,
+                what: format!("the note `{}`", n.slug),
+                names: names.to_string(),
+            }),
+            None => notes.push(n.clone()),
+        }
+    }
+    notes
+}
+
+/// One of the bidder's scores as its debrief shows it: no panel detail, the notes it may see,
+/// and no words that name another provider.
+fn debrief_score(
+    vendor: &Vendor,
+    id: &str,
+    score: &crate::model::Score,
+    notes: &BTreeSet<&str>,
+    others: &OtherNames,
+    withheld: &mut Vec<Withheld>,
+) -> crate::model::Score {
+    let mut s = score.clone();
+    s.by.clear();
+    s.individual.clear();
+    s.changed = None;
+    let before = s.evidence.len();
+    s.evidence.retain(|slug| notes.contains(slug.as_str()));
+    s.withheld += before - s.evidence.len();
+    if let Some(names) = s.rationale.as_ref().and_then(|r| others.named_in(&r.text)) {
+        withheld.push(Withheld {
+            source: vendor.source.clone(),
+            criterion: Some(id.to_string()),
+            what: format!("the rationale for `{id}`"),
+            names: names.to_string(),
+        });
+        s.rationale = None;
+    }
+    if let Some(names) = s.agreed_reason.as_deref().and_then(|r| others.named_in(r)) {
+        withheld.push(Withheld {
+            source: vendor.source.clone(),
+            criterion: Some(id.to_string()),
+            what: format!("the panel's reason for agreeing `{id}`"),
+            names: names.to_string(),
+        });
+        s.agreed_reason = None;
+    }
+    s
 }
 
 /// A score as a shareable build may see it: a confidential one without its words or its

@@ -254,6 +254,7 @@ pub mod testing {
             hide_evaluator_names_when_shared: false,
             evaluator_aliases: Default::default(),
             previous: None,
+            debrief_names_winner: false,
             limits: Limits::default(),
             criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],
             vendors,

@@ -5,6 +5,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod debrief;
 pub mod diagnostic;
 pub mod model;
 pub mod rules;

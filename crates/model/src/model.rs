@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Who a build is for: the evaluation team, or anyone it is shared with.
+/// Who a build is for: the evaluation team, anyone it is shared with, or one bidder.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
@@ -18,9 +18,14 @@ pub enum Audience {
     Internal,
     /// No confidential notes, no `confidential: true` blocks, no contacts.
     Shareable,
+    /// One provider's debrief: its own assessment and the selected provider's scores, and
+    /// nothing else of any other provider (the bidder is named by the build, not here).
+    Bidder,
 }
 
 impl Audience {
+    /// The audiences report.yaml's `audience` may name (a bidder is only ever asked for on
+    /// the command line, with the bidder's slug).
     pub const ALL: [(&'static str, Audience); 2] = [
         ("internal", Audience::Internal),
         ("shareable", Audience::Shareable),
@@ -30,7 +35,24 @@ impl Audience {
         match self {
             Audience::Internal => "internal",
             Audience::Shareable => "shareable",
+            Audience::Bidder => "bidder",
         }
+    }
+
+    /// What this audience's version holds, as every page's header and footer say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Internal => "includes confidential notes, pricing and contacts; do not share",
+            Audience::Shareable => "confidential notes, pricing and contacts are left out",
+            Audience::Bidder => {
+                "one provider's own assessment, beside the selected provider's scores; nothing else of any other provider"
+            }
+        }
+    }
+
+    /// Whether this audience is outside the evaluation team (confidential material withheld).
+    pub fn is_outside(self) -> bool {
+        self != Audience::Internal
     }
 }
 
@@ -72,6 +94,9 @@ pub struct Report {
     pub evaluator_aliases: BTreeMap<String, String>,
     /// report.yaml's `previous`: the report.json of the last round, relative to the project.
     pub previous: Option<String>,
+    /// Whether a bidder's debrief names the selected provider (report.yaml's
+    /// `debrief: { name_winner: true }`); else it is "the selected provider".
+    pub debrief_names_winner: bool,
     pub limits: Limits,
     pub criteria: Vec<Criterion>,
     /// Sorted by slug; `score::rank` gives the ranking.

@@ -583,6 +583,22 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+static OFF_SITE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["class"])
+        .rm_tags(["img"])
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(None);
+    b
+});
+
+/// Sanitized `html` (rendered Markdown) for a page that stands alone, outside the site, as a
+/// bidder's debrief does: links to the site's pages and files lose their address (their words
+/// stay), images go, and ids go (they could clash with the page's own); web links stay.
+pub fn without_site_links(html: &str) -> String {
+    OFF_SITE.clean(html).to_string()
+}
+
 /// Removes everything from `html` that could run script or break out of the page, and gives
 /// images from raw HTML without an `alt` an empty one, as valid HTML requires.
 pub fn sanitize(html: &str) -> String {
@@ -607,6 +623,15 @@ pub fn sanitize(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_page_outside_the_site_keeps_web_links_and_the_words_of_site_links() {
+        let html = "<p id=\"x\"><a href=\"%ROOT%/vendors/acme/index.html\">Acme</a> and <a href=\"https://example.org/\">a site</a><img src=\"%ROOT%/assets/a.png\" alt=\"chart\"></p>";
+        assert_eq!(
+            without_site_links(html),
+            "<p><a>Acme</a> and <a href=\"https://example.org/\">a site</a></p>"
+        );
+    }
 
     /// `text_of` as it was first written, pass after pass: the one-pass version must agree.
     fn text_of_by_passes(html: &str) -> String {

@@ -811,6 +811,185 @@ fn xml_escape(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
+/// A piece of Markdown in a debrief: HTML without links to a site the bidder does not have,
+/// and plain text (the Markdown is never given).
+#[derive(Serialize)]
+struct DebriefText {
+    html: String,
+    text: String,
+}
+
+impl DebriefText {
+    fn of(rich: &Rich) -> Self {
+        DebriefText {
+            html: crate::markdown::without_site_links(&rich.html),
+            text: rich.text.clone(),
+        }
+    }
+}
+
+/// report.json of a bidder's debrief: what its page shows, and nothing else.
+#[derive(Serialize)]
+struct JsonDebrief<'a> {
+    version: u32,
+    generator: String,
+    audience: &'static str,
+    title: &'a str,
+    organisation: Option<&'a str>,
+    date: Option<&'a str>,
+    scale: crate::model::Scale,
+    partner_threshold: f64,
+    levels: &'a [crate::model::Descriptor],
+    criteria: Vec<JsonDebriefCriterion<'a>>,
+    /// The panel, by role.
+    evaluators: &'a [String],
+    bidder: JsonBidder<'a>,
+    selected: Option<JsonSelected<'a>>,
+    notes: Vec<JsonDebriefNote<'a>>,
+}
+
+/// The selected (else the leading) provider: its scores, and its name only when allowed.
+#[derive(Serialize)]
+struct JsonSelected<'a> {
+    name: Option<&'a str>,
+    chosen: bool,
+    weighted_score: Option<f64>,
+    scores: BTreeMap<&'a str, f64>,
+}
+
+#[derive(Serialize)]
+struct JsonDebriefCriterion<'a> {
+    id: &'a str,
+    name: &'a str,
+    weight: f64,
+    question: Option<&'a str>,
+    description: Option<DebriefText>,
+    minimum: Option<f64>,
+    levels: &'a [crate::model::Descriptor],
+}
+
+#[derive(Serialize)]
+struct JsonBidder<'a> {
+    slug: &'a str,
+    name: &'a str,
+    /// Its place among the providers assessed on every criterion.
+    rank: Option<usize>,
+    assessed: usize,
+    weighted_score: Option<f64>,
+    verdict: &'static str,
+    /// Whether it is the selected (else the leading) provider.
+    selected: bool,
+    /// Whether it was chosen (`status: selected`), not only ranked first.
+    chosen: bool,
+    scores: BTreeMap<&'a str, JsonDebriefScore<'a>>,
+    strengths: &'a [String],
+    concerns: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonDebriefScore<'a> {
+    score: f64,
+    level: Option<&'a str>,
+    rationale: Option<DebriefText>,
+    agreed_reason: Option<&'a str>,
+    evidence: &'a [String],
+    /// Notes behind the score that the debrief leaves out.
+    withheld_evidence: usize,
+}
+
+#[derive(Serialize)]
+struct JsonDebriefNote<'a> {
+    slug: &'a str,
+    title: &'a str,
+    date: &'a str,
+    kind: crate::model::NoteKind,
+    body: DebriefText,
+}
+
+/// report.json of the debrief `d`.
+pub fn debrief_json(d: &crate::debrief::Debrief) -> Vec<u8> {
+    let b = &d.bidder;
+    let criterion = |id: &str| d.criteria.iter().find(|c| c.id == id);
+    let json = JsonDebrief {
+        version: REPORT_JSON_VERSION,
+        generator: format!("shortlist {}", env!("CARGO_PKG_VERSION")),
+        audience: crate::model::Audience::Bidder.as_str(),
+        title: &d.title,
+        organisation: d.organisation.as_deref(),
+        date: d.date.as_deref(),
+        scale: d.scale,
+        partner_threshold: d.partner_threshold,
+        levels: &d.levels,
+        criteria: d
+            .criteria
+            .iter()
+            .map(|c| JsonDebriefCriterion {
+                id: &c.id,
+                name: &c.name,
+                weight: c.weight,
+                question: c.question.as_deref(),
+                description: c.description.as_ref().map(DebriefText::of),
+                minimum: c.minimum,
+                levels: &c.levels,
+            })
+            .collect(),
+        evaluators: &d.evaluators,
+        bidder: JsonBidder {
+            slug: &b.slug,
+            name: &b.name,
+            rank: b.rank,
+            assessed: d.assessed,
+            weighted_score: b.weighted_score.map(round4),
+            verdict: b.verdict.as_str(),
+            selected: b.selected,
+            chosen: b.chosen,
+            scores: b
+                .scores
+                .iter()
+                .map(|(id, s)| {
+                    let score = JsonDebriefScore {
+                        score: round4(s.score),
+                        level: criterion(id)
+                            .and_then(|c| c.level_of(s.score))
+                            .map(|l| l.text.as_str()),
+                        rationale: s.rationale.as_ref().map(DebriefText::of),
+                        agreed_reason: s.agreed_reason.as_deref(),
+                        evidence: &s.evidence,
+                        withheld_evidence: s.withheld,
+                    };
+                    (id.as_str(), score)
+                })
+                .collect(),
+            strengths: &b.strengths,
+            concerns: &b.concerns,
+        },
+        selected: d.selected.as_ref().map(|s| JsonSelected {
+            name: s.name.as_deref(),
+            chosen: s.chosen,
+            weighted_score: s.weighted_score.map(round4),
+            scores: s
+                .scores
+                .iter()
+                .map(|(id, x)| (id.as_str(), round4(*x)))
+                .collect(),
+        }),
+        notes: d
+            .notes
+            .iter()
+            .map(|n| JsonDebriefNote {
+                slug: &n.slug,
+                title: &n.title,
+                date: &n.date,
+                kind: n.kind,
+                body: DebriefText::of(&n.body),
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub use shortlist_analysis::{argument, changes, cost, redact, score, sensitivity};
+pub use shortlist_analysis::{argument, changes, cost, debrief, redact, score, sensitivity};
 pub use shortlist_read::{
     cache, content, diagnostic, markdown, model, rules, schema, site, slug, urlpath, urls, yaml,
 };
@@ -46,6 +46,8 @@ pub struct Options {
     pub drafts: bool,
     /// Who the build is for; `report.yaml`'s `audience`, or internal, when `None`.
     pub audience: Option<model::Audience>,
+    /// The bidder a debrief is for (its slug), with `audience` [`model::Audience::Bidder`].
+    pub bidder: Option<String>,
     /// The report.json of the previous round; `report.yaml`'s `previous` when `None`.
     pub previous: Option<PathBuf>,
     /// Counts the pages as they are rendered, for whoever shows progress.
@@ -63,10 +65,22 @@ pub struct Progress {
 }
 
 impl Options {
+    /// Where the site goes: `--output`, else a folder of the project named after the audience
+    /// (`output`, `output-shareable`, `output-bidder-<slug>`), so that a build for one
+    /// audience never replaces another's by accident.
     pub fn output_dir(&self) -> PathBuf {
-        self.output
-            .clone()
-            .unwrap_or_else(|| self.root.join("output"))
+        self.output.clone().unwrap_or_else(|| {
+            let audience = self
+                .audience
+                .or_else(|| content::glance(&self.root.join("content")).audience)
+                .unwrap_or_default();
+            self.root.join(match (audience, &self.bidder) {
+                (model::Audience::Internal, _) => "output".to_string(),
+                (model::Audience::Shareable, _) => "output-shareable".to_string(),
+                (model::Audience::Bidder, Some(slug)) => format!("output-bidder-{slug}"),
+                (model::Audience::Bidder, None) => "output-bidder".to_string(),
+            })
+        })
     }
 }
 
@@ -95,6 +109,9 @@ pub struct Built {
     pub links: std::sync::Arc<validate::SiteIndex>,
     /// The digest of every content file, for a session to update one.
     pub inputs: content::digest::Inputs,
+    /// What a bidder's debrief left out because it names another provider, one warning each
+    /// (they are among [`Built::warnings`] too); `build` prints them whole.
+    pub left_out: Vec<Diagnostic>,
 }
 
 /// Why shortlist will not do what it was asked (write over `content/`, overwrite a file `init`
@@ -210,19 +227,6 @@ pub fn make_site_into(
     lap("validate");
     let standings = score::rank(&report);
     let analysis = sensitivity::analyse(&report, &standings);
-    let changes =
-        changes_since(options, &report, &standings, limits).map_err(|d| with_warnings(vec![d]))?;
-    let unexplained = changes
-        .as_ref()
-        .map(|c| unexplained_moves(c, &sources))
-        .unwrap_or_default();
-    lap("score");
-    let scored = render::Scored {
-        report: &report,
-        standings: &standings,
-        analysis: &analysis,
-        changes: changes.as_ref(),
-    };
     let with = render::With {
         theme: &theme,
         content_dir: &content_dir,
@@ -231,10 +235,34 @@ pub fn make_site_into(
         sink,
         exports_unmade: options.exports_unmade,
     };
-    let made = render::render(&scored, &with).map_err(with_warnings)?;
+    // A bidder's build is its debrief alone; any other, the whole site.
+    let (made, changes, later, left_out) = if report.audience == model::Audience::Bidder {
+        let slug = options.bidder.as_deref().unwrap_or_default();
+        let debrief = redact::for_bidder(&report, &standings, slug).map_err(Failure::Refused)?;
+        lap("score");
+        let made = render::debrief(&debrief, &with).map_err(with_warnings)?;
+        let left_out = withheld_warnings(&debrief, &sources);
+        (made, None, left_out.clone(), left_out)
+    } else {
+        let changes = changes_since(options, &report, &standings, limits)
+            .map_err(|d| with_warnings(vec![d]))?;
+        let unexplained = changes
+            .as_ref()
+            .map(|c| unexplained_moves(c, &sources))
+            .unwrap_or_default();
+        lap("score");
+        let scored = render::Scored {
+            report: &report,
+            standings: &standings,
+            analysis: &analysis,
+            changes: changes.as_ref(),
+        };
+        let made = render::render(&scored, &with).map_err(with_warnings)?;
+        (made, changes, unexplained, Vec::new())
+    };
     lap("render");
-    if !unexplained.is_empty() {
-        diags.extend(unexplained);
+    if !later.is_empty() {
+        diags.extend(later);
         diagnostic::sort(&mut diags);
     }
     Ok(Built {
@@ -250,7 +278,38 @@ pub fn make_site_into(
         note_json: made.note_json,
         links,
         inputs,
+        left_out,
     })
+}
+
+/// A warning for each text a debrief left out because it names another provider, at the
+/// score for a rationale, else at the file.
+fn withheld_warnings(debrief: &debrief::Debrief, sources: &[content::Source]) -> Vec<Diagnostic> {
+    let bidder = &debrief.bidder;
+    debrief
+        .withheld
+        .iter()
+        .map(|w| {
+            let message = format!(
+                "{} names {}, so the debrief for {} leaves it out",
+                w.what, w.names, bidder.name
+            );
+            let hint = format!(
+                "a debrief shows nothing of another provider; write it without naming {} to show it to {}",
+                w.names, bidder.name
+            );
+            w.criterion
+                .as_deref()
+                .and_then(|c| validate::score_warning(sources, &bidder.slug, c, &message, &hint))
+                .unwrap_or_else(|| {
+                    Diagnostic::warning_about_file(
+                        std::path::Path::new("content").join(&w.source),
+                        message,
+                    )
+                    .with_hint(hint)
+                })
+        })
+        .collect()
 }
 
 /// The digests the report records of `inputs`.

@@ -328,6 +328,36 @@ pub fn note_again(
     Some(render_with(&page, shared, Some(("note", var)), hash, with))
 }
 
+/// A bidder's debrief site: its one page (`index.html`), the theme's static files and its
+/// report.json. Nothing else is made: the debrief holds all the bidder may see.
+pub fn debrief(d: &crate::debrief::Debrief, with: &With<'_>) -> Result<Made, Vec<Diagnostic>> {
+    let page = Page {
+        template: "debrief.html",
+        path: crate::urls::HOME.to_string(),
+        own: Own::Section,
+    };
+    let shared = Shared {
+        site: tera::Value::from_serializable(&view::debrief_site(d)),
+        vendors: Vec::new(),
+        criteria: Vec::new(),
+        notes: Vec::new(),
+        hash: 0,
+    };
+    let uncached = With {
+        cache: &Cache::default(),
+        ..*with
+    };
+    let mut files = vec![render_with(&page, &shared, None, 0, &uncached).map_err(|e| vec![e])?];
+    files.push(written(made("report.json", export::debrief_json(d)), with));
+    files.extend(copies_of_theme(with));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Made {
+        files,
+        shared,
+        note_json: Vec::new(),
+    })
+}
+
 /// The machine-readable files: report.json (and where each note lies in it), the workbook,
 /// the sitemap (for an absolute base URL, listing `pages`), the search index and matrix.csv.
 fn exports(
@@ -399,21 +429,25 @@ fn made(path: &str, bytes: Vec<u8>) -> OutputFile {
 
 /// The theme's static files and the content's assets, as they are.
 fn copies(report: &Report, with: &With<'_>) -> Vec<OutputFile> {
-    let statics = with
-        .theme
+    let assets = report.assets.iter().map(|asset| OutputFile {
+        path: asset.clone(),
+        body: Body::Copy(with.content_dir.join(asset)),
+        template: None,
+    });
+    copies_of_theme(with).into_iter().chain(assets).collect()
+}
+
+/// The theme's static files, as they are.
+fn copies_of_theme(with: &With<'_>) -> Vec<OutputFile> {
+    with.theme
         .static_files
         .iter()
         .map(|(path, bytes)| OutputFile {
             path: format!("static/{path}"),
             body: Body::Bytes(bytes.clone()),
             template: None,
-        });
-    let assets = report.assets.iter().map(|asset| OutputFile {
-        path: asset.clone(),
-        body: Body::Copy(with.content_dir.join(asset)),
-        template: None,
-    });
-    statics.chain(assets).collect()
+        })
+        .collect()
 }
 
 /// The navigation section a template belongs to, for `aria-current`.
@@ -426,6 +460,7 @@ fn section_of(template: &str) -> &'static str {
         "search.html" => "search",
         "risks.html" => "risks",
         "panel.html" => "panel",
+        "debrief.html" => "debrief",
         _ => "overview",
     }
 }

@@ -257,7 +257,8 @@ fn yaml_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-fn vendor_slugs(root: &Path) -> Vec<String> {
+/// The slugs of the dossiers in `root`'s `content/vendors/`, sorted.
+pub fn vendor_slugs(root: &Path) -> Vec<String> {
     let mut slugs: Vec<String> = std::fs::read_dir(root.join("content/vendors"))
         .map(|dir| {
             dir.filter_map(Result::ok)

@@ -37,6 +37,7 @@ pub const EMBEDDED: &[(&str, &[u8])] = embed![
     "templates/risks.html",
     "templates/panel.html",
     "templates/method.html",
+    "templates/debrief.html",
     "templates/partials/score_cell.html",
     "templates/partials/evidence.html",
     "templates/partials/grade.html",

@@ -57,10 +57,21 @@ pub struct RawReport {
     pub hide_evaluator_names_when_shared: bool,
     /// The report.json of the previous round, relative to the project folder.
     pub previous: Option<String>,
+    /// How each bidder's debrief (`--audience bidder:<slug>`) is made: `{ name_winner: true }` names the selected provider in it.
+    pub debrief: Option<RawDebrief>,
     /// Limits on the size of the project (file size, number of files, Markdown nesting).
     pub limits: Option<RawLimits>,
     /// The criteria vendors are scored on, each with its weight.
     pub criteria: Vec<RawCriterion>,
+}
+
+/// How a bidder's debrief is made.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDebrief {
+    /// Name the selected provider in each bidder's debrief (else it is "the selected provider").
+    #[serde(default)]
+    pub name_winner: bool,
 }
 
 /// Limits on what the project may hold.

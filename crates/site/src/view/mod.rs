@@ -26,11 +26,15 @@ use crate::sensitivity::Analysis;
 use crate::urls;
 
 mod argument;
+mod debrief;
 mod method;
 mod panel;
 mod sentences;
 
 pub use argument::{ArgumentView, DecisiveView, LeadPart};
+pub use debrief::{
+    DebriefNote, DebriefNoteRef, DebriefRow, DebriefSite, DebriefView, debrief_site,
+};
 pub use method::{MethodContract, MethodView, MethodWeight, Pair};
 pub use panel::{MemberView, PanelRow, PanelView};
 use sentences::{
@@ -1050,14 +1054,7 @@ impl<'a> Lookups<'a> {
             organisation: report.organisation.as_deref(),
             summary: report.summary.as_ref().map(|s| s.html.as_str()),
             audience: report.audience.as_str(),
-            audience_label: match report.audience {
-                crate::model::Audience::Internal => {
-                    "includes confidential notes, pricing and contacts; do not share"
-                }
-                crate::model::Audience::Shareable => {
-                    "confidential notes, pricing and contacts are left out"
-                }
-            },
+            audience_label: report.audience.label(),
             base_url: &report.base_url,
             canonical_base: absolute_base(&report.base_url),
             scale: ScaleView {

@@ -490,6 +490,7 @@ pub(super) fn report(
         disagreement_spread,
         hide_evaluator_names_when_shared,
         previous,
+        debrief,
         limits,
         criteria,
     } = raw;
@@ -524,6 +525,7 @@ pub(super) fn report(
         hide_evaluator_names_when_shared,
         evaluator_aliases: BTreeMap::new(),
         previous,
+        debrief_names_winner: debrief.is_some_and(|d| d.name_winner),
         limits: check_limits(ctx, limits, diags),
         criteria,
         levels,

@@ -271,7 +271,7 @@ fn withheld_notes(
 ) -> BTreeSet<String> {
     match audience {
         crate::model::Audience::Internal => BTreeSet::new(),
-        crate::model::Audience::Shareable => parsed_notes
+        crate::model::Audience::Shareable | crate::model::Audience::Bidder => parsed_notes
             .iter()
             .filter(|(_, n)| n.as_ref().is_some_and(|n| n.confidential))
             .map(|(s, _)| s.entry.rel.clone())
