@@ -100,7 +100,9 @@ pub fn run(args: Args) -> Outcome {
             (Some(shortlist::model::Audience::Bidder), each)
         }
     };
-    let many = bidders.len() > 1;
+    // `bidders` names each folder and archive after its bidder even when there is one, so the
+    // names do not change as bidders are added.
+    let many = matches!(args.audience, Some(BuildAudience::Bidders(_)));
     // A theme's template can loop for ever (nested loops over `range`); say so rather than
     // sit silent. The thread ends with the process.
     std::thread::spawn(|| {

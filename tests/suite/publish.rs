@@ -39,6 +39,49 @@ fn init_then_build_then_strict_check_pass_on_a_fresh_folder() {
     );
     let (code, _, err) = shortlist(&["check", "--strict"], &dir);
     assert_eq!(code, 0, "a fresh project passes the strictest check: {err}");
+    let (code, _, err) = shortlist(
+        &[
+            "build",
+            "--audience",
+            "shareable",
+            "--archive",
+            "report.zip",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = shortlist(
+        &[
+            "build",
+            "--audience",
+            "bidders",
+            "--archive",
+            "report.tar.gz",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("report-example-provider.tar.gz").is_file());
+    // What git would offer to commit: the content and the project's own files, never a built
+    // site or an archive made for sending.
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("git runs")
+    };
+    assert!(git(&["init", "-q"]).status.success());
+    let status = git(&["status", "--porcelain", "--untracked-files=all"]);
+    let listed = String::from_utf8_lossy(&status.stdout).into_owned();
+    assert!(listed.contains("content/report.yaml"), "{listed}");
+    for line in listed.lines() {
+        let path = line.trim_start_matches("?? ");
+        assert!(
+            path.starts_with("content/") || path == ".gitignore" || path == "README.md",
+            "git would commit {path}: {listed}"
+        );
+    }
 }
 
 #[test]

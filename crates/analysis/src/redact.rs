@@ -223,19 +223,57 @@ fn winner<'r>(report: &'r Report, standings: &'r [Standing]) -> Option<(&'r Vend
 }
 
 /// The words that would name a provider other than the bidder, each with the name it stands for.
+///
+/// Each other provider is looked for by its name, its slug, its name without the last word
+/// ("Kestrel Lane" for "Kestrel Lane Associates") and its first word alone ("Kestrel") when
+/// that word is distinctive: four letters or more, not a word that many names share
+/// ("Learning", "Global") and not in the bidder's own name. Each is matched as whole words,
+/// ignoring case. A false match leaves a line out with a warning; a missed one would leak.
 struct OtherNames {
     needles: Vec<(String, String)>,
 }
 
+/// Words too common in company names to stand for one provider.
+const SHARED_WORDS: &[&str] = &[
+    "associates",
+    "business",
+    "consulting",
+    "digital",
+    "global",
+    "group",
+    "international",
+    "learning",
+    "limited",
+    "partners",
+    "services",
+    "solutions",
+    "studios",
+    "the",
+    "training",
+];
+
 impl OtherNames {
     fn of(report: &Report, bidder: &str) -> Self {
+        let own: Vec<String> = report
+            .vendor(bidder)
+            .map(|v| v.name.to_lowercase())
+            .into_iter()
+            .flat_map(|n| n.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+            .collect();
         let mut needles = Vec::new();
         for v in report.vendors.iter().filter(|v| v.slug != bidder) {
             let name = v.name.trim().to_string();
-            let words: Vec<&str> = name.split_whitespace().collect();
+            let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
             let mut forms = vec![name.to_lowercase(), v.slug.to_lowercase()];
             if words.len() >= 3 {
-                forms.push(words[..words.len() - 1].join(" ").to_lowercase());
+                forms.push(words[..words.len() - 1].join(" "));
+            }
+            if let Some(first) = words.first().filter(|w| {
+                w.chars().filter(|c| c.is_alphanumeric()).count() >= 4
+                    && !SHARED_WORDS.contains(&w.as_str())
+                    && !own.contains(w)
+            }) {
+                forms.push(first.clone());
             }
             needles.extend(forms.into_iter().map(|f| (f, name.clone())));
         }
@@ -247,9 +285,17 @@ impl OtherNames {
         let text = text.to_lowercase();
         self.needles
             .iter()
-            .find(|(needle, _)| text.contains(needle.as_str()))
+            .find(|(needle, _)| contains_words(&text, needle))
             .map(|(_, name)| name.as_str())
     }
+}
+
+/// Whether `needle` occurs in `text` with no letter or digit joined to either end.
+fn contains_words(text: &str, needle: &str) -> bool {
+    let joined = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(needle).any(|(at, _)| {
+        !joined(text[..at].chars().next_back()) && !joined(text[at + needle.len()..].chars().next())
+    })
 }
 
 /// The notes a debrief may show: about the bidder alone, cited by one of its scores, and
@@ -426,4 +472,69 @@ fn hide_evaluator_names(report: &mut Report) {
             .collect();
     }
     report.evaluator_aliases = ids;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::testing::{report, vendor};
+
+    fn names_for(bidder: &str) -> OtherNames {
+        let r = report(vec![
+            vendor("kestrel-lane", "Kestrel Lane Associates", &[]),
+            vendor("harbour-pine", "Harbour & Pine Learning", &[]),
+            vendor("brightpath", "Brightpath Learning", &[]),
+            vendor("northstar-digital", "Northstar Digital", &[]),
+            vendor("northstar-learning", "Northstar Learning", &[]),
+        ]);
+        OtherNames::of(&r, bidder)
+    }
+
+    #[test]
+    fn another_provider_is_found_by_name_slug_shorter_name_or_distinctive_first_word() {
+        let others = names_for("brightpath");
+        for text in [
+            "Less depth than Kestrel Lane Associates.",
+            "unlike kestrel-lane's bid",
+            "Kestrel Lane offered more",
+            "as Kestrel did",
+            "Harbour's team was larger",
+            "HARBOUR & PINE priced lower",
+        ] {
+            assert!(others.named_in(text).is_some(), "{text}");
+        }
+        assert_eq!(
+            others.named_in("as Kestrel did"),
+            Some("Kestrel Lane Associates")
+        );
+    }
+
+    #[test]
+    fn common_words_parts_of_words_and_the_bidders_own_name_are_not_taken_for_another() {
+        let others = names_for("brightpath");
+        for text in [
+            "Strong learning design and digital delivery.",
+            "A harbourside office; the pines outside.",
+            "Kestrels nest nearby",
+            "Brightpath Learning's own team",
+        ] {
+            assert_eq!(others.named_in(text), None, "{text}");
+        }
+        // Two providers that share a first word: neither is found by it in the other's debrief.
+        let digital = names_for("northstar-digital");
+        assert_eq!(digital.named_in("Northstar's own consultants"), None);
+        assert_eq!(
+            digital.named_in("Northstar Learning bid too"),
+            Some("Northstar Learning")
+        );
+    }
+
+    #[test]
+    fn a_word_is_matched_whole_at_either_end_of_the_text() {
+        assert!(contains_words("kestrel", "kestrel"));
+        assert!(contains_words("(kestrel)", "kestrel"));
+        assert!(contains_words("é kestrel é", "kestrel"));
+        assert!(!contains_words("kestrels", "kestrel"));
+        assert!(!contains_words("akestrel", "kestrel"));
+    }
 }

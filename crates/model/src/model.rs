@@ -45,7 +45,7 @@ impl Audience {
             Audience::Internal => "includes confidential notes, pricing and contacts; do not share",
             Audience::Shareable => "confidential notes, pricing and contacts are left out",
             Audience::Bidder => {
-                "one provider's own assessment, beside the selected provider's scores; nothing else of any other provider"
+                "one provider's own assessment, beside the selected (or leading) provider's scores; nothing else of any other provider"
             }
         }
     }
