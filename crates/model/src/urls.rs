@@ -8,6 +8,27 @@
 /// The overview page.
 pub const HOME: &str = "index.html";
 
+/// The whole model as built for its audience.
+pub const REPORT_JSON: &str = "report.json";
+
+/// The ranking as a workbook to re-weight.
+pub const WORKBOOK: &str = "report.xlsx";
+
+/// Vendors × criteria, for a spreadsheet.
+pub const MATRIX: &str = "matrix.csv";
+
+/// What the search page searches.
+pub const SEARCH_INDEX: &str = "search-index.js";
+
+/// Every page, for crawlers, when the base URL is absolute.
+pub const SITEMAP: &str = "sitemap.xml";
+
+/// The address a reader sees for the page at `path`: its folder (`vendors/acme/`), or `""`
+/// for the overview.
+pub fn folder_of(path: &str) -> &str {
+    path.strip_suffix(HOME).unwrap_or(path)
+}
+
 /// A vendor's page.
 pub fn vendor(slug: &str) -> String {
     format!("vendors/{slug}/index.html")
@@ -49,5 +70,12 @@ mod tests {
         assert_eq!(root_of(&section("compare")), "../");
         assert_eq!(root_of(&vendor("acme")), "../../");
         assert_eq!(root_of(&note("2026-01-02-call")), "../../");
+    }
+
+    #[test]
+    fn a_page_is_addressed_by_its_folder() {
+        assert_eq!(folder_of(HOME), "");
+        assert_eq!(folder_of(&vendor("acme")), "vendors/acme/");
+        assert_eq!(folder_of(REPORT_JSON), REPORT_JSON);
     }
 }

@@ -480,7 +480,7 @@ pub fn resolve(served: &Path, url_path: &str) -> Resolved {
         if !url_path.ends_with('/') {
             return Resolved::Directory;
         }
-        let index = real.join("index.html");
+        let index = real.join(shortlist_model::urls::HOME);
         return if index.is_file() {
             Resolved::File(index)
         } else {

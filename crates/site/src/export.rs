@@ -793,7 +793,7 @@ pub fn sitemap(base: &str, pages: &[&str]) -> Vec<u8> {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for page in pages {
-        let path = page.strip_suffix("index.html").unwrap_or(page);
+        let path = crate::urls::folder_of(page);
         xml.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
             xml_escape(&format!("{base}{path}"))

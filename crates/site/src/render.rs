@@ -263,10 +263,7 @@ fn render_with(
     ctx.insert("root", &root);
     ctx.insert("page_path", &page.path);
     ctx.insert("section", section_of(page.template));
-    ctx.insert(
-        "canonical_path",
-        page.path.strip_suffix("index.html").unwrap_or(&page.path),
-    );
+    ctx.insert("canonical_path", crate::urls::folder_of(&page.path));
     if let Some((name, value)) = var {
         ctx.insert_value(name, value);
     }
@@ -348,7 +345,10 @@ pub fn debrief(d: &crate::debrief::Debrief, with: &With<'_>) -> Result<Made, Vec
         ..*with
     };
     let mut files = vec![render_with(&page, &shared, None, 0, &uncached).map_err(|e| vec![e])?];
-    files.push(written(made("report.json", export::debrief_json(d)), with));
+    files.push(written(
+        made(crate::urls::REPORT_JSON, export::debrief_json(d)),
+        with,
+    ));
     files.extend(copies_of_theme(with));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Made {
@@ -389,8 +389,8 @@ fn exports(
         })?,
     };
     let mut files = vec![
-        made("report.json", json.bytes),
-        made("report.xlsx", workbook),
+        made(crate::urls::REPORT_JSON, json.bytes),
+        made(crate::urls::WORKBOOK, workbook),
     ];
     if let Some(base) = view::absolute_base(&report.base_url) {
         let paths: Vec<&str> = pages
@@ -398,25 +398,23 @@ fn exports(
             .chain(&files)
             .map(|f| f.path.as_str())
             .collect();
-        files.push(made("sitemap.xml", export::sitemap(base, &paths)));
+        files.push(made(crate::urls::SITEMAP, export::sitemap(base, &paths)));
     }
     files.push(if unmade {
-        made(SEARCH_INDEX, Vec::new())
+        made(crate::urls::SEARCH_INDEX, Vec::new())
     } else {
         search_index(report)
     });
     files.push(made(
-        "matrix.csv",
+        crate::urls::MATRIX,
         make(&|| export::matrix_csv(report, standings, analysis)),
     ));
     Ok((files, json.notes))
 }
 
-const SEARCH_INDEX: &str = "search-index.js";
-
 /// The search index, which holds the text of every note.
 pub fn search_index(report: &Report) -> OutputFile {
-    made(SEARCH_INDEX, export::search_index(report))
+    made(crate::urls::SEARCH_INDEX, export::search_index(report))
 }
 
 fn made(path: &str, bytes: Vec<u8>) -> OutputFile {

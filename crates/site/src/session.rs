@@ -304,7 +304,10 @@ fn report_json_again(
     edited: &[usize],
     digests: &[(String, String)],
 ) -> crate::site::OutputFile {
-    let at = built.files.iter().position(|f| f.path == "report.json");
+    let at = built
+        .files
+        .iter()
+        .position(|f| f.path == crate::urls::REPORT_JSON);
     let old = at.map(|i| std::mem::replace(&mut built.files[i].body, Body::Bytes(Vec::new())));
     let mut json = match old {
         Some(Body::Bytes(bytes)) => crate::export::ReportJson {
@@ -327,7 +330,7 @@ fn report_json_again(
     }
     built.note_json = json.notes;
     crate::site::OutputFile {
-        path: "report.json".into(),
+        path: crate::urls::REPORT_JSON.into(),
         body: Body::Bytes(json.bytes),
         template: None,
     }

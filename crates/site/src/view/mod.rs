@@ -1566,7 +1566,7 @@ mod tests {
             .expect("the README's variable list");
         let end = start
             + readme[start..]
-                .find("An example override")
+                .find("A debrief's page gets")
                 .expect("its end");
         let section = &readme[start..end];
         let schema = site_schema();
@@ -1619,6 +1619,35 @@ mod tests {
                 wrong.push(format!("README names `{name}`, which no view has"));
             }
         }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn the_readme_lists_the_debrief_pages_variables() {
+        let readme = include_str!("../../../../README.md");
+        let start = readme
+            .find("A debrief's page gets")
+            .expect("the README's debrief variables");
+        let end = start
+            + readme[start..]
+                .find("Every page's header shows")
+                .expect("their end");
+        let section = &readme[start..end];
+        let schema = schemars::schema_for!(DebriefSite<'static>).to_value();
+        let mut all = std::collections::BTreeSet::new();
+        properties(&schema, &mut all);
+        let quoted: Vec<&str> = section.split('`').skip(1).step_by(2).collect();
+        let mut wrong: Vec<String> = quoted
+            .iter()
+            .filter(|q| q.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .filter(|q| !all.contains(**q) && !["site", "bidder"].contains(q))
+            .map(|q| format!("README names `{q}`, which the debrief's view does not have"))
+            .collect();
+        wrong.extend(
+            all.iter()
+                .filter(|f| !quoted.contains(&f.as_str()))
+                .map(|f| format!("the debrief's view has `{f}`, which the README does not name")),
+        );
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
