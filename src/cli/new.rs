@@ -1,4 +1,4 @@
-//! `shortlist new vendor NAME`, `shortlist new note TITLE [--vendor SLUG]` and
+//! `shortlist new vendor NAME`, `shortlist new note TITLE [--vendor SLUG] [--date DAY]` and
 //! `shortlist new scores EVALUATOR`.
 
 use std::path::PathBuf;
@@ -10,7 +10,13 @@ use super::{During, Outcome};
 #[derive(clap::Args)]
 pub struct Args {
     /// The project folder (holding content/)
-    #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+    #[arg(
+        short = 'r',
+        long,
+        value_name = "DIR",
+        default_value = ".",
+        global = true
+    )]
     pub root: PathBuf,
     #[command(subcommand)]
     pub what: What,
@@ -30,6 +36,10 @@ pub enum What {
         /// The slug of the vendor the note is about
         #[arg(long, value_name = "SLUG")]
         vendor: Option<String>,
+        /// The day it happened, YYYY-MM-DD: the note's date and the start of its file name
+        /// [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
     },
     /// An evaluator's own scores file, content/scores/<evaluator-id>.yaml, with every vendor
     /// and criterion as a commented line
@@ -42,11 +52,15 @@ pub enum What {
 pub fn run(args: Args) -> Outcome {
     let path = match &args.what {
         What::Vendor { name } => shortlist::scaffold::new_vendor(&args.root, name),
-        What::Note { title, vendor } => shortlist::scaffold::new_note(
+        What::Note {
+            title,
+            vendor,
+            date,
+        } => shortlist::scaffold::new_note(
             &args.root,
             title,
             vendor.as_deref(),
-            &shortlist::scaffold::today(),
+            &date.clone().unwrap_or_else(shortlist::scaffold::today),
         ),
         What::Scores { evaluator } => {
             shortlist::scaffold::new_scores(&args.root, evaluator, &shortlist::scaffold::today())
@@ -54,5 +68,12 @@ pub fn run(args: Args) -> Outcome {
     }
     .during("new")?;
     println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
+    if let (What::Note { .. }, Some(slug), false) = (&args.what, path.file_stem(), super::quiet()) {
+        // The one thing a new note is for: being cited by a score.
+        eprintln!(
+            "note: cite it in a dossier's score as `evidence: [{}]`",
+            slug.to_string_lossy()
+        );
+    }
     Ok(())
 }

@@ -155,6 +155,66 @@ fn new_vendor_and_note_make_files_that_build() {
 }
 
 #[test]
+fn a_new_note_takes_its_date_says_how_to_cite_it_and_a_missing_one_points_to_it() {
+    let p = Project::fixture("minimal");
+    // From another folder, with -r as every other command takes it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let root = p.root().to_str().unwrap();
+    let (code, out, err) = shortlist(
+        &[
+            "new",
+            "-r",
+            root,
+            "note",
+            "Site visit",
+            "--vendor",
+            "acme",
+            "--date",
+            "2026-10-06",
+        ],
+        elsewhere.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.trim()
+            .ends_with("content/notes/acme/2026-10-06-site-visit.md"),
+        "{out}"
+    );
+    assert!(
+        err.contains("cite it in a dossier's score as `evidence: [2026-10-06-site-visit]`"),
+        "{err}"
+    );
+    let note = p.read("content/notes/acme/2026-10-06-site-visit.md");
+    assert!(note.contains("\ndate: 2026-10-06\n"), "{note}");
+    let (code, _, err) = shortlist(&["new", "note", "Later", "--date", "2026-02-30"], p.root());
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`2026-02-30` is not a date; write it as YYYY-MM-DD"),
+        "{err}"
+    );
+    assert!(!p.path("content/notes/2026-02-30-later.md").exists());
+
+    // A score citing a note not yet written: the error lists the vendor's notes and says how
+    // to write one.
+    p.edit(
+        "content/vendors/acme.yaml",
+        "[acme-call]",
+        "[reference-from-the-trust]",
+    );
+    let (code, out, _) = p.run("check", &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("the evidence `reference-from-the-trust` names no note")
+            && out.contains("the notes about `acme` are `")
+            && out.contains("`2026-10-06-site-visit`")
+            && out.contains(
+                "`shortlist new note \"TITLE\" --vendor acme --date YYYY-MM-DD` writes it"
+            ),
+        "{out}"
+    );
+}
+
+#[test]
 fn new_takes_a_project_whose_report_file_is_report_yml_as_build_does() {
     let p = Project::fixture("minimal");
     std::fs::rename(p.path("content/report.yaml"), p.path("content/report.yml")).unwrap();

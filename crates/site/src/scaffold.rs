@@ -134,6 +134,12 @@ pub fn new_note(
     if slug.is_empty() {
         return Err(no_slug("title", title).into());
     }
+    if !crate::validate::valid_date(today) {
+        return Err(Refused(format!(
+            "`{today}` is not a date; write it as YYYY-MM-DD, for example `--date 2026-10-06`"
+        ))
+        .into());
+    }
     let mut dir = root.join("content/notes");
     if let Some(v) = vendor {
         let dossiers = vendor_slugs(root);

@@ -13,13 +13,13 @@ use crate::model::{
 use crate::yaml::Seg;
 
 use super::scores::Given;
-use super::{Evidence, FileCtx, Known, Settings, SiteFiles};
+use super::{FileCtx, Known, Settings, SiteFiles};
 
 /// `^[a-z0-9][a-z0-9-]*$`
 pub(super) use crate::slug::is_valid as valid_slug;
 
 /// `YYYY-MM-DD`, a real day of the Gregorian calendar.
-pub(super) fn valid_date(s: &str) -> bool {
+pub fn valid_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
@@ -980,7 +980,7 @@ pub(super) fn score(
     let (final_score, consensus) = settle(ctx, id, *score, &values, diags)?;
     let spread = crate::rules::spread(&values);
     let evidence_path = [Seg::Key("scores"), Seg::Key(id), Seg::Key("evidence")];
-    let mut kept = cited_notes(ctx, &evidence_path, cited, known.evidence, diags);
+    let mut kept = cited_notes(ctx, &evidence_path, cited, known, diags);
     for slug in given.iter().flat_map(|g| &g.detail.evidence) {
         if !kept.contains(slug) {
             kept.push(slug.clone());
@@ -1164,9 +1164,10 @@ pub(super) fn cited_notes(
     ctx: &FileCtx<'_>,
     at: &[Seg<'_>],
     cited: &[String],
-    evidence: &Evidence<'_>,
+    known: &Known<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
+    let evidence = known.evidence;
     let mut kept = Vec::new();
     for (i, slug) in cited.iter().enumerate() {
         let at: Vec<Seg<'_>> = at.iter().copied().chain([Seg::Index(i)]).collect();
@@ -1185,11 +1186,31 @@ pub(super) fn cited_notes(
             diags.push(d.suggest(
                 slug,
                 evidence.notes.iter().map(String::as_str),
-                "evidence lists note slugs: the file names of notes in `content/notes/`, without `.md`",
+                no_such_note(known),
             ));
         }
     }
     kept
+}
+
+/// The hint for evidence that names no note and is like none: what evidence lists, how to
+/// write the note, and the notes there are about the vendor.
+fn no_such_note(known: &Known<'_>) -> String {
+    let what = "evidence names notes by their file name in `content/notes/`, without `.md`";
+    let Some(vendor) = known.vendor else {
+        return format!(
+            "{what}; to write the note, run `shortlist new note \"TITLE\" --date YYYY-MM-DD`"
+        );
+    };
+    let new =
+        format!("`shortlist new note \"TITLE\" --vendor {vendor} --date YYYY-MM-DD` writes it");
+    match known.evidence.about.get(vendor) {
+        Some(notes) if !notes.is_empty() => format!(
+            "{what}; the notes about `{vendor}` are {}; for one not written yet, {new}",
+            crate::diagnostic::listed(notes.iter().map(String::as_str))
+        ),
+        _ => format!("{what}; there is no note about `{vendor}` yet: {new}"),
+    }
 }
 
 #[cfg(test)]

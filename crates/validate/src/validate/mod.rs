@@ -22,7 +22,8 @@ use crate::content::{self, Entry, Kind, Source, split_front_matter};
 use crate::diagnostic::{Diagnostic, line_col};
 use crate::model::{Criterion, Note, Report, Rich, Score, Vendor};
 use crate::yaml::{Seg, locate};
-use fields::{choose, valid_date, valid_slug};
+pub use fields::valid_date;
+use fields::{choose, valid_slug};
 pub use resolve::{SiteFiles, SiteIndex};
 
 /// What validation needs to know besides the files.
@@ -204,11 +205,19 @@ pub fn validate(
     );
     notes.retain(|n| settings.drafts || !n.draft);
     notes.sort_by(|a, b| (&a.date, &a.slug).cmp(&(&b.date, &b.slug)));
+    let mut about: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for n in &notes {
+        for v in &n.vendors {
+            about.entry(v.clone()).or_default().push(n.slug.clone());
+        }
+    }
     let evidence = Evidence {
         notes: &note_slugs,
         drafts: &drafts,
+        about: &about,
     };
     let known = Known {
+        vendor: None,
         vendors: &vendor_slugs,
         evidence: &evidence,
         files: &files,
@@ -726,11 +735,16 @@ fn broken_link(
 pub(crate) struct Evidence<'a> {
     pub notes: &'a BTreeSet<String>,
     pub drafts: &'a BTreeSet<String>,
+    /// The notes about each vendor (their `vendors:`), oldest first, for a hint.
+    pub about: &'a BTreeMap<String, Vec<String>>,
 }
 
 /// What a dossier or a scores file is checked against besides the report: the vendors and
 /// notes there are, and the files Markdown may link to.
+#[derive(Clone, Copy)]
 pub(crate) struct Known<'a> {
+    /// The vendor whose scores are being checked, once there is one.
+    pub vendor: Option<&'a str>,
     pub vendors: &'a BTreeSet<String>,
     pub evidence: &'a Evidence<'a>,
     pub files: &'a SiteFiles<'a>,
@@ -748,6 +762,10 @@ fn build_vendor(
     let before = diags.len();
     let criteria = &report.criteria;
     let slug = slug_of(&s.entry);
+    let known = &Known {
+        vendor: Some(&slug),
+        ..*known
+    };
     let vendor = fields::vendor(&ctx, &slug, &s.entry.rel, raw, known.files, diags);
     if let Some(p) = &vendor.pricing {
         fields::check_pricing(&ctx, p, report.contract.as_ref(), diags);

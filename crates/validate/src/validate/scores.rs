@@ -141,7 +141,7 @@ fn check(
     known: &Known<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<IndividualScore> {
-    let Seg::Key(criterion) = here[1] else {
+    let (Seg::Key(vendor), Seg::Key(criterion)) = (here[0], here[1]) else {
         return None;
     };
     if !report.criteria.iter().any(|c| c.id == criterion) {
@@ -158,7 +158,11 @@ fn check(
     let value_at: &[Seg<'_>] = if bare { here } else { &at("score") };
     let before = diags.len();
     check_on_scale(ctx, value_at, criterion, given.score, report.scale, diags);
-    let evidence = cited_notes(ctx, &at("evidence"), &given.evidence, known.evidence, diags);
+    let for_vendor = Known {
+        vendor: Some(vendor),
+        ..*known
+    };
+    let evidence = cited_notes(ctx, &at("evidence"), &given.evidence, &for_vendor, diags);
     let date = optional_date(ctx, &at("date"), &given.date, diags);
     let rationale = given
         .rationale
