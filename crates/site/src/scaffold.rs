@@ -107,14 +107,14 @@ fn vendor_text(name: &str, criteria: &[String]) -> String {
         yaml_string(name)
     );
     if criteria.is_empty() {
-        text.push_str("  # criterion-id: { score: 4, rationale: Why, evidence: [note-slug] }\n");
+        text.push_str("  # criterion-id: { score: 4, rationale: \"Why, in a sentence\", evidence: [note-slug] }\n");
     } else {
         text.push_str(
             "  # Score each criterion and cite the notes behind the score: take off the `# `.\n",
         );
         for id in criteria {
             text.push_str(&format!(
-                "  # {id}: {{ score: 3, rationale: Why, evidence: [note-slug] }}\n"
+                "  # {id}: {{ score: 3, rationale: \"Why, in a sentence\", evidence: [note-slug] }}\n"
             ));
         }
     }
@@ -317,6 +317,68 @@ fn write_new(path: &Path, text: &str, overwrite: bool) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    /// The lines of a template (comment markers taken off, so the commented examples count)
+    /// whose prose is not quoted where a user's comma would break it: a block value with a
+    /// comma, or any text with a space inside `{ }` or `[ ]`.
+    fn unquoted_prose(template: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for line in template.lines() {
+            let line = line.trim_start().trim_start_matches("# ");
+            let line = line.split("  #").next().unwrap_or_default().trim_end();
+            let Some((key, value)) = line.trim_start_matches("- ").split_once(": ") else {
+                continue;
+            };
+            if !crate::slug::is_valid(key) {
+                continue; // a comment in words, not a commented-out line
+            }
+            let value = value.trim();
+            if value.starts_with(['{', '[']) {
+                let inner = &value[1..value.len().saturating_sub(1)];
+                // Split at commas outside quotes.
+                let mut quoted = false;
+                let mut items = vec![String::new()];
+                for c in inner.chars() {
+                    match c {
+                        '"' => quoted = !quoted,
+                        ',' if !quoted => items.push(String::new()),
+                        _ => {}
+                    }
+                    if c != ',' || quoted {
+                        items.last_mut().unwrap().push(c);
+                    }
+                }
+                for item in items {
+                    let item = item.trim();
+                    let text = item.split_once(": ").map_or(item, |(_, v)| v).trim();
+                    if text.contains(' ') && !text.starts_with(['"', '[', '{']) {
+                        found.push(format!("{line} ({text})"));
+                    }
+                }
+            } else if value.contains(',') && !value.starts_with(['"', '|']) {
+                found.push(line.to_string());
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn init_and_new_templates_quote_prose_that_a_comma_would_break() {
+        let vendor = super::vendor_text("Acme", &["track-record".to_string()]);
+        let bare = super::vendor_text("Acme", &[]);
+        for (name, text) in super::FILES.iter().map(|(n, t)| (*n, *t)).chain([
+            ("new vendor", vendor.as_str()),
+            ("new vendor, no criteria", bare.as_str()),
+        ]) {
+            let found = unquoted_prose(text);
+            assert!(found.is_empty(), "{name}: {found:#?}");
+        }
+        // The check itself finds both kinds.
+        assert_eq!(
+            unquoted_prose("question: Fast, cheap?\nrisks: [{ title: Late, then over }]\n").len(),
+            2
+        );
+    }
+
     use super::*;
 
     #[test]
