@@ -233,7 +233,7 @@ fn a_note_without_front_matter() {
         &[
             "content/notes/loose.md:1:1",
             "has no closing `---` line",
-            "add a line with only `---`",
+            "add a line with only `---` after line 3 (`date: 2026-10-01`), the front matter's last key",
         ],
     );
 }

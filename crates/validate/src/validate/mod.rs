@@ -449,11 +449,48 @@ fn parse_each<'s, T: Send>(
         .collect()
 }
 
+/// In a note whose front matter is not closed, the last top-level key before its text begins
+/// (a line that is neither a key, an indented or list line, a comment nor blank): its line
+/// number and the line as written, trailing comment and spaces taken off.
+fn last_front_matter_key(text: &str) -> Option<(usize, &str)> {
+    let mut last = None;
+    for (i, line) in text.lines().enumerate().skip(1) {
+        let trimmed = line.trim();
+        let is_key = line.split_once(':').is_some_and(|(k, _)| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+        if is_key {
+            let shown = line.split(" #").next().unwrap_or(line).trim_end();
+            last = Some((i + 1, shown));
+        } else if !(trimmed.is_empty()
+            || trimmed.starts_with('#')
+            || line.starts_with([' ', '\t'])
+            || trimmed.starts_with("- "))
+        {
+            break;
+        }
+    }
+    last
+}
+
 fn parse_note(s: &Source) -> (Option<RawNote>, Vec<Diagnostic>) {
     let Some(split) = split_front_matter(&s.text) else {
         let d = if s.text.lines().next().is_some_and(|l| l.trim_end() == "---") {
-            Diagnostic::error(&s.entry.shown, 1, 1, "the front matter that starts here has no closing `---` line")
-                .with_hint("add a line with only `---` after the last key (`kind: ...`), before the note's text")
+            let hint = match last_front_matter_key(&s.text) {
+                Some((line, key)) => format!(
+                    "add a line with only `---` after line {line} (`{key}`), the front matter's last key, before the note's text"
+                ),
+                None => "add a line with only `---` after the front matter's last key, before the note's text".into(),
+            };
+            Diagnostic::error(
+                &s.entry.shown,
+                1,
+                1,
+                "the front matter that starts here has no closing `---` line",
+            )
+            .with_hint(hint)
         } else {
             Diagnostic::error(&s.entry.shown, 1, 1, "this note has no front matter")
                 .with_hint("start the file with a `---` line, then `title:` and `date:`, then another `---` line")
@@ -868,5 +905,20 @@ fn warn_uncited_notes(
                     .attach_source(text),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_unclosed_front_matter_names_its_real_last_key() {
+        let note = "---\ntitle: Call\nkind: demo        # demo | interview\nauthor: A\nconfidential: false  # true keeps it out\n\nWhat they said: plenty.\n";
+        assert_eq!(
+            super::last_front_matter_key(note),
+            Some((5, "confidential: false"))
+        );
+        let listed = "---\ntitle: x\nvendors:\n  - acme\n- b\nThe text.\n";
+        assert_eq!(super::last_front_matter_key(listed), Some((3, "vendors:")));
+        assert_eq!(super::last_front_matter_key("---\nJust text\n"), None);
     }
 }
