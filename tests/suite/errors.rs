@@ -806,3 +806,21 @@ fn scale_levels_must_name_scores_on_the_scale() {
         ],
     );
 }
+
+#[test]
+fn a_score_written_as_text_is_one_error_with_no_follow_on_warning() {
+    let p = Project::fixture("minimal");
+    p.edit("content/vendors/budget.yaml", "  cost: 5", "  cost: good");
+    let err = fails_with(
+        &p,
+        &[
+            "error: `scores.cost` should be a score, not the text \"good\"",
+            "--> content/vendors/budget.yaml:7:9",
+        ],
+    );
+    assert!(
+        !err.contains("has no score for"),
+        "the missing score is the error's consequence, not a second problem:\n{err}"
+    );
+    assert!(err.contains("1 error") && !err.contains("warning"), "{err}");
+}

@@ -216,8 +216,14 @@ pub fn validate(
         drafts: &drafts,
         about: &about,
     };
+    let read_with_errors: BTreeSet<std::path::PathBuf> = diags
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.file.clone())
+        .collect();
     let known = Known {
         vendor: None,
+        read_with_errors: &read_with_errors,
         vendors: &vendor_slugs,
         evidence: &evidence,
         files: &files,
@@ -782,6 +788,9 @@ pub(crate) struct Evidence<'a> {
 pub(crate) struct Known<'a> {
     /// The vendor whose scores are being checked, once there is one.
     pub vendor: Option<&'a str>,
+    /// Files in which a value could not be read (the wrong shape: a score written as text):
+    /// warnings that would follow from the missing value wait until it is fixed.
+    pub read_with_errors: &'a BTreeSet<std::path::PathBuf>,
     pub vendors: &'a BTreeSet<String>,
     pub evidence: &'a Evidence<'a>,
     pub files: &'a SiteFiles<'a>,
@@ -829,6 +838,9 @@ fn build_vendor(
     // why a score or its evidence could not be read; they wait until those are fixed.
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
+    }
+    if known.read_with_errors.contains(&s.entry.shown) {
+        return Some(Vendor { scores, ..vendor });
     }
     // A score only the scores files give is warned about where it was written.
     let written_in_file: BTreeMap<&str, &scores::Given<'_>> = given
