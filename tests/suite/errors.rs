@@ -824,3 +824,32 @@ fn a_score_written_as_text_is_one_error_with_no_follow_on_warning() {
     );
     assert!(err.contains("1 error") && !err.contains("warning"), "{err}");
 }
+
+#[test]
+fn one_run_reports_report_yamls_errors_and_the_dossiers_too() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "scale: { min: 1, max: 5 }",
+        "scale: { min: 1, max: 5 }\nlevels: { 1: Poor, 5: Great }",
+    );
+    p.edit("content/report.yaml", "    weight: 1\n", "    weight: -1\n");
+    p.edit("content/vendors/budget.yaml", "  cost: 5", "  cost: 9");
+    let err = fails_with(
+        &p,
+        &[
+            "the weight -1 is not a positive number",
+            "the score 9 is outside the scale 1 to 5",
+            "--> content/vendors/budget.yaml:7:9",
+        ],
+    );
+    // The scale's levels keyed by numbers are no error beside another one.
+    assert!(!err.contains("`levels` should be text"), "{err}");
+    p.edit(
+        "content/report.yaml",
+        "    weight: -1\n",
+        "    weight: one\n",
+    );
+    let err = fails_with(&p, &["should be a number, not the text \"one\""]);
+    assert!(!err.contains("`levels` should be text"), "{err}");
+}

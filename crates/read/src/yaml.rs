@@ -129,6 +129,7 @@ pub fn parse_all<T: DeserializeOwned>(text: &str) -> Result<Checked<T>, YamlErro
         Err(e) => e,
     };
     let mut doc: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| convert(&e))?;
+    keys_as_text(&mut doc);
     let mut repair = Repair::default();
     for _ in 0..MAX_SHAPE_PROBLEMS * 4 {
         let err = match serde_path_to_error::deserialize::<_, T>(&doc) {
@@ -158,6 +159,29 @@ pub fn parse_all<T: DeserializeOwned>(text: &str) -> Result<Checked<T>, YamlErro
         return Err(convert(&first));
     }
     Ok(repair.finish(text, None))
+}
+
+/// Turns every mapping key that is a number or a boolean into text, as reading the text
+/// directly does: every map of the content is keyed by text (`levels: { 5: ... }`), and a tree
+/// read first would otherwise report the key `5` as a number where text belongs.
+fn keys_as_text(value: &mut serde_yaml::Value) {
+    match value {
+        serde_yaml::Value::Mapping(map) => {
+            let entries = std::mem::take(map);
+            for (key, mut v) in entries {
+                keys_as_text(&mut v);
+                let key = match key {
+                    serde_yaml::Value::Number(n) => serde_yaml::Value::String(n.to_string()),
+                    serde_yaml::Value::Bool(b) => serde_yaml::Value::String(b.to_string()),
+                    other => other,
+                };
+                map.insert(key, v);
+            }
+        }
+        serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(keys_as_text),
+        serde_yaml::Value::Tagged(tagged) => keys_as_text(&mut tagged.value),
+        _ => {}
+    }
 }
 
 /// Reads serde's message back into its parts (its wording is stable: `serde::de::Error`).
@@ -695,6 +719,20 @@ mod tests {
     use std::collections::BTreeMap;
 
     const DOSSIER: &str = "name: Acme\nscores:\n  track-record: { score: 7, evidence: [a, b] }\n  cost:\n    score: 2\n    evidence:\n      - x\n      - missing\n";
+
+    #[test]
+    fn a_map_keyed_by_numbers_is_read_as_text_beside_a_value_of_the_wrong_shape() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Report {
+            levels: BTreeMap<String, String>,
+            weight: f64,
+        }
+        let checked =
+            parse_all::<Report>("levels:\n  1: Poor\n  5: Great\nweight: twenty\n").expect("read");
+        assert_eq!(checked.problems.len(), 1, "{:?}", checked.problems);
+        assert_eq!(checked.problems[0].line, 4);
+    }
 
     #[test]
     fn locates_nodes_in_block_and_flow_style() {

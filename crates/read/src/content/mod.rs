@@ -57,6 +57,11 @@ pub fn glance(content_dir: &Path) -> Glance {
     else {
         return Glance::default();
     };
+    glance_of(&text)
+}
+
+/// A [`Glance`] at the text of report.yaml.
+pub fn glance_of(text: &str) -> Glance {
     let audience_of = |name: &str| {
         let name = name.trim().trim_matches(['"', '\'']).to_lowercase();
         crate::model::Audience::ALL
@@ -64,7 +69,7 @@ pub fn glance(content_dir: &Path) -> Glance {
             .find(|(n, _)| *n == name)
             .map(|(_, a)| *a)
     };
-    let Ok(value) = yaml::parse::<serde_json::Value>(&text) else {
+    let Ok(value) = yaml::parse::<serde_json::Value>(text) else {
         let audience = text.lines().find_map(|l| {
             let value = l.strip_prefix("audience:")?;
             audience_of(value.split('#').next().unwrap_or_default())

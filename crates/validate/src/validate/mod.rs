@@ -192,11 +192,12 @@ pub fn validate(
         &files,
         &mut diags,
     );
-    // Scores are checked against the criteria only when those are trustworthy: when nothing
-    // in report.yaml is wrong.
-    let criteria_known = !diags
-        .iter()
-        .any(|d| d.is_error() && d.file == src.entry.shown);
+    // Scores are checked against the criteria when those are trustworthy: every criterion
+    // written in report.yaml was read (a bad weight or title elsewhere does not hide the
+    // dossiers' own errors), and the scale is one.
+    let written = content::glance_of(&src.text).criteria;
+    let criteria_known = report.scale.min < report.scale.max
+        && written.iter().eq(report.criteria.iter().map(|c| &c.id));
 
     let mut notes: Vec<Note> = build_each(
         &parsed_notes,
