@@ -186,7 +186,13 @@ pub enum Command {
     Schema(schema::Args),
     /// Tell whether a report.json was built from the content as it is now (exit 0) or not (1)
     Verify(verify::Args),
-    /// Print a shell completion script: `shortlist completions bash > /etc/bash_completion.d/shortlist`
+    /// Print a shell completion script: `shortlist completions bash > ~/.local/share/bash-completion/completions/shortlist`
+    ///
+    /// Where each shell looks for it, for you alone (no administrator needed):
+    ///   bash  ~/.local/share/bash-completion/completions/shortlist
+    ///   zsh   ~/.zfunc/_shortlist (with `fpath+=~/.zfunc` before `compinit` in ~/.zshrc)
+    ///   fish  ~/.config/fish/completions/shortlist.fish
+    #[command(verbatim_doc_comment)]
     Completions {
         /// The shell to complete for
         shell: clap_complete::Shell,

@@ -1017,6 +1017,16 @@ fn completions_and_a_manual_page() {
         &man[..200.min(man.len())]
     );
     assert!(man.contains("build") && man.contains("serve"));
+    // The install line in --help is the README's, and the others are there too.
+    let help = run(&["help", "completions"]);
+    let readme = include_str!("../../README.md");
+    let line = "shortlist completions bash > ~/.local/share/bash-completion/completions/shortlist";
+    assert!(help.contains(line) && readme.contains(line), "{help}");
+    assert!(
+        help.contains("~/.zfunc/_shortlist")
+            && help.contains("~/.config/fish/completions/shortlist.fish"),
+        "{help}"
+    );
 }
 
 #[test]
