@@ -565,6 +565,23 @@ fn the_workbook_holds_weights_scores_and_live_formulas() {
     let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
     let mut book: Xlsx<_> = open_workbook(p.path("output/report.xlsx")).unwrap();
     assert_eq!(book.sheet_names(), ["Scores", "Criteria", "Notes"]);
+    // Its properties name shortlist as the program and the author, and no other program.
+    let mut parts =
+        zip::ZipArchive::new(std::fs::File::open(p.path("output/report.xlsx")).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut parts.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let (app, core) = (part("docProps/app.xml"), part("docProps/core.xml"));
+    assert!(
+        app.contains("<Application>shortlist</Application>") && !app.contains("Excel"),
+        "{app}"
+    );
+    assert!(
+        core.contains("<dc:creator>shortlist</dc:creator>"),
+        "{core}"
+    );
 
     let criteria = book.worksheet_range("Criteria").unwrap();
     for (i, c) in json["criteria"].as_array().unwrap().iter().enumerate() {

@@ -30,7 +30,39 @@ const FIRST_CRITERION_COL: u16 = 2;
 /// The workbook's bytes, or why it cannot be written (texts are cut to fit a cell, so only
 /// limits a report does not reach are left: over a million rows or 16,000 criteria).
 pub fn workbook(report: &Report, standings: &[Standing]) -> Result<Vec<u8>, String> {
-    write(report, standings).map_err(|e| e.to_string())
+    let book = write(report, standings).map_err(|e| e.to_string())?;
+    made_by_us(&book).map_err(|e| e.to_string())
+}
+
+/// The workbook with its `docProps/app.xml` naming shortlist as the program that made it
+/// (rust_xlsxwriter writes "Microsoft Excel" there, and offers no setting); every other part
+/// is copied as it was compressed, so the same report still gives the same bytes.
+fn made_by_us(book: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+    use std::io::{Cursor, Read, Write};
+    const APP: &str = "docProps/app.xml";
+    let mut parts = zip::ZipArchive::new(Cursor::new(book))?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(book.len())));
+    for i in 0..parts.len() {
+        if parts.by_index_raw(i)?.name()? != APP {
+            out.raw_copy_file(parts.by_index_raw(i)?)?;
+            continue;
+        }
+        let mut part = parts.by_index(i)?;
+        let mut xml = String::new();
+        part.read_to_string(&mut xml)?;
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(part.last_modified().unwrap_or_default());
+        out.start_file(APP, options)?;
+        out.write_all(
+            xml.replace(
+                "<Application>Microsoft Excel</Application>",
+                "<Application>shortlist</Application>",
+            )
+            .as_bytes(),
+        )?;
+    }
+    Ok(out.finish()?.into_inner())
 }
 
 /// The most characters a spreadsheet cell holds.
