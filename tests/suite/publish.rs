@@ -564,7 +564,7 @@ fn the_workbook_holds_weights_scores_and_live_formulas() {
     p.build_ok();
     let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
     let mut book: Xlsx<_> = open_workbook(p.path("output/report.xlsx")).unwrap();
-    assert_eq!(book.sheet_names(), ["Scores", "Criteria", "Notes"]);
+    assert_eq!(book.sheet_names(), ["Scores", "Criteria", "Notes", "Costs"]);
     // Its properties name shortlist as the program and the author, and no other program.
     let mut parts =
         zip::ZipArchive::new(std::fs::File::open(p.path("output/report.xlsx")).unwrap()).unwrap();
@@ -643,6 +643,73 @@ fn the_workbook_holds_weights_scores_and_live_formulas() {
         json["notes"].as_array().unwrap().len(),
         "a row per note"
     );
+
+    // Costs: report.json's figures, in the Scores sheet's order; the total and the cost per
+    // point are formulas, the latter over that vendor's live weighted score.
+    let costs = book.worksheet_range("Costs").unwrap();
+    let cost_formulas = book.worksheet_formula("Costs").unwrap();
+    let mut priced = 0;
+    for (i, v) in json["vendors"].as_array().unwrap().iter().enumerate() {
+        let row = 1 + i as u32;
+        let name = v["name"].as_str().unwrap();
+        assert_eq!(costs.get_value((row, 0)), Some(&Data::String(name.into())));
+        let cost = &v["cost"];
+        if cost.is_null() {
+            assert!(
+                matches!(costs.get_value((row, 1)), Some(Data::String(_))),
+                "{name}: says why it has no cost"
+            );
+            continue;
+        }
+        priced += 1;
+        let number = |col: u32| match costs.get_value((row, col)) {
+            Some(Data::Float(x)) => *x,
+            other => panic!("{name} column {col}: {other:?}"),
+        };
+        assert!(
+            (number(4) - cost["total"].as_f64().unwrap()).abs() < 1e-6,
+            "{name}"
+        );
+        assert!(
+            (number(1) - cost["annual"].as_f64().unwrap()).abs() < 1e-6,
+            "{name}"
+        );
+        if let Some(per_point) = cost["per_point"].as_f64() {
+            assert!(
+                (number(7) - per_point).abs() < 0.01,
+                "{name}: report.json rounds to cents"
+            );
+        }
+        let formula = cost_formulas
+            .get_value((row, 7))
+            .cloned()
+            .unwrap_or_default();
+        let scores_cell = format!("Scores!${}${}", column_letter(weighted), 4 + i);
+        assert!(
+            formula.contains(&scores_cell),
+            "{name}: {formula} uses {scores_cell}"
+        );
+        assert_eq!(
+            cost_formulas
+                .get_value((row, 4))
+                .cloned()
+                .unwrap_or_default(),
+            format!("C{0}+B{0}*D{0}", row + 1)
+        );
+    }
+    assert!(priced >= 5, "the example prices most vendors: {priced}");
+}
+
+/// `A` for column 0, `AA` for 26.
+fn column_letter(col: u32) -> String {
+    let mut n = col + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap()
 }
 
 /// LibreOffice, headless, recalculates the workbook: its ranking is report.json's, and after a

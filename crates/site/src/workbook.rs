@@ -104,6 +104,10 @@ fn write(report: &Report, standings: &[Standing]) -> Result<Vec<u8>, XlsxError> 
     criteria_sheet(sheet, report, &styles)?;
     let sheet = book.add_worksheet();
     notes_sheet(sheet, report, &styles)?;
+    if report.contract.is_some() {
+        let sheet = book.add_worksheet();
+        costs_sheet(sheet, report, standings, &styles)?;
+    }
     book.save_to_buffer()
 }
 
@@ -113,6 +117,7 @@ struct Styles {
     score: Format,
     share: Format,
     note: Format,
+    money: Format,
 }
 
 impl Styles {
@@ -128,6 +133,7 @@ impl Styles {
             score: Format::new().set_num_format("0.00"),
             share: Format::new().set_num_format("0%"),
             note: Format::new().set_italic(),
+            money: Format::new().set_num_format("#,##0"),
         }
     }
 }
@@ -417,6 +423,70 @@ fn verdict_formula(layout: &Layout, r: u32, w: &str, scores: &str, weights: &str
         "=IF(COUNT({scores})<COLUMNS({weights}),\"not yet assessed\",IF(AND({w}{r}>={threshold}-{tolerance},NOT(OR(FALSE{below}))),\"partner\",\"vendor\"))",
         threshold = layout.threshold
     )
+}
+
+/// What each vendor costs over the contract (`cost::of`, in the contract's currency), in the
+/// Scores sheet's order: the fees as numbers, the total and the fees at risk as formulas over
+/// them, and the cost per point over the Scores sheet's live weighted score, so that new
+/// weights or fees recompute it. A vendor with no price says why.
+fn costs_sheet(
+    sheet: &mut Worksheet,
+    report: &Report,
+    standings: &[Standing],
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    sheet.set_name("Costs")?;
+    let currency = report.contract.as_ref().map_or("", |c| c.currency.as_str());
+    let headers = [
+        "Vendor".to_string(),
+        format!("Annual fee ({currency})"),
+        format!("One-off fee ({currency})"),
+        "Years".to_string(),
+        format!("Total over the term ({currency})"),
+        "Share of fees at risk".to_string(),
+        format!("Fees at risk over the term ({currency})"),
+        format!("Cost per point ({currency})"),
+    ];
+    for (col, h) in (0u16..).zip(&headers) {
+        sheet.write_string_with_format(0, col, h, &s.header)?;
+    }
+    let weighted = column(Layout::new(report, standings).weighted);
+    for (i, st) in (0u32..).zip(standings) {
+        let Some(v) = report.vendor(&st.slug) else {
+            continue;
+        };
+        let row = i + 1;
+        let (r, scores_row) = (row + 1, FIRST_VENDOR_ROW + i + 1);
+        sheet.write_string(row, 0, fit(&v.name))?;
+        let Some(c) = crate::cost::of(report, v, st) else {
+            let why = if v.pricing_withheld {
+                "price withheld from this audience"
+            } else {
+                "no annual fee, or no rate for its currency"
+            };
+            sheet.write_string_with_format(row, 1, why, &s.note)?;
+            continue;
+        };
+        sheet.write_number_with_format(row, 1, c.annual, &s.money)?;
+        sheet.write_number_with_format(row, 2, c.one_off, &s.money)?;
+        sheet.write_number(row, 3, c.years)?;
+        let total = Formula::new(format!("=C{r}+B{r}*D{r}")).set_result(c.total.to_string());
+        sheet.write_formula_with_format(row, 4, total, &s.money)?;
+        sheet.write_number_with_format(row, 5, c.at_risk_share, &s.share)?;
+        let at_risk =
+            Formula::new(format!("=E{r}*F{r}")).set_result((c.total * c.at_risk_share).to_string());
+        sheet.write_formula_with_format(row, 6, at_risk, &s.money)?;
+        let score = format!("Scores!${weighted}${scores_row}");
+        let per_point = Formula::new(format!(
+            "=IF(AND(ISNUMBER({score}),{score}>0),E{r}/{score},\"\")"
+        ))
+        .set_result(c.per_point.map(|p| p.to_string()).unwrap_or_default());
+        sheet.write_formula_with_format(row, 7, per_point, &s.money)?;
+    }
+    sheet.set_column_width(0, 30)?;
+    sheet.set_column_range_width(1, 7, 16)?;
+    sheet.set_freeze_panes(1, 1)?;
+    Ok(())
 }
 
 fn notes_sheet(sheet: &mut Worksheet, report: &Report, s: &Styles) -> Result<(), XlsxError> {
