@@ -302,10 +302,19 @@ impl Printer {
                     );
                 } else {
                     print_diagnostics(&errors);
-                    eprintln!(
-                        "error: rebuild failed: {}; the last good site stays",
-                        summary(&errors)
-                    );
+                    if first {
+                        // Nothing was built yet in this run: there is no last good site to
+                        // speak of (an output folder from before is left as it was).
+                        eprintln!(
+                            "error: build failed: {}; fix it and save: it builds again by itself",
+                            summary(&errors)
+                        );
+                    } else {
+                        eprintln!(
+                            "error: rebuild failed: {}; the last good site stays",
+                            summary(&errors)
+                        );
+                    }
                     self.last_errors = Some(errors);
                 }
             }

@@ -288,3 +288,23 @@ fn memory_stays_flat_over_200_rebuilds() {
         "memory grew from {after_warm_up} KiB after 20 rebuilds to {end} KiB after 200"
     );
 }
+
+#[test]
+fn a_first_build_that_fails_says_so_and_the_fix_builds_by_itself() {
+    let p = Project::fixture("minimal");
+    p.edit("content/vendors/budget.yaml", "  cost: 5", "  cost: 9");
+    let w = Running::start(&p, "watch", &[]);
+    wait_until(30, "the first build to fail", || {
+        w.stderr()
+            .contains("error: build failed: 1 error in 1 file")
+    });
+    assert!(
+        !w.stderr().contains("last good site"),
+        "there is none yet: {}",
+        w.stderr()
+    );
+    p.edit("content/vendors/budget.yaml", "  cost: 9", "  cost: 5");
+    wait_until(30, "the fix to build", || {
+        p.path("output/index.html").is_file()
+    });
+}
