@@ -2,7 +2,6 @@
 //! and never a copy of a site anywhere else (issue 21).
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::common::{Project, Running, http, tree, wait_until};
 
@@ -256,7 +255,7 @@ fn the_preview_is_written_where_only_its_user_can_read_it() {
         &[("TMPDIR", tmp.path().as_os_str())],
     );
     wait_until(30, "the preview", || s.stdout().starts_with("http://"));
-    let folder = |tmp: &Path| {
+    let folder = |tmp: &std::path::Path| {
         std::fs::read_dir(tmp)
             .unwrap()
             .filter_map(Result::ok)
