@@ -22,8 +22,8 @@
 //! A bidder's debrief ([`for_bidder`]) starts from that shareable model, with evaluators always
 //! by role, and keeps only what that one provider may see (see [`crate::debrief`]): its own
 //! scores and rationales, the notes about it alone that they cite, the selected provider's
-//! scores, and the criteria. Any of those texts that names another provider (its name, its
-//! slug, or its name without the last word, such as "Kestrel Lane") is left out, and said so.
+//! scores, and the criteria. Any of those texts that names another provider (see
+//! [`OtherNames`] for how one is recognised) is left out, and said so.
 
 use std::collections::BTreeSet;
 
@@ -350,22 +350,25 @@ fn debrief_score(
     let before = s.evidence.len();
     s.evidence.retain(|slug| notes.contains(slug.as_str()));
     s.withheld += before - s.evidence.len();
-    if let Some(names) = s.rationale.as_ref().and_then(|r| others.named_in(&r.text)) {
+    // A text that names another provider goes, and is recorded as left out.
+    let mut names_another = |text: &str, what: String| {
+        let names = others.named_in(text)?;
         withheld.push(Withheld {
             source: vendor.source.clone(),
             criterion: Some(id.to_string()),
-            what: format!("the rationale for `{id}`"),
+            what,
             names: names.to_string(),
         });
+        Some(())
+    };
+    if let Some(r) = &s.rationale
+        && names_another(&r.text, format!("the rationale for `{id}`")).is_some()
+    {
         s.rationale = None;
     }
-    if let Some(names) = s.agreed_reason.as_deref().and_then(|r| others.named_in(r)) {
-        withheld.push(Withheld {
-            source: vendor.source.clone(),
-            criterion: Some(id.to_string()),
-            what: format!("the panel's reason for agreeing `{id}`"),
-            names: names.to_string(),
-        });
+    if let Some(r) = &s.agreed_reason
+        && names_another(r, format!("the panel's reason for agreeing `{id}`")).is_some()
+    {
         s.agreed_reason = None;
     }
     s

@@ -49,11 +49,6 @@ impl Audience {
             }
         }
     }
-
-    /// Whether this audience is outside the evaluation team (confidential material withheld).
-    pub fn is_outside(self) -> bool {
-        self != Audience::Internal
-    }
 }
 
 /// The whole evaluation, ready to score and render.

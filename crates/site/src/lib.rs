@@ -226,7 +226,11 @@ pub fn make_site_into(
     let theme = std::sync::Arc::new(theme::load(root, &report.theme).map_err(with_warnings)?);
     lap("validate");
     let standings = score::rank(&report);
-    let analysis = sensitivity::analyse(&report, &standings);
+    // A debrief shows none of the analysis (its thousands of draws are the whole field's).
+    let analysis = match report.audience {
+        model::Audience::Bidder => sensitivity::Analysis::default(),
+        _ => sensitivity::analyse(&report, &standings),
+    };
     let with = render::With {
         theme: &theme,
         content_dir: &content_dir,

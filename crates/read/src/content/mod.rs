@@ -61,7 +61,7 @@ pub fn glance(content_dir: &Path) -> Glance {
 }
 
 /// A [`Glance`] at the text of report.yaml.
-pub fn glance_of(text: &str) -> Glance {
+fn glance_of(text: &str) -> Glance {
     let audience_of = |name: &str| {
         let name = name.trim().trim_matches(['"', '\'']).to_lowercase();
         crate::model::Audience::ALL

@@ -1204,13 +1204,20 @@ fn no_such_note(known: &Known<'_>) -> String {
     };
     let new =
         format!("`shortlist new note \"TITLE\" --vendor {vendor} --date YYYY-MM-DD` writes it");
-    match known.evidence.about.get(vendor) {
-        Some(notes) if !notes.is_empty() => format!(
-            "{what}; the notes about `{vendor}` are {}; for one not written yet, {new}",
-            crate::diagnostic::listed(notes.iter().map(String::as_str))
-        ),
-        _ => format!("{what}; there is no note about `{vendor}` yet: {new}"),
+    let about: Vec<&str> = known
+        .evidence
+        .built
+        .iter()
+        .filter(|n| n.vendors.iter().any(|v| v == vendor))
+        .map(|n| n.slug.as_str())
+        .collect();
+    if about.is_empty() {
+        return format!("{what}; there is no note about `{vendor}` yet: {new}");
     }
+    format!(
+        "{what}; the notes about `{vendor}` are {}; for one not written yet, {new}",
+        crate::diagnostic::listed(about)
+    )
 }
 
 #[cfg(test)]

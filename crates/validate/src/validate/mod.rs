@@ -192,12 +192,11 @@ pub fn validate(
         &files,
         &mut diags,
     );
-    // Scores are checked against the criteria when those are trustworthy: every criterion
-    // written in report.yaml was read (a bad weight or title elsewhere does not hide the
-    // dossiers' own errors), and the scale is one.
-    let written = content::glance_of(&src.text).criteria;
-    let criteria_known = report.scale.min < report.scale.max
-        && written.iter().eq(report.criteria.iter().map(|c| &c.id));
+    // Scores are checked against the criteria whenever report.yaml could be read (a value of
+    // the wrong shape stops the build above, so every criterion written is here): a bad weight
+    // or title does not hide the dossiers' own errors. Only a scale that is not one would make
+    // every score look off it.
+    let criteria_known = report.scale.min < report.scale.max;
 
     let mut notes: Vec<Note> = build_each(
         &parsed_notes,
@@ -206,16 +205,10 @@ pub fn validate(
     );
     notes.retain(|n| settings.drafts || !n.draft);
     notes.sort_by(|a, b| (&a.date, &a.slug).cmp(&(&b.date, &b.slug)));
-    let mut about: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for n in &notes {
-        for v in &n.vendors {
-            about.entry(v.clone()).or_default().push(n.slug.clone());
-        }
-    }
     let evidence = Evidence {
         notes: &note_slugs,
         drafts: &drafts,
-        about: &about,
+        built: &notes,
     };
     let read_with_errors: BTreeSet<std::path::PathBuf> = diags
         .iter()
@@ -779,8 +772,8 @@ fn broken_link(
 pub(crate) struct Evidence<'a> {
     pub notes: &'a BTreeSet<String>,
     pub drafts: &'a BTreeSet<String>,
-    /// The notes about each vendor (their `vendors:`), oldest first, for a hint.
-    pub about: &'a BTreeMap<String, Vec<String>>,
+    /// The notes as built, oldest first: a hint names those about a vendor.
+    pub built: &'a [Note],
 }
 
 /// What a dossier or a scores file is checked against besides the report: the vendors and
