@@ -3,8 +3,11 @@
 //! For 50 vendors / 500 notes, 200 / 2,000 and 1,000 / 10,000 (or the sizes in `BENCH_SIZES`,
 //! as `50x500,200x2000`), on a corpus `corpus.rs` generates the same way every time, it prints:
 //! the full build's wall and CPU time and peak memory (from the kernel's accounting of the
-//! child process), into an empty output folder and again over its output, pages per second, `check`'s wall time, and a one-note text edit rebuilt as
-//! `watch` does it, both by the session's own clock and from the save to the page on disk (a
+//! child process), into an empty output folder and again over its output, pages per second,
+//! `check`'s wall time; rebuilds as `watch` makes them, by the session's own clock, after an
+//! edit to the text of a note a score cites, to the text of a note none cites (which carries a
+//! warning, as most notes of a real project do) and to one score in a dossier; and the uncited
+//! note's edit from the save to the page on disk (a
 //! real `watch` process). Where `hugo` is on the PATH, it builds the same corpus as a Hugo site
 //! in the same run, the same two ways, and prints the ratios. It asserts nothing: figures, not verdicts.
 //! `BENCH_KEEP=DIR` keeps the generated projects in `DIR`, for profiling.
@@ -96,7 +99,7 @@ struct Figures {
     retitled: Usage,
     pages: usize,
     check: Usage,
-    edit_own: Duration,
+    edit_own: SessionEdits,
     edit_on_disk: Duration,
     /// Hugo into an empty folder, and the third time over its own output.
     hugo: Option<(Usage, Usage)>,
@@ -231,10 +234,19 @@ impl Kept {
     }
 }
 
-/// A note's path in the generated project and its page.
-fn a_note(root: &Path, vendors: usize, notes: usize) -> (PathBuf, PathBuf) {
-    let n = notes / 2;
-    let v = corpus::vendor_of(n, vendors, notes);
+/// A note's path in the generated project and its page: the first note of the vendor in the
+/// middle of the list, which a score cites (`uncited`: false), or the ninth, which none does
+/// (eight criteria cite the first eight).
+fn a_note(root: &Path, vendors: usize, notes: usize, uncited: bool) -> (PathBuf, PathBuf) {
+    let v = corpus::vendor_of(notes / 2, vendors, notes);
+    let own: Vec<usize> = (0..notes)
+        .filter(|n| corpus::vendor_of(*n, vendors, notes) == v)
+        .collect();
+    let n = if uncited {
+        *own.get(8).expect("nine notes a vendor")
+    } else {
+        own[0]
+    };
     (
         root.join("content/notes")
             .join(corpus::vendor_slug(v))
@@ -245,9 +257,18 @@ fn a_note(root: &Path, vendors: usize, notes: usize) -> (PathBuf, PathBuf) {
     )
 }
 
-/// The rebuild after one note's text changed, as `watch` makes it, by the session's clock:
-/// the median of five edits after a first build.
-fn edit_in_session(root: &Path, vendors: usize, notes: usize) -> Duration {
+/// Rebuilds as `watch` makes them, by the session's clock: the median of five edits after a
+/// first build, of each kind.
+struct SessionEdits {
+    /// The text of a note a score cites.
+    cited: Duration,
+    /// The text of a note no score cites (a warning on it, as on most notes of a real project).
+    uncited: Duration,
+    /// One score in one dossier.
+    score: Duration,
+}
+
+fn edit_in_session(root: &Path, vendors: usize, notes: usize) -> SessionEdits {
     let options = shortlist::Options {
         root: root.to_path_buf(),
         ..Default::default()
@@ -255,26 +276,41 @@ fn edit_in_session(root: &Path, vendors: usize, notes: usize) -> Duration {
     let out = root.join("session-output");
     let mut session = shortlist::session::Session::new(options, out).expect("a session");
     session.rebuild(&[]).expect("the first build");
-    let (note, _) = a_note(root, vendors, notes);
-    let text = std::fs::read_to_string(&note).unwrap();
-    let times = (0..5)
-        .map(|i| {
-            std::fs::write(&note, format!("{text}\nsession edit {i}\n")).unwrap();
-            let started = Instant::now();
-            session
-                .rebuild(std::slice::from_ref(&note))
-                .expect("a rebuild");
-            started.elapsed()
-        })
-        .collect();
-    std::fs::write(&note, text).unwrap();
-    median(times)
+    let mut timed = |file: &Path, edit: &dyn Fn(&str, usize) -> String| {
+        let text = std::fs::read_to_string(file).unwrap();
+        let times = (0..5)
+            .map(|i| {
+                std::fs::write(file, edit(&text, i)).unwrap();
+                let started = Instant::now();
+                session.rebuild(&[file.to_path_buf()]).expect("a rebuild");
+                started.elapsed()
+            })
+            .collect();
+        std::fs::write(file, &text).unwrap();
+        session.rebuild(&[file.to_path_buf()]).expect("a rebuild");
+        median(times)
+    };
+    let text_edit = |text: &str, i: usize| format!("{text}\nsession edit {i}\n");
+    let cited = timed(&a_note(root, vendors, notes, false).0, &text_edit);
+    let uncited = timed(&a_note(root, vendors, notes, true).0, &text_edit);
+    let dossier = root
+        .join("content/vendors")
+        .join(format!("{}.yaml", corpus::vendor_slug(0)));
+    // One step up each time: five different scores in a row, none the one before.
+    let score = timed(&dossier, &|text, i| {
+        (0..=i).fold(text.to_string(), |t, _| other_first_score(&t))
+    });
+    SessionEdits {
+        cited,
+        uncited,
+        score,
+    }
 }
 
 /// From saving one note's text to its page on disk, with a real `watch` running: the median
 /// of three edits (each includes the watcher's 100 ms debounce).
 fn edit_under_watch(root: &Path, vendors: usize, notes: usize) -> Duration {
-    let (note, page) = a_note(root, vendors, notes);
+    let (note, page) = a_note(root, vendors, notes, true);
     let _ = std::fs::remove_dir_all(root.join("output"));
     let mut watch = Command::new(bin())
         .args(["watch", "-q", "--root"])
@@ -343,8 +379,13 @@ fn print_figures(f: &Figures) {
         f.check.peak_mib
     );
     println!(
-        "  one note's text edited: rebuilt in {} (the session's figure), on disk {} after the save",
-        ms(f.edit_own),
+        "  edits rebuilt as watch does, by the session's figure: a cited note's text {}, an uncited note's text {}, one score {}",
+        ms(f.edit_own.cited),
+        ms(f.edit_own.uncited),
+        ms(f.edit_own.score)
+    );
+    println!(
+        "  an uncited note's text edited under a real watch: on disk {} after the save",
         ms(f.edit_on_disk)
     );
     match f.hugo {

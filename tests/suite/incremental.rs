@@ -121,6 +121,53 @@ fn a_note_text_edit_is_rebuilt_alone_and_as_a_whole_build_would() {
 }
 
 #[test]
+fn a_note_that_carries_a_warning_still_has_its_text_rebuilt_alone() {
+    // As most notes of a real project do: this one is cited by no score.
+    let p = Project::fixture("minimal");
+    p.write(
+        "content/notes/loose-call.md",
+        "---\ntitle: Loose call\ndate: 2026-10-05\nvendors: [acme]\nkind: reference-call\n---\nFirst take.\n",
+    );
+    let note = p.path("content/notes/loose-call.md");
+    let mut s = session(&p);
+    let first = s.rebuild(&[]).unwrap();
+    let uncited = |w: &[shortlist::diagnostic::Diagnostic]| {
+        w.iter()
+            .filter(|d| d.file.ends_with("loose-call.md"))
+            .map(|d| (d.line, d.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    let said = uncited(&first.built.warnings);
+    assert_eq!(
+        said,
+        [(1, "no score cites this note as evidence".to_string())]
+    );
+
+    p.edit(
+        "content/notes/loose-call.md",
+        "First take.",
+        "Second *take*.",
+    );
+    let r = s.rebuild(std::slice::from_ref(&note)).unwrap();
+    assert_eq!(r.note_texts, 1, "the text alone is rebuilt");
+    assert_eq!(uncited(&r.built.warnings), said, "the warning stays");
+    assert!(
+        p.read("output/notes/loose-call/index.html")
+            .contains("<em>take</em>")
+    );
+    assert_same_as_full_build(&p, "warned note text");
+
+    p.edit(
+        "content/notes/loose-call.md",
+        "Second *take*.",
+        "Third take.",
+    );
+    let r = s.rebuild(std::slice::from_ref(&note)).unwrap();
+    assert_eq!(r.note_texts, 1);
+    assert_same_as_full_build(&p, "warned note text again");
+}
+
+#[test]
 fn every_kind_of_change_rebuilds_to_what_a_full_build_makes() {
     let p = Project::fixture("minimal");
     let mut s = session(&p);

@@ -102,8 +102,9 @@ impl Session {
     /// page and the exports that hold note text (report.json, the search index) are made again,
     /// and only they are written. Nothing else can depend on a note's text: the front matter
     /// decides what a note says about vendors and criteria, and the links it makes must stay
-    /// the same links. `None` for any other change, or when the last build reported anything
-    /// about these files: the whole pipeline then runs.
+    /// the same links. The warnings of the last build stay: none of those a note's text can
+    /// cause is a warning (a broken link is an error), and those that point into its text make
+    /// the whole pipeline run. `None` for any other change: the whole pipeline then runs.
     fn texts_only(&mut self, changed: &[PathBuf]) -> Option<Result<Rebuilt, Failure>> {
         let started = Instant::now();
         let last = self.last.as_ref()?;
@@ -188,8 +189,8 @@ impl Session {
         Some(self.write(built, Some(&changed_paths), edited.len(), stats, started))
     }
 
-    /// The new text of the note at `path`, if only its text changed and the last build said
-    /// nothing about it: its place in the model and its rendering.
+    /// The new text of the note at `path`, if only its text changed and nothing the last build
+    /// said about the note depends on its text: its place in the model and its rendering.
     fn text_edit(
         &self,
         last: &Built,
@@ -200,9 +201,6 @@ impl Session {
         let rel = crate::content::relative(path, content);
         let i = last.report.notes.iter().position(|n| n.source == rel)?;
         let shown = Path::new("content").join(&rel);
-        if last.warnings.iter().any(|d| d.file == shown) {
-            return None;
-        }
         let meta = std::fs::metadata(path).ok()?;
         let entry = crate::content::Entry {
             kind: crate::content::Kind::Note,
@@ -216,6 +214,18 @@ impl Session {
         let front = |t: &str| crate::content::split_front_matter(t).map(|s| s.body_offset);
         let (old_end, new_end) = (front(&before)?, front(&text)?);
         if before[..old_end] != text[..new_end] {
+            return None;
+        }
+        // What the last build said about this note stays true only where it points into the
+        // front matter (as it was) or at the note as a whole from line 1 (not cited, say):
+        // anything said about its text, or about the file without a line, is for a whole
+        // build to say again.
+        let front_lines = before[..old_end].lines().count();
+        if last
+            .warnings
+            .iter()
+            .any(|d| d.file == entry.shown && (d.line == 0 || d.line > front_lines))
+        {
             return None;
         }
         let files = crate::validate::SiteFiles::again(Arc::clone(&last.links), &self.cache);
