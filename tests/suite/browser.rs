@@ -466,18 +466,13 @@ fn the_value_map_places_every_priced_vendor_and_the_register_filters() {
         .filter(|v| !v["cost"].is_null())
         .count();
     assert_eq!(
-        js(
-            &tab,
-            "document.querySelectorAll('.value-map circle').length"
-        ),
+        js(&tab, "document.querySelectorAll('.value-map .mark').length"),
         priced
     );
     // The cheaper of two vendors is further left: Rapidcourse (6) left of Brightpath (1).
     let x = |rank: u32| {
-        js(&tab, &format!("Array.from(document.querySelectorAll('.value-map g')).find(g => g.querySelector('text').textContent === '{rank}').querySelector('circle').getAttribute('cx')"))
-            .as_str()
-            .unwrap()
-            .parse::<f64>()
+        js(&tab, &format!("document.querySelector('.value-map .mark[data-rank=\"{rank}\"]').getBoundingClientRect().left"))
+            .as_f64()
             .unwrap()
     };
     assert!(x(6) < x(1));
@@ -761,15 +756,29 @@ fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
                 ));
             }
             if device.starts_with("phone") {
-                // Chart text stays readable: at least 12 px as drawn.
+                // Chart text stays readable: at least 12 px as drawn (the font's size, scaled
+                // by any transform or drawing that shrinks it to fit).
                 let smallest = js(
                     &tab,
-                    "Math.min(...Array.from(document.querySelectorAll('.chart text')).map(t => t.getBoundingClientRect().height), 99)",
+                    "Math.min(...Array.from(document.querySelectorAll('.chart *')).filter(e => Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()) && e.getBoundingClientRect().width > 0).map(e => parseFloat(getComputedStyle(e).fontSize) * (e.getBoundingClientRect().width / (e.offsetWidth || e.getBoundingClientRect().width))), 99)",
                 );
                 if smallest.as_f64().unwrap_or(0.0) < 12.0 {
                     problems.push(format!(
                         "{page} at {width} px draws chart text {smallest} px high"
                     ));
+                }
+            }
+            if device != "desktop" {
+                // Every score value and chart mark is on the screen, not in a strip that
+                // scrolls sideways: a phone reader sees all of a vendor's scores at once.
+                let off = js(
+                    &tab,
+                    &format!(
+                        "Array.from(document.querySelectorAll('{ON_SCREEN}')).filter(e => {{ const r = e.getBoundingClientRect(); return r.width > 0 && (r.right > {width} + 1 || r.left < -1); }}).slice(0, 4).map(e => e.tagName + '.' + e.getAttribute('class') + ' ' + e.textContent.trim().slice(0, 20) + ' at ' + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right))"
+                    ),
+                );
+                if off.as_array().is_some_and(|a| !a.is_empty()) {
+                    problems.push(format!("{page} at {width} px has off-screen: {off}"));
                 }
             }
             if page == "output/index.html" && device == "phone" {
@@ -793,6 +802,11 @@ fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
                         .trim_end_matches("/index.html")
                         .replace('/', "-"),
                 };
+                // The whole page, as tall as it is, for review.
+                let tall = js(&tab, "document.documentElement.scrollHeight")
+                    .as_u64()
+                    .unwrap_or(u64::from(height));
+                emulate(&tab, width, tall.min(16_000) as u32, device != "desktop");
                 let png = tab
                     .capture_screenshot(
                         headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png,
@@ -803,11 +817,15 @@ fn pages_fit_a_phone_and_screenshots_are_written_for_review() {
                     .unwrap();
                 assert!(png.starts_with(b"\x89PNG"), "a PNG for {page}");
                 std::fs::write(shots.join(format!("{name}-{device}.png")), png).unwrap();
+                emulate(&tab, width, height, device != "desktop");
             }
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// What a phone must show inside the screen: score values and the marks of charts.
+const ON_SCREEN: &str = "td.score, td[data-value], .score-pill, .chart .mark, .chart .value, .chart-track, .plot-x span, .plot-y span";
 
 /// Makes the tab's viewport `width` × `height`, as a phone (`mobile`) or a desktop window.
 fn emulate(tab: &headless_chrome::Tab, width: u32, height: u32, mobile: bool) {
@@ -998,6 +1016,7 @@ fn printing_the_overview_gives_a_clean_report() {
         pages.iter().any(|p| p.width > p.height),
         "the matrix has a landscape page"
     );
+    assert_no_page_almost_empty(&pages, "the printed overview");
     // Every page's foot: the report, its date and audience, and the page number.
     let text = std::process::Command::new("pdftotext")
         .args(["-layout"])
@@ -1067,7 +1086,7 @@ fn a_printed_vendor_page_has_margins_and_readable_charts() {
         .unwrap();
     let widths = js(
         &tab,
-        "Array.from(document.querySelectorAll('.profile-chart .chart-bar')).map(r => Number(r.getAttribute('width')))",
+        "Array.from(document.querySelectorAll('.profile-chart .chart-bar')).map(r => r.getBoundingClientRect().width)",
     );
     let widths: Vec<f64> = widths
         .as_array()
@@ -1076,7 +1095,7 @@ fn a_printed_vendor_page_has_margins_and_readable_charts() {
         .filter_map(|w| w.as_f64())
         .collect();
     assert!(
-        !widths.is_empty() && widths.iter().all(|w| *w >= 6.0),
+        !widths.is_empty() && widths.iter().all(|w| *w >= 5.5),
         "{widths:?}"
     );
     let pdf = tab.print_to_pdf(None).unwrap();
@@ -1088,6 +1107,7 @@ fn a_printed_vendor_page_has_margins_and_readable_charts() {
         return;
     };
     assert!((1..=6).contains(&pages.len()), "{} pages", pages.len());
+    assert_no_page_almost_empty(&pages, "a printed vendor page");
     for (i, page) in pages.iter().enumerate() {
         assert!(
             page.blank_box(0.0, 0.045, 0.0, 0.6),
@@ -1122,6 +1142,24 @@ impl PageImage {
         n
     }
 
+    /// How far down the page's body (between its running head and foot) what is printed
+    /// reaches, from 0 (nothing printed) to 1 (to the foot).
+    fn filled(&self) -> f64 {
+        let (top, bottom) = (
+            (0.07 * self.height as f64) as usize,
+            (0.92 * self.height as f64) as usize,
+        );
+        let inked = |y: usize| {
+            self.rgb[y * self.width * 3..(y + 1) * self.width * 3]
+                .iter()
+                .any(|v| *v < 200)
+        };
+        (top..bottom)
+            .rev()
+            .find(|y| inked(*y))
+            .map_or(0.0, |y| (y - top) as f64 / (bottom - top) as f64)
+    }
+
     /// Whether every pixel between the fractions `top` and `bottom` of the page's height and
     /// `left` and `right` of its width is white.
     fn blank_box(&self, top: f64, bottom: f64, left: f64, right: f64) -> bool {
@@ -1133,6 +1171,16 @@ impl PageImage {
                 .all(|v| *v > 245)
         })
     }
+}
+
+/// Each page is more than almost empty: what it prints reaches at least a fifth of the way
+/// down its body (a page holding one stray line, or a legend cut from its table, does not).
+fn assert_no_page_almost_empty(pages: &[PageImage], what: &str) {
+    let filled: Vec<f64> = pages.iter().map(PageImage::filled).collect();
+    assert!(
+        filled.iter().all(|f| *f >= 0.2),
+        "{what}: a page almost empty, filled to {filled:.2?}"
+    );
 }
 
 /// The pages of a PDF as images, by poppler's `pdftoppm`; `None` (skip) where it is missing.

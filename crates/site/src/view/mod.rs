@@ -495,16 +495,22 @@ pub struct Point<'a> {
     pub url: &'a str,
     pub x: f64,
     pub y: f64,
+    /// The same place as shares of the plot: from its left edge (cost 0) and from its foot
+    /// (the scale's minimum), 0 to 100, for a plot drawn in HTML at any width.
+    pub left_pct: f64,
+    pub up_pct: f64,
     pub partner: bool,
     pub assessed: bool,
     pub label: String,
 }
 
-/// Weighted score against total cost, laid out for an SVG of 480 × 300 units.
+/// Weighted score against total cost, laid out for an SVG of 480 × 300 units (`x`, `y`,
+/// `threshold_y`) and as shares of the plot (`left_pct`, `up_pct`, `threshold_up_pct`).
 #[derive(Serialize, JsonSchema)]
 pub struct ValueMap<'a> {
     pub points: Vec<Point<'a>>,
     pub threshold_y: f64,
+    pub threshold_up_pct: f64,
     pub threshold_label: String,
     pub x_max_label: String,
     pub y_min_label: String,
@@ -1351,7 +1357,8 @@ fn cost_view(c: &crate::cost::Cost, range: Option<(f64, f64)>) -> CostView {
 
 /// Weighted score against total cost, laid out for an SVG of 480 × 300 units: cost from 0 on
 /// the x axis (70 to 450), score from the scale's minimum to its maximum on the y axis (250 to
-/// 20), and the partner threshold as a line. Vendors without a cost are not placed.
+/// 20), and the partner threshold as a line; and the same as shares of the plot, 0 to 100.
+/// Vendors without a cost are not placed.
 fn value_map<'v, 'a>(
     report: &'a Report,
     standings: &[Standing],
@@ -1380,6 +1387,8 @@ fn value_map<'v, 'a>(
                 url: &view.url,
                 x: round(70.0 + cost.total / top * 380.0),
                 y: round(y(score)),
+                left_pct: round(cost.total / top * 100.0),
+                up_pct: round(scale.fraction(score) * 100.0),
                 partner: st.partner,
                 assessed: st.complete,
                 label: format!(
@@ -1394,6 +1403,7 @@ fn value_map<'v, 'a>(
     Some(ValueMap {
         points,
         threshold_y: round(y(report.partner_threshold)),
+        threshold_up_pct: round(scale.fraction(report.partner_threshold) * 100.0),
         threshold_label: format_number(report.partner_threshold),
         x_max_label: money(&contract.currency, top),
         y_min_label: format_number(scale.min),
