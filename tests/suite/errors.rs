@@ -850,6 +850,66 @@ fn one_run_reports_report_yamls_errors_and_the_dossiers_too() {
         "    weight: -1\n",
         "    weight: one\n",
     );
-    let err = fails_with(&p, &["should be a number, not the text \"one\""]);
+    // A weight of the wrong shape is a value the report cannot be built without: the dossier
+    // is still checked against the scale and the notes.
+    p.edit(
+        "content/vendors/budget.yaml",
+        "evidence: [budget-demo]",
+        "evidence: [budget-dmo]",
+    );
+    let err = fails_with(
+        &p,
+        &[
+            "should be a number, not the text \"one\"",
+            "the score 9 is outside the scale 1 to 5",
+            "the evidence `budget-dmo` names no note",
+        ],
+    );
     assert!(!err.contains("`levels` should be text"), "{err}");
+    assert!(err.contains("3 errors in 2 files"), "{err}");
+}
+
+#[test]
+fn report_yaml_that_cannot_be_read_still_lets_every_dossier_be_checked() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/vendors/budget.yaml",
+        "evidence: [budget-demo]",
+        "evidence: [budget-dmo]",
+    );
+    // Criteria of the wrong shape: one error for them, none for each score that names one.
+    let criteria = p.read("content/report.yaml");
+    let at = criteria.find("criteria:").unwrap();
+    p.write(
+        "content/report.yaml",
+        format!(
+            "{}criteria: 5
+",
+            &criteria[..at]
+        ),
+    );
+    let err = fails_with(
+        &p,
+        &[
+            "`criteria` should be a list, not the number 5",
+            "the evidence `budget-dmo` names no note",
+        ],
+    );
+    assert!(!err.contains("there is no criterion"), "{err}");
+    assert!(!err.contains("has no criteria"), "{err}");
+    assert!(err.contains("2 errors in 2 files"), "{err}");
+
+    // Broken YAML: nothing of report.yaml can be read, and the dossiers' own errors still show.
+    p.write(
+        "content/report.yaml",
+        criteria.replace("title: Fixture evaluation", "title: [Fixture evaluation"),
+    );
+    let err = fails_with(
+        &p,
+        &[
+            "a `[ ]` list is not closed",
+            "the evidence `budget-dmo` names no note",
+        ],
+    );
+    assert!(err.contains("2 errors in 2 files"), "{err}");
 }

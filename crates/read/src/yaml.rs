@@ -101,6 +101,10 @@ pub struct ShapeError {
 pub struct Checked<T> {
     /// The value, when every required part could be read (with the bad parts left out).
     pub value: Option<T>,
+    /// When `value` is `None` because a required part was refused or missing: the value with
+    /// a stand-in for each such part (an empty text, a zero, an empty list), for checking the
+    /// files that depend on this one without building from it.
+    pub stand_in: Option<T>,
     /// Every shape problem found, in the order they were met.
     pub problems: Vec<ShapeError>,
 }
@@ -123,6 +127,7 @@ pub fn parse_all<T: DeserializeOwned>(text: &str) -> Result<Checked<T>, YamlErro
         Ok(value) => {
             return Ok(Checked {
                 value: Some(value),
+                stand_in: None,
                 problems: Vec::new(),
             });
         }
@@ -136,8 +141,12 @@ pub fn parse_all<T: DeserializeOwned>(text: &str) -> Result<Checked<T>, YamlErro
             // The tree was more lenient than the text: report what the direct parse said.
             Ok(_) if repair.problems.is_empty() => return Err(convert(&first)),
             Ok(value) => {
-                let value = (!repair.stand_ins).then_some(value);
-                return Ok(repair.finish(text, value));
+                let (value, stand_in) = if repair.stand_ins {
+                    (None, Some(value))
+                } else {
+                    (Some(value), None)
+                };
+                return Ok(repair.finish(text, value, stand_in));
             }
             Err(e) => e,
         };
@@ -158,7 +167,7 @@ pub fn parse_all<T: DeserializeOwned>(text: &str) -> Result<Checked<T>, YamlErro
     if repair.problems.is_empty() {
         return Err(convert(&first));
     }
-    Ok(repair.finish(text, None))
+    Ok(repair.finish(text, None, None))
 }
 
 /// Turns every mapping key that is a number or a boolean into text, as reading the text
@@ -351,7 +360,7 @@ impl Repair {
         out
     }
 
-    fn finish<T>(self, text: &str, value: Option<T>) -> Checked<T> {
+    fn finish<T>(self, text: &str, value: Option<T>, stand_in: Option<T>) -> Checked<T> {
         let problems = self
             .problems
             .into_iter()
@@ -373,7 +382,11 @@ impl Repair {
                 }
             })
             .collect();
-        Checked { value, problems }
+        Checked {
+            value,
+            stand_in,
+            problems,
+        }
     }
 }
 

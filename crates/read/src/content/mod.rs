@@ -446,6 +446,46 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     first_line: usize,
     full_text: &str,
 ) -> (Option<T>, Vec<Diagnostic>) {
+    let parsed = parse_yaml_leniently(shown, text, first_line, full_text);
+    (parsed.value, parsed.diags)
+}
+
+/// What [`parse_yaml_leniently`] made of a file.
+pub struct Lenient<T> {
+    /// The value, when every required part could be read (with the bad parts left out).
+    pub value: Option<T>,
+    /// When `value` is `None` for want of a required part: the value with stand-ins for the
+    /// parts that could not be read (see [`yaml::Checked::stand_in`]).
+    pub stand_in: Option<T>,
+    /// The top-level keys under which a value was refused (every key, for a syntax error).
+    pub refused: Refused,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Which top-level keys of a file hold a value that could not be read.
+pub enum Refused {
+    All,
+    Keys(std::collections::BTreeSet<String>),
+}
+
+impl Refused {
+    /// Whether anything under the top-level `key` was refused.
+    pub fn any_under(&self, key: &str) -> bool {
+        match self {
+            Refused::All => true,
+            Refused::Keys(keys) => keys.contains(key),
+        }
+    }
+}
+
+/// [`parse_yaml`], keeping what a file the others depend on (report.yaml) still says when a
+/// required part of it could not be read, and where its problems lie.
+pub fn parse_yaml_leniently<T: serde::de::DeserializeOwned>(
+    shown: &Path,
+    text: &str,
+    first_line: usize,
+    full_text: &str,
+) -> Lenient<T> {
     let in_file = |line: usize| {
         if line == 0 {
             first_line
@@ -455,9 +495,13 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
     };
     match yaml::parse_all::<T>(text) {
         Ok(checked) => {
+            // One mistake can fail twice at one place (a number where a list of groups
+            // belongs is also an item that is not a group): it is reported once.
+            let mut places = std::collections::BTreeSet::new();
             let diags = checked
                 .problems
                 .iter()
+                .filter(|p| places.insert((p.line, p.col)))
                 .map(|p| {
                     let e = explain::shape(p);
                     let mut d = Diagnostic::error(shown, in_file(p.line), p.col.max(1), e.message)
@@ -469,7 +513,21 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
                     }
                 })
                 .collect();
-            (checked.value, diags)
+            let refused = checked
+                .problems
+                .iter()
+                .filter_map(|p| match (p.path.first(), &p.problem) {
+                    (Some(yaml::Step::Key(k)), _) => Some(k.clone()),
+                    (None, yaml::Problem::MissingField(k)) => Some(k.clone()),
+                    _ => None,
+                })
+                .collect();
+            Lenient {
+                value: checked.value,
+                stand_in: checked.stand_in,
+                refused: Refused::Keys(refused),
+                diags,
+            }
         }
         Err(e) => {
             let explained = explain::syntax(&e.message, text, e.line);
@@ -480,7 +538,12 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(
             if let Some(h) = explained.hint {
                 d = d.with_hint(h);
             }
-            (None, vec![d])
+            Lenient {
+                value: None,
+                stand_in: None,
+                refused: Refused::All,
+                diags: vec![d],
+            }
         }
     }
 }

@@ -959,7 +959,7 @@ pub(super) fn score(
     } = raw;
     let (criteria, scale) = (&report.criteria, report.scale);
     let here = [Seg::Key("scores"), Seg::Key(id)];
-    if !criteria.iter().any(|c| c.id == id) {
+    if known.trusts("criteria") && !criteria.iter().any(|c| c.id == id) {
         diags.push(super::unknown_criterion(ctx, &here, id, criteria));
         return None;
     }
@@ -969,11 +969,13 @@ pub(super) fn score(
     } else {
         vec![Seg::Key("scores"), Seg::Key(id), Seg::Key("score")]
     };
-    if let Some(x) = *score {
+    if let Some(x) = score.filter(|_| known.trusts_scale(report)) {
         check_on_scale(ctx, &value_path, id, x, scale, diags);
     }
-    check_panel(ctx, id, by, report, diags);
-    given_twice(ctx, id, by, given, report, diags);
+    if known.trusts("evaluators") {
+        check_panel(ctx, id, by, report, diags);
+        given_twice(ctx, id, by, given, report, diags);
+    }
     let mut by = by.clone();
     by.extend(given.iter().map(|g| (g.evaluator.clone(), g.score)));
     let values: Vec<f64> = by.values().copied().collect();

@@ -133,14 +133,14 @@ fn drafts_left_out(
 
 /// The audience of this build: the command line's, else report.yaml's, else internal.
 fn audience_of(
-    report_file: Option<&(&Source, RawReport)>,
+    report_file: Option<&ReportFile<'_>>,
     settings: &Settings<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> crate::model::Audience {
     match report_file {
-        Some((src, raw)) => fields::audience(
-            &FileCtx::whole(src),
-            raw.audience.as_deref(),
+        Some(file) => fields::audience(
+            &FileCtx::whole(file.src),
+            file.raw.audience.as_deref(),
             settings,
             diags,
         ),
@@ -181,26 +181,38 @@ pub fn validate(
     let note_slugs: BTreeSet<String> = note_sources.iter().map(|s| slug_of(&s.entry)).collect();
     let vendor_slugs: BTreeSet<String> = vendor_sources.iter().map(|s| slug_of(&s.entry)).collect();
 
-    let Some((src, raw)) = report_file else {
+    let Some(file) = report_file else {
         return (None, diags);
     };
+    // A report.yaml with a value that could not be read stands in for itself, so that one run
+    // still checks every dossier and note: what it says of the stand-ins is not reported (its
+    // own errors say what is wrong), and no report is built from it (there are errors).
+    // Likewise criteria that could not be read: the report's other checks would only say
+    // again that it has none.
+    let criteria_known = !file.refused.any_under("criteria");
+    let mut said_of_stand_ins = Vec::new();
     let report = fields::report(
-        &FileCtx::whole(src),
-        raw,
+        &FileCtx::whole(file.src),
+        file.raw,
         audience,
         settings,
         &files,
-        &mut diags,
+        if file.stand_in || !criteria_known {
+            &mut said_of_stand_ins
+        } else {
+            &mut diags
+        },
     );
-    // Scores are checked against the criteria whenever report.yaml could be read (a value of
-    // the wrong shape stops the build above, so every criterion written is here): a bad weight
-    // or title does not hide the dossiers' own errors. Only a scale that is not one would make
-    // every score look off it.
-    let criteria_known = report.scale.min < report.scale.max;
+    // Scores are checked against the criteria whenever they could be read, and against the
+    // scale whenever it could: a bad weight, title or threshold does not hide the dossiers'
+    // own errors, and a criterion of the wrong shape hides only the checks of criterion names.
 
     let mut notes: Vec<Note> = build_each(
         &parsed_notes,
-        |s, raw, d| build_note(s, raw, &report.criteria, &vendor_slugs, &files, d),
+        |s, raw, d| {
+            let criteria = criteria_known.then_some(report.criteria.as_slice());
+            build_note(s, raw, criteria, &vendor_slugs, &files, d)
+        },
         &mut diags,
     );
     notes.retain(|n| settings.drafts || !n.draft);
@@ -218,11 +230,12 @@ pub fn validate(
     let known = Known {
         vendor: None,
         read_with_errors: &read_with_errors,
+        report_refused: &file.refused,
         vendors: &vendor_slugs,
         evidence: &evidence,
         files: &files,
     };
-    let given = if criteria_known {
+    let given = if known.scores_checkable(&report) && known.trusts("evaluators") {
         scores::gather(&parsed_scores, &report, &known, &mut diags)
     } else {
         scores::GivenScores::new()
@@ -234,7 +247,7 @@ pub fn validate(
     );
     vendors.sort_by(|a, b| a.slug.cmp(&b.slug));
 
-    if criteria_known && !diags.iter().any(Diagnostic::is_error) {
+    if known.scores_checkable(&report) && !diags.iter().any(Diagnostic::is_error) {
         warn_uncited_notes(&notes, &vendors, &parsed_notes, &mut diags);
     }
     if diags.iter().any(Diagnostic::is_error) {
@@ -396,12 +409,22 @@ fn check_slugs(sources: &[&Source], what: &str, diags: &mut Vec<Diagnostic>) {
 }
 
 /// Finds and parses report.yaml (its fields are checked by `fields::report`).
+/// report.yaml as read: its settings, or stand-ins for those that could not be read.
+struct ReportFile<'s> {
+    src: &'s Source,
+    raw: RawReport,
+    /// Whether `raw` stands in for a file with a required part that could not be read.
+    stand_in: bool,
+    /// Where the values that could not be read are.
+    refused: content::Refused,
+}
+
 fn read_report<'s>(
     sources: &'s [Source],
     settings: &Settings<'_>,
     content_dir: &Path,
     diags: &mut Vec<Diagnostic>,
-) -> Option<(&'s Source, RawReport)> {
+) -> Option<ReportFile<'s>> {
     let mut reports = sources.iter().filter(|s| s.entry.kind == Kind::Report);
     let Some(src) = reports.next() else {
         // Without a `content/` folder at all, the walk has said so: one error, not two.
@@ -425,9 +448,24 @@ fn read_report<'s>(
             ),
         );
     }
-    let (raw, problems) = content::parse_yaml(&src.entry.shown, &src.text, 1, &src.text);
-    diags.extend(problems);
-    raw.map(|raw| (src, raw))
+    let parsed = content::parse_yaml_leniently(&src.entry.shown, &src.text, 1, &src.text);
+    diags.extend(parsed.diags);
+    let (raw, stand_in) = match (parsed.value, parsed.stand_in) {
+        (Some(raw), _) => (raw, false),
+        (None, Some(raw)) => (raw, true),
+        // Nothing could be read (broken YAML): the other files are checked against a report
+        // with a title alone.
+        (None, None) => (
+            content::parse_yaml(&src.entry.shown, "title: report\ncriteria: []", 1, "").0?,
+            true,
+        ),
+    };
+    Some(ReportFile {
+        src,
+        raw,
+        stand_in,
+        refused: parsed.refused,
+    })
 }
 
 /// Parses every file of one kind in parallel, keeping each file beside what it held (`None`
@@ -503,7 +541,7 @@ fn parse_note(s: &Source) -> (Option<RawNote>, Vec<Diagnostic>) {
 fn build_note(
     s: &Source,
     raw: &RawNote,
-    criteria: &[Criterion],
+    criteria: Option<&[Criterion]>,
     vendor_slugs: &BTreeSet<String>,
     files: &SiteFiles<'_>,
     diags: &mut Vec<Diagnostic>,
@@ -613,11 +651,12 @@ pub fn note_text_again(s: &Source, files: &SiteFiles<'_>) -> Result<Rich, Vec<Di
     Ok(rendered.into_rich(split.body))
 }
 
-/// The vendors and criteria a note names exist.
+/// The vendors and criteria a note names exist (its criteria only when report.yaml's could be
+/// read: `criteria` is `None` otherwise).
 fn check_note_names(
     ctx: &FileCtx<'_>,
     raw: &RawNote,
-    criteria: &[Criterion],
+    criteria: Option<&[Criterion]>,
     vendor_slugs: &BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) {
@@ -634,6 +673,9 @@ fn check_note_names(
             ));
         }
     }
+    let Some(criteria) = criteria else {
+        return;
+    };
     for (i, c) in raw.criteria.iter().enumerate() {
         if !criteria.iter().any(|k| &k.id == c) {
             diags.push(unknown_criterion(
@@ -785,9 +827,29 @@ pub(crate) struct Known<'a> {
     /// Files in which a value could not be read (the wrong shape: a score written as text):
     /// warnings that would follow from the missing value wait until it is fixed.
     pub read_with_errors: &'a BTreeSet<std::path::PathBuf>,
+    /// What of report.yaml could not be read: dossiers and notes are not checked against
+    /// those parts (report.yaml's own errors say why), and are against everything else.
+    pub report_refused: &'a content::Refused,
     pub vendors: &'a BTreeSet<String>,
     pub evidence: &'a Evidence<'a>,
     pub files: &'a SiteFiles<'a>,
+}
+
+impl Known<'_> {
+    /// Whether report.yaml's `key` could be read, so that other files can be checked against it.
+    pub(crate) fn trusts(&self, key: &str) -> bool {
+        !self.report_refused.any_under(key)
+    }
+
+    /// Whether scores can be checked against report.yaml: its scale (one that is not empty)
+    /// and its criteria could be read.
+    pub(crate) fn trusts_scale(&self, report: &Report) -> bool {
+        self.trusts("scale") && report.scale.min < report.scale.max
+    }
+
+    pub(crate) fn scores_checkable(&self, report: &Report) -> bool {
+        self.trusts("criteria") && self.trusts_scale(report)
+    }
 }
 
 fn build_vendor(
@@ -807,7 +869,7 @@ fn build_vendor(
         ..*known
     };
     let vendor = fields::vendor(&ctx, &slug, &s.entry.rel, raw, known.files, diags);
-    if let Some(p) = &vendor.pricing {
+    if let Some(p) = vendor.pricing.as_ref().filter(|_| known.trusts("contract")) {
         fields::check_pricing(&ctx, p, report.contract.as_ref(), diags);
     }
     // The dossier's scores, and those only the evaluators' own files give.
@@ -833,7 +895,7 @@ fn build_vendor(
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
-    if known.read_with_errors.contains(&s.entry.shown) {
+    if known.read_with_errors.contains(&s.entry.shown) || !known.scores_checkable(report) {
         return Some(Vendor { scores, ..vendor });
     }
     // A score only the scores files give is warned about where it was written.
