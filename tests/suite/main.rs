@@ -14,6 +14,7 @@ mod nginx;
 mod output;
 mod properties;
 mod publish;
+mod release;
 mod render;
 mod serve;
 mod validator;
