@@ -268,7 +268,7 @@ impl Printer {
         match result {
             Ok(r) => {
                 let fixed = self.last_errors.take().is_some();
-                let s = r.stats;
+                let s = &r.stats;
                 let what = match (first, fixed) {
                     (true, _) => format!("built {}", contents(&r.built.report)),
                     (false, true) => "fixed; rebuilt".to_string(),

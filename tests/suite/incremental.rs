@@ -205,9 +205,33 @@ fn every_kind_of_change_rebuilds_to_what_a_full_build_makes() {
     );
     assert_same_as_full_build(&p, "note title");
 
-    // A score changes the ranking.
+    // A score changes the ranking, and not the pages of notes that do not show it: a page
+    // is rendered again only when what its template reads changed.
+    let notes_rendered = |r: &shortlist::session::Rebuilt| {
+        r.stats
+            .rendered
+            .iter()
+            .filter(|p| p.starts_with("notes/") && p.as_str() != "notes/index.html")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    p.edit("content/vendors/budget.yaml", "cost: 5", "cost: 4");
+    let r = s.rebuild(&[]).unwrap();
+    assert!(
+        r.stats
+            .rendered
+            .contains(&"vendors/budget/index.html".to_string())
+    );
+    assert_eq!(
+        notes_rendered(&r),
+        Vec::<String>::new(),
+        "no note shows that score"
+    );
+    assert_same_as_full_build(&p, "uncited score");
+    // A score a note is cited for: that note's page shows it, and only that one changes.
     p.edit("content/vendors/budget.yaml", "score: 2", "score: 5");
-    s.rebuild(&[]).unwrap();
+    let r = s.rebuild(&[]).unwrap();
+    assert_eq!(notes_rendered(&r), ["notes/budget-demo/index.html"]);
     assert_same_as_full_build(&p, "score");
 
     // A theme override re-renders every page that uses it.

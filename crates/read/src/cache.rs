@@ -56,12 +56,14 @@ struct CachedText {
 }
 
 /// How much work the last build did, for messages and benchmarks.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Stats {
     pub files_read: usize,
     pub markdown_rendered: usize,
     pub pages_rendered: usize,
     pub pages_reused: usize,
+    /// Which pages were rendered, by path, when the cache keeps pages (a session's).
+    pub rendered: Vec<String>,
 }
 
 /// What one build can reuse; [`Cache::default`] is for a single build and keeps nothing,
@@ -73,6 +75,7 @@ pub struct Cache {
     texts: Mutex<HashMap<PathBuf, CachedText>>,
     markdown: Mutex<HashMap<u64, Rendered>>,
     pages: Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    rendered: Mutex<Vec<String>>,
     files_read: AtomicUsize,
     markdown_rendered: AtomicUsize,
     pages_rendered: AtomicUsize,
@@ -172,6 +175,9 @@ impl Cache {
         if let Ok(mut pages) = self.pages.lock() {
             pages.insert(path.to_string(), (key, bytes.to_vec()));
         }
+        if let Ok(mut rendered) = self.rendered.lock() {
+            rendered.push(path.to_string());
+        }
     }
 
     /// The work done since the last call, and a fresh count for the next build.
@@ -181,6 +187,14 @@ impl Cache {
             markdown_rendered: self.markdown_rendered.swap(0, Ordering::Relaxed),
             pages_rendered: self.pages_rendered.swap(0, Ordering::Relaxed),
             pages_reused: self.pages_reused.swap(0, Ordering::Relaxed),
+            rendered: self
+                .rendered
+                .lock()
+                .map(|mut r| {
+                    r.sort();
+                    std::mem::take(&mut *r)
+                })
+                .unwrap_or_default(),
         }
     }
 

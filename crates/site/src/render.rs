@@ -7,6 +7,8 @@
 //! under any sub-path; the same prefix replaces the `markdown::ROOT` marker in rendered
 //! Markdown. The exports (`report.json`, `matrix.csv`) come from `export`.
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 use tera::Context;
 
@@ -144,7 +146,14 @@ pub struct Shared {
     criteria: Vec<tera::Value>,
     /// The notes as `site.notes` lists them (newest first), and so as their pages start.
     notes: Vec<tera::Value>,
+    /// A hash of `site` whole, and of each of its top-level parts (none when the cache keeps
+    /// no pages).
     hash: u64,
+    part_hashes: BTreeMap<String, u64>,
+    /// A hash of each vendor's, criterion's and note's view as `site` lists it.
+    vendor_hashes: Vec<u64>,
+    criterion_hashes: Vec<u64>,
+    note_hashes: Vec<u64>,
 }
 
 impl Shared {
@@ -159,11 +168,28 @@ impl Shared {
                 .map(<[tera::Value]>::to_vec)
                 .unwrap_or_default()
         };
+        // Hashed from the typed views (Tera's maps have no fixed order, the views' JSON has).
+        let part_hashes: BTreeMap<String, u64> = if keyed {
+            match serde_json::to_value(&data) {
+                Ok(serde_json::Value::Object(parts)) => parts
+                    .iter()
+                    .map(|(k, v)| (k.clone(), hash_json(v)))
+                    .collect(),
+                _ => BTreeMap::new(),
+            }
+        } else {
+            BTreeMap::new()
+        };
+        let each = |hashes: Vec<u64>| if keyed { hashes } else { Vec::new() };
         Shared {
             vendors: list("vendors"),
             criteria: list("criteria"),
             notes: list("notes"),
-            hash: if keyed { hash_json(&data) } else { 0 },
+            hash: hash_of(&part_hashes),
+            part_hashes,
+            vendor_hashes: each(views.vendors.iter().map(hash_json).collect()),
+            criterion_hashes: each(views.criteria.iter().map(hash_json).collect()),
+            note_hashes: each(views.notes.iter().map(hash_json).collect()),
             site,
         }
     }
@@ -215,15 +241,23 @@ fn render_page(
     views: &view::Views<'_>,
     with: &With<'_>,
 ) -> Result<OutputFile, Diagnostic> {
-    // `site` holds the vendor and criterion views and the notes' listed fields, so its hash
-    // covers them; a note's page adds its body, which `site` leaves out.
+    // The key covers the page's own variable whole, and of `site` only what its template
+    // reads (see `theme::SiteParts`): a note's page is not rendered again when a score it
+    // does not show changes.
+    let own = |hashes: &[u64], i: usize| hashes.get(i).copied().unwrap_or(0);
     let (var, own_hash) = match page.own {
         Own::Section => (None, 0),
-        Own::Vendor(i) => (Some(("vendor", shared.vendors[i].clone())), 0),
-        Own::Criterion(i) => (Some(("criterion", shared.criteria[i].clone())), 0),
+        Own::Vendor(i) => (
+            Some(("vendor", shared.vendors[i].clone())),
+            own(&shared.vendor_hashes, i),
+        ),
+        Own::Criterion(i) => (
+            Some(("criterion", shared.criteria[i].clone())),
+            own(&shared.criterion_hashes, i),
+        ),
         Own::Note(i) => {
             let note = views.note_page(i);
-            let hash = body_hash(note.body, note.headings, with);
+            let hash = note_hash(shared, i, note.body, note.headings, with);
             (Some(("note", tera::Value::from_serializable(&note))), hash)
         }
     };
@@ -239,9 +273,17 @@ fn render_with(
     own_hash: u64,
     with: &With<'_>,
 ) -> Result<OutputFile, Diagnostic> {
+    let reads = match with.theme.reads.get(page.template) {
+        Some(crate::theme::SiteParts::Keys(keys)) => hash_of(
+            keys.iter()
+                .map(|k| (k, shared.part_hashes.get(k)))
+                .collect::<Vec<_>>(),
+        ),
+        _ => shared.hash,
+    };
     let key = hash_of((
         with.theme.fingerprint,
-        shared.hash,
+        reads,
         page.template,
         &page.path,
         own_hash,
@@ -280,11 +322,17 @@ fn render_with(
     Ok(file(bytes))
 }
 
-/// What a note's page adds to `site` for the cache key (nothing to hash when the cache keeps
-/// no pages).
-fn body_hash(body: &str, headings: &[markdown::Heading], with: &With<'_>) -> u64 {
+/// The `note` variable of the page of `shared.notes[i]` for the cache key: its fields as
+/// `site.notes` lists them and its body (nothing to hash when the cache keeps no pages).
+fn note_hash(
+    shared: &Shared,
+    i: usize,
+    body: &str,
+    headings: &[markdown::Heading],
+    with: &With<'_>,
+) -> u64 {
     if with.cache.keeps() {
-        hash_of((body, headings))
+        hash_of((shared.note_hashes.get(i), body, headings))
     } else {
         0
     }
@@ -321,7 +369,7 @@ pub fn note_again(
         path: crate::urls::note(&note.slug),
         own: Own::Note(i),
     };
-    let hash = body_hash(again.body, again.headings, with);
+    let hash = note_hash(shared, i, again.body, again.headings, with);
     Some(render_with(&page, shared, Some(("note", var)), hash, with))
 }
 
@@ -339,6 +387,10 @@ pub fn debrief(d: &crate::debrief::Debrief, with: &With<'_>) -> Result<Made, Vec
         criteria: Vec::new(),
         notes: Vec::new(),
         hash: 0,
+        part_hashes: BTreeMap::new(),
+        vendor_hashes: Vec::new(),
+        criterion_hashes: Vec::new(),
+        note_hashes: Vec::new(),
     };
     let uncached = With {
         cache: &Cache::default(),

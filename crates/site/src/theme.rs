@@ -7,7 +7,7 @@
 //! static files, and owns the filters templates may use (`number`, `css_string`); it renders
 //! nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use tera::{Kwargs, State, Tera};
@@ -54,6 +54,102 @@ pub struct Theme {
     pub static_files: BTreeMap<String, Vec<u8>>,
     /// A hash of every template's name and text: pages rendered with another theme differ.
     pub fingerprint: u64,
+    /// For each template, the parts of `site` it can read (with the templates it extends,
+    /// includes or imports): a page's cache key covers those parts, not the whole of `site`.
+    pub reads: BTreeMap<String, SiteParts>,
+}
+
+/// The parts of the `site` variable a template can read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SiteParts {
+    /// `site` whole (handed on as a value, or read with `site[...]`).
+    All,
+    /// Only these top-level keys: `site.title`, `site.vendors`...
+    Keys(BTreeSet<String>),
+}
+
+impl SiteParts {
+    /// What the template `name` reads of `site`, by what its own text and that of every
+    /// template it reaches name inside `{{ }}` and `{% %}`. Tera 2's components are usable from
+    /// any template, so the text of every template that defines one counts for all.
+    fn of(name: &str, templates: &BTreeMap<String, (String, String)>) -> SiteParts {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut todo: Vec<&str> = vec![name];
+        todo.extend(
+            templates
+                .iter()
+                .filter(|(_, (_, t))| t.contains("component"))
+                .map(|(n, _)| n.as_str()),
+        );
+        let mut keys = BTreeSet::new();
+        while let Some(n) = todo.pop() {
+            if !seen.insert(n) {
+                continue;
+            }
+            let Some((_, text)) = templates.get(n) else {
+                continue;
+            };
+            for tag in tags(text) {
+                if !site_keys(tag, &mut keys) {
+                    return SiteParts::All;
+                }
+                // Any template named in a tag may be extended, included or imported.
+                todo.extend(
+                    tag.split(['"', '\''])
+                        .skip(1)
+                        .step_by(2)
+                        .filter_map(|lit| templates.get_key_value(lit).map(|(k, _)| k.as_str())),
+                );
+            }
+        }
+        SiteParts::Keys(keys)
+    }
+}
+
+/// The insides of the `{{ }}` and `{% %}` tags of a template's text.
+fn tags(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        loop {
+            let open = rest.find('{')?;
+            let close = match rest[open + 1..].chars().next() {
+                Some('{') => "}}",
+                Some('%') => "%}",
+                _ => {
+                    rest = &rest[open + 1..];
+                    continue;
+                }
+            };
+            let body = &rest[open + 2..];
+            let end = body.find(close).unwrap_or(body.len());
+            rest = &body[(end + 2).min(body.len())..];
+            return Some(&body[..end]);
+        }
+    })
+}
+
+/// Adds to `keys` the `site.key` a tag reads; false when it reads `site` otherwise (whole).
+fn site_keys(tag: &str, keys: &mut BTreeSet<String>) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let mut from = 0;
+    while let Some(at) = tag[from..].find("site").map(|i| i + from) {
+        from = at + 4;
+        let before = tag[..at].chars().next_back();
+        let after = tag[from..].chars().next();
+        if before.is_some_and(|c| ident(c) || c == '.') || after.is_some_and(ident) {
+            continue;
+        }
+        let rest = tag[from..].trim_start();
+        let Some(key) = rest.strip_prefix('.') else {
+            return false;
+        };
+        let key: String = key.trim_start().chars().take_while(|c| ident(*c)).collect();
+        if key.is_empty() {
+            return false;
+        }
+        keys.insert(key);
+    }
+    true
 }
 
 impl std::fmt::Debug for Theme {
@@ -113,10 +209,15 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             .map(|(n, (_, t))| (n, t))
             .collect::<Vec<_>>(),
     );
+    let reads = templates
+        .keys()
+        .map(|n| (n.clone(), SiteParts::of(n, &templates)))
+        .collect();
     Ok(Theme {
         tera,
         static_files,
         fingerprint,
+        reads,
     })
 }
 
@@ -214,6 +315,65 @@ pub fn css_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parts(templates: &[(&str, &str)], name: &str) -> SiteParts {
+        let map = templates
+            .iter()
+            .map(|(n, t)| (n.to_string(), (n.to_string(), t.to_string())))
+            .collect();
+        SiteParts::of(name, &map)
+    }
+
+    fn keys(list: &[&str]) -> SiteParts {
+        SiteParts::Keys(list.iter().map(|k| k.to_string()).collect())
+    }
+
+    #[test]
+    fn a_template_reads_the_parts_of_site_it_and_the_templates_it_reaches_name() {
+        let base = (
+            "base.html",
+            "<header class=\"site-header\">{{ site.title }}</header>{% block content %}{% endblock %}",
+        );
+        let page = (
+            "note.html",
+            "{% extends \"base.html\" %}{% block content %}{{ note.website }} {{ site . scale.max }}{% include \"partials/x.html\" %}{% endblock %}",
+        );
+        let partial = ("partials/x.html", "{% if site.has_panel %}x{% endif %}");
+        let other = ("vendor.html", "{{ site.vendors | length }}");
+        assert_eq!(
+            parts(&[base, page, partial, other], "note.html"),
+            keys(&["has_panel", "scale", "title"])
+        );
+        // `site` handed on whole, or indexed, is all of it.
+        for whole in [
+            "{{ site | json_encode }}",
+            "{% set s = site %}",
+            "{{ site[\"title\"] }}",
+        ] {
+            assert_eq!(
+                parts(&[("p.html", whole)], "p.html"),
+                SiteParts::All,
+                "{whole}"
+            );
+        }
+        // A component can be used from any template, so what it reads counts for every one.
+        let component = (
+            "c.html",
+            "{% component Card() %}{{ site.vendors }}{% endcomponent %}",
+        );
+        assert_eq!(
+            parts(&[("p.html", "{{ site.title }}"), component], "p.html"),
+            keys(&["title", "vendors"])
+        );
+        // Text outside tags and comments is not read.
+        assert_eq!(
+            parts(
+                &[("p.html", "site.vendors {# site #} {{ website }}")],
+                "p.html"
+            ),
+            keys(&[])
+        );
+    }
 
     #[test]
     fn every_file_of_the_default_theme_is_embedded() {

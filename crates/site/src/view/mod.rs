@@ -584,6 +584,14 @@ pub struct SiteView<'v, 'a> {
     pub changes: Option<ChangesView<'a>>,
     pub disagreement_spread: String,
     pub partner_count: usize,
+    /// How many vendors there are: what a page that names the count shows of `vendors` (a
+    /// page's cache key covers each part of `site` its template reads, so the small parts
+    /// spare every vendor's page a render when one score changes).
+    pub vendor_count: usize,
+    /// Whether there is a panel page (`panel` is not empty), for the navigation.
+    pub has_panel: bool,
+    /// The date of the previous round the changes are counted from, when one is given.
+    pub changes_since: Option<String>,
 }
 
 /// The JSON schema of `site`, for the README's list of template variables (and its test).
@@ -1055,6 +1063,7 @@ impl<'a> Lookups<'a> {
         let by_slug: BTreeMap<&str, &'v VendorView<'a>> =
             views.vendors.iter().map(|v| (v.slug, v)).collect();
         let scale = report.scale;
+        let changes = changes.map(|c| changes_view(report, c, &self.vendors_by_slug));
         SiteView {
             title: &report.title,
             organisation: report.organisation.as_deref(),
@@ -1092,9 +1101,12 @@ impl<'a> Lookups<'a> {
             evaluators: &report.evaluators,
             panel: self.panel_view(),
             method: self.method_view(),
-            changes: changes.map(|c| changes_view(report, c, &self.vendors_by_slug)),
+            changes_since: changes.as_ref().map(|c| c.since.clone()),
+            changes,
             disagreement_spread: format_number(report.disagreement_spread),
             partner_count: standings.iter().filter(|s| s.partner).count(),
+            vendor_count: views.vendors.len(),
+            has_panel: views.has_panel(),
         }
     }
 }
