@@ -273,5 +273,11 @@ fn archive_target(
             ));
         }
     }
+    if let Some(folder) = file.parent().filter(|f| !f.is_dir()) {
+        return Err(format!(
+            "the folder `{}` for the archive does not exist; create it first, or give a path in a folder that does",
+            folder.display()
+        ));
+    }
     Ok((file, format))
 }

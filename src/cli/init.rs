@@ -20,8 +20,10 @@ pub fn run(args: Args) -> Outcome {
     for p in paths {
         println!("{}", p.display());
     }
-    eprintln!(
-        "created a report project in `{dir}`; next: `shortlist serve --root {dir}`, then edit `content/`"
-    );
+    if !super::quiet() {
+        eprintln!(
+            "created a report project in `{dir}`; next: `shortlist serve --root {dir}`, then edit `content/`"
+        );
+    }
     Ok(())
 }

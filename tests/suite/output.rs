@@ -188,6 +188,15 @@ fn an_archive_is_kept_by_the_next_build_and_never_goes_inside_the_output() {
         assert_ne!(code, 0, "{at}");
         assert!(err.contains("inside the output folder"), "{err}");
     }
+    // A folder that is not there is said before anything is built.
+    let missing = p.path("no-such-folder/site.zip");
+    let (code, _, err) = p.run("build", &["--archive", missing.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("for the archive does not exist; create it first"),
+        "{err}"
+    );
+    assert!(!p.path("no-such-folder").exists());
 }
 
 #[cfg(unix)]

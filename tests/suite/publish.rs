@@ -21,6 +21,10 @@ fn shortlist(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
 #[test]
 fn init_then_build_then_strict_check_pass_on_a_fresh_folder() {
     let tmp = tempfile::tempdir().unwrap();
+    // Quiet: the files it wrote on stdout, for scripts, and nothing else.
+    let (code, out, err) = shortlist(&["init", "-q", "quiet"], tmp.path());
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(out.contains("quiet/content/report.yaml"), "{out}");
     let (code, out, err) = shortlist(&["init", "evaluation"], tmp.path());
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("evaluation/content/report.yaml"), "{out}");
@@ -234,7 +238,10 @@ fn new_never_makes_a_duplicate_slug_or_writes_through_a_symlink() {
     p.write("content/vendors/globex.yml", "name: Globex\n");
     let (code, _, err) = shortlist(&["new", "vendor", "Globex"], p.root());
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("`globex` already exists"), "{err}");
+    assert!(
+        err.contains("`globex` already exists in `content/vendors`"),
+        "named as the project knows it, not `./content`: {err}"
+    );
     assert!(!p.path("content/vendors/globex.yaml").exists());
     #[cfg(unix)]
     {

@@ -91,7 +91,7 @@ pub fn new_vendor(root: &Path, name: &str) -> std::result::Result<PathBuf, Failu
     if exists(&path) || vendor_slugs(root).contains(&slug) {
         return Err(Refused(format!(
             "a dossier with the file name `{slug}` already exists in `{}`; pick another name or edit that file",
-            root.join("content/vendors").display()
+            crate::content::shown(root, &root.join("content/vendors")).display()
         ))
         .into());
     }
@@ -154,7 +154,7 @@ pub fn new_note(
     if exists(&path) {
         return Err(Refused(format!(
             "`{}` already exists; edit it, or pick another title",
-            path.display()
+            crate::content::shown(root, &path).display()
         ))
         .into());
     }
@@ -192,7 +192,7 @@ pub fn new_scores(
     if exists(&path) || exists(&dir.join(format!("{evaluator}.yml"))) {
         return Err(Refused(format!(
             "`{}` already exists; {name}'s scores go on in that file",
-            path.display()
+            crate::content::shown(root, &path).display()
         ))
         .into());
     }
