@@ -315,12 +315,56 @@ pub(super) fn syntax(message: &str, yaml: &str, line: usize) -> Explained {
             "check the indentation and the `:` after each key; text with a `: ` inside needs quotes",
         ),
     };
+    // A bracket left open is found where libyaml gives up, often a line later: point at the
+    // bracket itself.
+    let open = [("expected ',' or ']'", '['), ("expected ',' or '}'", '{')]
+        .into_iter()
+        .find(|(needle, _)| message.contains(needle))
+        .and_then(|(_, open)| unclosed(yaml, line, open));
     Explained {
         message: plain.to_string(),
         hint: Some(hint.to_string()),
-        at: None,
-        width: None,
+        at: open,
+        width: open.map(|_| 1),
     }
+}
+
+/// The line and column (1-based) of the last `open` bracket before `error_line` that starts a
+/// flow list or group (at the start of a value) and is never closed; quotes and comments are
+/// skipped.
+fn unclosed(yaml: &str, error_line: usize, open: char) -> Option<(usize, usize)> {
+    let mut stack: Vec<(char, usize, usize)> = Vec::new();
+    for (i, line) in yaml.lines().take(error_line).enumerate() {
+        let mut quote: Option<char> = None;
+        let mut before = ' ';
+        let mut at_start = true;
+        for (col, c) in line.chars().enumerate() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '#' && before == ' ' => break,
+                None if c == '\'' || c == '"' => quote = Some(c),
+                None if (c == '[' || c == '{')
+                    && (at_start || !stack.is_empty() || matches!(before, ':' | '-' | ',')) =>
+                {
+                    stack.push((c, i + 1, col + 1));
+                }
+                None if c == ']' || c == '}' => {
+                    stack.pop();
+                }
+                None => {}
+            }
+            if !c.is_whitespace() {
+                before = c;
+                at_start = false;
+            }
+        }
+    }
+    stack
+        .iter()
+        .rev()
+        .find(|(c, line, _)| *c == open && *line < error_line)
+        .map(|(_, line, col)| (*line, *col))
 }
 
 /// `scores: {}` (or `[]`) with indented lines added below it: the `{}` says the group is empty,
@@ -454,6 +498,25 @@ mod tests {
         );
         assert_eq!(e.hint.as_deref(), Some("remove the `{}` after `scores:`"));
         assert_eq!(e.at, Some((2, 9)));
+    }
+
+    #[test]
+    fn a_bracket_left_open_is_pointed_at_where_it_opens() {
+        for (text, at) in [
+            (
+                "title: [Fixture evaluation\norganisation: Org\n",
+                Some((1, 8)),
+            ),
+            ("name: A\nservices: [a, \"b]\"\nstatus: s\n", Some((2, 11))),
+            (
+                "name: A\nscores:\n  q: { score: 4, rationale: [a, b]\nstatus: s\n",
+                Some((3, 6)),
+            ),
+        ] {
+            let err = crate::yaml::parse::<serde_json::Value>(text).unwrap_err();
+            let e = syntax(&err.message, text, err.line);
+            assert_eq!(e.at, at, "{text:?}: {}", e.message);
+        }
     }
 
     #[test]
