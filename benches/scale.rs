@@ -6,7 +6,8 @@
 //! child process), into an empty output folder and again over its output, pages per second,
 //! `check`'s wall time; rebuilds as `watch` makes them, by the session's own clock, after an
 //! edit to the text of a note a score cites, to the text of a note none cites (which carries a
-//! warning, as most notes of a real project do) and to one score in a dossier; and the uncited
+//! warning, as most notes of a real project do) and to one score in a dossier, each with the
+//! stages its last edit took and how many pages it rendered; and the uncited
 //! note's edit from the save to the page on disk (a
 //! real `watch` process). Where `hugo` is on the PATH, it builds the same corpus as a Hugo site
 //! in the same run, the same two ways, and prints the ratios. It asserts nothing: figures, not verdicts.
@@ -259,13 +260,14 @@ fn a_note(root: &Path, vendors: usize, notes: usize, uncited: bool) -> (PathBuf,
 
 /// Rebuilds as `watch` makes them, by the session's clock: the median of five edits after a
 /// first build, of each kind.
+/// Each with the stages of its last edit, as `watch -v` prints them.
 struct SessionEdits {
     /// The text of a note a score cites.
-    cited: Duration,
+    cited: (Duration, String),
     /// The text of a note no score cites (a warning on it, as on most notes of a real project).
-    uncited: Duration,
+    uncited: (Duration, String),
     /// One score in one dossier.
-    score: Duration,
+    score: (Duration, String),
 }
 
 fn edit_in_session(root: &Path, vendors: usize, notes: usize) -> SessionEdits {
@@ -278,17 +280,28 @@ fn edit_in_session(root: &Path, vendors: usize, notes: usize) -> SessionEdits {
     session.rebuild(&[]).expect("the first build");
     let mut timed = |file: &Path, edit: &dyn Fn(&str, usize) -> String| {
         let text = std::fs::read_to_string(file).unwrap();
+        let mut stages = String::new();
         let times = (0..5)
             .map(|i| {
                 std::fs::write(file, edit(&text, i)).unwrap();
                 let started = Instant::now();
-                session.rebuild(&[file.to_path_buf()]).expect("a rebuild");
-                started.elapsed()
+                let r = session.rebuild(&[file.to_path_buf()]).expect("a rebuild");
+                let took = started.elapsed();
+                // Where the time of the last edit went, as watch's `-v` prints it.
+                stages = r
+                    .built
+                    .timings
+                    .iter()
+                    .map(|(stage, t)| format!("{stage} {}", ms(*t)))
+                    .chain([format!("{} pages rendered", r.stats.pages_rendered)])
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                took
             })
             .collect();
         std::fs::write(file, &text).unwrap();
         session.rebuild(&[file.to_path_buf()]).expect("a rebuild");
-        median(times)
+        (median(times), stages)
     };
     let text_edit = |text: &str, i: usize| format!("{text}\nsession edit {i}\n");
     let cited = timed(&a_note(root, vendors, notes, false).0, &text_edit);
@@ -380,10 +393,17 @@ fn print_figures(f: &Figures) {
     );
     println!(
         "  edits rebuilt as watch does, by the session's figure: a cited note's text {}, an uncited note's text {}, one score {}",
-        ms(f.edit_own.cited),
-        ms(f.edit_own.uncited),
-        ms(f.edit_own.score)
+        ms(f.edit_own.cited.0),
+        ms(f.edit_own.uncited.0),
+        ms(f.edit_own.score.0)
     );
+    for (what, (_, stages)) in [
+        ("cited note", &f.edit_own.cited),
+        ("uncited note", &f.edit_own.uncited),
+        ("one score", &f.edit_own.score),
+    ] {
+        println!("    {what}: {stages}");
+    }
     println!(
         "  an uncited note's text edited under a real watch: on disk {} after the save",
         ms(f.edit_on_disk)
