@@ -111,6 +111,13 @@ pub fn run(args: Args) -> Outcome {
             "note: still building after 30 s; if this project has its own templates, look for loops inside loops; Ctrl-C stops the build and leaves the previous site as it was"
         );
     });
+    // A debrief for each of many bidders reads the project and renders its Markdown once: what
+    // differs between them is only whose debrief it is.
+    let cache = if many {
+        shortlist::cache::Cache::remembering()
+    } else {
+        shortlist::cache::Cache::default()
+    };
     for (i, bidder) in bidders.into_iter().enumerate() {
         let output = match (&args.output, &bidder) {
             (Some(dir), Some(slug)) if many => Some(dir.join(slug)),
@@ -131,7 +138,13 @@ pub fn run(args: Args) -> Outcome {
             progress: None,
             exports_unmade: false,
         };
-        build_one(options, archive.as_deref(), args.open && !many, i == 0)?;
+        build_one(
+            options,
+            archive.as_deref(),
+            args.open && !many,
+            i == 0,
+            &cache,
+        )?;
     }
     Ok(())
 }
@@ -152,12 +165,14 @@ fn archive_for(file: &std::path::Path, slug: &str) -> PathBuf {
     file.with_file_name(format!("{stem}-{slug}{ext}"))
 }
 
-/// One build, into its folder, packed into `archive` when given; `first` of a run of debriefs.
+/// One build, into its folder, packed into `archive` when given; `first` of a run of debriefs,
+/// which share `cache`.
 fn build_one(
     options: Options,
     archive: Option<&std::path::Path>,
     open: bool,
     first: bool,
+    cache: &shortlist::cache::Cache,
 ) -> Outcome {
     let bar = super::ProgressBar::start();
     let options = Options {
@@ -180,7 +195,7 @@ fn build_one(
     };
     let started = Instant::now();
     let waiting = || eprintln!("waiting for another build into `{shown}` to finish");
-    let result = shortlist::build_waiting(&options, &waiting);
+    let result = shortlist::build_remembering(&options, &waiting, cache);
     drop(bar);
     let built = result.during("build")?;
     super::print_timings(&built);

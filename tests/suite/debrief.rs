@@ -189,6 +189,18 @@ fn bidders_writes_a_debrief_for_each_and_may_name_the_winner() {
             "{theirs}"
         );
     }
+    // A run of debriefs shares one reading of the project: each is what a build of that bidder
+    // alone makes, byte for byte.
+    let alone = p.path("alone");
+    let (code, _, err) = p.run(
+        "build",
+        &["--audience", "bidder:budget", "-o", alone.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        crate::common::tree(&alone),
+        crate::common::tree(&out_dir.join("budget"))
+    );
     // Some of them, by slug; an unknown one is refused before anything is written.
     let (code, _, err) = p.run("build", &["--audience", "bidders:budget,acme"]);
     assert_eq!(code, 0, "{err}");

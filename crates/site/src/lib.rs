@@ -383,6 +383,17 @@ pub fn build(options: &Options) -> Result<Built, Failure> {
 /// [`build`], calling `waiting` if another build is writing into the same output folder (this
 /// one then waits its turn).
 pub fn build_waiting(options: &Options, waiting: &dyn Fn()) -> Result<Built, Failure> {
+    build_remembering(options, waiting, &cache::Cache::default())
+}
+
+/// [`build_waiting`] with a cache kept by the caller: a run of builds of one project (a
+/// debrief for each bidder) reads each file and renders each note's Markdown once. A file
+/// changed on disk between two builds is read again (the cache compares its size and time).
+pub fn build_remembering(
+    options: &Options,
+    waiting: &dyn Fn(),
+    cache: &cache::Cache,
+) -> Result<Built, Failure> {
     let output = output::check_target(&options.root, &options.output_dir())?;
     let lock = output::lock(&output, waiting).map_err(Failure::Io)?;
     // Checked again in turn: the folder may have changed while another build held the lock.
@@ -391,7 +402,7 @@ pub fn build_waiting(options: &Options, waiting: &dyn Fn()) -> Result<Built, Fai
     // Pages are written into the staging folder as they are rendered; if the build fails,
     // the staging folder goes with `staging` and the output is as it was.
     let staging = output::Staging::begin(&lock, &output).map_err(Failure::Io)?;
-    let mut built = make_site_into(options, &cache::Cache::default(), Some(&staging))?;
+    let mut built = make_site_into(options, cache, Some(&staging))?;
     let started = std::time::Instant::now();
     staging
         .finish(&built.files, built.report.audience)
