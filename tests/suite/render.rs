@@ -216,3 +216,43 @@ fn scale_levels_are_shown_beside_the_scores_they_describe() {
         ))
     );
 }
+
+/// The value map places each vendor by shares of the plot, worked out by hand: a 3-year
+/// contract; Acme 20,000 + 3 × 100,000 = 320,000, Budget 0 + 3 × 50,000 = 150,000; the cost
+/// axis runs to 1.1 × 320,000 = 352,000, so Acme sits at 320/352 = 90.9% across and Budget at
+/// 150/352 = 42.6%. Weighted (weights 3 and 1): Acme (3 × 4 + 3) / 4 = 3.75, 2.75/4 = 68.75%
+/// up the 1–5 scale (68.8 to a tenth); Budget (3 × 2 + 5) / 4 = 2.75, 43.75% (43.8); the
+/// partner threshold 3.5 at 2.5/4 = 62.5%.
+#[test]
+fn the_value_map_places_vendors_as_worked_out_by_hand() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\ncontract: { years: 3, currency: GBP }",
+    );
+    p.edit(
+        "content/vendors/acme.yaml",
+        "strengths:",
+        "pricing: { model: per learner, annual_estimate: 100000, one_off: 20000 }\nstrengths:",
+    );
+    p.edit(
+        "content/vendors/budget.yaml",
+        "scores:",
+        "pricing: { model: per course, annual_estimate: 50000, one_off: 0 }\nscores:",
+    );
+    p.build_ok();
+    let html = p.read("output/index.html");
+    for (rank, left, up) in [(1, "90.9", "68.8"), (2, "42.6", "43.8")] {
+        let dot = format!("style=\"left: {left}%; bottom: {up}%\"");
+        let at = html
+            .find(&dot)
+            .unwrap_or_else(|| panic!("{dot} in the value map"));
+        let rest = &html[at..];
+        assert!(
+            rest[..rest.find('>').unwrap()].contains(&format!("data-rank=\"{rank}\"")),
+            "rank {rank} at {dot}"
+        );
+    }
+    assert!(html.contains("class=\"chart-threshold\" style=\"bottom: 62.5%\""));
+}

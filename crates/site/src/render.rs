@@ -169,27 +169,36 @@ impl Shared {
                 .unwrap_or_default()
         };
         // Hashed from the typed views (Tera's maps have no fixed order, the views' JSON has).
-        let part_hashes: BTreeMap<String, u64> = if keyed {
-            match serde_json::to_value(&data) {
-                Ok(serde_json::Value::Object(parts)) => parts
-                    .iter()
-                    .map(|(k, v)| (k.clone(), hash_json(v)))
-                    .collect(),
-                _ => BTreeMap::new(),
-            }
-        } else {
-            BTreeMap::new()
+        let each = |items: Vec<u64>| if keyed { items } else { Vec::new() };
+        let vendor_hashes = each(views.vendors.iter().map(hash_json).collect());
+        let criterion_hashes = each(views.criteria.iter().map(hash_json).collect());
+        let note_hashes = each(views.notes.iter().map(hash_json).collect());
+        let parts = keyed.then(|| serde_json::to_value(&data));
+        let part_hashes: BTreeMap<String, u64> = match parts {
+            Some(Ok(serde_json::Value::Object(parts))) => parts
+                .iter()
+                .map(|(k, v)| {
+                    // The three lists whose items are hashed above are not hashed twice.
+                    let hash = match k.as_str() {
+                        "vendors" => hash_of(&vendor_hashes),
+                        "criteria" => hash_of(&criterion_hashes),
+                        "notes" => hash_of(&note_hashes),
+                        _ => hash_json(v),
+                    };
+                    (k.clone(), hash)
+                })
+                .collect(),
+            _ => BTreeMap::new(),
         };
-        let each = |hashes: Vec<u64>| if keyed { hashes } else { Vec::new() };
         Shared {
             vendors: list("vendors"),
             criteria: list("criteria"),
             notes: list("notes"),
             hash: hash_of(&part_hashes),
             part_hashes,
-            vendor_hashes: each(views.vendors.iter().map(hash_json).collect()),
-            criterion_hashes: each(views.criteria.iter().map(hash_json).collect()),
-            note_hashes: each(views.notes.iter().map(hash_json).collect()),
+            vendor_hashes,
+            criterion_hashes,
+            note_hashes,
             site,
         }
     }

@@ -203,10 +203,6 @@ pub fn validate(
             &mut diags
         },
     );
-    // Scores are checked against the criteria whenever they could be read, and against the
-    // scale whenever it could: a bad weight, title or threshold does not hide the dossiers'
-    // own errors, and a criterion of the wrong shape hides only the checks of criterion names.
-
     let mut notes: Vec<Note> = build_each(
         &parsed_notes,
         |s, raw, d| {
@@ -227,6 +223,9 @@ pub fn validate(
         .filter(|d| d.is_error())
         .map(|d| d.file.clone())
         .collect();
+    // Scores are checked against the criteria whenever they could be read, and against the
+    // scale whenever it could: a bad weight, title or threshold does not hide the dossiers'
+    // own errors, and a criterion of the wrong shape hides only the checks of criterion names.
     let known = Known {
         vendor: None,
         read_with_errors: &read_with_errors,
@@ -408,7 +407,6 @@ fn check_slugs(sources: &[&Source], what: &str, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Finds and parses report.yaml (its fields are checked by `fields::report`).
 /// report.yaml as read: its settings, or stand-ins for those that could not be read.
 struct ReportFile<'s> {
     src: &'s Source,
@@ -419,6 +417,7 @@ struct ReportFile<'s> {
     refused: content::Refused,
 }
 
+/// Finds and parses report.yaml (its fields are checked by `fields::report`).
 fn read_report<'s>(
     sources: &'s [Source],
     settings: &Settings<'_>,
