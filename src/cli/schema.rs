@@ -1,5 +1,6 @@
-//! `shortlist schema [report|vendor|note|scores|report-json]`: JSON Schema for editors' YAML language
-//! servers, and for the tools that read the built report.json.
+//! `shortlist schema [report|vendor|note|scores|report-json|report-notes]`: JSON Schema for
+//! editors' YAML language servers, and for the tools that read the built report.json and its
+//! files of notes' texts.
 
 use shortlist::schema::{Kind, schema};
 
@@ -15,6 +16,8 @@ pub enum Which {
     Scores,
     /// the report.json a build writes (not a file you edit)
     ReportJson,
+    /// a file of notes' texts a build writes beside report.json (report-notes/NNN.json)
+    ReportNotes,
 }
 
 #[derive(clap::Args)]
@@ -27,6 +30,7 @@ pub struct Args {
 pub fn run(args: Args) -> super::Outcome {
     let value = match args.which {
         Some(Which::ReportJson) => shortlist::export::report_json_schema(),
+        Some(Which::ReportNotes) => shortlist::export::note_texts_schema(),
         which => schema(which.map(|w| match w {
             Which::Report => Kind::Report,
             Which::Vendor => Kind::Vendor,

@@ -58,7 +58,8 @@ fn a_note_text_edit_is_rebuilt_alone_and_as_a_whole_build_would() {
         s.rebuild(&[]).unwrap();
         let step = |what: &str| format!("{name} {what}");
 
-        // Text only, with a heading: the note's page and the two exports, nothing else.
+        // Text only, with a heading: the note's page, the file of report.json that holds its
+        // text, report.json (its fingerprint) and the search index, nothing else.
         p.edit(
             "content/notes/acme-rfp.md",
             "Fair price.",
@@ -66,7 +67,7 @@ fn a_note_text_edit_is_rebuilt_alone_and_as_a_whole_build_would() {
         );
         let r = s.rebuild(std::slice::from_ref(&note)).unwrap();
         assert_eq!(r.note_texts, 1, "{name}");
-        assert_eq!(r.synced.written, 3, "{name}: {:?}", r.synced);
+        assert_eq!(r.synced.written, 4, "{name}: {:?}", r.synced);
         assert!(p.read("output/notes/acme-rfp/index.html").contains("twice"));
         assert_same_as_full_build_for(&p, &step("text"), name);
 
@@ -186,8 +187,9 @@ fn every_kind_of_change_rebuilds_to_what_a_full_build_makes() {
     assert_eq!(r.stats.pages_rendered, 1, "{:?}", r.stats);
     assert_eq!(r.stats.files_read, 1, "{:?}", r.stats);
     assert_eq!(
-        r.synced.written, 3,
-        "the note's page, the search index and report.json, which holds the note's text"
+        r.synced.written, 4,
+        "the note's page, its text's file beside report.json, report.json (its fingerprint) and \
+         the search index"
     );
     assert_same_as_full_build(&p, "note body");
 

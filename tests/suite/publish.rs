@@ -491,10 +491,11 @@ fn new_outside_a_project_asks_for_init_and_writes_nothing() {
     assert_eq!(code, 2, "{err}");
 }
 
-/// A script or a BI tool can rebuild the report from report.json alone: it validates against
-/// the schema `shortlist schema report-json` prints, says its version, and holds every field
-/// of every dossier and note front matter (the lists come from the content schemas, so a new
-/// dossier field that report.json forgets fails here).
+/// A script or a BI tool can rebuild the report from report.json and its files of notes' texts
+/// alone: they validate against the schemas `shortlist schema report-json` and `report-notes`
+/// print, say their version, and hold every field of every dossier and note front matter (the
+/// lists come from the content schemas, so a new dossier field that report.json forgets fails
+/// here) and every note's text, in the file the note names.
 #[test]
 fn report_json_holds_the_whole_model_and_validates_against_its_schema() {
     for p in [Project::example(), Project::fixture("hostile")] {
@@ -508,7 +509,10 @@ fn report_json_holds_the_whole_model_and_validates_against_its_schema() {
             .map(|e| e.to_string())
             .collect();
         assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(json["version"], 2);
+        assert_eq!(json["version"], 3);
+        let schema: serde_json::Value =
+            serde_json::from_str(&shortlist(&["schema", "report-notes"], p.root()).1).unwrap();
+        let texts = jsonschema::validator_for(&schema).unwrap();
 
         let keys_of = |which: &str| -> Vec<String> {
             let s: serde_json::Value =
@@ -529,7 +533,14 @@ fn report_json_holds_the_whole_model_and_validates_against_its_schema() {
             for key in keys_of("note") {
                 assert!(note.get(&key).is_some(), "notes lack `{key}`");
             }
-            let body = &note["body"];
+            let file: serde_json::Value = serde_json::from_str(
+                &p.read(&format!("output/{}", note["body_file"].as_str().unwrap())),
+            )
+            .unwrap();
+            let errors: Vec<String> = texts.iter_errors(&file).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(file["version"], 3);
+            let body = &file["notes"][note["slug"].as_str().unwrap()];
             assert!(body["html"].as_str().unwrap().starts_with('<'), "{body}");
             assert!(!body["text"].as_str().unwrap().contains('<'), "{body}");
         }

@@ -11,6 +11,14 @@ pub const HOME: &str = "index.html";
 /// The whole model as built for its audience.
 pub const REPORT_JSON: &str = "report.json";
 
+/// The folder of the notes' texts that report.json leaves apart.
+pub const NOTE_TEXTS: &str = "report-notes";
+
+/// One file of notes' texts, by its number.
+pub fn note_texts(part: usize) -> String {
+    format!("{NOTE_TEXTS}/{part:03}.json")
+}
+
 /// The ranking as a workbook to re-weight.
 pub const WORKBOOK: &str = "report.xlsx";
 

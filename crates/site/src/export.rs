@@ -1,9 +1,12 @@
 //! The machine-readable exports: `report.json` (the whole model as built) and `matrix.csv`.
 //!
 //! Their shape is a contract (the README, "The built site"): snake_case keys, vendors by rank, notes by date then slug.
-//! report.json holds everything the audience may see, every dossier field and every note's
-//! text included, so that a script or a BI tool can rebuild the report from it alone; its
-//! [`REPORT_JSON_VERSION`] says which shape it has, and [`report_json_schema`] describes it.
+//! report.json and the files of note texts beside it (`report-notes/`) hold everything the
+//! audience may see, every dossier field and every note's text included, so that a script or
+//! a BI tool can rebuild the report from them alone; [`REPORT_JSON_VERSION`] says which shape
+//! they have, and [`report_json_schema`] and [`note_texts_schema`] describe them. The notes'
+//! texts, nearly all of the bytes, are kept apart in parts of about twenty notes, so that an
+//! edit to one note's text rewrites one part (and report.json's fingerprint), not everything.
 //! CSV cells that a spreadsheet would run as a formula are defused.
 
 use std::collections::BTreeMap;
@@ -16,8 +19,13 @@ use crate::model::{
 };
 
 /// The shape of report.json: 1 had no version field and no dossier text; 2 holds the whole
-/// model, with every piece of Markdown as a [`JsonText`].
-pub const REPORT_JSON_VERSION: u32 = 2;
+/// model, with every piece of Markdown as a [`JsonText`]; 3 keeps the notes' texts apart, in
+/// `report-notes/`, each note naming its file.
+pub const REPORT_JSON_VERSION: u32 = 3;
+
+/// The shape of a debrief's report.json (a document of its own, notes' texts in it): 2, the
+/// report.json version it began beside.
+pub const DEBRIEF_JSON_VERSION: u32 = 2;
 
 /// A piece of Markdown as written, as HTML, and as plain text. In a shareable build the
 /// Markdown is the plain text too (its comments and link addresses could reveal more).
@@ -48,7 +56,7 @@ use crate::sensitivity::Analysis;
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "ReportJson")]
 struct JsonReport<'a> {
-    /// The shape of this file; 2 for this one.
+    /// The shape of this file; 3 for this one.
     version: u32,
     /// The shortlist that wrote it.
     generator: String,
@@ -325,11 +333,14 @@ struct JsonNote<'a> {
     confidential: bool,
     draft: bool,
     tags: &'a [String],
-    body: JsonText<'a>,
+    /// The file beside report.json that holds this note's text, under its slug
+    /// (`report-notes/NNN.json`).
+    body_file: String,
 }
 
 impl<'a> JsonNote<'a> {
-    fn of(n: &'a crate::model::Note) -> Self {
+    /// Note `n` of a report whose notes' texts are in `parts` files.
+    fn of(n: &'a crate::model::Note, parts: usize) -> Self {
         JsonNote {
             slug: &n.slug,
             title: &n.title,
@@ -342,9 +353,78 @@ impl<'a> JsonNote<'a> {
             confidential: n.confidential,
             draft: n.draft,
             tags: &n.tags,
-            body: JsonText::of(&n.body),
+            body_file: crate::urls::note_texts(note_texts_part(&n.slug, parts)),
         }
     }
+}
+
+/// One file of notes' texts (`report-notes/NNN.json`).
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "NoteTexts")]
+struct JsonNoteTexts<'a> {
+    /// The shape of the report.json these belong with; 3 for this one.
+    version: u32,
+    /// Each note's text, by the note's slug.
+    notes: BTreeMap<&'a str, JsonText<'a>>,
+}
+
+/// How many files the texts of `notes` notes are kept in: about twenty notes to a file,
+/// rounded up to a power of two (one file for up to 20 notes, 512 for 10,000).
+pub fn note_texts_parts(notes: usize) -> usize {
+    notes.div_ceil(NOTES_PER_PART).max(1).next_power_of_two()
+}
+
+const NOTES_PER_PART: usize = 20;
+
+/// Which of `parts` files holds the text of the note `slug`: the 32-bit FNV-1a hash of its
+/// slug's bytes, modulo `parts`. Fixed by the slug alone, so that a note stays in its file
+/// while others are edited, added or removed (until their number crosses a power of two).
+pub fn note_texts_part(slug: &str, parts: usize) -> usize {
+    let hash = slug.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    hash as usize % parts.max(1)
+}
+
+/// The files of the notes' texts, each path with its bytes, by part (a part no note falls
+/// into is not written).
+pub fn note_texts(report: &Report) -> Vec<(String, Vec<u8>)> {
+    let parts = note_texts_parts(report.notes.len());
+    let mut by_part: Vec<Vec<&crate::model::Note>> = vec![Vec::new(); parts];
+    for n in &report.notes {
+        by_part[note_texts_part(&n.slug, parts)].push(n);
+    }
+    by_part
+        .into_par_iter()
+        .enumerate()
+        .filter(|(_, notes)| !notes.is_empty())
+        .map(|(i, notes)| (crate::urls::note_texts(i), note_texts_file(&notes)))
+        .collect()
+}
+
+/// The file of notes' texts that holds the note `slug`, made again.
+pub fn note_texts_of(report: &Report, slug: &str) -> (String, Vec<u8>) {
+    let parts = note_texts_parts(report.notes.len());
+    let part = note_texts_part(slug, parts);
+    let notes: Vec<&crate::model::Note> = report
+        .notes
+        .iter()
+        .filter(|n| note_texts_part(&n.slug, parts) == part)
+        .collect();
+    (crate::urls::note_texts(part), note_texts_file(&notes))
+}
+
+fn note_texts_file(notes: &[&crate::model::Note]) -> Vec<u8> {
+    let file = JsonNoteTexts {
+        version: REPORT_JSON_VERSION,
+        notes: notes
+            .iter()
+            .map(|n| (n.slug.as_str(), JsonText::of(&n.body)))
+            .collect(),
+    };
+    let mut out = serde_json::to_vec_pretty(&file).unwrap_or_default();
+    out.push(b'\n');
+    out
 }
 
 /// The JSON Schema (draft 2020-12) of report.json.
@@ -352,6 +432,14 @@ pub fn report_json_schema() -> serde_json::Value {
     schemars::generate::SchemaSettings::draft2020_12()
         .into_generator()
         .into_root_schema_for::<JsonReport<'static>>()
+        .to_value()
+}
+
+/// The JSON Schema (draft 2020-12) of a file of notes' texts (`report-notes/NNN.json`).
+pub fn note_texts_schema() -> serde_json::Value {
+    schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<JsonNoteTexts<'static>>()
         .to_value()
 }
 
@@ -450,7 +538,7 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// report.json with its notes left empty: the rest of the document.
+/// report.json as a document to print.
 fn document<'a>(
     report: &'a Report,
     standings: &'a [Standing],
@@ -529,8 +617,14 @@ fn document<'a>(
             })
             .collect(),
         vendors,
-        // The notes, most of the file, are written apart: see `ReportJson`.
-        notes: Vec::new(),
+        notes: {
+            let parts = note_texts_parts(report.notes.len());
+            report
+                .notes
+                .iter()
+                .map(|n| JsonNote::of(n, parts))
+                .collect()
+        },
         inputs: JsonInputs {
             digest: &report.inputs.digest,
             count: report.inputs.count,
@@ -540,99 +634,40 @@ fn document<'a>(
     }
 }
 
-/// report.json: the report as built for one audience, and where each note lies in it.
+/// report.json: the report as built for one audience (the notes' texts apart: [`note_texts`]).
 pub fn report_json(
     report: &Report,
     standings: &[Standing],
     analysis: &Analysis,
     changes: Option<&crate::changes::Changes>,
-) -> ReportJson {
-    let json = document(report, standings, analysis, changes);
-    let mut out = serde_json::to_vec_pretty(&json).unwrap_or_default();
+) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(&document(report, standings, analysis, changes))
+        .unwrap_or_default();
     out.push(b'\n');
-    let chunks: Vec<Vec<u8>> = report.notes.par_iter().map(note_json).collect();
-    let Some(at) = memchr::memmem::find(&out, NOTES_KEY) else {
-        return ReportJson {
-            bytes: out,
-            notes: Vec::new(),
-        };
-    };
-    let at = at + NOTES_KEY.len() - b"[]".len();
-    let mut bytes =
-        Vec::with_capacity(out.len() + chunks.iter().map(|c| c.len() + 2).sum::<usize>());
-    bytes.extend_from_slice(&out[..at]);
-    let mut notes = Vec::with_capacity(chunks.len());
-    if chunks.is_empty() {
-        bytes.extend_from_slice(b"[]");
-    } else {
-        bytes.push(b'[');
-        for (i, chunk) in chunks.iter().enumerate() {
-            bytes.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            notes.push(bytes.len()..bytes.len() + chunk.len());
-            bytes.extend_from_slice(chunk);
-        }
-        bytes.extend_from_slice(b"\n  ]");
-    }
-    bytes.extend_from_slice(&out[at + 2..]);
-    ReportJson { bytes, notes }
-}
-
-/// report.json's key of the notes, as the pretty printer writes it with no notes: at the top
-/// level (two spaces in, after a line break, which no string in the file holds unescaped).
-const NOTES_KEY: &[u8] = b"\n  \"notes\": []";
-
-/// report.json, and where each note's JSON lies in it (in the order of the report's notes),
-/// so that one note can be replaced without serializing the rest again. The notes are written
-/// apart, in parallel, each pretty-printed and indented as it sits in the file: the bytes are
-/// the same as printing the whole report at once (a test holds them to it).
-#[derive(Debug, Clone, Default)]
-pub struct ReportJson {
-    pub bytes: Vec<u8>,
-    pub notes: Vec<std::ops::Range<usize>>,
-}
-
-impl ReportJson {
-    /// The file with note `i` (of the report's notes) replaced by `note`.
-    pub fn with_note(&mut self, i: usize, note: &crate::model::Note) {
-        let Some(range) = self.notes.get(i).cloned() else {
-            return;
-        };
-        let chunk = note_json(note);
-        let grown = chunk.len() as isize - range.len() as isize;
-        self.notes[i] = range.start..range.start + chunk.len();
-        self.bytes.splice(range, chunk);
-        for r in &mut self.notes[i + 1..] {
-            r.start = r.start.saturating_add_signed(grown);
-            r.end = r.end.saturating_add_signed(grown);
-        }
-    }
-
-    /// The file with `old` replaced by `new`, of the same length, where it first appears after
-    /// the notes (in `inputs`, written last): a digest that a note's edit changed.
-    pub fn with_digest(&mut self, old: &str, new: &str) {
-        let from = self.notes.last().map_or(0, |r| r.end);
-        if old.len() != new.len() || old.is_empty() {
-            return;
-        }
-        if let Some(at) = memchr::memmem::find(&self.bytes[from..], old.as_bytes()) {
-            self.bytes[from + at..from + at + old.len()].copy_from_slice(new.as_bytes());
-        }
-    }
-}
-
-/// One note as report.json holds it: pretty-printed, indented to its place in `notes`.
-fn note_json(n: &crate::model::Note) -> Vec<u8> {
-    let flat = serde_json::to_vec_pretty(&JsonNote::of(n)).unwrap_or_default();
-    // Two levels in; strings hold no raw line breaks, so every one starts a line.
-    let mut out = Vec::with_capacity(flat.len() + flat.len() / 8);
-    out.extend_from_slice(b"    ");
-    for part in flat.split_inclusive(|b| *b == b'\n') {
-        out.extend_from_slice(part);
-        if part.ends_with(b"\n") {
-            out.extend_from_slice(b"    ");
-        }
-    }
     out
+}
+
+/// report.json's key of the fingerprint, as the pretty printer writes it: at the top level
+/// (two spaces in, after a line break, which no string in the file holds unescaped).
+const INPUTS_KEY: &[u8] = b"\n  \"inputs\": {";
+
+/// report.json (`bytes`) with `old` replaced by `new`, of the same length, where it first
+/// appears in the fingerprint (`inputs`, written last): a digest that a note's edit changed.
+/// False when it is not there.
+pub fn with_digest(bytes: &mut [u8], old: &str, new: &str) -> bool {
+    let Some(from) = memchr::memmem::rfind(bytes, INPUTS_KEY) else {
+        return false;
+    };
+    if old.len() != new.len() || old.is_empty() {
+        return false;
+    }
+    match memchr::memmem::find(&bytes[from..], old.as_bytes()) {
+        Some(at) => {
+            bytes[from + at..from + at + old.len()].copy_from_slice(new.as_bytes());
+            true
+        }
+        None => false,
+    }
 }
 
 /// Text that a spreadsheet would take for a formula gets a leading `'` (OWASP's advice).
@@ -911,7 +946,7 @@ pub fn debrief_json(d: &crate::debrief::Debrief) -> Vec<u8> {
     let b = &d.bidder;
     let criterion = |id: &str| d.criteria.iter().find(|c| c.id == id);
     let json = JsonDebrief {
-        version: REPORT_JSON_VERSION,
+        version: DEBRIEF_JSON_VERSION,
         generator: format!("shortlist {}", env!("CARGO_PKG_VERSION")),
         audience: crate::model::Audience::Bidder.as_str(),
         title: &d.title,
@@ -1017,52 +1052,72 @@ mod tests {
         }
     }
 
-    /// report.json of `report` printed whole, as the splicing must reproduce it.
-    fn printed_whole(report: &Report) -> Vec<u8> {
-        let standings = crate::score::rank(report);
-        let analysis = crate::sensitivity::analyse(report, &standings);
-        let mut doc = document(report, &standings, &analysis, None);
-        doc.notes = report.notes.iter().map(JsonNote::of).collect();
-        let mut out = serde_json::to_vec_pretty(&doc).unwrap();
-        out.push(b'\n');
-        out
+    #[test]
+    fn note_texts_are_kept_about_twenty_to_a_file_each_note_naming_its_own() {
+        assert_eq!(
+            [0, 1, 20, 21, 40, 41, 500, 10_000].map(note_texts_parts),
+            [1, 1, 1, 2, 2, 4, 32, 512]
+        );
+        // FNV-1a, 32 bits, worked by hand for "a": (0x811c9dc5 ^ 0x61) * 0x01000193 mod 2^32.
+        assert_eq!(note_texts_part("a", usize::MAX), 0xe40c_292c);
+        assert_eq!(note_texts_part("a", 4), 0xe40c_292c % 4);
+        assert_eq!(note_texts_part("anything", 1), 0);
+
+        let mut report = crate::score::testing::report(vec![]);
+        report.notes = (0..45)
+            .map(|i| note(&format!("n{i:02}"), "2026-01-02", &format!("text {i}"), &[]))
+            .collect();
+        let standings = crate::score::rank(&report);
+        let analysis = crate::sensitivity::analyse(&report, &standings);
+        let json: serde_json::Value =
+            serde_json::from_slice(&report_json(&report, &standings, &analysis, None)).unwrap();
+        assert_eq!(json["version"], 3);
+        let files: BTreeMap<String, serde_json::Value> = note_texts(&report)
+            .into_iter()
+            .map(|(path, bytes)| (path, serde_json::from_slice(&bytes).unwrap()))
+            .collect();
+        // 45 notes: four files, none empty among them, every note in exactly one.
+        assert!(files.len() <= 4 && files.len() > 1, "{:?}", files.keys());
+        let held: usize = files
+            .values()
+            .map(|f| f["notes"].as_object().unwrap().len())
+            .sum();
+        assert_eq!(held, 45);
+        for (i, n) in json["notes"].as_array().unwrap().iter().enumerate() {
+            let slug = n["slug"].as_str().unwrap();
+            let file = &files[n["body_file"].as_str().unwrap()];
+            assert_eq!(file["version"], 3);
+            assert_eq!(file["notes"][slug]["text"], format!("text {i}"));
+            assert!(n.get("body").is_none());
+        }
+        // One note's file made again is the file a whole build makes.
+        report.notes[7].body.text = "edited".into();
+        let (path, bytes) = note_texts_of(&report, "n07");
+        let whole = note_texts(&report);
+        let same = whole.iter().find(|(p, _)| *p == path).unwrap();
+        assert_eq!(&same.1, &bytes);
+        assert!(
+            String::from_utf8(bytes)
+                .unwrap()
+                .contains("\"text\": \"edited\"")
+        );
     }
 
     #[test]
-    fn report_json_written_in_parts_is_the_report_printed_whole() {
-        let mut report = crate::score::testing::report(vec![]);
-        let json = |r: &Report| {
-            let standings = crate::score::rank(r);
-            let analysis = crate::sensitivity::analyse(r, &standings);
-            report_json(r, &standings, &analysis, None)
-        };
-        // No notes: `[]`, as the whole document prints it.
-        assert_eq!(json(&report).bytes, printed_whole(&report));
-        report.notes = vec![
-            note(
-                "a",
-                "2026-01-02",
-                "Quotes \" and \\ and line\nbreaks",
-                &["x", "y"],
-            ),
-            note("b", "2026-01-03", "Ünïcode 北京 and tabs\t", &[]),
-            note("c", "2026-01-04", "", &["z"]),
-        ];
-        let mut parts = json(&report);
-        assert_eq!(
-            String::from_utf8(parts.bytes.clone()).unwrap(),
-            String::from_utf8(printed_whole(&report)).unwrap()
-        );
-        assert!(parts.bytes[parts.notes[1].clone()].starts_with(b"    {\n      \"slug\": \"b\""));
-        // One note's text replaced where it lies: the file a whole build now prints.
-        report.notes[1].body.text = "a much longer text than before, ".repeat(20);
-        report.notes[1].body.html = "<p>longer</p>".into();
-        parts.with_note(1, &report.notes[1]);
-        assert_eq!(parts.bytes, printed_whole(&report));
-        report.notes[0].body.text = String::new();
-        parts.with_note(0, &report.notes[0]);
-        assert_eq!(parts.bytes, printed_whole(&report));
-        assert_eq!(parts.notes, json(&report).notes);
+    fn a_digest_is_replaced_in_the_fingerprint_only() {
+        let old = "sha256:aaaa";
+        let mut bytes = format!(
+            "{{\n  \"summary\": \"{old}\",\n  \"inputs\": {{\n    \"digest\": \"{old}\"\n  }}\n}}\n"
+        )
+        .into_bytes();
+        assert!(with_digest(&mut bytes, old, "sha256:bbbb"));
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("\"summary\": \"sha256:aaaa\""), "{text}");
+        assert!(text.contains("\"digest\": \"sha256:bbbb\""), "{text}");
+        // Not there, or not of the same length: nothing changes, and the caller hears of it.
+        assert!(!with_digest(&mut bytes, "sha256:cccc", "sha256:dddd"));
+        assert!(!with_digest(&mut bytes, "sha256:bbbb", "sha256:dd"));
+        assert_eq!(String::from_utf8(bytes).unwrap(), text);
     }
 
     #[test]

@@ -103,8 +103,6 @@ pub struct Built {
     pub shared: render::Shared,
     /// The theme the pages were rendered with.
     pub theme: std::sync::Arc<theme::Theme>,
-    /// Where each note lies in report.json, to replace one (see [`export::ReportJson`]).
-    pub note_json: Vec<std::ops::Range<usize>>,
     /// The map Markdown links were resolved against, for rendering an edited note again.
     pub links: std::sync::Arc<validate::SiteIndex>,
     /// The digest of every content file, for a session to update one.
@@ -279,7 +277,6 @@ pub fn make_site_into(
         timings,
         shared: made.shared,
         theme,
-        note_json: made.note_json,
         links,
         inputs,
         left_out,

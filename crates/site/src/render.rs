@@ -72,12 +72,10 @@ pub struct With<'a> {
 }
 
 /// Renders every page and export of the report.
-/// The rendered site, and what a session needs to make one note's page and report.json again.
+/// The rendered site, and what a session needs to make one note's page again.
 pub struct Made {
     pub files: Vec<OutputFile>,
     pub shared: Shared,
-    /// Where each note lies in report.json (see [`export::ReportJson`]).
-    pub note_json: Vec<std::ops::Range<usize>>,
 }
 
 pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Made, Vec<Diagnostic>> {
@@ -112,16 +110,11 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Made, Vec<Diagnost
         problems.dedup_by(|a, b| a.message == b.message);
         return Err(problems);
     }
-    let (exported, note_json) =
-        exports(scored, &files, with.exports_unmade).map_err(|d| vec![d])?;
+    let exported = exports(scored, &files, with.exports_unmade).map_err(|d| vec![d])?;
     files.extend(exported.into_iter().map(|f| written(f, with)));
     files.extend(copies(scored.report, with));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Made {
-        files,
-        shared,
-        note_json,
-    })
+    Ok(Made { files, shared })
 }
 
 /// `file`, handed to the sink now if the build streams to disk: its bytes are then dropped
@@ -412,20 +405,16 @@ pub fn debrief(d: &crate::debrief::Debrief, with: &With<'_>) -> Result<Made, Vec
     ));
     files.extend(copies_of_theme(with));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Made {
-        files,
-        shared,
-        note_json: Vec::new(),
-    })
+    Ok(Made { files, shared })
 }
 
-/// The machine-readable files: report.json (and where each note lies in it), the workbook,
-/// the sitemap (for an absolute base URL, listing `pages`), the search index and matrix.csv.
+/// The machine-readable files: report.json and its files of notes' texts, the workbook, the
+/// sitemap (for an absolute base URL, listing `pages`), the search index and matrix.csv.
 fn exports(
     scored: &Scored<'_>,
     pages: &[OutputFile],
     unmade: bool,
-) -> Result<(Vec<OutputFile>, Vec<std::ops::Range<usize>>), crate::diagnostic::Diagnostic> {
+) -> Result<Vec<OutputFile>, crate::diagnostic::Diagnostic> {
     let Scored {
         report,
         standings,
@@ -434,11 +423,7 @@ fn exports(
     } = *scored;
     // For `check`, the names alone: pages link to them, and that is what it checks.
     let make = |f: &dyn Fn() -> Vec<u8>| if unmade { Vec::new() } else { f() };
-    let json = if unmade {
-        export::ReportJson::default()
-    } else {
-        export::report_json(report, standings, analysis, changes)
-    };
+    let json = make(&|| export::report_json(report, standings, analysis, changes));
     let workbook = match unmade {
         true => Vec::new(),
         false => crate::workbook::workbook(report, standings).map_err(|e| {
@@ -450,9 +435,17 @@ fn exports(
         })?,
     };
     let mut files = vec![
-        made(crate::urls::REPORT_JSON, json.bytes),
+        made(crate::urls::REPORT_JSON, json),
         made(crate::urls::WORKBOOK, workbook),
     ];
+    // For `check`, none: no page links to them.
+    if !unmade {
+        files.extend(
+            export::note_texts(report)
+                .into_iter()
+                .map(|(path, bytes)| made(&path, bytes)),
+        );
+    }
     if let Some(base) = view::absolute_base(&report.base_url) {
         let paths: Vec<&str> = pages
             .iter()
@@ -470,7 +463,7 @@ fn exports(
         crate::urls::MATRIX,
         make(&|| export::matrix_csv(report, standings, analysis)),
     ));
-    Ok((files, json.notes))
+    Ok(files)
 }
 
 /// The search index, which holds the text of every note.

@@ -98,9 +98,9 @@ impl Session {
     }
 
     /// Rebuilds after only the text of notes changed (what follows their front matter, which
-    /// is as it was): each such note's text is rendered against the files of the last build, its
-    /// page and the exports that hold note text (report.json, the search index) are made again,
-    /// and only they are written. Nothing else can depend on a note's text: the front matter
+    /// is as it was): each such note's text is rendered against the files of the last build; its
+    /// page, the file of report.json's notes' texts that holds it, report.json's fingerprint and
+    /// the search index are made again, and only they are written. Nothing else can depend on a note's text: the front matter
     /// decides what a note says about vendors and criteria, and the links it makes must stay
     /// the same links. The warnings of the last build stay: none of those a note's text can
     /// cause is a warning (a broken link is an error), and those that point into its text make
@@ -168,10 +168,21 @@ impl Session {
             std::mem::replace(&mut built.report.inputs.digest, whole.clone()),
             whole,
         ));
-        let exports = [
-            report_json_again(&mut built, &edited, &moved),
+        let mut exports = vec![
+            report_json_again(&mut built, &moved),
             render::search_index(&built.report),
         ];
+        for &i in &edited {
+            let (path, bytes) =
+                crate::export::note_texts_of(&built.report, &built.report.notes[i].slug);
+            if exports.iter().all(|f| f.path != path) {
+                exports.push(crate::site::OutputFile {
+                    path,
+                    body: Body::Bytes(bytes),
+                    template: None,
+                });
+            }
+        }
         let mut changed_paths = Vec::new();
         for file in pages.into_iter().chain(exports) {
             changed_paths.push(file.path.clone());
@@ -307,41 +318,33 @@ impl Session {
     }
 }
 
-/// report.json of `built` with the notes at `edited` as `built.report` now has them: each
-/// note's JSON replaced where it lies, the rest of the file as it was.
-fn report_json_again(
-    built: &mut Built,
-    edited: &[usize],
-    digests: &[(String, String)],
-) -> crate::site::OutputFile {
+/// report.json of `built` with its fingerprint as `built.report` now has it: each digest
+/// (old, new) replaced where it lies, the rest of the file as it was (nothing else in it
+/// depends on a note's text, which is kept apart).
+fn report_json_again(built: &mut Built, digests: &[(String, String)]) -> crate::site::OutputFile {
     let at = built
         .files
         .iter()
         .position(|f| f.path == crate::urls::REPORT_JSON);
     let old = at.map(|i| std::mem::replace(&mut built.files[i].body, Body::Bytes(Vec::new())));
-    let mut json = match old {
-        Some(Body::Bytes(bytes)) => crate::export::ReportJson {
-            bytes,
-            notes: std::mem::take(&mut built.note_json),
-        },
-        _ => crate::export::report_json(
+    let spliced = match old {
+        Some(Body::Bytes(mut bytes)) => digests
+            .iter()
+            .all(|(old, new)| crate::export::with_digest(&mut bytes, old, new))
+            .then_some(bytes),
+        _ => None,
+    };
+    let bytes = spliced.unwrap_or_else(|| {
+        crate::export::report_json(
             &built.report,
             &built.standings,
             &built.analysis,
             built.changes.as_ref(),
-        ),
-    };
-    for &i in edited {
-        json.with_note(i, &built.report.notes[i]);
-    }
-    // The fingerprint, written after the notes: each edited file's digest, then the whole's.
-    for (old, new) in digests {
-        json.with_digest(old, new);
-    }
-    built.note_json = json.notes;
+        )
+    });
     crate::site::OutputFile {
         path: crate::urls::REPORT_JSON.into(),
-        body: Body::Bytes(json.bytes),
+        body: Body::Bytes(bytes),
         template: None,
     }
 }
