@@ -422,6 +422,15 @@ fn readers_can_sort_filter_compare_and_search() {
         .unwrap()
         .wait_until_navigated()
         .unwrap();
+    // Every file of the index loaded (the example's 25 notes are kept in two): one document
+    // for each vendor, criterion and note.
+    let json: serde_json::Value = serde_json::from_str(&p.read("output/report.json")).unwrap();
+    let docs = ["vendors", "criteria", "notes"]
+        .map(|k| json[k].as_array().unwrap().len())
+        .iter()
+        .sum::<usize>();
+    assert_eq!(js(&tab, "window.shortlistSearchFiles.length"), 2);
+    assert_eq!(js(&tab, "window.shortlistSearch.length"), docs);
     let titles = js(
         &tab,
         "Array.from(document.querySelectorAll('#search-results li > a')).map(a => a.textContent)",

@@ -25,8 +25,14 @@ pub const WORKBOOK: &str = "report.xlsx";
 /// Vendors × criteria, for a spreadsheet.
 pub const MATRIX: &str = "matrix.csv";
 
-/// What the search page searches.
+/// What the search page searches: the vendors and criteria, and the list of the files of
+/// the notes.
 pub const SEARCH_INDEX: &str = "search-index.js";
+
+/// One file of the search index's notes, by its number (that of the file of their texts).
+pub fn search_part(part: usize) -> String {
+    format!("search-index/{part:03}.js")
+}
 
 /// Every page, for crawlers, when the base URL is absolute.
 pub const SITEMAP: &str = "sitemap.xml";

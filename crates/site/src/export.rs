@@ -386,31 +386,43 @@ pub fn note_texts_part(slug: &str, parts: usize) -> usize {
     hash as usize % parts.max(1)
 }
 
-/// The files of the notes' texts, each path with its bytes, by part (a part no note falls
-/// into is not written).
-pub fn note_texts(report: &Report) -> Vec<(String, Vec<u8>)> {
+/// The report's notes by the part they are kept in (parts no note falls into left out).
+fn notes_by_part(report: &Report) -> Vec<(usize, Vec<&crate::model::Note>)> {
     let parts = note_texts_parts(report.notes.len());
     let mut by_part: Vec<Vec<&crate::model::Note>> = vec![Vec::new(); parts];
     for n in &report.notes {
         by_part[note_texts_part(&n.slug, parts)].push(n);
     }
     by_part
-        .into_par_iter()
+        .into_iter()
         .enumerate()
         .filter(|(_, notes)| !notes.is_empty())
+        .collect()
+}
+
+/// The part the note `slug` is kept in, with every note kept there.
+fn notes_in_part_of<'r>(report: &'r Report, slug: &str) -> (usize, Vec<&'r crate::model::Note>) {
+    let parts = note_texts_parts(report.notes.len());
+    let part = note_texts_part(slug, parts);
+    let notes = report
+        .notes
+        .iter()
+        .filter(|n| note_texts_part(&n.slug, parts) == part)
+        .collect();
+    (part, notes)
+}
+
+/// The files of the notes' texts, each path with its bytes, by part.
+pub fn note_texts(report: &Report) -> Vec<(String, Vec<u8>)> {
+    notes_by_part(report)
+        .into_par_iter()
         .map(|(i, notes)| (crate::urls::note_texts(i), note_texts_file(&notes)))
         .collect()
 }
 
 /// The file of notes' texts that holds the note `slug`, made again.
 pub fn note_texts_of(report: &Report, slug: &str) -> (String, Vec<u8>) {
-    let parts = note_texts_parts(report.notes.len());
-    let part = note_texts_part(slug, parts);
-    let notes: Vec<&crate::model::Note> = report
-        .notes
-        .iter()
-        .filter(|n| note_texts_part(&n.slug, parts) == part)
-        .collect();
+    let (part, notes) = notes_in_part_of(report, slug);
     (crate::urls::note_texts(part), note_texts_file(&notes))
 }
 
@@ -737,16 +749,21 @@ pub fn matrix_csv(report: &Report, standings: &[Standing], analysis: &Analysis) 
 /// How many characters of a page's text the search index holds.
 const CLIP: usize = 4000;
 
-/// The search index as a script (`window.shortlistSearch = [...]`): a script, not JSON, so
-/// that it loads from `file://` too, where pages may not fetch files.
-pub fn search_index(report: &Report) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Doc {
-        t: String,
-        k: String,
-        u: String,
-        x: String,
-    }
+/// One document of the search index: title, kind, address and text (clipped).
+#[derive(Serialize)]
+struct SearchDoc {
+    t: String,
+    k: String,
+    u: String,
+    x: String,
+}
+
+/// The search index as scripts, not JSON, so that they load from `file://` too, where pages may
+/// not fetch files: `search-index.js` sets `window.shortlistSearch` to the vendors and criteria
+/// and `window.shortlistSearchFiles` to the files of the notes, each of which adds its notes
+/// to the list. The notes (most of the index) are kept in the parts their texts are kept in,
+/// so that a note's edit rewrites one small file. The search page loads them all, in order.
+pub fn search_index(report: &Report) -> Vec<(String, Vec<u8>)> {
     let clip = |s: String| -> String { s.chars().take(CLIP).collect() };
     let rich =
         |r: &Option<crate::model::Rich>| r.as_ref().map(|r| r.text.clone()).unwrap_or_default();
@@ -780,7 +797,7 @@ pub fn search_index(report: &Report) -> Vec<u8> {
         for r in &v.risks {
             x.push_str(&format!(" {}", r.title));
         }
-        docs.push(Doc {
+        docs.push(SearchDoc {
             t: v.name.clone(),
             k: "Vendor".into(),
             u: crate::urls::vendor(&v.slug),
@@ -793,26 +810,69 @@ pub fn search_index(report: &Report) -> Vec<u8> {
             c.question.clone().unwrap_or_default(),
             rich(&c.description)
         );
-        docs.push(Doc {
+        docs.push(SearchDoc {
             t: c.name.clone(),
             k: "Criterion".into(),
             u: crate::urls::criterion(&c.id),
             x: clip(x),
         });
     }
-    // Most of the index: the notes, each clipped as it is read, not copied whole first.
-    docs.par_extend(report.notes.par_iter().map(|n| {
-        let author = n.author.iter().flat_map(|a| " ".chars().chain(a.chars()));
-        Doc {
-            t: n.title.clone(),
-            k: format!("{}, {}", n.kind.label(), n.date),
-            u: crate::urls::note(&n.slug),
-            x: n.body.text.chars().chain(author).take(CLIP).collect(),
-        }
-    }));
-    let mut out = b"window.shortlistSearch = ".to_vec();
+    let parts = notes_by_part(report);
+    let files: Vec<String> = search_files(report).split_off(1);
+    let mut first = b"window.shortlistSearch = ".to_vec();
+    first.extend(serde_json::to_vec(&docs).unwrap_or_else(|_| b"[]".to_vec()));
+    first.extend(b";\nwindow.shortlistSearchFiles = ");
+    first.extend(serde_json::to_vec(&files).unwrap_or_else(|_| b"[]".to_vec()));
+    first.extend(b";\n");
+    let mut out = vec![(crate::urls::SEARCH_INDEX.to_string(), first)];
+    out.par_extend(
+        parts
+            .into_par_iter()
+            .map(|(i, notes)| (crate::urls::search_part(i), search_part(&notes))),
+    );
+    out
+}
+
+/// The files of the search index, in the order the search page loads them: `search-index.js`,
+/// then those of the notes.
+pub fn search_files(report: &Report) -> Vec<String> {
+    let parts = note_texts_parts(report.notes.len());
+    let mut used = vec![false; parts];
+    for n in &report.notes {
+        used[note_texts_part(&n.slug, parts)] = true;
+    }
+    std::iter::once(crate::urls::SEARCH_INDEX.to_string())
+        .chain(
+            (0..parts)
+                .filter(|i| used[*i])
+                .map(crate::urls::search_part),
+        )
+        .collect()
+}
+
+/// The file of the search index that holds the note `slug`, made again.
+pub fn search_part_of(report: &Report, slug: &str) -> (String, Vec<u8>) {
+    let (part, notes) = notes_in_part_of(report, slug);
+    (crate::urls::search_part(part), search_part(&notes))
+}
+
+/// One file of the search index's notes: a script that adds them to `window.shortlistSearch`.
+fn search_part(notes: &[&crate::model::Note]) -> Vec<u8> {
+    let docs: Vec<SearchDoc> = notes
+        .iter()
+        .map(|n| {
+            let author = n.author.iter().flat_map(|a| " ".chars().chain(a.chars()));
+            SearchDoc {
+                t: n.title.clone(),
+                k: format!("{}, {}", n.kind.label(), n.date),
+                u: crate::urls::note(&n.slug),
+                x: n.body.text.chars().chain(author).take(CLIP).collect(),
+            }
+        })
+        .collect();
+    let mut out = b"window.shortlistSearch.push.apply(window.shortlistSearch, ".to_vec();
     out.extend(serde_json::to_vec(&docs).unwrap_or_else(|_| b"[]".to_vec()));
-    out.extend(b";\n");
+    out.extend(b");\n");
     out
 }
 
@@ -1101,6 +1161,62 @@ mod tests {
                 .unwrap()
                 .contains("\"text\": \"edited\"")
         );
+    }
+
+    #[test]
+    fn the_search_index_lists_its_files_and_holds_every_note_once() {
+        let mut report = crate::score::testing::report(vec![]);
+        report.notes = (0..45)
+            .map(|i| note(&format!("n{i:02}"), "2026-01-02", &format!("word{i}"), &[]))
+            .collect();
+        let files = search_index(&report);
+        let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+        let (first, parts) = files.split_first().unwrap();
+        assert_eq!(first.0, "search-index.js");
+        let listed = text(&first.1);
+        let listed = listed
+            .split_once("window.shortlistSearchFiles = ")
+            .unwrap()
+            .1
+            .trim_end()
+            .trim_end_matches(';');
+        let listed: Vec<String> = serde_json::from_str(listed).unwrap();
+        let names: Vec<String> = parts.iter().map(|(p, _)| p.clone()).collect();
+        assert_eq!(listed, names);
+        assert_eq!(search_files(&report)[1..], names[..]);
+        assert!(names.len() > 1 && names.iter().all(|n| n.starts_with("search-index/")));
+        let mut found = Vec::new();
+        for (path, bytes) in parts {
+            let js = text(bytes);
+            let array = js
+                .strip_prefix("window.shortlistSearch.push.apply(window.shortlistSearch, ")
+                .and_then(|j| j.strip_suffix(");\n"))
+                .unwrap();
+            for doc in serde_json::from_str::<Vec<serde_json::Value>>(array).unwrap() {
+                let slug = doc["u"]
+                    .as_str()
+                    .unwrap()
+                    .split('/')
+                    .nth(1)
+                    .unwrap()
+                    .to_string();
+                // Each note in the file its text is kept in.
+                assert_eq!(
+                    path.replace("search-index/", "report-notes/")
+                        .replace(".js", ".json"),
+                    crate::urls::note_texts(note_texts_part(&slug, note_texts_parts(45)))
+                );
+                found.push(slug);
+            }
+            let slug = found.last().unwrap().clone();
+            assert_eq!(
+                search_part_of(&report, &slug),
+                (path.clone(), bytes.clone())
+            );
+        }
+        found.sort();
+        let all: Vec<String> = (0..45).map(|i| format!("n{i:02}")).collect();
+        assert_eq!(found, all);
     }
 
     #[test]

@@ -454,21 +454,25 @@ fn exports(
             .collect();
         files.push(made(crate::urls::SITEMAP, export::sitemap(base, &paths)));
     }
-    files.push(if unmade {
-        made(crate::urls::SEARCH_INDEX, Vec::new())
+    // For `check`, the names alone: the search page loads them.
+    if unmade {
+        files.extend(
+            export::search_files(report)
+                .iter()
+                .map(|path| made(path, Vec::new())),
+        );
     } else {
-        search_index(report)
-    });
+        files.extend(
+            export::search_index(report)
+                .into_iter()
+                .map(|(path, bytes)| made(&path, bytes)),
+        );
+    }
     files.push(made(
         crate::urls::MATRIX,
         make(&|| export::matrix_csv(report, standings, analysis)),
     ));
     Ok(files)
-}
-
-/// The search index, which holds the text of every note.
-pub fn search_index(report: &Report) -> OutputFile {
-    made(crate::urls::SEARCH_INDEX, export::search_index(report))
 }
 
 fn made(path: &str, bytes: Vec<u8>) -> OutputFile {

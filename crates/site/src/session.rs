@@ -99,8 +99,8 @@ impl Session {
 
     /// Rebuilds after only the text of notes changed (what follows their front matter, which
     /// is as it was): each such note's text is rendered against the files of the last build; its
-    /// page, the file of report.json's notes' texts that holds it, report.json's fingerprint and
-    /// the search index are made again, and only they are written. Nothing else can depend on a note's text: the front matter
+    /// page, the files of report.json's notes' texts and of the search index that hold it and
+    /// report.json's fingerprint are made again, and only they are written. Nothing else can depend on a note's text: the front matter
     /// decides what a note says about vendors and criteria, and the links it makes must stay
     /// the same links. The warnings of the last build stay: none of those a note's text can
     /// cause is a warning (a broken link is an error), and those that point into its text make
@@ -168,19 +168,20 @@ impl Session {
             std::mem::replace(&mut built.report.inputs.digest, whole.clone()),
             whole,
         ));
-        let mut exports = vec![
-            report_json_again(&mut built, &moved),
-            render::search_index(&built.report),
-        ];
+        let mut exports = vec![report_json_again(&mut built, &moved)];
         for &i in &edited {
-            let (path, bytes) =
-                crate::export::note_texts_of(&built.report, &built.report.notes[i].slug);
-            if exports.iter().all(|f| f.path != path) {
-                exports.push(crate::site::OutputFile {
-                    path,
-                    body: Body::Bytes(bytes),
-                    template: None,
-                });
+            let slug = &built.report.notes[i].slug;
+            for (path, bytes) in [
+                crate::export::note_texts_of(&built.report, slug),
+                crate::export::search_part_of(&built.report, slug),
+            ] {
+                if exports.iter().all(|f| f.path != path) {
+                    exports.push(crate::site::OutputFile {
+                        path,
+                        body: Body::Bytes(bytes),
+                        template: None,
+                    });
+                }
             }
         }
         let mut changed_paths = Vec::new();

@@ -592,6 +592,9 @@ pub struct SiteView<'v, 'a> {
     pub has_panel: bool,
     /// The date of the previous round the changes are counted from, when one is given.
     pub changes_since: Option<String>,
+    /// The search index's files, for the search page to load in this order with script tags
+    /// (`search-index.js`, then the files of the notes).
+    pub search_files: Vec<String>,
 }
 
 /// The JSON schema of `site`, for the README's list of template variables (and its test).
@@ -1107,6 +1110,7 @@ impl<'a> Lookups<'a> {
             partner_count: standings.iter().filter(|s| s.partner).count(),
             vendor_count: views.vendors.len(),
             has_panel: views.has_panel(),
+            search_files: crate::export::search_files(report),
         }
     }
 }
