@@ -29,22 +29,35 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// A hash of `value`'s JSON form, computed as it is written, without building the string.
+/// A hash of `value`'s JSON form, computed as it is written, without building the string
+/// (XXH3, as [`hash_bytes`]: the pages' keys hash every vendor's and note's view on each
+/// rebuild, tens of megabytes at 10,000 notes).
 pub fn hash_json(value: &impl serde::Serialize) -> u64 {
-    struct HashWriter(DefaultHasher);
+    struct HashWriter(xxhash_rust::xxh3::Xxh3);
     impl std::io::Write for HashWriter {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.write(buf);
+            self.0.update(buf);
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    let mut w = HashWriter(DefaultHasher::new());
+    let mut w = HashWriter(xxhash_rust::xxh3::Xxh3::new());
     // Writing to a hasher cannot fail; a value that cannot serialize hashes as what it wrote.
     let _ = serde_json::to_writer(&mut w, value);
-    w.0.finish()
+    w.0.digest()
+}
+
+/// A hash of a sequence of texts (each with its length, so that the boundaries count), with
+/// XXH3: for keys over many megabytes of note text.
+pub fn hash_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for t in texts {
+        h.update(&(t.len() as u64).to_le_bytes());
+        h.update(t.as_bytes());
+    }
+    h.digest()
 }
 
 /// A file's text, with the metadata that tells whether it changed on disk.
@@ -177,6 +190,26 @@ impl Cache {
         }
         if let Ok(mut rendered) = self.rendered.lock() {
             rendered.push(path.to_string());
+        }
+    }
+
+    /// The bytes of the export file at `path` (a file of notes' texts, of the search index) if
+    /// its inputs hash to `key`, as they did last time; not counted as a page.
+    pub fn export(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+        let pages = self.pages.lock().ok()?;
+        pages
+            .get(path)
+            .filter(|(k, _)| *k == key)
+            .map(|(_, b)| b.clone())
+    }
+
+    /// Keeps an export file's bytes for the next build, when the cache keeps anything.
+    pub fn store_export(&self, path: &str, key: u64, bytes: &[u8]) {
+        if !self.keeps {
+            return;
+        }
+        if let Ok(mut pages) = self.pages.lock() {
+            pages.insert(path.to_string(), (key, bytes.to_vec()));
         }
     }
 

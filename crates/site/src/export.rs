@@ -387,7 +387,7 @@ pub fn note_texts_part(slug: &str, parts: usize) -> usize {
 }
 
 /// The report's notes by the part they are kept in (parts no note falls into left out).
-fn notes_by_part(report: &Report) -> Vec<(usize, Vec<&crate::model::Note>)> {
+pub fn notes_by_part(report: &Report) -> Vec<(usize, Vec<&crate::model::Note>)> {
     let parts = note_texts_parts(report.notes.len());
     let mut by_part: Vec<Vec<&crate::model::Note>> = vec![Vec::new(); parts];
     for n in &report.notes {
@@ -412,12 +412,37 @@ fn notes_in_part_of<'r>(report: &'r Report, slug: &str) -> (usize, Vec<&'r crate
     (part, notes)
 }
 
-/// The files of the notes' texts, each path with its bytes, by part.
-pub fn note_texts(report: &Report) -> Vec<(String, Vec<u8>)> {
+/// The files of the notes' texts, each path with its bytes, by part; a file whose notes are
+/// as they were when `cache` (a session's) kept it is taken from there.
+pub fn note_texts(report: &Report, cache: &crate::cache::Cache) -> Vec<(String, Vec<u8>)> {
     notes_by_part(report)
         .into_par_iter()
-        .map(|(i, notes)| (crate::urls::note_texts(i), note_texts_file(&notes)))
+        .map(|(i, notes)| {
+            let path = crate::urls::note_texts(i);
+            let bytes = reused(cache, &path, &notes, note_texts_key, note_texts_file);
+            (path, bytes)
+        })
         .collect()
+}
+
+/// The bytes of the file at `path` made from `notes`: from `cache` when it kept them for the
+/// same key, else made (and kept, when the cache keeps anything).
+fn reused(
+    cache: &crate::cache::Cache,
+    path: &str,
+    notes: &[&crate::model::Note],
+    key: fn(&[&crate::model::Note]) -> u64,
+    make: fn(&[&crate::model::Note]) -> Vec<u8>,
+) -> Vec<u8> {
+    if !cache.keeps() {
+        return make(notes);
+    }
+    let key = key(notes);
+    cache.export(path, key).unwrap_or_else(|| {
+        let bytes = make(notes);
+        cache.store_export(path, key, &bytes);
+        bytes
+    })
 }
 
 /// The file of notes' texts that holds the note `slug`, made again.
@@ -426,7 +451,20 @@ pub fn note_texts_of(report: &Report, slug: &str) -> (String, Vec<u8>) {
     (crate::urls::note_texts(part), note_texts_file(&notes))
 }
 
-fn note_texts_file(notes: &[&crate::model::Note]) -> Vec<u8> {
+/// A key of everything a file of notes' texts is made from, for a session to reuse it.
+pub fn note_texts_key(notes: &[&crate::model::Note]) -> u64 {
+    crate::cache::hash_texts(notes.iter().flat_map(|n| {
+        [
+            n.slug.as_str(),
+            n.body.source.as_str(),
+            n.body.html.as_str(),
+            n.body.text.as_str(),
+        ]
+    }))
+}
+
+/// One file of notes' texts.
+pub fn note_texts_file(notes: &[&crate::model::Note]) -> Vec<u8> {
     let file = JsonNoteTexts {
         version: REPORT_JSON_VERSION,
         notes: notes
@@ -763,7 +801,7 @@ struct SearchDoc {
 /// and `window.shortlistSearchFiles` to the files of the notes, each of which adds its notes
 /// to the list. The notes (most of the index) are kept in the parts their texts are kept in,
 /// so that a note's edit rewrites one small file. The search page loads them all, in order.
-pub fn search_index(report: &Report) -> Vec<(String, Vec<u8>)> {
+pub fn search_index(report: &Report, cache: &crate::cache::Cache) -> Vec<(String, Vec<u8>)> {
     let clip = |s: String| -> String { s.chars().take(CLIP).collect() };
     let rich =
         |r: &Option<crate::model::Rich>| r.as_ref().map(|r| r.text.clone()).unwrap_or_default();
@@ -825,11 +863,11 @@ pub fn search_index(report: &Report) -> Vec<(String, Vec<u8>)> {
     first.extend(serde_json::to_vec(&files).unwrap_or_else(|_| b"[]".to_vec()));
     first.extend(b";\n");
     let mut out = vec![(crate::urls::SEARCH_INDEX.to_string(), first)];
-    out.par_extend(
-        parts
-            .into_par_iter()
-            .map(|(i, notes)| (crate::urls::search_part(i), search_part(&notes))),
-    );
+    out.par_extend(parts.into_par_iter().map(|(i, notes)| {
+        let path = crate::urls::search_part(i);
+        let bytes = reused(cache, &path, &notes, search_part_key, search_part);
+        (path, bytes)
+    }));
     out
 }
 
@@ -856,8 +894,22 @@ pub fn search_part_of(report: &Report, slug: &str) -> (String, Vec<u8>) {
     (crate::urls::search_part(part), search_part(&notes))
 }
 
+/// A key of everything a file of the search index's notes is made from.
+pub fn search_part_key(notes: &[&crate::model::Note]) -> u64 {
+    crate::cache::hash_texts(notes.iter().flat_map(|n| {
+        [
+            n.slug.as_str(),
+            n.title.as_str(),
+            n.kind.as_str(),
+            n.date.as_str(),
+            n.author.as_deref().unwrap_or("\u{0}"),
+            n.body.text.as_str(),
+        ]
+    }))
+}
+
 /// One file of the search index's notes: a script that adds them to `window.shortlistSearch`.
-fn search_part(notes: &[&crate::model::Note]) -> Vec<u8> {
+pub fn search_part(notes: &[&crate::model::Note]) -> Vec<u8> {
     let docs: Vec<SearchDoc> = notes
         .iter()
         .map(|n| {
@@ -1132,7 +1184,7 @@ mod tests {
         let json: serde_json::Value =
             serde_json::from_slice(&report_json(&report, &standings, &analysis, None)).unwrap();
         assert_eq!(json["version"], 3);
-        let files: BTreeMap<String, serde_json::Value> = note_texts(&report)
+        let files: BTreeMap<String, serde_json::Value> = note_texts(&report, &Default::default())
             .into_iter()
             .map(|(path, bytes)| (path, serde_json::from_slice(&bytes).unwrap()))
             .collect();
@@ -1153,7 +1205,7 @@ mod tests {
         // One note's file made again is the file a whole build makes.
         report.notes[7].body.text = "edited".into();
         let (path, bytes) = note_texts_of(&report, "n07");
-        let whole = note_texts(&report);
+        let whole = note_texts(&report, &Default::default());
         let same = whole.iter().find(|(p, _)| *p == path).unwrap();
         assert_eq!(&same.1, &bytes);
         assert!(
@@ -1169,7 +1221,7 @@ mod tests {
         report.notes = (0..45)
             .map(|i| note(&format!("n{i:02}"), "2026-01-02", &format!("word{i}"), &[]))
             .collect();
-        let files = search_index(&report);
+        let files = search_index(&report, &Default::default());
         let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
         let (first, parts) = files.split_first().unwrap();
         assert_eq!(first.0, "search-index.js");
@@ -1217,6 +1269,46 @@ mod tests {
         found.sort();
         let all: Vec<String> = (0..45).map(|i| format!("n{i:02}")).collect();
         assert_eq!(found, all);
+    }
+
+    #[test]
+    fn a_sessions_files_of_notes_are_reused_only_while_every_input_is_as_it_was() {
+        let mut report = crate::score::testing::report(vec![]);
+        report.notes = vec![note("a", "2026-01-02", "text", &[])];
+        let cache = crate::cache::Cache::remembering();
+        let texts = |r: &Report| note_texts(r, &cache)[0].1.clone();
+        let search = |r: &Report| search_index(r, &cache)[1].1.clone();
+        let (first_texts, first_search) = (texts(&report), search(&report));
+        // What the cache kept is what the next build takes, while the notes are the same:
+        // marked here, to tell a file reused from one made again.
+        let notes: Vec<&crate::model::Note> = report.notes.iter().collect();
+        cache.store_export("report-notes/000.json", note_texts_key(&notes), b"kept");
+        cache.store_export("search-index/000.js", search_part_key(&notes), b"kept");
+        assert_eq!(texts(&report), b"kept");
+        assert_eq!(search(&report), b"kept");
+        // Each input changed alone makes both files again, or the one it is in.
+        type Edit = fn(&mut crate::model::Note);
+        let edits: [(&str, Edit, bool, bool); 6] = [
+            ("source", |n| n.body.source.push('x'), true, false),
+            ("html", |n| n.body.html.push('x'), true, false),
+            ("text", |n| n.body.text.push('x'), true, true),
+            ("title", |n| n.title.push('x'), false, true),
+            ("date", |n| n.date = "2026-01-03".into(), false, true),
+            ("author", |n| n.author = Some("x".into()), false, true),
+        ];
+        for (what, edit, in_texts, in_search) in edits {
+            let mut edited = report.clone();
+            edit(&mut edited.notes[0]);
+            assert_eq!(texts(&edited) != b"kept", in_texts, "{what}");
+            assert_eq!(search(&edited) != b"kept", in_search, "{what}");
+            // Put back what this edit's files replaced.
+            cache.store_export("report-notes/000.json", note_texts_key(&notes), b"kept");
+            cache.store_export("search-index/000.js", search_part_key(&notes), b"kept");
+        }
+        // A cache that keeps nothing makes every file.
+        let single = crate::cache::Cache::default();
+        assert_eq!(note_texts(&report, &single)[0].1, first_texts);
+        assert_eq!(search_index(&report, &single)[1].1, first_search);
     }
 
     #[test]

@@ -110,7 +110,7 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Made, Vec<Diagnost
         problems.dedup_by(|a, b| a.message == b.message);
         return Err(problems);
     }
-    let exported = exports(scored, &files, with.exports_unmade).map_err(|d| vec![d])?;
+    let exported = exports(scored, &files, with).map_err(|d| vec![d])?;
     files.extend(exported.into_iter().map(|f| written(f, with)));
     files.extend(copies(scored.report, with));
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -154,24 +154,69 @@ impl Shared {
     /// for nothing: the whole of `site` serialized once more).
     fn of(views: &view::Views<'_>, keyed: bool) -> Self {
         let data = views.site();
-        let site = tera::Value::from_serializable(&data);
+        // Tera's form and the hashes are made side by side: each is a walk over all of `site`.
+        let (site, hashes) = rayon::join(
+            || tera::Value::from_serializable(&data),
+            || {
+                if keyed {
+                    SiteHashes::of(views)
+                } else {
+                    SiteHashes::default()
+                }
+            },
+        );
         let list = |key: &str| {
             site.get_from_path(key)
                 .and_then(|v| v.as_array())
                 .map(<[tera::Value]>::to_vec)
                 .unwrap_or_default()
         };
-        // Hashed from the typed views (Tera's maps have no fixed order, the views' JSON has).
-        let each = |items: Vec<u64>| if keyed { items } else { Vec::new() };
-        let vendor_hashes = each(views.vendors.iter().map(hash_json).collect());
-        let criterion_hashes = each(views.criteria.iter().map(hash_json).collect());
-        let note_hashes = each(views.notes.iter().map(hash_json).collect());
-        let parts = keyed.then(|| serde_json::to_value(&data));
-        let part_hashes: BTreeMap<String, u64> = match parts {
-            Some(Ok(serde_json::Value::Object(parts))) => parts
+        let SiteHashes {
+            part_hashes,
+            vendor_hashes,
+            criterion_hashes,
+            note_hashes,
+        } = hashes;
+        Shared {
+            vendors: list("vendors"),
+            criteria: list("criteria"),
+            notes: list("notes"),
+            hash: hash_of(&part_hashes),
+            part_hashes,
+            vendor_hashes,
+            criterion_hashes,
+            note_hashes,
+            site,
+        }
+    }
+}
+
+/// The hashes a page's key is made of: each top-level part of `site`, and each item of its
+/// three long lists (vendors, criteria, notes), whose part is the hash of their items' hashes.
+/// Hashed from the typed views (Tera's maps have no fixed order, the views' JSON has).
+#[derive(Default)]
+struct SiteHashes {
+    part_hashes: BTreeMap<String, u64>,
+    vendor_hashes: Vec<u64>,
+    criterion_hashes: Vec<u64>,
+    note_hashes: Vec<u64>,
+}
+
+impl SiteHashes {
+    fn of(views: &view::Views<'_>) -> Self {
+        let vendor_hashes: Vec<u64> = views.vendors.par_iter().map(hash_json).collect();
+        let criterion_hashes: Vec<u64> = views.criteria.par_iter().map(hash_json).collect();
+        let note_hashes: Vec<u64> = views.notes.par_iter().map(hash_json).collect();
+        // The rest of `site` as JSON, with the three lists left empty: they are hashed above,
+        // item by item, and would be most of the walk.
+        let mut rest = views.site();
+        rest.vendors = &[];
+        rest.criteria = &[];
+        rest.notes = &[];
+        let part_hashes = match serde_json::to_value(&rest) {
+            Ok(serde_json::Value::Object(parts)) => parts
                 .iter()
                 .map(|(k, v)| {
-                    // The three lists whose items are hashed above are not hashed twice.
                     let hash = match k.as_str() {
                         "vendors" => hash_of(&vendor_hashes),
                         "criteria" => hash_of(&criterion_hashes),
@@ -183,16 +228,11 @@ impl Shared {
                 .collect(),
             _ => BTreeMap::new(),
         };
-        Shared {
-            vendors: list("vendors"),
-            criteria: list("criteria"),
-            notes: list("notes"),
-            hash: hash_of(&part_hashes),
+        SiteHashes {
             part_hashes,
             vendor_hashes,
             criterion_hashes,
             note_hashes,
-            site,
         }
     }
 }
@@ -413,7 +453,7 @@ pub fn debrief(d: &crate::debrief::Debrief, with: &With<'_>) -> Result<Made, Vec
 fn exports(
     scored: &Scored<'_>,
     pages: &[OutputFile],
-    unmade: bool,
+    with: &With<'_>,
 ) -> Result<Vec<OutputFile>, crate::diagnostic::Diagnostic> {
     let Scored {
         report,
@@ -421,6 +461,7 @@ fn exports(
         analysis,
         changes,
     } = *scored;
+    let unmade = with.exports_unmade;
     // For `check`, the names alone: pages link to them, and that is what it checks.
     let make = |f: &dyn Fn() -> Vec<u8>| if unmade { Vec::new() } else { f() };
     let json = make(&|| export::report_json(report, standings, analysis, changes));
@@ -441,7 +482,7 @@ fn exports(
     // For `check`, none: no page links to them.
     if !unmade {
         files.extend(
-            export::note_texts(report)
+            export::note_texts(report, with.cache)
                 .into_iter()
                 .map(|(path, bytes)| made(&path, bytes)),
         );
@@ -463,7 +504,7 @@ fn exports(
         );
     } else {
         files.extend(
-            export::search_index(report)
+            export::search_index(report, with.cache)
                 .into_iter()
                 .map(|(path, bytes)| made(&path, bytes)),
         );
