@@ -4,15 +4,25 @@
 //! `archive` packs them and `linkcheck` reads their links. Nothing here reads or writes a disk.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What a file of the site holds: bytes made here, or a content file to copy as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
-    Bytes(Vec<u8>),
+    /// Shared with a session's cache, which keeps them for the next build: a page or file
+    /// taken from there is not copied.
+    Bytes(Arc<Vec<u8>>),
     Copy(PathBuf),
     /// Already written into the folder the site is being built in (a page streamed to disk as
     /// soon as it was rendered, see `output::Staging`): the hash of its bytes.
     Written(u64),
+}
+
+impl Body {
+    /// Bytes made now.
+    pub fn bytes(bytes: Vec<u8>) -> Self {
+        Body::Bytes(Arc::new(bytes))
+    }
 }
 
 /// Where files of the site go as soon as they are made, so that the site is never held in

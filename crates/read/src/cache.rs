@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use crate::markdown::Rendered;
@@ -79,6 +79,9 @@ pub struct Stats {
     pub rendered: Vec<String>,
 }
 
+/// A file's bytes, with the key of the inputs they were made from.
+type Kept = (u64, Arc<Vec<u8>>);
+
 /// What one build can reuse; [`Cache::default`] is for a single build and keeps nothing,
 /// [`Cache::remembering`] keeps every text, rendering and page for the next build.
 #[derive(Default)]
@@ -87,7 +90,9 @@ pub struct Cache {
     keeps: bool,
     texts: Mutex<HashMap<PathBuf, CachedText>>,
     markdown: Mutex<HashMap<u64, Rendered>>,
-    pages: Mutex<HashMap<String, (u64, Vec<u8>)>>,
+    /// Pages and export files by path: the key they were made for, and their bytes (shared
+    /// with the site that holds them).
+    pages: Mutex<HashMap<String, Kept>>,
     rendered: Mutex<Vec<String>>,
     files_read: AtomicUsize,
     markdown_rendered: AtomicUsize,
@@ -168,7 +173,7 @@ impl Cache {
     }
 
     /// The bytes of the page at `path` if its inputs hash to `key`, as they did last time.
-    pub fn page(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+    pub fn page(&self, path: &str, key: u64) -> Option<Arc<Vec<u8>>> {
         let pages = self.pages.lock().ok()?;
         let hit = pages
             .get(path)
@@ -180,13 +185,13 @@ impl Cache {
         hit
     }
 
-    pub fn store_page(&self, path: &str, key: u64, bytes: &[u8]) {
+    pub fn store_page(&self, path: &str, key: u64, bytes: &Arc<Vec<u8>>) {
         self.pages_rendered.fetch_add(1, Ordering::Relaxed);
         if !self.keeps {
             return;
         }
         if let Ok(mut pages) = self.pages.lock() {
-            pages.insert(path.to_string(), (key, bytes.to_vec()));
+            pages.insert(path.to_string(), (key, Arc::clone(bytes)));
         }
         if let Ok(mut rendered) = self.rendered.lock() {
             rendered.push(path.to_string());
@@ -195,7 +200,7 @@ impl Cache {
 
     /// The bytes of the export file at `path` (a file of notes' texts, of the search index) if
     /// its inputs hash to `key`, as they did last time; not counted as a page.
-    pub fn export(&self, path: &str, key: u64) -> Option<Vec<u8>> {
+    pub fn export(&self, path: &str, key: u64) -> Option<Arc<Vec<u8>>> {
         let pages = self.pages.lock().ok()?;
         pages
             .get(path)
@@ -204,12 +209,12 @@ impl Cache {
     }
 
     /// Keeps an export file's bytes for the next build, when the cache keeps anything.
-    pub fn store_export(&self, path: &str, key: u64, bytes: &[u8]) {
+    pub fn store_export(&self, path: &str, key: u64, bytes: &Arc<Vec<u8>>) {
         if !self.keeps {
             return;
         }
         if let Ok(mut pages) = self.pages.lock() {
-            pages.insert(path.to_string(), (key, bytes.to_vec()));
+            pages.insert(path.to_string(), (key, Arc::clone(bytes)));
         }
     }
 

@@ -10,6 +10,7 @@
 //! CSV cells that a spreadsheet would run as a formula are defused.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -414,7 +415,7 @@ fn notes_in_part_of<'r>(report: &'r Report, slug: &str) -> (usize, Vec<&'r crate
 
 /// The files of the notes' texts, each path with its bytes, by part; a file whose notes are
 /// as they were when `cache` (a session's) kept it is taken from there.
-pub fn note_texts(report: &Report, cache: &crate::cache::Cache) -> Vec<(String, Vec<u8>)> {
+pub fn note_texts(report: &Report, cache: &crate::cache::Cache) -> Vec<(String, Arc<Vec<u8>>)> {
     notes_by_part(report)
         .into_par_iter()
         .map(|(i, notes)| {
@@ -433,13 +434,13 @@ fn reused(
     notes: &[&crate::model::Note],
     key: fn(&[&crate::model::Note]) -> u64,
     make: fn(&[&crate::model::Note]) -> Vec<u8>,
-) -> Vec<u8> {
+) -> Arc<Vec<u8>> {
     if !cache.keeps() {
-        return make(notes);
+        return Arc::new(make(notes));
     }
     let key = key(notes);
     cache.export(path, key).unwrap_or_else(|| {
-        let bytes = make(notes);
+        let bytes = Arc::new(make(notes));
         cache.store_export(path, key, &bytes);
         bytes
     })
@@ -801,7 +802,7 @@ struct SearchDoc {
 /// and `window.shortlistSearchFiles` to the files of the notes, each of which adds its notes
 /// to the list. The notes (most of the index) are kept in the parts their texts are kept in,
 /// so that a note's edit rewrites one small file. The search page loads them all, in order.
-pub fn search_index(report: &Report, cache: &crate::cache::Cache) -> Vec<(String, Vec<u8>)> {
+pub fn search_index(report: &Report, cache: &crate::cache::Cache) -> Vec<(String, Arc<Vec<u8>>)> {
     let clip = |s: String| -> String { s.chars().take(CLIP).collect() };
     let rich =
         |r: &Option<crate::model::Rich>| r.as_ref().map(|r| r.text.clone()).unwrap_or_default();
@@ -862,7 +863,7 @@ pub fn search_index(report: &Report, cache: &crate::cache::Cache) -> Vec<(String
     first.extend(b";\nwindow.shortlistSearchFiles = ");
     first.extend(serde_json::to_vec(&files).unwrap_or_else(|_| b"[]".to_vec()));
     first.extend(b";\n");
-    let mut out = vec![(crate::urls::SEARCH_INDEX.to_string(), first)];
+    let mut out = vec![(crate::urls::SEARCH_INDEX.to_string(), Arc::new(first))];
     out.par_extend(parts.into_par_iter().map(|(i, notes)| {
         let path = crate::urls::search_part(i);
         let bytes = reused(cache, &path, &notes, search_part_key, search_part);
@@ -1207,7 +1208,7 @@ mod tests {
         let (path, bytes) = note_texts_of(&report, "n07");
         let whole = note_texts(&report, &Default::default());
         let same = whole.iter().find(|(p, _)| *p == path).unwrap();
-        assert_eq!(&same.1, &bytes);
+        assert_eq!(*same.1, bytes);
         assert!(
             String::from_utf8(bytes)
                 .unwrap()
@@ -1263,7 +1264,7 @@ mod tests {
             let slug = found.last().unwrap().clone();
             assert_eq!(
                 search_part_of(&report, &slug),
-                (path.clone(), bytes.clone())
+                (path.clone(), bytes.to_vec())
             );
         }
         found.sort();
@@ -1276,14 +1277,15 @@ mod tests {
         let mut report = crate::score::testing::report(vec![]);
         report.notes = vec![note("a", "2026-01-02", "text", &[])];
         let cache = crate::cache::Cache::remembering();
-        let texts = |r: &Report| note_texts(r, &cache)[0].1.clone();
-        let search = |r: &Report| search_index(r, &cache)[1].1.clone();
+        let texts = |r: &Report| note_texts(r, &cache)[0].1.to_vec();
+        let search = |r: &Report| search_index(r, &cache)[1].1.to_vec();
+        let kept = Arc::new(b"kept".to_vec());
         let (first_texts, first_search) = (texts(&report), search(&report));
         // What the cache kept is what the next build takes, while the notes are the same:
         // marked here, to tell a file reused from one made again.
         let notes: Vec<&crate::model::Note> = report.notes.iter().collect();
-        cache.store_export("report-notes/000.json", note_texts_key(&notes), b"kept");
-        cache.store_export("search-index/000.js", search_part_key(&notes), b"kept");
+        cache.store_export("report-notes/000.json", note_texts_key(&notes), &kept);
+        cache.store_export("search-index/000.js", search_part_key(&notes), &kept);
         assert_eq!(texts(&report), b"kept");
         assert_eq!(search(&report), b"kept");
         // Each input changed alone makes both files again, or the one it is in.
@@ -1302,13 +1304,13 @@ mod tests {
             assert_eq!(texts(&edited) != b"kept", in_texts, "{what}");
             assert_eq!(search(&edited) != b"kept", in_search, "{what}");
             // Put back what this edit's files replaced.
-            cache.store_export("report-notes/000.json", note_texts_key(&notes), b"kept");
-            cache.store_export("search-index/000.js", search_part_key(&notes), b"kept");
+            cache.store_export("report-notes/000.json", note_texts_key(&notes), &kept);
+            cache.store_export("search-index/000.js", search_part_key(&notes), &kept);
         }
         // A cache that keeps nothing makes every file.
         let single = crate::cache::Cache::default();
-        assert_eq!(note_texts(&report, &single)[0].1, first_texts);
-        assert_eq!(search_index(&report, &single)[1].1, first_search);
+        assert_eq!(*note_texts(&report, &single)[0].1, first_texts);
+        assert_eq!(*search_index(&report, &single)[1].1, first_search);
     }
 
     #[test]

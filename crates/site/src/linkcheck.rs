@@ -92,7 +92,7 @@ mod tests {
     fn page(path: &str, html: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
-            body: Body::Bytes(html.as_bytes().to_vec()),
+            body: Body::bytes(html.as_bytes().to_vec()),
             template: Some("vendor.html".into()),
         }
     }

@@ -356,10 +356,10 @@ fn render_with(
         .tera
         .render(page.template, &ctx)
         .map_err(|e| template_error(&format!("templates/{}", page.template), &e))?;
-    let bytes = match markdown::with_root(&html, &root) {
+    let bytes = std::sync::Arc::new(match markdown::with_root(&html, &root) {
         std::borrow::Cow::Borrowed(_) => html.into_bytes(),
         std::borrow::Cow::Owned(with) => with.into_bytes(),
-    };
+    });
     with.cache.store_page(&page.path, key, &bytes);
     Ok(file(bytes))
 }
@@ -374,6 +374,8 @@ fn note_hash(
     with: &With<'_>,
 ) -> u64 {
     if with.cache.keeps() {
+        // The body with XXH3: SipHash over every note's HTML is tens of milliseconds a build.
+        let body = crate::cache::hash_texts([body]);
         hash_of((shared.note_hashes.get(i), body, headings))
     } else {
         0
@@ -484,7 +486,7 @@ fn exports(
         files.extend(
             export::note_texts(report, with.cache)
                 .into_iter()
-                .map(|(path, bytes)| made(&path, bytes)),
+                .map(|(path, bytes)| shared_file(path, bytes)),
         );
     }
     if let Some(base) = view::absolute_base(&report.base_url) {
@@ -506,7 +508,7 @@ fn exports(
         files.extend(
             export::search_index(report, with.cache)
                 .into_iter()
-                .map(|(path, bytes)| made(&path, bytes)),
+                .map(|(path, bytes)| shared_file(path, bytes)),
         );
     }
     files.push(made(
@@ -516,10 +518,19 @@ fn exports(
     Ok(files)
 }
 
+/// An export file whose bytes a session's cache may hold too.
+fn shared_file(path: String, bytes: std::sync::Arc<Vec<u8>>) -> OutputFile {
+    OutputFile {
+        path,
+        body: Body::Bytes(bytes),
+        template: None,
+    }
+}
+
 fn made(path: &str, bytes: Vec<u8>) -> OutputFile {
     OutputFile {
         path: path.into(),
-        body: Body::Bytes(bytes),
+        body: Body::bytes(bytes),
         template: None,
     }
 }
@@ -541,7 +552,7 @@ fn copies_of_theme(with: &With<'_>) -> Vec<OutputFile> {
         .iter()
         .map(|(path, bytes)| OutputFile {
             path: format!("static/{path}"),
-            body: Body::Bytes(bytes.clone()),
+            body: Body::bytes(bytes.clone()),
             template: None,
         })
         .collect()

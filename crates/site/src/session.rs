@@ -178,7 +178,7 @@ impl Session {
                 if exports.iter().all(|f| f.path != path) {
                     exports.push(crate::site::OutputFile {
                         path,
-                        body: Body::Bytes(bytes),
+                        body: Body::bytes(bytes),
                         template: None,
                     });
                 }
@@ -327,12 +327,16 @@ fn report_json_again(built: &mut Built, digests: &[(String, String)]) -> crate::
         .files
         .iter()
         .position(|f| f.path == crate::urls::REPORT_JSON);
-    let old = at.map(|i| std::mem::replace(&mut built.files[i].body, Body::Bytes(Vec::new())));
+    let old = at.map(|i| std::mem::replace(&mut built.files[i].body, Body::bytes(Vec::new())));
     let spliced = match old {
-        Some(Body::Bytes(mut bytes)) => digests
-            .iter()
-            .all(|(old, new)| crate::export::with_digest(&mut bytes, old, new))
-            .then_some(bytes),
+        Some(Body::Bytes(bytes)) => {
+            // Held by this site alone (report.json is kept nowhere else): changed in place.
+            let mut bytes = Arc::unwrap_or_clone(bytes);
+            digests
+                .iter()
+                .all(|(old, new)| crate::export::with_digest(&mut bytes, old, new))
+                .then_some(bytes)
+        }
         _ => None,
     };
     let bytes = spliced.unwrap_or_else(|| {
@@ -345,7 +349,7 @@ fn report_json_again(built: &mut Built, digests: &[(String, String)]) -> crate::
     });
     crate::site::OutputFile {
         path: crate::urls::REPORT_JSON.into(),
-        body: Body::Bytes(bytes),
+        body: Body::bytes(bytes),
         template: None,
     }
 }

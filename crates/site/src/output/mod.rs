@@ -390,7 +390,7 @@ mod tests {
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
             path: path.into(),
-            body: Body::Bytes(text.as_bytes().to_vec()),
+            body: Body::bytes(text.as_bytes().to_vec()),
             template: None,
         }
     }
@@ -955,7 +955,7 @@ mod tests {
             },
             OutputFile {
                 path: "report.json".into(),
-                body: Body::Bytes(b"{}".to_vec()),
+                body: Body::bytes(b"{}".to_vec()),
                 template: None,
             },
         ]
