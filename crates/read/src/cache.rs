@@ -60,6 +60,13 @@ pub fn hash_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> u64 {
     h.digest()
 }
 
+/// A file's SHA-256, with the metadata that tells whether it changed on disk.
+struct CachedDigest {
+    modified: Option<SystemTime>,
+    len: u64,
+    digest: [u8; 32],
+}
+
 /// A file's text, with the metadata that tells whether it changed on disk.
 #[derive(Clone)]
 struct CachedText {
@@ -89,6 +96,8 @@ pub struct Cache {
     /// Whether entries are kept: a single build would only hold a second copy of everything.
     keeps: bool,
     texts: Mutex<HashMap<PathBuf, CachedText>>,
+    /// Each content file's SHA-256, for the fingerprint, by the same rule as its text.
+    digests: Mutex<HashMap<PathBuf, CachedDigest>>,
     markdown: Mutex<HashMap<u64, Rendered>>,
     /// Pages and export files by path: the key they were made for, and their bytes (shared
     /// with the site that holds them).
@@ -136,6 +145,53 @@ impl Cache {
             for p in paths {
                 texts.remove(p);
             }
+        }
+        self.forget_digests(paths);
+    }
+
+    /// Forgets the SHA-256 kept for each of `paths`, and nothing else about them.
+    pub fn forget_digests(&self, paths: &[PathBuf]) {
+        if let Ok(mut digests) = self.digests.lock() {
+            for p in paths {
+                digests.remove(p);
+            }
+        }
+    }
+
+    /// The SHA-256 of `path` if it is unchanged on disk since it was kept.
+    pub fn digest(
+        &self,
+        path: &PathBuf,
+        modified: Option<SystemTime>,
+        len: u64,
+    ) -> Option<[u8; 32]> {
+        let digests = self.digests.lock().ok()?;
+        digests
+            .get(path)
+            .filter(|c| c.modified.is_some() && c.modified == modified && c.len == len)
+            .map(|c| c.digest)
+    }
+
+    /// Keeps the SHA-256 of `path` for the next build, when the cache keeps anything.
+    pub fn store_digest(
+        &self,
+        path: PathBuf,
+        modified: Option<SystemTime>,
+        len: u64,
+        digest: [u8; 32],
+    ) {
+        if !self.keeps {
+            return;
+        }
+        if let Ok(mut digests) = self.digests.lock() {
+            digests.insert(
+                path,
+                CachedDigest {
+                    modified,
+                    len,
+                    digest,
+                },
+            );
         }
     }
 
@@ -238,9 +294,12 @@ impl Cache {
 
     /// Forgets entries for files and pages that no longer exist, so memory does not grow.
     pub fn retain(&self, live_files: &[PathBuf], live_pages: &[String]) {
+        let live: std::collections::HashSet<&PathBuf> = live_files.iter().collect();
         if let Ok(mut texts) = self.texts.lock() {
-            let live: std::collections::HashSet<&PathBuf> = live_files.iter().collect();
             texts.retain(|p, _| live.contains(p));
+        }
+        if let Ok(mut digests) = self.digests.lock() {
+            digests.retain(|p, _| live.contains(p));
         }
         if let Ok(mut pages) = self.pages.lock() {
             let live: std::collections::HashSet<&String> = live_pages.iter().collect();

@@ -196,7 +196,7 @@ pub fn make_site_into(
     let (validated, validation) = validate::validate(&entries, &sources, &settings);
     diags.extend(validation);
     diagnostic::sort(&mut diags);
-    let inputs = match content::digest::Inputs::of(&entries) {
+    let inputs = match content::digest::Inputs::of_cached(&entries, cache) {
         Ok(inputs) => inputs,
         Err(problem) => {
             diags.push(Diagnostic::error(

@@ -145,6 +145,9 @@ impl Session {
                 ))
             })
             .collect::<Option<_>>()?;
+        // The digests kept for these files are the last build's: a whole build after this one
+        // must not take them for a file of the same size and time (two saves in one tick).
+        self.cache.forget_digests(changed);
         let mut built = Arc::unwrap_or_clone(self.last.take()?);
         let edited: Vec<usize> = edits.iter().map(|(i, _)| *i).collect();
         for (i, note) in edits {

@@ -39,12 +39,29 @@ impl Inputs {
     /// The digests of every content file of `entries` (report.yaml, dossiers, notes, assets),
     /// read from disk; a file that cannot be read is left out and named in the error.
     pub fn of(entries: &[Entry]) -> Result<Inputs, String> {
+        Inputs::of_cached(entries, &crate::cache::Cache::default())
+    }
+
+    /// [`Inputs::of`], taking each file's digest from `cache` (a session's) when the file is
+    /// unchanged on disk by the rule its texts are kept by (same modification time and size,
+    /// and not named by the watcher since), and keeping the digests it makes.
+    pub fn of_cached(entries: &[Entry], cache: &crate::cache::Cache) -> Result<Inputs, String> {
         let mut files = entries
             .par_iter()
             .map(|e| {
-                let bytes = std::fs::read(&e.path)
-                    .map_err(|err| format!("{}: {err}", e.shown.display()))?;
-                Ok((e.rel.clone(), of_bytes(&bytes)))
+                let failed = |err: std::io::Error| format!("{}: {err}", e.shown.display());
+                let meta = std::fs::metadata(&e.path).map_err(failed)?;
+                let (modified, len) = (meta.modified().ok(), meta.len());
+                if let Some(digest) = cache.digest(&e.path, modified, len) {
+                    return Ok((e.rel.clone(), digest));
+                }
+                let bytes = std::fs::read(&e.path).map_err(failed)?;
+                let digest = of_bytes(&bytes);
+                // Kept only when the file was not changed while it was read.
+                if bytes.len() as u64 == len {
+                    cache.store_digest(e.path.clone(), modified, len, digest);
+                }
+                Ok((e.rel.clone(), digest))
             })
             .collect::<Result<Vec<_>, String>>()?;
         files.sort();
