@@ -216,12 +216,19 @@ pub fn make_site_into(
         }
         _ => return Err(Failure::Content(diags)),
     };
+    let theme = theme::load(root, &report.theme);
+    if let Ok(theme) = &theme
+        && !theme.warnings.is_empty()
+    {
+        diags.extend(theme.warnings.iter().cloned());
+        diagnostic::sort(&mut diags);
+    }
     // Problems of a later stage are reported with the warnings found so far.
     let with_warnings = |mut problems: Vec<Diagnostic>| {
         problems.extend(diags.iter().cloned());
         Failure::Content(problems)
     };
-    let theme = std::sync::Arc::new(theme::load(root, &report.theme).map_err(with_warnings)?);
+    let theme = std::sync::Arc::new(theme.map_err(with_warnings)?);
     lap("validate");
     let standings = score::rank(&report);
     // A debrief shows none of the analysis (its thousands of draws are the whole field's).

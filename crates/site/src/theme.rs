@@ -57,6 +57,9 @@ pub struct Theme {
     /// For each template, the parts of `site` it can read (with the templates it extends,
     /// includes or imports): a page's cache key covers those parts, not the whole of `site`.
     pub reads: BTreeMap<String, SiteParts>,
+    /// What a build should say of the project's templates (one written for an older shape of
+    /// the site), without stopping.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The parts of the `site` variable a template can read.
@@ -209,16 +212,51 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             .map(|(n, (_, t))| (n, t))
             .collect::<Vec<_>>(),
     );
-    let reads = templates
+    let reads: BTreeMap<String, SiteParts> = templates
         .keys()
         .map(|n| (n.clone(), SiteParts::of(n, &templates)))
+        .collect();
+    let warnings = search_without_notes(&templates, &reads)
+        .into_iter()
         .collect();
     Ok(Theme {
         tera,
         static_files,
         fingerprint,
         reads,
+        warnings,
     })
+}
+
+/// A project's `search.html` that loads `search-index.js` alone, as the search page did before
+/// the notes were kept in files of their own: its search would find no note.
+fn search_without_notes(
+    templates: &BTreeMap<String, (String, String)>,
+    reads: &BTreeMap<String, SiteParts>,
+) -> Option<Diagnostic> {
+    let (shown, text) = templates.get("search.html")?;
+    let SiteParts::Keys(keys) = reads.get("search.html")? else {
+        return None;
+    };
+    if shown.ends_with("(built in)") || keys.contains("search_files") {
+        return None;
+    }
+    let at = text.find(crate::urls::SEARCH_INDEX)?;
+    let (line, col) = crate::diagnostic::line_col(text, at);
+    Some(
+        Diagnostic::warning(
+            shown,
+            line,
+            col,
+            "search.html loads search-index.js but not the files of the notes, so the search \
+             page finds vendors and criteria and no note",
+        )
+        .with_hint(
+            "load every file of `site.search_files` in order instead: {% for file in \
+             site.search_files %}<script src=\"{{ root }}{{ file }}\"></script>{% endfor %}",
+        )
+        .attach_source(text),
+    )
 }
 
 /// A theme's files as they are read: the embedded ones, then the project's over them.
@@ -326,6 +364,38 @@ mod tests {
 
     fn keys(list: &[&str]) -> SiteParts {
         SiteParts::Keys(list.iter().map(|k| k.to_string()).collect())
+    }
+
+    #[test]
+    fn a_search_page_written_for_one_index_file_is_warned_about_where_it_loads_it() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("themes/default/templates");
+        std::fs::create_dir_all(&dir).unwrap();
+        let with = |body: &str| {
+            std::fs::write(
+                dir.join("search.html"),
+                format!(
+                    "{{% extends \"base.html\" %}}\n{{% block scripts %}}{body}{{% endblock %}}\n"
+                ),
+            )
+            .unwrap();
+            load(root.path(), "default").unwrap().warnings
+        };
+        // Column 43: after `{% block scripts %}` (19), `<script src="` (13) and `{{ root }}` (10).
+        let old = with("<script src=\"{{ root }}search-index.js\"></script>");
+        assert_eq!(old.len(), 1, "{old:?}");
+        assert_eq!(
+            (old[0].file.to_str().unwrap(), old[0].line, old[0].col),
+            ("themes/default/templates/search.html", 2, 43)
+        );
+        assert!(!old[0].is_error());
+        let new = with(
+            "{% for f in site.search_files %}<script src=\"{{ root }}{{ f }}\"></script>{% endfor %}",
+        );
+        assert!(new.is_empty(), "{new:?}");
+        // The built-in page loads them all.
+        std::fs::remove_file(dir.join("search.html")).unwrap();
+        assert!(load(root.path(), "default").unwrap().warnings.is_empty());
     }
 
     #[test]
