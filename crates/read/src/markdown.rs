@@ -379,20 +379,33 @@ fn drop_withheld_links(events: &mut Vec<Event<'_>>) {
 }
 
 /// The text of sanitized HTML: tags dropped, the common entities decoded, spaces collapsed.
+/// Made a run of bytes at a time (this is a fifth of a first build's own work otherwise): `<`
+/// and `>` are ASCII, never part of another character, and most text is plain ASCII; a test
+/// holds it to the same result as the version that took it a character at a time, in passes.
 pub fn text_of(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
+    // Every tag becomes a space; a `>` is dropped wherever it is.
+    let bytes = html.as_bytes();
+    let mut kept = Vec::with_capacity(bytes.len());
     let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
+    let mut at = 0;
+    while at < bytes.len() {
+        let next = memchr::memchr2(b'<', b'>', &bytes[at..]).map(|i| at + i);
+        let end = next.unwrap_or(bytes.len());
+        if !in_tag {
+            kept.extend_from_slice(&bytes[at..end]);
         }
+        match next.map(|i| bytes[i]) {
+            Some(b'<') => {
+                in_tag = true;
+                kept.push(b' ');
+            }
+            Some(_) => in_tag = false,
+            None => {}
+        }
+        at = end + 1;
     }
+    // Cut at ASCII bytes only, so still UTF-8.
+    let text = String::from_utf8(kept).unwrap_or_default();
     // The five entities the HTML writer makes, decoded once each, and every run of white space
     // made one space, in one pass.
     const ENTITIES: [(&str, char); 5] = [
@@ -405,7 +418,25 @@ pub fn text_of(html: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     let mut rest = text.as_str();
-    while let Some(c) = rest.chars().next() {
+    while !rest.is_empty() {
+        // Plain ASCII that is neither white space (nor any control) nor an entity's start,
+        // copied whole.
+        let run = rest
+            .bytes()
+            .position(|b| b == b'&' || b <= b' ' || b >= 0x80)
+            .unwrap_or(rest.len());
+        if run > 0 {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push_str(&rest[..run]);
+            rest = &rest[run..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         let (c, len) = match c {
             '&' => ENTITIES
                 .iter()
@@ -668,7 +699,7 @@ mod tests {
 
         #[test]
         fn plain_text_is_made_in_one_pass_as_in_five(
-            html in "([<>&;# \t\n\u{a0}\u{3000}a-z]|&lt;|&gt;|&quot;|&#39;|&amp;|é|北|<p>|</p>){0,40}"
+            html in "([<>&;# \t\n\u{b}\u{1}\u{85}\u{a0}\u{3000}a-z]|&lt;|&gt;|&quot;|&#39;|&amp;|é|北|<p>|</p>){0,40}"
         ) {
             proptest::prop_assert_eq!(text_of(&html), text_of_by_passes(&html));
         }

@@ -1005,9 +1005,10 @@ mod tests {
         let staging = Staging::begin(&lock, &output).unwrap();
         streamed(&staging, "notes/b/index.html");
         assert_eq!(
-            fs::read_to_string(staging_dir(&output).join("0")).unwrap(),
+            fs::read_to_string(staging_dir(&output).join("0").join("0")).unwrap(),
             "<p>streamed</p>",
-            "staged under a number, the output untouched"
+            "staged under a number (in the first of the folders they are spread over), the \
+             output untouched"
         );
         assert!(!output.join("notes").exists());
         drop(staging);

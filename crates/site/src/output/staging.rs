@@ -116,6 +116,10 @@ impl Staging {
         fs::File::create_new(dir.join(STAGING_MARKER))
             .and_then(|mut f| f.write_all(MARKER_TEXT.as_bytes()))
             .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        for part in 0..SPREAD {
+            fs::create_dir(dir.join(format!("{part}")))
+                .with_context(|| format!("failed to create `{}`", dir.display()))?;
+        }
         staging.found = entries(output, &dir)
             .collect::<io::Result<_>>()
             .with_context(|| format!("failed to read `{}`", output.display()))?;
@@ -133,7 +137,7 @@ impl Staging {
             return Ok(());
         }
         let number = self.numbers.fetch_add(1, Ordering::Relaxed);
-        let dest = self.dir.join(number.to_string());
+        let dest = staged_at(&self.dir, number);
         let written = match source {
             Source::Bytes(b) => fs::File::create_new(&dest).and_then(|mut f| f.write_all(b)),
             Source::Copy(src) => fs::copy(src, &dest).map(drop),
@@ -202,7 +206,7 @@ impl Staging {
                 fs::remove_dir_all(&dest)
                     .with_context(|| format!("failed to remove `{}`", dest.display()))?;
             }
-            fs::rename(self.dir.join(number.to_string()), &dest)
+            fs::rename(staged_at(&self.dir, *number), &dest)
                 .with_context(|| format!("failed to write `{}`", dest.display()))?;
         }
         let removed = wanted.remove(&self.output, &unwanted)?;
@@ -237,6 +241,17 @@ impl Drop for Staging {
             let _ = fs::remove_dir(&self.output);
         }
     }
+}
+
+/// How many folders the staged files are spread over: the threads that write them contend for
+/// a folder's lock while they create files in it, and at 11,000 files in one folder that was a
+/// fifth of a first build's time on this machine (the kernel spinning on the lock).
+const SPREAD: usize = 16;
+
+/// Where the staged file `number` is written: in folder `number % SPREAD` of the staging folder.
+fn staged_at(dir: &Path, number: usize) -> PathBuf {
+    dir.join(format!("{}", number % SPREAD))
+        .join(number.to_string())
 }
 
 /// Where a file comes in the commit: what pages use first, then the pages, then the home page.
