@@ -466,55 +466,59 @@ fn exports(
     let unmade = with.exports_unmade;
     // For `check`, the names alone: pages link to them, and that is what it checks.
     let make = |f: &dyn Fn() -> Vec<u8>| if unmade { Vec::new() } else { f() };
-    let json = make(&|| export::report_json(report, standings, analysis, changes));
-    let workbook = match unmade {
-        true => Vec::new(),
-        false => crate::workbook::workbook(report, standings).map_err(|e| {
-            crate::diagnostic::Diagnostic::about_file(
-                "content/report.yaml",
-                format!("cannot write report.xlsx: {e}"),
-            )
-            .with_hint("a spreadsheet holds at most 1,048,576 rows and 16,384 columns")
-        })?,
-    };
-    let mut files = vec![
-        made(crate::urls::REPORT_JSON, json),
-        made(crate::urls::WORKBOOK, workbook),
-    ];
-    // For `check`, none: no page links to them.
-    if !unmade {
-        files.extend(
-            export::note_texts(report, with.cache)
-                .into_iter()
-                .map(|(path, bytes)| shared_file(path, bytes)),
-        );
-    }
+    // The workbook, the slowest of them, is made beside the others.
+    let (workbook, mut files) = rayon::join(
+        || match unmade {
+            true => Ok(Vec::new()),
+            false => crate::workbook::workbook(report, standings),
+        },
+        || {
+            let mut files = vec![made(
+                crate::urls::REPORT_JSON,
+                make(&|| export::report_json(report, standings, analysis, changes)),
+            )];
+            // For `check`, none: no page links to them.
+            if !unmade {
+                files.extend(
+                    export::note_texts(report, with.cache)
+                        .into_iter()
+                        .map(|(path, bytes)| shared_file(path, bytes)),
+                );
+            }
+            // For `check`, the names alone: the search page loads them.
+            if unmade {
+                files.extend(
+                    export::search_files(report)
+                        .iter()
+                        .map(|path| made(path, Vec::new())),
+                );
+            } else {
+                files.extend(
+                    export::search_index(report, with.cache)
+                        .into_iter()
+                        .map(|(path, bytes)| shared_file(path, bytes)),
+                );
+            }
+            files.push(made(
+                crate::urls::MATRIX,
+                make(&|| export::matrix_csv(report, standings, analysis)),
+            ));
+            files
+        },
+    );
+    let workbook = workbook.map_err(|e| {
+        crate::diagnostic::Diagnostic::about_file(
+            "content/report.yaml",
+            format!("cannot write report.xlsx: {e}"),
+        )
+        .with_hint("a spreadsheet holds at most 1,048,576 rows and 16,384 columns")
+    })?;
+    files.push(made(crate::urls::WORKBOOK, workbook));
     if let Some(base) = view::absolute_base(&report.base_url) {
-        let paths: Vec<&str> = pages
-            .iter()
-            .chain(&files)
-            .map(|f| f.path.as_str())
-            .collect();
+        // The sitemap lists pages only.
+        let paths: Vec<&str> = pages.iter().map(|f| f.path.as_str()).collect();
         files.push(made(crate::urls::SITEMAP, export::sitemap(base, &paths)));
     }
-    // For `check`, the names alone: the search page loads them.
-    if unmade {
-        files.extend(
-            export::search_files(report)
-                .iter()
-                .map(|path| made(path, Vec::new())),
-        );
-    } else {
-        files.extend(
-            export::search_index(report, with.cache)
-                .into_iter()
-                .map(|(path, bytes)| shared_file(path, bytes)),
-        );
-    }
-    files.push(made(
-        crate::urls::MATRIX,
-        make(&|| export::matrix_csv(report, standings, analysis)),
-    ));
     Ok(files)
 }
 
