@@ -1,4 +1,5 @@
-//! The machine-readable exports: `report.json` (the whole model as built) and `matrix.csv`.
+//! The machine-readable exports: `report.json` (the whole model as built) with its files of
+//! notes' texts, the search index, `matrix.csv` and the sitemap.
 //!
 //! Their shape is a contract (the README, "The built site"): snake_case keys, vendors by rank, notes by date then slug.
 //! report.json and the files of note texts beside it (`report-notes/`) hold everything the
@@ -371,7 +372,7 @@ struct JsonNoteTexts<'a> {
 
 /// How many files the texts of `notes` notes are kept in: about twenty notes to a file,
 /// rounded up to a power of two (one file for up to 20 notes, 512 for 10,000).
-pub fn note_texts_parts(notes: usize) -> usize {
+fn note_texts_parts(notes: usize) -> usize {
     notes.div_ceil(NOTES_PER_PART).max(1).next_power_of_two()
 }
 
@@ -380,7 +381,7 @@ const NOTES_PER_PART: usize = 20;
 /// Which of `parts` files holds the text of the note `slug`: the 32-bit FNV-1a hash of its
 /// slug's bytes, modulo `parts`. Fixed by the slug alone, so that a note stays in its file
 /// while others are edited, added or removed (until their number crosses a power of two).
-pub fn note_texts_part(slug: &str, parts: usize) -> usize {
+fn note_texts_part(slug: &str, parts: usize) -> usize {
     let hash = slug.bytes().fold(0x811c_9dc5_u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     });
@@ -388,7 +389,7 @@ pub fn note_texts_part(slug: &str, parts: usize) -> usize {
 }
 
 /// The report's notes by the part they are kept in (parts no note falls into left out).
-pub fn notes_by_part(report: &Report) -> Vec<(usize, Vec<&crate::model::Note>)> {
+fn notes_by_part(report: &Report) -> Vec<(usize, Vec<&crate::model::Note>)> {
     let parts = note_texts_parts(report.notes.len());
     let mut by_part: Vec<Vec<&crate::model::Note>> = vec![Vec::new(); parts];
     for n in &report.notes {
@@ -453,7 +454,7 @@ pub fn note_texts_of(report: &Report, slug: &str) -> (String, Vec<u8>) {
 }
 
 /// A key of everything a file of notes' texts is made from, for a session to reuse it.
-pub fn note_texts_key(notes: &[&crate::model::Note]) -> u64 {
+fn note_texts_key(notes: &[&crate::model::Note]) -> u64 {
     crate::cache::hash_texts(notes.iter().flat_map(|n| {
         [
             n.slug.as_str(),
@@ -465,7 +466,7 @@ pub fn note_texts_key(notes: &[&crate::model::Note]) -> u64 {
 }
 
 /// One file of notes' texts.
-pub fn note_texts_file(notes: &[&crate::model::Note]) -> Vec<u8> {
+fn note_texts_file(notes: &[&crate::model::Note]) -> Vec<u8> {
     let file = JsonNoteTexts {
         version: REPORT_JSON_VERSION,
         notes: notes
@@ -896,7 +897,7 @@ pub fn search_part_of(report: &Report, slug: &str) -> (String, Vec<u8>) {
 }
 
 /// A key of everything a file of the search index's notes is made from.
-pub fn search_part_key(notes: &[&crate::model::Note]) -> u64 {
+fn search_part_key(notes: &[&crate::model::Note]) -> u64 {
     crate::cache::hash_texts(notes.iter().flat_map(|n| {
         [
             n.slug.as_str(),
@@ -910,7 +911,7 @@ pub fn search_part_key(notes: &[&crate::model::Note]) -> u64 {
 }
 
 /// One file of the search index's notes: a script that adds them to `window.shortlistSearch`.
-pub fn search_part(notes: &[&crate::model::Note]) -> Vec<u8> {
+fn search_part(notes: &[&crate::model::Note]) -> Vec<u8> {
     let docs: Vec<SearchDoc> = notes
         .iter()
         .map(|n| {

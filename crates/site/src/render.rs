@@ -71,13 +71,13 @@ pub struct With<'a> {
     pub exports_unmade: bool,
 }
 
-/// Renders every page and export of the report.
 /// The rendered site, and what a session needs to make one note's page again.
 pub struct Made {
     pub files: Vec<OutputFile>,
     pub shared: Shared,
 }
 
+/// Renders every page and export of the report.
 pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Made, Vec<Diagnostic>> {
     let views = view::build(
         scored.report,

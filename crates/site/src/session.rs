@@ -100,9 +100,9 @@ impl Session {
     /// Rebuilds after only the text of notes changed (what follows their front matter, which
     /// is as it was): each such note's text is rendered against the files of the last build; its
     /// page, the files of report.json's notes' texts and of the search index that hold it and
-    /// report.json's fingerprint are made again, and only they are written. Nothing else can depend on a note's text: the front matter
-    /// decides what a note says about vendors and criteria, and the links it makes must stay
-    /// the same links. The warnings of the last build stay: none of those a note's text can
+    /// report.json's fingerprint are made again, and only they are written. Nothing else can
+    /// depend on a note's text: the front matter decides what a note says about vendors and
+    /// criteria, and the links it makes must stay the same links. The warnings of the last build stay: none of those a note's text can
     /// cause is a warning (a broken link is an error), and those that point into its text make
     /// the whole pipeline run. `None` for any other change: the whole pipeline then runs.
     fn texts_only(&mut self, changed: &[PathBuf]) -> Option<Result<Rebuilt, Failure>> {
