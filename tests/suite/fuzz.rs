@@ -111,11 +111,11 @@ fn validate(report: &str, dossier: &str) -> Vec<shortlist::diagnostic::Diagnosti
     let sources = vec![
         Source {
             entry: entries[0].clone(),
-            text: report.to_string(),
+            text: report.into(),
         },
         Source {
             entry: entries[1].clone(),
-            text: dossier.to_string(),
+            text: dossier.into(),
         },
     ];
     let cache = shortlist::cache::Cache::default();

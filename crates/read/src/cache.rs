@@ -72,7 +72,7 @@ struct CachedDigest {
 struct CachedText {
     modified: Option<SystemTime>,
     len: u64,
-    text: String,
+    text: Arc<str>,
 }
 
 /// How much work the last build did, for messages and benchmarks.
@@ -124,7 +124,7 @@ impl Cache {
     }
 
     /// The text of `path` if it is unchanged on disk since it was cached.
-    pub fn text(&self, path: &PathBuf, modified: Option<SystemTime>, len: u64) -> Option<String> {
+    pub fn text(&self, path: &PathBuf, modified: Option<SystemTime>, len: u64) -> Option<Arc<str>> {
         let texts = self.texts.lock().ok()?;
         texts
             .get(path)
@@ -133,7 +133,7 @@ impl Cache {
     }
 
     /// The text of `path` as it was last read, whatever the file holds now.
-    pub fn last_text(&self, path: &PathBuf) -> Option<String> {
+    pub fn last_text(&self, path: &PathBuf) -> Option<Arc<str>> {
         let texts = self.texts.lock().ok()?;
         texts.get(path).map(|c| c.text.clone())
     }
@@ -195,7 +195,13 @@ impl Cache {
         }
     }
 
-    pub fn store_text(&self, path: PathBuf, modified: Option<SystemTime>, len: u64, text: &str) {
+    pub fn store_text(
+        &self,
+        path: PathBuf,
+        modified: Option<SystemTime>,
+        len: u64,
+        text: &Arc<str>,
+    ) {
         self.files_read.fetch_add(1, Ordering::Relaxed);
         if !self.keeps {
             return;
@@ -206,7 +212,7 @@ impl Cache {
                 CachedText {
                     modified,
                     len,
-                    text: text.to_string(),
+                    text: Arc::clone(text),
                 },
             );
         }

@@ -244,7 +244,10 @@ impl Session {
             return None;
         }
         let files = crate::validate::SiteFiles::again(Arc::clone(&last.links), &self.cache);
-        let source = crate::content::Source { entry, text };
+        let source = crate::content::Source {
+            entry,
+            text: text.into(),
+        };
         let mut rich = crate::validate::note_text_again(&source, &files).ok()?;
         let old = &last.report.notes[i].body;
         if rich.links != old.links {

@@ -166,7 +166,9 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct Source {
     pub entry: Entry,
-    pub text: String,
+    /// Shared with a session's cache, which keeps it for the next build: a file not read again
+    /// is not copied either.
+    pub text: std::sync::Arc<str>,
 }
 
 /// Lists every file under `content_dir`, sorted, and the problems met on the way.
@@ -347,7 +349,7 @@ pub fn read_all(
                     text,
                 });
             }
-            let text = read_text(e, len, max_bytes)?;
+            let text: std::sync::Arc<str> = read_text(e, len, max_bytes)?.into();
             cache.store_text(e.path.clone(), modified, len, &text);
             Ok(Source {
                 entry: e.clone(),

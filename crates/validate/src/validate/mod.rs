@@ -962,7 +962,7 @@ fn warn_uncited_notes(
         .collect();
     let shown: BTreeMap<String, (&PathBuf, &str)> = parsed
         .iter()
-        .map(|(s, _)| (slug_of(&s.entry), (&s.entry.shown, s.text.as_str())))
+        .map(|(s, _)| (slug_of(&s.entry), (&s.entry.shown, &*s.text)))
         .collect();
     for note in notes.iter().filter(|n| !cited.contains(n.slug.as_str())) {
         if let Some((path, text)) = shown.get(&note.slug) {
