@@ -60,19 +60,21 @@ pub fn hash_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> u64 {
     h.digest()
 }
 
-/// A file's SHA-256, with the metadata that tells whether it changed on disk.
-struct CachedDigest {
+/// What was read of a file (its text, its SHA-256), with the metadata that tells whether the
+/// file changed on disk since.
+struct Stamped<T> {
     modified: Option<SystemTime>,
     len: u64,
-    digest: [u8; 32],
+    value: T,
 }
 
-/// A file's text, with the metadata that tells whether it changed on disk.
-#[derive(Clone)]
-struct CachedText {
-    modified: Option<SystemTime>,
-    len: u64,
-    text: Arc<str>,
+impl<T: Clone> Stamped<T> {
+    /// The value, if the file has the same modification time (a known one) and size: the one
+    /// rule by which texts and digests are taken again.
+    fn if_unchanged(&self, modified: Option<SystemTime>, len: u64) -> Option<T> {
+        (self.modified.is_some() && self.modified == modified && self.len == len)
+            .then(|| self.value.clone())
+    }
 }
 
 /// How much work the last build did, for messages and benchmarks.
@@ -95,9 +97,9 @@ type Kept = (u64, Arc<Vec<u8>>);
 pub struct Cache {
     /// Whether entries are kept: a single build would only hold a second copy of everything.
     keeps: bool,
-    texts: Mutex<HashMap<PathBuf, CachedText>>,
+    texts: Mutex<HashMap<PathBuf, Stamped<Arc<str>>>>,
     /// Each content file's SHA-256, for the fingerprint, by the same rule as its text.
-    digests: Mutex<HashMap<PathBuf, CachedDigest>>,
+    digests: Mutex<HashMap<PathBuf, Stamped<[u8; 32]>>>,
     markdown: Mutex<HashMap<u64, Rendered>>,
     /// Pages and export files by path: the key they were made for, and their bytes (shared
     /// with the site that holds them).
@@ -126,16 +128,13 @@ impl Cache {
     /// The text of `path` if it is unchanged on disk since it was cached.
     pub fn text(&self, path: &PathBuf, modified: Option<SystemTime>, len: u64) -> Option<Arc<str>> {
         let texts = self.texts.lock().ok()?;
-        texts
-            .get(path)
-            .filter(|c| c.modified.is_some() && c.modified == modified && c.len == len)
-            .map(|c| c.text.clone())
+        texts.get(path)?.if_unchanged(modified, len)
     }
 
     /// The text of `path` as it was last read, whatever the file holds now.
     pub fn last_text(&self, path: &PathBuf) -> Option<Arc<str>> {
         let texts = self.texts.lock().ok()?;
-        texts.get(path).map(|c| c.text.clone())
+        texts.get(path).map(|c| c.value.clone())
     }
 
     /// Forgets the texts of `paths`, so they are read again whatever their metadata says
@@ -166,10 +165,7 @@ impl Cache {
         len: u64,
     ) -> Option<[u8; 32]> {
         let digests = self.digests.lock().ok()?;
-        digests
-            .get(path)
-            .filter(|c| c.modified.is_some() && c.modified == modified && c.len == len)
-            .map(|c| c.digest)
+        digests.get(path)?.if_unchanged(modified, len)
     }
 
     /// Keeps the SHA-256 of `path` for the next build, when the cache keeps anything.
@@ -186,10 +182,10 @@ impl Cache {
         if let Ok(mut digests) = self.digests.lock() {
             digests.insert(
                 path,
-                CachedDigest {
+                Stamped {
                     modified,
                     len,
-                    digest,
+                    value: digest,
                 },
             );
         }
@@ -209,10 +205,10 @@ impl Cache {
         if let Ok(mut texts) = self.texts.lock() {
             texts.insert(
                 path,
-                CachedText {
+                Stamped {
                     modified,
                     len,
-                    text: Arc::clone(text),
+                    value: Arc::clone(text),
                 },
             );
         }
@@ -236,11 +232,7 @@ impl Cache {
 
     /// The bytes of the page at `path` if its inputs hash to `key`, as they did last time.
     pub fn page(&self, path: &str, key: u64) -> Option<Arc<Vec<u8>>> {
-        let pages = self.pages.lock().ok()?;
-        let hit = pages
-            .get(path)
-            .filter(|(k, _)| *k == key)
-            .map(|(_, b)| b.clone());
+        let hit = self.export(path, key);
         if hit.is_some() {
             self.pages_reused.fetch_add(1, Ordering::Relaxed);
         }
@@ -252,9 +244,7 @@ impl Cache {
         if !self.keeps {
             return;
         }
-        if let Ok(mut pages) = self.pages.lock() {
-            pages.insert(path.to_string(), (key, Arc::clone(bytes)));
-        }
+        self.store_export(path, key, bytes);
         if let Ok(mut rendered) = self.rendered.lock() {
             rendered.push(path.to_string());
         }

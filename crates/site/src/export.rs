@@ -447,10 +447,14 @@ fn reused(
     })
 }
 
-/// The file of notes' texts that holds the note `slug`, made again.
-pub fn note_texts_of(report: &Report, slug: &str) -> (String, Vec<u8>) {
+/// The two files that hold the note `slug`'s text, made again: its file of notes' texts and
+/// its file of the search index (the same notes are kept in both).
+pub fn files_of_note(report: &Report, slug: &str) -> [(String, Vec<u8>); 2] {
     let (part, notes) = notes_in_part_of(report, slug);
-    (crate::urls::note_texts(part), note_texts_file(&notes))
+    [
+        (crate::urls::note_texts(part), note_texts_file(&notes)),
+        (crate::urls::search_part(part), search_part(&notes)),
+    ]
 }
 
 /// A key of everything a file of notes' texts is made from, for a session to reuse it.
@@ -858,7 +862,10 @@ pub fn search_index(report: &Report, cache: &crate::cache::Cache) -> Vec<(String
         });
     }
     let parts = notes_by_part(report);
-    let files: Vec<String> = search_files(report).split_off(1);
+    let files: Vec<String> = parts
+        .iter()
+        .map(|(i, _)| crate::urls::search_part(*i))
+        .collect();
     let mut first = b"window.shortlistSearch = ".to_vec();
     first.extend(serde_json::to_vec(&docs).unwrap_or_else(|_| b"[]".to_vec()));
     first.extend(b";\nwindow.shortlistSearchFiles = ");
@@ -876,24 +883,13 @@ pub fn search_index(report: &Report, cache: &crate::cache::Cache) -> Vec<(String
 /// The files of the search index, in the order the search page loads them: `search-index.js`,
 /// then those of the notes.
 pub fn search_files(report: &Report) -> Vec<String> {
-    let parts = note_texts_parts(report.notes.len());
-    let mut used = vec![false; parts];
-    for n in &report.notes {
-        used[note_texts_part(&n.slug, parts)] = true;
-    }
     std::iter::once(crate::urls::SEARCH_INDEX.to_string())
         .chain(
-            (0..parts)
-                .filter(|i| used[*i])
-                .map(crate::urls::search_part),
+            notes_by_part(report)
+                .iter()
+                .map(|(i, _)| crate::urls::search_part(*i)),
         )
         .collect()
-}
-
-/// The file of the search index that holds the note `slug`, made again.
-pub fn search_part_of(report: &Report, slug: &str) -> (String, Vec<u8>) {
-    let (part, notes) = notes_in_part_of(report, slug);
-    (crate::urls::search_part(part), search_part(&notes))
 }
 
 /// A key of everything a file of the search index's notes is made from.
@@ -1206,7 +1202,7 @@ mod tests {
         }
         // One note's file made again is the file a whole build makes.
         report.notes[7].body.text = "edited".into();
-        let (path, bytes) = note_texts_of(&report, "n07");
+        let [(path, bytes), _] = files_of_note(&report, "n07");
         let whole = note_texts(&report, &Default::default());
         let same = whole.iter().find(|(p, _)| *p == path).unwrap();
         assert_eq!(*same.1, bytes);
@@ -1263,10 +1259,8 @@ mod tests {
                 found.push(slug);
             }
             let slug = found.last().unwrap().clone();
-            assert_eq!(
-                search_part_of(&report, &slug),
-                (path.clone(), bytes.to_vec())
-            );
+            let [_, search] = files_of_note(&report, &slug);
+            assert_eq!(search, (path.clone(), bytes.to_vec()));
         }
         found.sort();
         let all: Vec<String> = (0..45).map(|i| format!("n{i:02}")).collect();

@@ -532,11 +532,7 @@ fn shared_file(path: String, bytes: std::sync::Arc<Vec<u8>>) -> OutputFile {
 }
 
 fn made(path: &str, bytes: Vec<u8>) -> OutputFile {
-    OutputFile {
-        path: path.into(),
-        body: Body::bytes(bytes),
-        template: None,
-    }
+    shared_file(path.into(), std::sync::Arc::new(bytes))
 }
 
 /// The theme's static files and the content's assets, as they are.

@@ -174,10 +174,7 @@ impl Session {
         let mut exports = vec![report_json_again(&mut built, &moved)];
         for &i in &edited {
             let slug = &built.report.notes[i].slug;
-            for (path, bytes) in [
-                crate::export::note_texts_of(&built.report, slug),
-                crate::export::search_part_of(&built.report, slug),
-            ] {
+            for (path, bytes) in crate::export::files_of_note(&built.report, slug) {
                 if exports.iter().all(|f| f.path != path) {
                     exports.push(crate::site::OutputFile {
                         path,
