@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -103,19 +104,21 @@ pub struct Report {
 }
 
 /// Markdown rendered to sanitized HTML; links to the site root are behind `markdown::ROOT`.
+/// Its texts are shared with the rendering the cache keeps, so a build that reuses it copies
+/// none of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Rich {
     /// The Markdown as written, for exports.
     #[serde(skip)]
-    pub source: String,
-    pub html: String,
+    pub source: Arc<str>,
+    pub html: Arc<str>,
     pub headings: Vec<Heading>,
     /// The content files it links to or shows, relative to `content/`, sorted.
     #[serde(skip)]
     pub links: Vec<String>,
     /// The plain text of the HTML, for exports and the search index.
     #[serde(skip)]
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 pub use crate::rules::{TOLERANCE, same_figure};

@@ -1,4 +1,5 @@
-//! What one build can reuse from the last: file texts, rendered Markdown and rendered pages.
+//! What one build can reuse from the last: file texts, what they parse to, rendered Markdown
+//! and rendered pages.
 //!
 //! `build` starts from an empty [`Cache`]; `watch` and `serve` keep one across rebuilds, so a
 //! change to one note re-reads one file, renders one piece of Markdown, and re-renders only the
@@ -8,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -91,6 +92,10 @@ pub struct Stats {
 /// A file's bytes, with the key of the inputs they were made from.
 type Kept = (u64, Arc<Vec<u8>>);
 
+/// What a file's text parsed to (of whatever type its kind parses to), with the text it was
+/// parsed from.
+type Parsed = (Arc<str>, Arc<dyn std::any::Any + Send + Sync>);
+
 /// What one build can reuse; [`Cache::default`] is for a single build and keeps nothing,
 /// [`Cache::remembering`] keeps every text, rendering and page for the next build.
 #[derive(Default)]
@@ -101,6 +106,8 @@ pub struct Cache {
     /// Each content file's SHA-256, for the fingerprint, by the same rule as its text.
     digests: Mutex<HashMap<PathBuf, Stamped<[u8; 32]>>>,
     markdown: Mutex<HashMap<u64, Rendered>>,
+    /// What each content file parsed to, by path.
+    parsed: Mutex<HashMap<PathBuf, Parsed>>,
     /// Pages and export files by path: the key they were made for, and their bytes (shared
     /// with the site that holds them).
     pages: Mutex<HashMap<String, Kept>>,
@@ -230,6 +237,36 @@ impl Cache {
         r
     }
 
+    /// What `text`, the text of `path`, parses to: as `parse` made it last time when the text
+    /// is the same (the same shared text, as the session hands out for an unchanged file, or
+    /// equal to it), else `parse`'s result, kept for the next build. Parsing depends on the
+    /// text alone, so the kept value is the one parsing again would make.
+    pub fn parsed<T: Clone + Send + Sync + 'static>(
+        &self,
+        path: &Path,
+        text: &Arc<str>,
+        parse: impl FnOnce() -> T,
+    ) -> T {
+        if !self.keeps {
+            return parse();
+        }
+        let kept = self.parsed.lock().ok().and_then(|m| {
+            let (was, value) = m.get(path)?;
+            (Arc::ptr_eq(was, text) || **was == **text).then(|| Arc::clone(value))
+        });
+        if let Some(value) = kept.and_then(|v| v.downcast_ref::<T>().cloned()) {
+            return value;
+        }
+        let value = parse();
+        if let Ok(mut m) = self.parsed.lock() {
+            m.insert(
+                path.to_path_buf(),
+                (Arc::clone(text), Arc::new(value.clone())),
+            );
+        }
+        value
+    }
+
     /// The bytes of the page at `path` if its inputs hash to `key`, as they did last time.
     pub fn page(&self, path: &str, key: u64) -> Option<Arc<Vec<u8>>> {
         let hit = self.export(path, key);
@@ -297,6 +334,9 @@ impl Cache {
         if let Ok(mut digests) = self.digests.lock() {
             digests.retain(|p, _| live.contains(p));
         }
+        if let Ok(mut parsed) = self.parsed.lock() {
+            parsed.retain(|p, _| live.contains(p));
+        }
         if let Ok(mut pages) = self.pages.lock() {
             let live: std::collections::HashSet<&String> = live_pages.iter().collect();
             pages.retain(|p, _| live.contains(p));
@@ -311,5 +351,54 @@ impl Cache {
         {
             m.clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// Parses `text` as `cache` would have it parsed, counting the parses in `count`.
+    fn parse_counted(cache: &Cache, path: &str, text: &Arc<str>, count: &Cell<usize>) -> usize {
+        cache.parsed(Path::new(path), text, || {
+            count.set(count.get() + 1);
+            text.len()
+        })
+    }
+
+    #[test]
+    fn a_text_is_parsed_again_only_when_it_changed() {
+        let cache = Cache::remembering();
+        let parses = Cell::new(0);
+        let text: Arc<str> = Arc::from("title: A");
+        assert_eq!(parse_counted(&cache, "a.md", &text, &parses), 8);
+        assert_eq!(parse_counted(&cache, "a.md", &text, &parses), 8);
+        assert_eq!(parses.get(), 1, "the same shared text is not parsed twice");
+        // The same text read again (another allocation) is the same text.
+        let again: Arc<str> = Arc::from("title: A");
+        assert_eq!(parse_counted(&cache, "a.md", &again, &parses), 8);
+        assert_eq!(parses.get(), 1);
+        // A changed text, another file, another type: each parsed.
+        let edited: Arc<str> = Arc::from("title: AB");
+        assert_eq!(parse_counted(&cache, "a.md", &edited, &parses), 9);
+        assert_eq!(parse_counted(&cache, "b.md", &edited, &parses), 9);
+        assert_eq!(parses.get(), 3);
+        let other: String = cache.parsed(Path::new("a.md"), &edited, || "x".to_string());
+        assert_eq!(other, "x", "a value of another type is never handed out");
+        // A file gone from the site is forgotten.
+        cache.retain(&[PathBuf::from("b.md")], &[]);
+        assert_eq!(parse_counted(&cache, "a.md", &edited, &parses), 9);
+        assert_eq!(parses.get(), 4);
+    }
+
+    #[test]
+    fn a_single_build_keeps_nothing_parsed() {
+        let cache = Cache::default();
+        let parses = Cell::new(0);
+        let text: Arc<str> = Arc::from("title: A");
+        parse_counted(&cache, "a.md", &text, &parses);
+        parse_counted(&cache, "a.md", &text, &parses);
+        assert_eq!(parses.get(), 2);
     }
 }

@@ -8,7 +8,7 @@
 //! pages at any depth. Whether a link target exists is for the caller's resolver to say.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use crate::urlpath;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -53,9 +53,13 @@ pub struct ContentLink {
     pub target: Option<String>,
 }
 
+/// The texts are shared (`Arc<str>`): a rendering kept by the cache is handed to each build,
+/// and on to the model, without being copied.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
-    pub html: String,
+    /// The Markdown it was made from.
+    pub source: Arc<str>,
+    pub html: Arc<str>,
     pub headings: Vec<Heading>,
     pub links: Vec<ContentLink>,
     /// Every content file the text links to or shows (Markdown and raw HTML alike), as a path
@@ -65,14 +69,14 @@ pub struct Rendered {
     /// caller reports an error.
     pub depth: usize,
     /// The plain text of the HTML, for exports and the search index: made once, with it.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 impl Rendered {
-    /// The model's rich text: `source` as rendering made it.
-    pub fn into_rich(self, source: &str) -> crate::model::Rich {
+    /// The model's rich text.
+    pub fn into_rich(self) -> crate::model::Rich {
         crate::model::Rich {
-            source: source.to_string(),
+            source: self.source,
             html: self.html,
             headings: self.headings,
             links: self.targets,
@@ -137,8 +141,9 @@ pub fn render(source: &str, base_dir: &str, resolver: &dyn Resolver) -> Rendered
     targets.sort();
     targets.dedup();
     Rendered {
-        text: text_of(&html),
-        html,
+        source: source.into(),
+        text: text_of(&html).into(),
+        html: html.into(),
         headings,
         links,
         targets,
@@ -466,7 +471,7 @@ pub fn render_plain(source: &str) -> String {
             Target::Missing
         }
     }
-    render(source, "", &NoFiles).html
+    render(source, "", &NoFiles).html.to_string()
 }
 
 fn rewrite<'a>(

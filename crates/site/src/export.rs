@@ -36,16 +36,16 @@ pub const DEBRIEF_JSON_VERSION: u32 = 2;
 struct JsonText<'a> {
     markdown: &'a str,
     /// Sanitized HTML; its links to pages of the site are relative to the site's root.
-    html: String,
-    text: String,
+    html: std::borrow::Cow<'a, str>,
+    text: &'a str,
 }
 
 impl<'a> JsonText<'a> {
     fn of(rich: &'a Rich) -> Self {
         JsonText {
             markdown: rich.source.trim_end(),
-            html: crate::markdown::with_root(&rich.html, "").into_owned(),
-            text: rich.text.clone(),
+            html: crate::markdown::with_root(&rich.html, ""),
+            text: &rich.text,
         }
     }
 }
@@ -462,9 +462,9 @@ fn note_texts_key(notes: &[&crate::model::Note]) -> u64 {
     crate::cache::hash_texts(notes.iter().flat_map(|n| {
         [
             n.slug.as_str(),
-            n.body.source.as_str(),
-            n.body.html.as_str(),
-            n.body.text.as_str(),
+            &*n.body.source,
+            &*n.body.html,
+            &*n.body.text,
         ]
     }))
 }
@@ -550,7 +550,7 @@ impl<'a> JsonVendor<'a> {
                     let level = report
                         .criterion(id)
                         .and_then(|c| c.level_of(s.score))
-                        .map(|d| d.text.as_str());
+                        .map(|d| &*d.text);
                     (id.as_str(), JsonScore::of(s, level))
                 })
                 .collect(),
@@ -810,7 +810,7 @@ struct SearchDoc {
 pub fn search_index(report: &Report, cache: &crate::cache::Cache) -> Vec<(String, Arc<Vec<u8>>)> {
     let clip = |s: String| -> String { s.chars().take(CLIP).collect() };
     let rich =
-        |r: &Option<crate::model::Rich>| r.as_ref().map(|r| r.text.clone()).unwrap_or_default();
+        |r: &Option<crate::model::Rich>| r.as_ref().map(|r| r.text.to_string()).unwrap_or_default();
     let mut docs = Vec::new();
     for v in &report.vendors {
         let mut x = rich(&v.summary);
@@ -901,7 +901,7 @@ fn search_part_key(notes: &[&crate::model::Note]) -> u64 {
             n.kind.as_str(),
             n.date.as_str(),
             n.author.as_deref().unwrap_or("\u{0}"),
-            n.body.text.as_str(),
+            &*n.body.text,
         ]
     }))
 }
@@ -968,7 +968,7 @@ impl DebriefText {
     fn of(rich: &Rich) -> Self {
         DebriefText {
             html: crate::markdown::without_site_links(&rich.html),
-            text: rich.text.clone(),
+            text: rich.text.to_string(),
         }
     }
 }
@@ -1096,7 +1096,7 @@ pub fn debrief_json(d: &crate::debrief::Debrief) -> Vec<u8> {
                         score: round4(s.score),
                         level: criterion(id)
                             .and_then(|c| c.level_of(s.score))
-                            .map(|l| l.text.as_str()),
+                            .map(|l| &*l.text),
                         rationale: s.rationale.as_ref().map(DebriefText::of),
                         agreed_reason: s.agreed_reason.as_deref(),
                         evidence: &s.evidence,
@@ -1152,8 +1152,8 @@ mod tests {
             draft: false,
             tags: vec![],
             body: crate::model::Rich {
-                source: format!("# {text}\n\n- a\n- b\n"),
-                html: format!("<h1>{text}</h1>\n<ul><li>a</li></ul>\n"),
+                source: format!("# {text}\n\n- a\n- b\n").into(),
+                html: format!("<h1>{text}</h1>\n<ul><li>a</li></ul>\n").into(),
                 headings: vec![],
                 links: vec![],
                 text: text.into(),
@@ -1286,9 +1286,24 @@ mod tests {
         // Each input changed alone makes both files again, or the one it is in.
         type Edit = fn(&mut crate::model::Note);
         let edits: [(&str, Edit, bool, bool); 6] = [
-            ("source", |n| n.body.source.push('x'), true, false),
-            ("html", |n| n.body.html.push('x'), true, false),
-            ("text", |n| n.body.text.push('x'), true, true),
+            (
+                "source",
+                |n| n.body.source = format!("{}x", n.body.source).into(),
+                true,
+                false,
+            ),
+            (
+                "html",
+                |n| n.body.html = format!("{}x", n.body.html).into(),
+                true,
+                false,
+            ),
+            (
+                "text",
+                |n| n.body.text = format!("{}x", n.body.text).into(),
+                true,
+                true,
+            ),
             ("title", |n| n.title.push('x'), false, true),
             ("date", |n| n.date = "2026-01-03".into(), false, true),
             ("author", |n| n.author = Some("x".into()), false, true),

@@ -287,31 +287,39 @@ fn render_page(
     // reads (see `theme::SiteParts`): a note's page is not rendered again when a score it
     // does not show changes.
     let own = |hashes: &[u64], i: usize| hashes.get(i).copied().unwrap_or(0);
-    let (var, own_hash) = match page.own {
-        Own::Section => (None, 0),
+    // The variable itself is made only when the page is rendered: a kept page needs its hash
+    // alone (a note's, made for Tera, copies its whole text).
+    let (var, own_hash): (OwnVar<'_>, u64) = match page.own {
+        Own::Section => (Box::new(|| None), 0),
         Own::Vendor(i) => (
-            Some(("vendor", shared.vendors[i].clone())),
+            Box::new(move || Some(("vendor", shared.vendors[i].clone()))),
             own(&shared.vendor_hashes, i),
         ),
         Own::Criterion(i) => (
-            Some(("criterion", shared.criteria[i].clone())),
+            Box::new(move || Some(("criterion", shared.criteria[i].clone()))),
             own(&shared.criterion_hashes, i),
         ),
         Own::Note(i) => {
             let note = views.note_page(i);
             let hash = note_hash(shared, i, note.body, note.headings, with);
-            (Some(("note", tera::Value::from_serializable(&note))), hash)
+            (
+                Box::new(move || Some(("note", tera::Value::from_serializable(&note)))),
+                hash,
+            )
         }
     };
     render_with(page, shared, var, own_hash, with)
 }
 
-/// A page with `site`, the page's own variable `var` (`vendor`, `note`...), whose data beyond
-/// `site` hashes to `own_hash`; from the cache when nothing it shows has changed.
+/// A page's own variable (`vendor`, `note`...) for Tera, made when the page is rendered.
+type OwnVar<'a> = Box<dyn FnOnce() -> Option<(&'static str, tera::Value)> + 'a>;
+
+/// A page with `site` and the page's own variable `var`, whose data beyond `site` hashes to
+/// `own_hash`; from the cache when nothing it shows has changed.
 fn render_with(
     page: &Page,
     shared: &Shared,
-    var: Option<(&'static str, tera::Value)>,
+    var: OwnVar<'_>,
     own_hash: u64,
     with: &With<'_>,
 ) -> Result<OutputFile, Diagnostic> {
@@ -348,7 +356,7 @@ fn render_with(
     ctx.insert("page_path", &page.path);
     ctx.insert("section", section_of(page.template));
     ctx.insert("canonical_path", crate::urls::folder_of(&page.path));
-    if let Some((name, value)) = var {
+    if let Some((name, value)) = var() {
         ctx.insert_value(name, value);
     }
     let html = with
@@ -414,7 +422,13 @@ pub fn note_again(
         own: Own::Note(i),
     };
     let hash = note_hash(shared, i, again.body, again.headings, with);
-    Some(render_with(&page, shared, Some(("note", var)), hash, with))
+    Some(render_with(
+        &page,
+        shared,
+        Box::new(|| Some(("note", var))),
+        hash,
+        with,
+    ))
 }
 
 /// A bidder's debrief site: its one page (`index.html`), the theme's static files and its
@@ -440,7 +454,8 @@ pub fn debrief(d: &crate::debrief::Debrief, with: &With<'_>) -> Result<Made, Vec
         cache: &Cache::default(),
         ..*with
     };
-    let mut files = vec![render_with(&page, &shared, None, 0, &uncached).map_err(|e| vec![e])?];
+    let mut files =
+        vec![render_with(&page, &shared, Box::new(|| None), 0, &uncached).map_err(|e| vec![e])?];
     files.push(written(
         made(crate::urls::REPORT_JSON, export::debrief_json(d)),
         with,

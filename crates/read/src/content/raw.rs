@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
 
 /// content/report.yaml: the report's title, its criteria and weights, and how it is built.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
     /// The report's title, shown on every page.
@@ -66,7 +66,7 @@ pub struct RawReport {
 }
 
 /// How a bidder's debrief is made.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDebrief {
     /// Name the selected provider in each bidder's debrief (else it is "the selected provider").
@@ -75,7 +75,7 @@ pub struct RawDebrief {
 }
 
 /// Limits on what the project may hold.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLimits {
     /// The largest content file, in MiB (default 8, at most 64).
@@ -87,7 +87,7 @@ pub struct RawLimits {
 }
 
 /// One member of the evaluation panel.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvaluator {
     /// Lowercase letters, digits and hyphens: how scores name the evaluator (`by: { jo: 4 }`).
@@ -101,7 +101,7 @@ pub struct RawEvaluator {
 }
 
 /// The contract the providers bid for: its length and currency.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawContract {
     /// How many years the contract runs.
@@ -114,7 +114,7 @@ pub struct RawContract {
 }
 
 /// How the robustness of the ranking is sampled.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRobustness {
     /// How many random variations to try.
@@ -129,7 +129,7 @@ pub struct RawRobustness {
 }
 
 /// The scale scores are on.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScale {
     /// The lowest score.
@@ -139,7 +139,7 @@ pub struct RawScale {
 }
 
 /// One criterion vendors are scored on.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCriterion {
     /// How dossiers name the criterion in `scores:`: lowercase letters, digits and hyphens.
@@ -160,7 +160,7 @@ pub struct RawCriterion {
 }
 
 /// A vendor dossier, content/vendors/<slug>.yaml.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawVendor {
     /// The vendor's name as the report shows it.
@@ -211,7 +211,7 @@ pub struct RawVendor {
 }
 
 /// What one of the vendor's clients said of it.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReference {
     /// Who gave the reference.
@@ -232,7 +232,7 @@ pub struct RawReference {
 }
 
 /// One risk of choosing the vendor.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRisk {
     /// The risk, in a few words.
@@ -251,7 +251,7 @@ pub struct RawRisk {
 }
 
 /// A score, written either in full or as a bare number (`cost: 3`).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RawScore {
     /// The score; with `by`, the score the panel agreed on (else their mean counts).
     pub score: Option<f64>,
@@ -394,7 +394,7 @@ impl RawScore {
 
 /// content/scores/<evaluator-id>.yaml: one evaluator's own scores, by vendor slug, then by
 /// criterion id, so that each member of the panel scores in a file of their own.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct RawScoresFile {
     /// The scores for each vendor (by the slug of its dossier), each by criterion id: `brightpath: { track-record: 4 }`.
@@ -403,7 +403,7 @@ pub struct RawScoresFile {
 
 /// One evaluator's score for one vendor on one criterion: a bare number, or a map with the
 /// score, why, the notes behind it and when it was given.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RawGiven {
     /// The score.
     pub score: f64,
@@ -488,7 +488,7 @@ impl RawGiven {
 }
 
 /// A note's front matter.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNote {
     /// The note's title.

@@ -317,7 +317,7 @@ impl<'a> Lookups<'a> {
             recommend,
             not_yet: (!recommend)
                 .then(|| format!("No recommendation yet: {}.", missing.join(", and "))),
-            panel_view: report.recommendation.as_ref().map(|r| r.html.as_str()),
+            panel_view: report.recommendation.as_ref().map(|r| &*r.html),
             score_label: format!("{score:.2}"),
             margin,
             margin_label: margin.map(|m| format!("{m:.2}")),

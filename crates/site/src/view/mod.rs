@@ -797,7 +797,7 @@ impl<'a> Lookups<'a> {
                 .best
                 .get(c.id.as_str())
                 .is_some_and(|b| crate::model::same_figure(*b, s.score)),
-            rationale: s.rationale.as_ref().map(|r| r.html.as_str()),
+            rationale: s.rationale.as_ref().map(|r| &*r.html),
             evidence: self.evidence_refs(&s.evidence),
             confidential: s.confidential,
             withheld: s.withheld,
@@ -812,9 +812,7 @@ impl<'a> Lookups<'a> {
                         name: &e.name,
                         role: e.role.as_deref(),
                         score_label: format_number(*s.by.get(&e.id)?),
-                        rationale: own
-                            .and_then(|o| o.rationale.as_ref())
-                            .map(|r| r.html.as_str()),
+                        rationale: own.and_then(|o| o.rationale.as_ref()).map(|r| &*r.html),
                         evidence: own.map_or_else(Vec::new, |o| self.evidence_refs(&o.evidence)),
                         date: own.and_then(|o| o.date.as_deref()),
                     })
@@ -827,7 +825,7 @@ impl<'a> Lookups<'a> {
             age_days: s.evidence_age_days,
             stale: crate::rules::is_stale(report, s.evidence_age_days),
             decides: self.decides_text(v, c),
-            level: c.level_of(s.score).map(|d| d.text.as_str()),
+            level: c.level_of(s.score).map(|d| &*d.text),
             ..empty
         }
     }
@@ -905,7 +903,7 @@ impl<'a> Lookups<'a> {
             missing: missing_names(report, st),
             leads_on: cells.iter().filter(|c| c.leads).count(),
             cells,
-            summary: v.summary.as_ref().map(|s| s.html.as_str()),
+            summary: v.summary.as_ref().map(|s| &*s.html),
             notes: self.notes_of_vendor(&v.slug),
             evidence_count: evidence_count(v),
             risks,
@@ -974,7 +972,7 @@ impl<'a> Lookups<'a> {
                 0.0
             },
             question: c.question.as_deref(),
-            description: c.description.as_ref().map(|d| d.html.as_str()),
+            description: c.description.as_ref().map(|d| &*d.html),
             url: urls::criterion(&c.id),
             rows,
             scored: scores.len(),
@@ -1070,7 +1068,7 @@ impl<'a> Lookups<'a> {
         SiteView {
             title: &report.title,
             organisation: report.organisation.as_deref(),
-            summary: report.summary.as_ref().map(|s| s.html.as_str()),
+            summary: report.summary.as_ref().map(|s| &*s.html),
             audience: report.audience.as_str(),
             audience_label: report.audience.label(),
             base_url: &report.base_url,

@@ -105,7 +105,7 @@ pub(super) fn rich(
         files,
         diags,
     );
-    r.into_rich(source)
+    r.into_rich()
 }
 
 fn check_url(

@@ -165,11 +165,17 @@ pub fn validate(
     let parsed_vendors: Vec<(&Source, Option<RawVendor>)> = parse_each(
         &vendor_sources,
         |s| content::parse_yaml::<RawVendor>(&s.entry.shown, &s.text, 1, &s.text),
+        settings.cache,
         &mut diags,
     );
     let parsed_notes: Vec<(&Source, Option<RawNote>)> =
-        parse_each(&note_sources, parse_note, &mut diags);
-    let parsed_scores = parse_each(&of_kind(sources, Kind::Scores), scores::parse, &mut diags);
+        parse_each(&note_sources, parse_note, settings.cache, &mut diags);
+    let parsed_scores = parse_each(
+        &of_kind(sources, Kind::Scores),
+        scores::parse,
+        settings.cache,
+        &mut diags,
+    );
 
     let drafts = drafts_left_out(&parsed_notes, settings);
     // Which audience this build is for decides which notes links may point at, so it is
@@ -468,15 +474,17 @@ fn read_report<'s>(
 }
 
 /// Parses every file of one kind in parallel, keeping each file beside what it held (`None`
-/// when a required part could not be read) and every problem found, in file order.
-fn parse_each<'s, T: Send>(
+/// when a required part could not be read) and every problem found, in file order. A file
+/// whose text is as the cache last saw it is not parsed again.
+fn parse_each<'s, T: Clone + Send + Sync + 'static>(
     sources: &[&'s Source],
     parse: impl Fn(&Source) -> (Option<T>, Vec<Diagnostic>) + Sync,
+    cache: &crate::cache::Cache,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(&'s Source, Option<T>)> {
     sources
         .par_iter()
-        .map(|s| (*s, parse(s)))
+        .map(|s| (*s, cache.parsed(&s.entry.path, &s.text, || parse(s))))
         .collect::<Vec<_>>()
         .into_iter()
         .map(|(s, (value, problems))| {
@@ -599,7 +607,7 @@ fn build_note(
         confidential: *confidential,
         draft: *draft,
         tags: tags.clone(),
-        body: rendered.into_rich(split.body),
+        body: rendered.into_rich(),
         source: s.entry.rel.clone(),
     })
 }
@@ -647,7 +655,7 @@ pub fn note_text_again(s: &Source, files: &SiteFiles<'_>) -> Result<Rich, Vec<Di
     if !diags.is_empty() {
         return Err(diags);
     }
-    Ok(rendered.into_rich(split.body))
+    Ok(rendered.into_rich())
 }
 
 /// The vendors and criteria a note names exist (its criteria only when report.yaml's could be
