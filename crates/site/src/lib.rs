@@ -162,15 +162,17 @@ pub fn make_site(options: &Options) -> Result<Built, Failure> {
 
 /// [`make_site`], reusing what `cache` holds from an earlier build of the same project.
 pub fn make_site_with(options: &Options, cache: &cache::Cache) -> Result<Built, Failure> {
-    make_site_into(options, cache, None)
+    make_site_into(options, cache, None, None)
 }
 
 /// [`make_site_with`], writing each page and export into `staging` as soon as it is made
 /// (their bodies are then [`site::Body::Written`]), so the site is never all in memory.
+/// `last` is the `site` of the session's last build, whose items are reused where unchanged.
 pub fn make_site_into(
     options: &Options,
     cache: &cache::Cache,
     sink: Option<&dyn site::Sink>,
+    last: Option<&render::Shared>,
 ) -> Result<Built, Failure> {
     let root = &options.root;
     let mut timings = Vec::with_capacity(5);
@@ -243,6 +245,7 @@ pub fn make_site_into(
         progress: options.progress.as_deref(),
         sink,
         exports_unmade: options.exports_unmade,
+        last,
     };
     // A bidder's build is its debrief alone; any other, the whole site.
     let (made, changes, later, left_out) = if report.audience == model::Audience::Bidder {
@@ -406,7 +409,7 @@ pub fn build_remembering(
     // Pages are written into the staging folder as they are rendered; if the build fails,
     // the staging folder goes with `staging` and the output is as it was.
     let staging = output::Staging::begin(&lock, &output).map_err(Failure::Io)?;
-    let mut built = make_site_into(options, cache, Some(&staging))?;
+    let mut built = make_site_into(options, cache, Some(&staging), None)?;
     let started = std::time::Instant::now();
     staging
         .finish(&built.files, built.report.audience)

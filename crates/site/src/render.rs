@@ -7,7 +7,7 @@
 //! under any sub-path; the same prefix replaces the `markdown::ROOT` marker in rendered
 //! Markdown. The exports (`report.json`, `matrix.csv`) come from `export`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use tera::Context;
@@ -69,6 +69,9 @@ pub struct With<'a> {
     pub sink: Option<&'a dyn Sink>,
     /// Leave the exports empty (see `Options::exports_unmade`).
     pub exports_unmade: bool,
+    /// The `site` of the session's last build: an item of its long lists whose view hashes
+    /// the same is taken from it rather than converted for Tera again.
+    pub last: Option<&'a Shared>,
 }
 
 /// The rendered site, and what a session needs to make one note's page again.
@@ -85,7 +88,7 @@ pub fn render(scored: &Scored<'_>, with: &With<'_>) -> Result<Made, Vec<Diagnost
         scored.analysis,
         scored.changes,
     );
-    let shared = Shared::of(&views, with.cache.keeps());
+    let shared = Shared::of(&views, with.cache.keeps(), with.last);
     let pages = pages(&views);
     if let Some(p) = with.progress {
         p.total
@@ -151,44 +154,78 @@ pub struct Shared {
 
 impl Shared {
     /// `site` for Tera; hashed only for a cache that keeps pages (a key nothing reads is work
-    /// for nothing: the whole of `site` serialized once more).
-    fn of(views: &view::Views<'_>, keyed: bool) -> Self {
-        let data = views.site();
-        // Tera's form and the hashes are made side by side: each is a walk over all of `site`.
-        let (site, hashes) = rayon::join(
-            || tera::Value::from_serializable(&data),
-            || {
-                if keyed {
-                    SiteHashes::of(views)
-                } else {
-                    SiteHashes::default()
-                }
-            },
-        );
-        let list = |key: &str| {
-            site.get_from_path(key)
-                .and_then(|v| v.as_array())
-                .map(<[tera::Value]>::to_vec)
-                .unwrap_or_default()
-        };
+    /// for nothing: the whole of `site` serialized once more). With the hashes, an item of the
+    /// long lists that hashes as it did in `last` is that build's value (Tera's values share
+    /// their contents: taking one copies nothing), so that an edit converts what it changed.
+    fn of(views: &view::Views<'_>, keyed: bool, last: Option<&Shared>) -> Self {
         let SiteHashes {
             part_hashes,
             vendor_hashes,
             criterion_hashes,
             note_hashes,
-        } = hashes;
+        } = if keyed {
+            SiteHashes::of(views)
+        } else {
+            SiteHashes::default()
+        };
+        let vendors = values_of(
+            &views.vendors,
+            &vendor_hashes,
+            last.map(|l| (&l.vendors[..], &l.vendor_hashes[..])),
+        );
+        let criteria = values_of(
+            &views.criteria,
+            &criterion_hashes,
+            last.map(|l| (&l.criteria[..], &l.criterion_hashes[..])),
+        );
+        let notes = values_of(
+            &views.notes,
+            &note_hashes,
+            last.map(|l| (&l.notes[..], &l.note_hashes[..])),
+        );
+        // The rest of `site`, then the three lists put in.
+        let mut rest = views.site();
+        rest.vendors = &[];
+        rest.criteria = &[];
+        rest.notes = &[];
+        let mut site = tera::Value::from_serializable(&rest)
+            .into_map()
+            .unwrap_or_default();
+        site.insert("vendors".into(), tera::Value::from(vendors.as_slice()));
+        site.insert("criteria".into(), tera::Value::from(criteria.as_slice()));
+        site.insert("notes".into(), tera::Value::from(notes.as_slice()));
         Shared {
-            vendors: list("vendors"),
-            criteria: list("criteria"),
-            notes: list("notes"),
+            site: tera::Value::from(site),
+            vendors,
+            criteria,
+            notes,
             hash: hash_of(&part_hashes),
             part_hashes,
             vendor_hashes,
             criterion_hashes,
             note_hashes,
-            site,
         }
     }
+}
+
+/// Each of `items` for Tera: from `last` (its values and their hashes) where an item hashes as
+/// one there did, else converted (always, when there are no hashes).
+fn values_of<T: serde::Serialize + Sync>(
+    items: &[T],
+    hashes: &[u64],
+    last: Option<(&[tera::Value], &[u64])>,
+) -> Vec<tera::Value> {
+    let kept: HashMap<u64, &tera::Value> = last
+        .map(|(values, hashes)| hashes.iter().copied().zip(values).collect())
+        .unwrap_or_default();
+    items
+        .par_iter()
+        .enumerate()
+        .map(|(i, item)| match hashes.get(i).and_then(|h| kept.get(h)) {
+            Some(value) => (*value).clone(),
+            None => tera::Value::from_serializable(item),
+        })
+        .collect()
 }
 
 /// The hashes a page's key is made of: each top-level part of `site`, and each item of its

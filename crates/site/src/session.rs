@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use crate::cache::{Cache, Stats};
 use crate::output::{self, Synced, Written};
 use crate::site::Body;
-use crate::{Built, Failure, Options, make_site_with, render};
+use crate::{Built, Failure, Options, make_site_into, render};
 
 pub struct Session {
     options: Options,
@@ -87,10 +87,12 @@ impl Session {
             return rebuilt;
         }
         let started = Instant::now();
-        // Whatever happens, the next rebuild starts from a whole build.
-        self.last = None;
+        // Whatever happens, the next rebuild starts from a whole build. Of the last, only
+        // `site` is kept while this one is made (its values are shared, not copied).
+        let last_site = self.last.take().map(|b| b.shared.clone());
         self.cache.forget(changed);
-        let result = make_site_with(&self.options, &self.cache);
+        let result = make_site_into(&self.options, &self.cache, None, last_site.as_ref());
+        drop(last_site);
         let stats = self.cache.take_stats();
         let built = result?;
         self.forget_the_dead(&built);
@@ -129,6 +131,7 @@ impl Session {
             progress: None,
             sink: None,
             exports_unmade: false,
+            last: None,
         };
         let mut pages = Vec::with_capacity(edits.len());
         for (_, note) in &edits {
