@@ -326,3 +326,63 @@ fn two_saves_in_one_clock_tick_are_both_seen_when_the_watcher_names_the_file() {
     s.rebuild(&[dossier]).unwrap();
     assert_same_as_full_build(&p, "a dossier saved twice in one clock tick");
 }
+
+#[test]
+fn a_note_kept_from_the_last_build_is_checked_again_when_what_it_names_changes() {
+    let p = Project::fixture("minimal");
+    let mut s = session(&p);
+    s.rebuild(&[]).unwrap();
+    // What the session says of acme-rfp.md, which names the vendor `acme` and the criterion
+    // `cost`, after a change to other files only.
+    let said_of_the_note = |s: &mut Session| match s.rebuild(&[]) {
+        Err(shortlist::Failure::Content(diags)) => diags
+            .iter()
+            .filter(|d| d.is_error() && d.file.ends_with("notes/acme-rfp.md"))
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>(),
+        Err(other) => panic!("{other}"),
+        Ok(_) => Vec::new(),
+    };
+    // The criterion it names renamed in report.yaml.
+    p.edit("content/report.yaml", "- id: cost", "- id: price");
+    let said = said_of_the_note(&mut s);
+    assert!(
+        said.iter().any(|m| m.contains("`cost`")),
+        "the note names a criterion that is gone: {said:?}"
+    );
+    p.edit("content/report.yaml", "- id: price", "- id: cost");
+    assert_eq!(said_of_the_note(&mut s), Vec::<String>::new());
+    // The dossier it names renamed.
+    std::fs::rename(
+        p.path("content/vendors/acme.yaml"),
+        p.path("content/vendors/acme-learning.yaml"),
+    )
+    .unwrap();
+    let said = said_of_the_note(&mut s);
+    assert!(
+        said.iter().any(|m| m.contains("no vendor `acme`")),
+        "the note names a vendor that is gone: {said:?}"
+    );
+    std::fs::rename(
+        p.path("content/vendors/acme-learning.yaml"),
+        p.path("content/vendors/acme.yaml"),
+    )
+    .unwrap();
+    // A link to a note that is then deleted.
+    p.edit(
+        "content/notes/acme-rfp.md",
+        "Fair price.",
+        "Fair price; see [the demo](budget-demo.md).",
+    );
+    assert_eq!(said_of_the_note(&mut s), Vec::<String>::new());
+    let demo = p.read("content/notes/budget-demo.md");
+    std::fs::remove_file(p.path("content/notes/budget-demo.md")).unwrap();
+    let said = said_of_the_note(&mut s);
+    assert!(
+        said.iter().any(|m| m.contains("budget-demo.md")),
+        "the note links to a note that is gone: {said:?}"
+    );
+    p.write("content/notes/budget-demo.md", &demo);
+    assert_eq!(said_of_the_note(&mut s), Vec::<String>::new());
+    assert_same_as_full_build(&p, "restored");
+}

@@ -1,5 +1,5 @@
-//! What one build can reuse from the last: file texts, what they parse to, rendered Markdown
-//! and rendered pages.
+//! What one build can reuse from the last: file texts, what they parse and validate to,
+//! rendered Markdown and rendered pages.
 //!
 //! `build` starts from an empty [`Cache`]; `watch` and `serve` keep one across rebuilds, so a
 //! change to one note re-reads one file, renders one piece of Markdown, and re-renders only the
@@ -92,9 +92,9 @@ pub struct Stats {
 /// A file's bytes, with the key of the inputs they were made from.
 type Kept = (u64, Arc<Vec<u8>>);
 
-/// What a file's text parsed to (of whatever type its kind parses to), with the text it was
-/// parsed from.
-type Parsed = (Arc<str>, Arc<dyn std::any::Any + Send + Sync>);
+/// What was made of a file's text (of whatever type: what it parsed to, what it validated
+/// to), with the text and the key of everything else it was made from.
+type Made = (Arc<str>, u64, Arc<dyn std::any::Any + Send + Sync>);
 
 /// What one build can reuse; [`Cache::default`] is for a single build and keeps nothing,
 /// [`Cache::remembering`] keeps every text, rendering and page for the next build.
@@ -106,8 +106,8 @@ pub struct Cache {
     /// Each content file's SHA-256, for the fingerprint, by the same rule as its text.
     digests: Mutex<HashMap<PathBuf, Stamped<[u8; 32]>>>,
     markdown: Mutex<HashMap<u64, Rendered>>,
-    /// What each content file parsed to, by path.
-    parsed: Mutex<HashMap<PathBuf, Parsed>>,
+    /// What was made of each content file's text, by path and type of what was made.
+    made: Mutex<HashMap<(PathBuf, std::any::TypeId), Made>>,
     /// Pages and export files by path: the key they were made for, and their bytes (shared
     /// with the site that holds them).
     pages: Mutex<HashMap<String, Kept>>,
@@ -237,32 +237,33 @@ impl Cache {
         r
     }
 
-    /// What `text`, the text of `path`, parses to: as `parse` made it last time when the text
-    /// is the same (the same shared text, as the session hands out for an unchanged file, or
-    /// equal to it), else `parse`'s result, kept for the next build. Parsing depends on the
-    /// text alone, so the kept value is the one parsing again would make.
-    pub fn parsed<T: Clone + Send + Sync + 'static>(
+    /// What `make` makes of `text`, the text of `path`, and of whatever else `key` is a hash
+    /// of: as it made it last time when the text is the same (the same shared text, as the
+    /// session hands out for an unchanged file, or equal to it) and so is `key`, else made
+    /// now, and kept for the next build. One value of each type is kept for each file (what
+    /// it parsed to, what it validated to).
+    pub fn made_of<T: Clone + Send + Sync + 'static>(
         &self,
         path: &Path,
         text: &Arc<str>,
-        parse: impl FnOnce() -> T,
+        key: u64,
+        make: impl FnOnce() -> T,
     ) -> T {
         if !self.keeps {
-            return parse();
+            return make();
         }
-        let kept = self.parsed.lock().ok().and_then(|m| {
-            let (was, value) = m.get(path)?;
-            (Arc::ptr_eq(was, text) || **was == **text).then(|| Arc::clone(value))
+        let at = (path.to_path_buf(), std::any::TypeId::of::<T>());
+        let kept = self.made.lock().ok().and_then(|m| {
+            let (was, was_key, value) = m.get(&at)?;
+            (*was_key == key && (Arc::ptr_eq(was, text) || **was == **text))
+                .then(|| Arc::clone(value))
         });
         if let Some(value) = kept.and_then(|v| v.downcast_ref::<T>().cloned()) {
             return value;
         }
-        let value = parse();
-        if let Ok(mut m) = self.parsed.lock() {
-            m.insert(
-                path.to_path_buf(),
-                (Arc::clone(text), Arc::new(value.clone())),
-            );
+        let value = make();
+        if let Ok(mut m) = self.made.lock() {
+            m.insert(at, (Arc::clone(text), key, Arc::new(value.clone())));
         }
         value
     }
@@ -334,8 +335,8 @@ impl Cache {
         if let Ok(mut digests) = self.digests.lock() {
             digests.retain(|p, _| live.contains(p));
         }
-        if let Ok(mut parsed) = self.parsed.lock() {
-            parsed.retain(|p, _| live.contains(p));
+        if let Ok(mut made) = self.made.lock() {
+            made.retain(|(p, _), _| live.contains(p));
         }
         if let Ok(mut pages) = self.pages.lock() {
             let live: std::collections::HashSet<&String> = live_pages.iter().collect();
@@ -359,46 +360,57 @@ mod tests {
     use super::*;
     use std::cell::Cell;
 
-    /// Parses `text` as `cache` would have it parsed, counting the parses in `count`.
-    fn parse_counted(cache: &Cache, path: &str, text: &Arc<str>, count: &Cell<usize>) -> usize {
-        cache.parsed(Path::new(path), text, || {
+    /// Makes the length of `text` as `cache` would have it made, counting the makings.
+    fn made_counted(
+        cache: &Cache,
+        path: &str,
+        text: &Arc<str>,
+        key: u64,
+        count: &Cell<usize>,
+    ) -> usize {
+        cache.made_of(Path::new(path), text, key, || {
             count.set(count.get() + 1);
             text.len()
         })
     }
 
     #[test]
-    fn a_text_is_parsed_again_only_when_it_changed() {
+    fn a_text_is_made_again_only_when_it_or_its_key_changed() {
         let cache = Cache::remembering();
-        let parses = Cell::new(0);
+        let made = Cell::new(0);
         let text: Arc<str> = Arc::from("title: A");
-        assert_eq!(parse_counted(&cache, "a.md", &text, &parses), 8);
-        assert_eq!(parse_counted(&cache, "a.md", &text, &parses), 8);
-        assert_eq!(parses.get(), 1, "the same shared text is not parsed twice");
+        assert_eq!(made_counted(&cache, "a.md", &text, 1, &made), 8);
+        assert_eq!(made_counted(&cache, "a.md", &text, 1, &made), 8);
+        assert_eq!(made.get(), 1, "the same shared text is not made twice");
         // The same text read again (another allocation) is the same text.
         let again: Arc<str> = Arc::from("title: A");
-        assert_eq!(parse_counted(&cache, "a.md", &again, &parses), 8);
-        assert_eq!(parses.get(), 1);
-        // A changed text, another file, another type: each parsed.
+        assert_eq!(made_counted(&cache, "a.md", &again, 1, &made), 8);
+        assert_eq!(made.get(), 1);
+        // Another key (what else it is made from changed), a changed text, another file.
+        assert_eq!(made_counted(&cache, "a.md", &again, 2, &made), 8);
+        assert_eq!(made.get(), 2);
         let edited: Arc<str> = Arc::from("title: AB");
-        assert_eq!(parse_counted(&cache, "a.md", &edited, &parses), 9);
-        assert_eq!(parse_counted(&cache, "b.md", &edited, &parses), 9);
-        assert_eq!(parses.get(), 3);
-        let other: String = cache.parsed(Path::new("a.md"), &edited, || "x".to_string());
-        assert_eq!(other, "x", "a value of another type is never handed out");
+        assert_eq!(made_counted(&cache, "a.md", &edited, 2, &made), 9);
+        assert_eq!(made_counted(&cache, "b.md", &edited, 2, &made), 9);
+        assert_eq!(made.get(), 4);
+        // A value of another type is kept beside it, not in its place.
+        let other: String = cache.made_of(Path::new("a.md"), &edited, 2, || "x".to_string());
+        assert_eq!(other, "x");
+        assert_eq!(made_counted(&cache, "a.md", &edited, 2, &made), 9);
+        assert_eq!(made.get(), 4);
         // A file gone from the site is forgotten.
         cache.retain(&[PathBuf::from("b.md")], &[]);
-        assert_eq!(parse_counted(&cache, "a.md", &edited, &parses), 9);
-        assert_eq!(parses.get(), 4);
+        assert_eq!(made_counted(&cache, "a.md", &edited, 2, &made), 9);
+        assert_eq!(made.get(), 5);
     }
 
     #[test]
-    fn a_single_build_keeps_nothing_parsed() {
+    fn a_single_build_keeps_nothing_made() {
         let cache = Cache::default();
-        let parses = Cell::new(0);
+        let made = Cell::new(0);
         let text: Arc<str> = Arc::from("title: A");
-        parse_counted(&cache, "a.md", &text, &parses);
-        parse_counted(&cache, "a.md", &text, &parses);
-        assert_eq!(parses.get(), 2);
+        made_counted(&cache, "a.md", &text, 1, &made);
+        made_counted(&cache, "a.md", &text, 1, &made);
+        assert_eq!(made.get(), 2);
     }
 }

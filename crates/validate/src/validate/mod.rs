@@ -209,11 +209,25 @@ pub fn validate(
             &mut diags
         },
     );
+    // A note is made of its text, the criteria and vendors it may name and the files it may
+    // link to: while they are as they were, what the last build made of it stands.
+    let criteria = criteria_known.then_some(report.criteria.as_slice());
+    let made_of = crate::cache::hash_of((
+        criteria.map(|c| crate::cache::hash_json(&c)),
+        &vendor_slugs,
+        files.key(),
+        crate::cache::hash_json(&settings.limits),
+    ));
     let mut notes: Vec<Note> = build_each(
         &parsed_notes,
         |s, raw, d| {
-            let criteria = criteria_known.then_some(report.criteria.as_slice());
-            build_note(s, raw, criteria, &vendor_slugs, &files, d)
+            let (note, said) = settings.cache.made_of(&s.entry.path, &s.text, made_of, || {
+                let mut said = Vec::new();
+                let note = build_note(s, raw, criteria, &vendor_slugs, &files, &mut said);
+                (note, said)
+            });
+            d.extend(said);
+            note
         },
         &mut diags,
     );
@@ -484,7 +498,7 @@ fn parse_each<'s, T: Clone + Send + Sync + 'static>(
 ) -> Vec<(&'s Source, Option<T>)> {
     sources
         .par_iter()
-        .map(|s| (*s, cache.parsed(&s.entry.path, &s.text, || parse(s))))
+        .map(|s| (*s, cache.made_of(&s.entry.path, &s.text, 0, || parse(s))))
         .collect::<Vec<_>>()
         .into_iter()
         .map(|(s, (value, problems))| {

@@ -76,6 +76,11 @@ impl<'c> SiteFiles<'c> {
         Arc::clone(&self.index)
     }
 
+    /// A hash of the map: what a rendering made against it depends on.
+    pub fn key(&self) -> u64 {
+        self.index.key
+    }
+
     /// The project's limits, as report.yaml sets them.
     pub fn limits(&self) -> crate::model::Limits {
         self.index.limits
