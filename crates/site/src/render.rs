@@ -215,14 +215,23 @@ fn values_of<T: serde::Serialize + Sync>(
     hashes: &[u64],
     last: Option<(&[tera::Value], &[u64])>,
 ) -> Vec<tera::Value> {
-    let kept: HashMap<u64, &tera::Value> = last
-        .map(|(values, hashes)| hashes.iter().copied().zip(values).collect())
-        .unwrap_or_default();
+    let (last_values, last_hashes) = last.unwrap_or_default();
+    // Most items are where they were; the others are looked up by hash.
+    let moved: std::sync::OnceLock<HashMap<u64, &tera::Value>> = std::sync::OnceLock::new();
+    let kept = |i: usize, hash: u64| {
+        if last_hashes.get(i) == Some(&hash) {
+            return last_values.get(i);
+        }
+        moved
+            .get_or_init(|| last_hashes.iter().copied().zip(last_values).collect())
+            .get(&hash)
+            .copied()
+    };
     items
         .par_iter()
         .enumerate()
-        .map(|(i, item)| match hashes.get(i).and_then(|h| kept.get(h)) {
-            Some(value) => (*value).clone(),
+        .map(|(i, item)| match hashes.get(i).and_then(|h| kept(i, *h)) {
+            Some(value) => value.clone(),
             None => tera::Value::from_serializable(item),
         })
         .collect()

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
@@ -29,6 +30,9 @@ pub struct Synced {
 #[derive(Debug, Default)]
 pub struct Written {
     files: BTreeMap<String, u64>,
+    /// The bytes of each file made in memory, with their hash: a file of the next site that
+    /// holds the very same bytes (a page or export the session kept) is not hashed again.
+    bytes: std::collections::HashMap<String, (Arc<Vec<u8>>, u64)>,
     /// Each file's part of the marker's digest.
     marks: BTreeMap<String, u64>,
     marker: Option<String>,
@@ -47,7 +51,13 @@ pub fn sync(
     previous: &mut Written,
 ) -> Result<Synced> {
     use rayon::prelude::*;
-    let hashed: Vec<(u64, u64)> = files.par_iter().map(|f| hashes(&f.body)).collect();
+    let hashed: Vec<(u64, u64)> = files
+        .par_iter()
+        .map(|f| match (&f.body, previous.bytes.get(&f.path)) {
+            (Body::Bytes(now), Some((was, hash))) if Arc::ptr_eq(now, was) => (*hash, *hash),
+            _ => hashes(&f.body),
+        })
+        .collect();
     let marker = marker_of(
         files
             .iter()
@@ -71,6 +81,14 @@ pub fn sync(
         }
     };
     previous.files = next;
+    previous.bytes = files
+        .iter()
+        .zip(&hashed)
+        .filter_map(|(f, h)| match &f.body {
+            Body::Bytes(b) => Some((f.path.clone(), (Arc::clone(b), h.0))),
+            _ => None,
+        })
+        .collect();
     previous.marks = files
         .iter()
         .zip(&hashed)
@@ -109,6 +127,10 @@ pub fn update_some(
         }
         previous.files.insert(f.path.clone(), key);
         previous.marks.insert(f.path.clone(), mark);
+        match &f.body {
+            Body::Bytes(b) => previous.bytes.insert(f.path.clone(), (Arc::clone(b), key)),
+            _ => previous.bytes.remove(&f.path),
+        };
         synced.written += 1;
     }
     let marker = marker_of(
