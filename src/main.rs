@@ -58,5 +58,6 @@ fn quiet_on_a_closed_pipe() {
 /// strings and values, and with glibc's allocator a third of a rebuild's time at 10,000 notes
 /// went to malloc and free (perf). The price is memory: the first build's peak at 10,000 notes
 /// rose from 0.92 to 1.22 GB (the README gives the scale benchmark's figures).
+#[cfg(not(windows))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
