@@ -36,13 +36,16 @@ pub fn run(args: Args) -> Outcome {
         exports_unmade: true,
         ..Options::default()
     };
-    let result = shortlist::make_site(&options);
+    let cache = shortlist::cache::Cache::default();
+    let result = shortlist::make_site_with(&options, &cache);
     drop(bar);
     let (mut diags, counts) = match result {
         Ok(built) => {
             super::print_timings(&built);
             let mut d = built.warnings;
             d.extend(linkcheck::check(&built.files));
+            // What a build for each audience that leaves the team would leave out of it.
+            d.extend(other_audiences(&options, &built.report, &cache)?);
             (d, Some(super::contents(&built.report)))
         }
         Err(Failure::Content(d)) => (d, None),
@@ -89,4 +92,43 @@ pub fn run(args: Args) -> Outcome {
         }
     }
     if failed { Err(Exit::Problems) } else { Ok(()) }
+}
+
+/// The disclosure guard's findings for a shareable build and, when the project is written for
+/// debriefs, for every bidder's: read from one cache, so each file is read and rendered once
+/// per audience at most.
+fn other_audiences(
+    options: &Options,
+    report: &shortlist::model::Report,
+    cache: &shortlist::cache::Cache,
+) -> Result<Vec<Diagnostic>, Exit> {
+    use shortlist::model::Audience;
+    let mut asked = vec![(Audience::Shareable, None)];
+    if shortlist::writes_debriefs(report) {
+        asked.extend(
+            report
+                .vendors
+                .iter()
+                .map(|v| (Audience::Bidder, Some(v.slug.clone()))),
+        );
+    }
+    let mut found = Vec::new();
+    for (audience, bidder) in asked {
+        if report.audience == audience && bidder.is_none() {
+            continue;
+        }
+        let options = Options {
+            audience: Some(audience),
+            bidder,
+            progress: None,
+            ..options.clone()
+        };
+        match shortlist::disclosures(&options, cache) {
+            Ok(d) => found.extend(d),
+            // Problems of the content itself, the build above has reported.
+            Err(Failure::Content(_)) => {}
+            Err(other) => return Err(other).during("check"),
+        }
+    }
+    Ok(found)
 }

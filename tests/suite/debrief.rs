@@ -60,12 +60,18 @@ fn a_bidders_debrief_holds_nothing_of_any_other_provider() {
     p.edit(
         "content/vendors/budget.yaml",
         "    score: 2\n",
-        "    score: 2\n    rationale: BUDGET-OWN-WORDS on its templates.\n",
+        "    score: 2\n    rationale: BUDGET-PANEL-WORDS\n    feedback: BUDGET-OWN-WORDS on its templates.\n",
     );
     p.edit(
         "content/vendors/budget.yaml",
         "  cost: 5",
         "  cost: 5\nstrengths: [BUDGET-STRENGTH]\nconcerns: [Less proven than Acme Learning]\nrisks:\n  - { title: BUDGET-RISK }",
+    );
+    // The bidder's own note, shared with it.
+    p.edit(
+        "content/notes/budget-demo.md",
+        "kind:",
+        "share_with_bidder: true\nkind:",
     );
     let archive = p.path("packs/debrief.zip");
     std::fs::create_dir_all(archive.parent().unwrap()).unwrap();
@@ -122,6 +128,10 @@ fn a_bidders_debrief_holds_nothing_of_any_other_provider() {
         !page.contains("BUDGET-RISK"),
         "risks are the buyer's working notes"
     );
+    assert!(
+        !page.contains("BUDGET-PANEL-WORDS"),
+        "the panel's rationale is not the feedback"
+    );
     // Budget: track record 2 × 3/4 + cost 5 × 1/4 = 2.75, second of two; Acme 3.75, with 4 and 3.
     assert!(page.contains("<strong>2.75</strong>") && page.contains("2nd of 2 providers"));
     assert!(page.contains("The leading provider scored <strong>3.75</strong>"));
@@ -136,7 +146,7 @@ fn a_bidders_debrief_holds_nothing_of_any_other_provider() {
     assert_eq!(json["bidder"]["weighted_score"], 2.75);
     assert_eq!(json["bidder"]["rank"], 2);
     assert_eq!(
-        json["bidder"]["scores"]["track-record"]["rationale"]["text"],
+        json["bidder"]["scores"]["track-record"]["feedback"]["text"],
         "BUDGET-OWN-WORDS on its templates."
     );
     // The weighted difference on track record: 3/4 × (2 − 4) = −1.50; on cost 1/4 × (5 − 3).

@@ -7,6 +7,7 @@ mod audience;
 mod browser;
 mod build;
 mod debrief;
+mod disclosure;
 mod errors;
 mod fuzz;
 mod incremental;

@@ -12,6 +12,7 @@ pub use shortlist_model::{debrief, diagnostic, model, rules, site, urlpath, urls
 pub mod argument;
 pub mod changes;
 pub mod cost;
+pub mod guard;
 pub mod redact;
 pub mod score;
 pub mod sensitivity;

@@ -19,26 +19,54 @@
 //! - the Markdown source of every piece of rich text: HTML comments, link addresses and titles
 //!   of confidential notes live there, so what remains is the text of the redacted HTML.
 //!
+//! Then the disclosure guard ([`crate::guard`]) reads every text that is left: a note that
+//! quotes a confidential figure is left out whole (its links dropped, as a confidential
+//! note's are), any other text that does is left out, and each is said so. Every address that
+//! names a withheld note, however it is spelt, goes too.
+//!
 //! A bidder's debrief ([`for_bidder`]) starts from that shareable model, with evaluators always
-//! by role, and keeps only what that one provider may see (see [`crate::debrief`]): its own
-//! scores and rationales, the notes about it alone that they cite, the selected provider's
-//! scores, and the criteria. Any of those texts that names another provider (see
-//! [`OtherNames`] for how one is recognised) is left out, and said so.
+//! by role, and keeps only what was written for that one provider (see [`crate::debrief`]):
+//! the feedback on its scores (never the panel's rationale or agreed reason), the notes about
+//! it alone marked `share_with_bidder` (never the team's own), its status and the reason for
+//! it, the selected provider's scores and advantages, the award decision, and the criteria.
+//! The guard, with every other bidder's figures and names and phrases that compare bids, reads
+//! all of it; what it finds is left out, and said so.
 
 use std::collections::BTreeSet;
 
-use crate::debrief::{Bidder, Debrief, Selected, Withheld};
-use crate::model::{Audience, Report, Rich, Status, Vendor};
+use crate::debrief::{Bidder, Debrief, Reason, Selected, Withheld};
+use crate::guard::{Guard, Secrets, Sweep};
+use crate::model::{Audience, NoteKind, Report, Rich, Status, Vendor};
 use crate::score::Standing;
 
+/// The report as an audience may see it, what the guard left out of it, and the pricing
+/// figures it checked against (for a debrief's own guard).
+pub struct Redacted {
+    /// The report as the audience sees it.
+    pub report: Report,
+    /// What the guard left out of a shareable build.
+    pub withheld: Vec<Withheld>,
+    /// Every vendor's pricing figures, as they were before redaction.
+    pub secrets: Secrets,
+    /// The slugs of the notes this audience does not see (confidential, or left out by the
+    /// guard): an address that names one is taken out of any text rendered again.
+    pub withheld_notes: BTreeSet<String>,
+}
+
 /// Returns the report as `audience` may see it.
-pub fn for_audience(mut report: Report) -> Report {
+pub fn for_audience(mut report: Report) -> Redacted {
     if report.audience == Audience::Internal {
-        return report;
+        return Redacted {
+            report,
+            withheld: Vec::new(),
+            secrets: Secrets::default(),
+            withheld_notes: BTreeSet::new(),
+        };
     }
+    let secrets = Secrets::of(&report);
     // The paths of confidential notes would show in the list; the digest of the whole stays.
     report.inputs.files.clear();
-    let secret: BTreeSet<String> = report
+    let mut secret: BTreeSet<String> = report
         .notes
         .iter()
         .filter(|n| n.confidential)
@@ -56,6 +84,10 @@ pub fn for_audience(mut report: Report) -> Report {
     }
     for v in &mut report.vendors {
         v.contacts.clear();
+        // Written for the bidder alone: its debrief takes it from the internal model.
+        if report.audience == Audience::Shareable {
+            v.status_reason = None;
+        }
         if v.pricing.as_ref().is_some_and(|p| p.confidential) {
             v.pricing = None;
             v.pricing_withheld = true;
@@ -65,77 +97,174 @@ pub fn for_audience(mut report: Report) -> Report {
         }
         v.references.retain(|r| !r.confidential);
         v.risks.retain(|r| !r.confidential);
+        v.scores.values_mut().for_each(redact_words);
+    }
+    // A debrief's own guard reads what it shows; a shareable build's reads everything.
+    let withheld = if report.audience == Audience::Shareable {
+        crate::guard::sweep_report(&mut report, &Guard::shareable(&secrets), &mut secret)
+    } else {
+        crate::guard::unlink_notes(&mut report, &secret);
+        Vec::new()
+    };
+    for v in &mut report.vendors {
         for score in v.scores.values_mut() {
-            redact_score(score, &secret);
+            redact_evidence(score, &secret);
         }
     }
     let mut public_links = BTreeSet::new();
     for rich in every_rich(&mut report) {
-        rich_text_for(Audience::Shareable, rich);
+        source_for_outside(rich);
         public_links.extend(rich.links.iter().cloned());
     }
     // Assets that only confidential notes show or link to go with them.
     report
         .assets
         .retain(|a| !secret_links.contains(a) || public_links.contains(a));
-    report
+    Redacted {
+        report,
+        withheld,
+        secrets,
+        withheld_notes: secret,
+    }
 }
 
-/// The debrief of the bidder `slug`, from `report` as [`for_audience`] gave it for a bidder
-/// and its `standings`; an error naming the vendors there are when `slug` is not one.
-pub fn for_bidder(report: &Report, standings: &[Standing], slug: &str) -> Result<Debrief, String> {
+/// The debrief of the bidder `slug`, from `report` as [`for_audience`] gave it for a bidder,
+/// its `secrets` and `standings`; an error naming the vendors there are when `slug` is not
+/// one.
+pub fn for_bidder(
+    report: &Report,
+    secrets: &Secrets,
+    standings: &[Standing],
+    slug: &str,
+) -> Result<Debrief, String> {
     let Some(vendor) = report.vendor(slug) else {
         let slugs = || report.vendors.iter().map(|v| v.slug.as_str());
         let hint = crate::diagnostic::suggestion(slug, slugs())
             .unwrap_or_else(|| format!("the vendors are {}", crate::diagnostic::listed(slugs())));
         return Err(format!("there is no vendor `{slug}` to debrief; {hint}"));
     };
-    let others = OtherNames::of(report, slug);
-    let mut withheld = Vec::new();
-    let assessed: Vec<&Standing> = standings.iter().filter(|s| s.complete).collect();
-    let own = standings.iter().find(|s| s.slug == slug);
+    let guard = Guard::debrief(secrets, report, vendor);
+    let mut sweep = Sweep {
+        guard: &guard,
+        withheld: Vec::new(),
+    };
+    let s = &mut sweep;
+    let assessed: Vec<&Standing> = standings.iter().filter(|st| st.complete).collect();
+    let own = standings.iter().find(|st| st.slug == slug);
     let winner = winner(report, standings);
-    let notes = debrief_notes(report, vendor, &others, &mut withheld);
-    let cited: BTreeSet<&str> = notes.iter().map(|n| n.slug.as_str()).collect();
+    let notes = debrief_notes(report, vendor, s);
+    let shown: BTreeSet<&str> = notes.iter().map(|n| n.slug.as_str()).collect();
+    let src = vendor.source.as_str();
+    let mut missing_feedback = Vec::new();
     let scores = vendor
         .scores
         .iter()
-        .map(|(id, s)| {
-            (
-                id.clone(),
-                debrief_score(vendor, id, s, &cited, &others, &mut withheld),
-            )
+        .map(|(id, score)| {
+            let kept = debrief_score(vendor, id, score, &shown, s);
+            if kept.feedback.is_none() {
+                missing_feedback.push(id.clone());
+            }
+            (id.clone(), kept)
         })
         .collect();
-    let strengths = said_lines(
-        vendor,
-        "a strength",
-        &vendor.strengths,
-        &others,
-        &mut withheld,
+    let mut strengths = vendor.strengths.clone();
+    s.keep_items(src, "strengths", "a strength", &mut strengths);
+    let mut concerns = vendor.concerns.clone();
+    s.keep_items(src, "concerns", "a concern", &mut concerns);
+    let mut status_reason = vendor.status_reason.clone();
+    s.keep_rich(
+        src,
+        &["status_reason"],
+        "the status reason",
+        &mut status_reason,
     );
-    let concerns = said_lines(
-        vendor,
-        "a concern",
-        &vendor.concerns,
-        &others,
-        &mut withheld,
+    // The buyer's own texts are read for figures and names, not for comparisons.
+    let buyer = guard.for_buyer_texts();
+    let mut buyers = Sweep {
+        guard: &buyer,
+        withheld: Vec::new(),
+    };
+    let b = &mut buyers;
+    let here = "report.yaml";
+    b.require(here, &["title"], "the title", &report.title);
+    let mut organisation = report.organisation.clone();
+    b.keep_text(
+        here,
+        &["organisation"],
+        "the organisation",
+        &mut organisation,
     );
-    let criteria = debrief_criteria(report, &others, &mut withheld);
+    let mut levels = report.levels.clone();
+    levels.retain(|l| b.keeps(here, &["levels"], "a level's descriptor", &l.text));
+    let mut award = report.award.clone();
+    if let Some(a) = &mut award {
+        b.keep_text(
+            here,
+            &["award", "contact"],
+            "the award's contact",
+            &mut a.contact,
+        );
+    }
+    let mut criteria = report.criteria.clone();
+    crate::guard::sweep_criteria(b, &mut criteria);
+    let mut evaluators: Vec<String> = Vec::new();
+    for (i, e) in report.evaluators.iter().enumerate() {
+        let index = i.to_string();
+        if b.keeps(
+            here,
+            &["evaluators", &index, "role"],
+            "an evaluator's role",
+            &e.name,
+        ) {
+            evaluators.push(e.name.clone());
+        }
+    }
+    let selected = winner.filter(|(w, _)| w.slug != slug).map(|(w, st)| {
+        let mut advantages = std::collections::BTreeMap::new();
+        for (id, score) in &w.scores {
+            let mut advantage = score.advantage.clone();
+            let what = format!("the advantage on `{id}` of {}", w.name);
+            s.keep_rich(
+                &w.source,
+                &["scores", id, "advantage"],
+                &what,
+                &mut advantage,
+            );
+            if let Some(a) = advantage {
+                advantages.insert(id.clone(), a);
+            }
+        }
+        Selected {
+            name: report.debrief_names_winner.then(|| w.name.clone()),
+            chosen: w.status == Status::Selected,
+            weighted_score: st.weighted_score,
+            scores: w
+                .scores
+                .iter()
+                .map(|(id, sc)| (id.clone(), sc.score))
+                .collect(),
+            advantages,
+        }
+    });
     Ok(Debrief {
         title: report.title.clone(),
-        organisation: report.organisation.clone(),
+        organisation,
         date: report.date.clone(),
         scale: report.scale,
-        levels: report.levels.clone(),
+        levels,
         partner_threshold: report.partner_threshold,
         criteria,
-        evaluators: report.evaluators.iter().map(|e| e.name.clone()).collect(),
+        evaluators,
         bidder: Bidder {
             slug: vendor.slug.clone(),
             name: vendor.name.clone(),
-            rank: assessed.iter().position(|s| s.slug == slug).map(|i| i + 1),
-            weighted_score: own.and_then(|s| s.weighted_score),
+            status: vendor.status,
+            status_reason,
+            rank: assessed
+                .iter()
+                .position(|st| st.slug == slug)
+                .map(|i| i + 1),
+            weighted_score: own.and_then(|st| st.weighted_score),
             verdict: own.map_or(crate::rules::Verdict::Unassessed, Standing::verdict),
             selected: winner.is_some_and(|(w, _)| w.slug == slug),
             chosen: winner.is_some_and(|(w, _)| w.slug == slug && w.status == Status::Selected),
@@ -143,70 +272,13 @@ pub fn for_bidder(report: &Report, standings: &[Standing], slug: &str) -> Result
             strengths,
             concerns,
         },
-        selected: winner
-            .filter(|(w, _)| w.slug != slug)
-            .map(|(w, st)| Selected {
-                name: report.debrief_names_winner.then(|| w.name.clone()),
-                chosen: w.status == Status::Selected,
-                weighted_score: st.weighted_score,
-                scores: w
-                    .scores
-                    .iter()
-                    .map(|(id, s)| (id.clone(), s.score))
-                    .collect(),
-            }),
+        selected,
+        award,
         assessed: assessed.len(),
         notes,
-        withheld,
+        missing_feedback,
+        withheld: sweep.withheld.into_iter().chain(buyers.withheld).collect(),
     })
-}
-
-/// The lines of a dossier's list (strengths, concerns) that name no other provider.
-fn said_lines(
-    vendor: &Vendor,
-    what: &str,
-    items: &[String],
-    others: &OtherNames,
-    withheld: &mut Vec<Withheld>,
-) -> Vec<String> {
-    let mut kept = Vec::new();
-    for item in items {
-        match others.named_in(item) {
-            None => kept.push(item.clone()),
-            Some(names) => withheld.push(Withheld {
-                source: vendor.source.clone(),
-                criterion: None,
-                what: what.to_string(),
-                names: names.to_string(),
-            }),
-        }
-    }
-    kept
-}
-
-/// The criteria as a debrief shows them: a description that names another provider left out.
-fn debrief_criteria(
-    report: &Report,
-    others: &OtherNames,
-    withheld: &mut Vec<Withheld>,
-) -> Vec<crate::model::Criterion> {
-    let mut criteria = report.criteria.clone();
-    for c in &mut criteria {
-        if let Some(names) = c
-            .description
-            .as_ref()
-            .and_then(|d| others.named_in(&d.text))
-        {
-            withheld.push(Withheld {
-                source: "report.yaml".into(),
-                criterion: None,
-                what: format!("the description of the criterion `{}`", c.id),
-                names: names.to_string(),
-            });
-            c.description = None;
-        }
-    }
-    criteria
 }
 
 /// The provider a debrief compares with: the one `status: selected` (the best ranked, if
@@ -222,167 +294,119 @@ fn winner<'r>(report: &'r Report, standings: &'r [Standing]) -> Option<(&'r Vend
         .or_else(|| ranked().next().filter(|(_, st)| st.complete))
 }
 
-/// The words that would name a provider other than the bidder, each with the name it stands for.
-///
-/// Each other provider is looked for by its name, its slug, its name without the last word
-/// ("Kestrel Lane" for "Kestrel Lane Associates") and its first word alone ("Kestrel") when
-/// that word is distinctive: four letters or more, not a word that many names share
-/// ("Learning", "Global") and not in the bidder's own name. Each is matched as whole words,
-/// ignoring case. A false match leaves a line out with a warning; a missed one would leak.
-struct OtherNames {
-    needles: Vec<(String, String)>,
-}
-
-/// Words too common in company names to stand for one provider.
-const SHARED_WORDS: &[&str] = &[
-    "associates",
-    "business",
-    "consulting",
-    "digital",
-    "global",
-    "group",
-    "international",
-    "learning",
-    "limited",
-    "partners",
-    "services",
-    "solutions",
-    "studios",
-    "the",
-    "training",
-];
-
-impl OtherNames {
-    fn of(report: &Report, bidder: &str) -> Self {
-        let own: Vec<String> = report
-            .vendor(bidder)
-            .map(|v| v.name.to_lowercase())
-            .into_iter()
-            .flat_map(|n| n.split_whitespace().map(str::to_string).collect::<Vec<_>>())
-            .collect();
-        let mut needles = Vec::new();
-        for v in report.vendors.iter().filter(|v| v.slug != bidder) {
-            let name = v.name.trim().to_string();
-            let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
-            let mut forms = vec![name.to_lowercase(), v.slug.to_lowercase()];
-            if words.len() >= 3 {
-                forms.push(words[..words.len() - 1].join(" "));
-            }
-            if let Some(first) = words.first().filter(|w| {
-                w.chars().filter(|c| c.is_alphanumeric()).count() >= 4
-                    && !SHARED_WORDS.contains(&w.as_str())
-                    && !own.contains(w)
-            }) {
-                forms.push(first.clone());
-            }
-            needles.extend(forms.into_iter().map(|f| (f, name.clone())));
-        }
-        OtherNames { needles }
-    }
-
-    /// The other provider `text` names, if any.
-    fn named_in(&self, text: &str) -> Option<&str> {
-        let text = text.to_lowercase();
-        self.needles
-            .iter()
-            .find(|(needle, _)| contains_words(&text, needle))
-            .map(|(_, name)| name.as_str())
-    }
-}
-
-/// Whether `needle` occurs in `text` with no letter or digit joined to either end.
-fn contains_words(text: &str, needle: &str) -> bool {
-    let joined = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-    text.match_indices(needle).any(|(at, _)| {
-        !joined(text[..at].chars().next_back()) && !joined(text[at + needle.len()..].chars().next())
-    })
-}
-
-/// The notes a debrief may show: about the bidder alone, cited by one of its scores, and
-/// naming no other provider in their title or text.
+/// The notes a debrief may show: about the bidder alone, marked `share_with_bidder`, not the
+/// team's own, and holding nothing the guard forbids in their title or text.
 fn debrief_notes(
     report: &Report,
     vendor: &Vendor,
-    others: &OtherNames,
-    withheld: &mut Vec<Withheld>,
+    s: &mut Sweep<'_, '_>,
 ) -> Vec<crate::model::Note> {
-    let cited: BTreeSet<&str> = vendor
-        .scores
-        .values()
-        .flat_map(|s| s.evidence.iter().map(String::as_str))
-        .collect();
     let mut notes = Vec::new();
     for n in &report.notes {
-        if n.vendors != [vendor.slug.as_str()] || !cited.contains(n.slug.as_str()) || n.confidential
-        {
+        if n.vendors != [vendor.slug.as_str()] || !n.share_with_bidder || n.confidential {
             continue;
         }
-        match others
-            .named_in(&n.title)
-            .or_else(|| others.named_in(&n.body.text))
-        {
-            Some(names) => withheld.push(Withheld {
+        let what = format!("the note `{}`", n.slug);
+        if n.kind == NoteKind::Internal {
+            s.withheld.push(Withheld {
                 source: n.source.clone(),
-                criterion: None,
-                what: format!("the note `{}`", n.slug),
-                names: names.to_string(),
-            }),
-            None => notes.push(n.clone()),
+                field: vec!["share_with_bidder".into()],
+                what,
+                reason: Reason::NotShared,
+                quote: String::new(),
+                blocking: false,
+            });
+            continue;
+        }
+        if s.keeps(&n.source, &[], &what, &n.title)
+            && s.keeps_html(&n.source, &[], &what, &n.body.text, Some(&n.body.html))
+        {
+            notes.push(n.clone());
         }
     }
     notes
 }
 
-/// One of the bidder's scores as its debrief shows it: no panel detail, the notes it may see,
-/// and no words that name another provider.
+/// One of the bidder's scores as its debrief shows it: the feedback written for it (when the
+/// guard lets it through) and the notes it may see; no rationale, no panel detail.
 fn debrief_score(
     vendor: &Vendor,
     id: &str,
     score: &crate::model::Score,
-    notes: &BTreeSet<&str>,
-    others: &OtherNames,
-    withheld: &mut Vec<Withheld>,
+    shown: &BTreeSet<&str>,
+    s: &mut Sweep<'_, '_>,
 ) -> crate::model::Score {
-    let mut s = score.clone();
-    s.by.clear();
-    s.individual.clear();
-    s.changed = None;
-    let before = s.evidence.len();
-    s.evidence.retain(|slug| notes.contains(slug.as_str()));
-    s.withheld += before - s.evidence.len();
-    // A text that names another provider goes, and is recorded as left out.
-    let mut names_another = |text: &str, what: String| {
-        let names = others.named_in(text)?;
-        withheld.push(Withheld {
-            source: vendor.source.clone(),
-            criterion: Some(id.to_string()),
-            what,
-            names: names.to_string(),
-        });
-        Some(())
-    };
-    if let Some(r) = &s.rationale
-        && names_another(&r.text, format!("the rationale for `{id}`")).is_some()
-    {
-        s.rationale = None;
+    let mut kept = score.clone();
+    kept.rationale = None;
+    kept.agreed_reason = None;
+    kept.advantage = None;
+    kept.changed = None;
+    kept.by.clear();
+    // The dossier's feedback, else what each evaluator wrote for the bidder in their file.
+    if kept.feedback.is_none() {
+        let own: Vec<&Rich> = score
+            .individual
+            .values()
+            .filter_map(|own| own.feedback.as_ref())
+            .collect();
+        kept.feedback = match own.as_slice() {
+            [] => None,
+            [one] => Some((*one).clone()),
+            many => Some(joined(many)),
+        };
     }
-    if let Some(r) = &s.agreed_reason
-        && names_another(r, format!("the panel's reason for agreeing `{id}`")).is_some()
-    {
-        s.agreed_reason = None;
-    }
-    s
+    kept.individual.clear();
+    s.keep_rich(
+        &vendor.source,
+        &["scores", id, "feedback"],
+        &format!("the feedback on `{id}`"),
+        &mut kept.feedback,
+    );
+    let before = kept.evidence.len();
+    kept.evidence.retain(|slug| shown.contains(slug.as_str()));
+    kept.withheld += before - kept.evidence.len();
+    kept
 }
 
-/// A score as a shareable build may see it: a confidential one without its words or its
-/// notes (they become a count), any other without the confidential notes it cites; each
-/// evaluator's own account likewise, and without the file it came from (it is named after
-/// the evaluator).
-fn redact_score(score: &mut crate::model::Score, secret: &BTreeSet<String>) {
+/// Several pieces of rich text as one, one after another.
+fn joined(parts: &[&Rich]) -> Rich {
+    let html: String = parts.iter().map(|r| r.html.as_ref()).collect();
+    let text = parts
+        .iter()
+        .map(|r| r.text.as_ref())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Rich {
+        source: text.clone().into(),
+        html: html.into(),
+        headings: Vec::new(),
+        links: parts.iter().flat_map(|r| r.links.iter().cloned()).collect(),
+        text: text.into(),
+    }
+}
+
+/// The words of a score a shareable build may not see: a confidential one's rationale,
+/// agreed reason and reason for a change, and each evaluator's own rationale for such a score
+/// or their own confidential one. (Feedback and advantages are written to be sent out.)
+fn redact_words(score: &mut crate::model::Score) {
     if score.confidential {
         score.rationale = None;
         score.agreed_reason = None;
         score.changed = None;
+    }
+    for own in score.individual.values_mut() {
+        if score.confidential || own.confidential {
+            own.rationale = None;
+            own.evidence.clear();
+        }
+    }
+}
+
+/// The notes a score cites as a shareable build may see them: a confidential score's, and
+/// any of the withheld notes `secret`, become a count; each evaluator's own likewise, and
+/// without the file it came from (it is named after the evaluator).
+fn redact_evidence(score: &mut crate::model::Score, secret: &BTreeSet<String>) {
+    if score.confidential {
         score.withheld += score.evidence.len();
         score.evidence.clear();
     } else {
@@ -392,41 +416,39 @@ fn redact_score(score: &mut crate::model::Score, secret: &BTreeSet<String>) {
     }
     for own in score.individual.values_mut() {
         own.source.clear();
-        if score.confidential || own.confidential {
-            own.rationale = None;
-            own.evidence.clear();
-        }
         own.evidence.retain(|slug| !secret.contains(slug));
     }
 }
 
-/// A piece of rich text as `audience` may see it: outside the team, its Markdown source is
-/// replaced by the text of its (already redacted) HTML. For whatever renders one piece again,
-/// as a `watch` session does with an edited note.
-pub fn rich_text_for(audience: Audience, rich: &mut Rich) {
-    if audience != Audience::Internal {
-        rich.source = rich.text.clone();
-    }
+/// A piece of rich text as it goes outside the team: its Markdown source, where HTML comments
+/// and the addresses and titles of withheld links live, replaced by the text of its (already
+/// redacted) HTML. For whatever renders one piece again, as a `watch` session does.
+pub fn source_for_outside(rich: &mut Rich) {
+    rich.source = rich.text.clone();
 }
 
 /// Every piece of rich text of the report.
-fn every_rich(report: &mut Report) -> impl Iterator<Item = &mut Rich> {
+pub(crate) fn every_rich(report: &mut Report) -> impl Iterator<Item = &mut Rich> {
     let criteria = report
         .criteria
         .iter_mut()
         .filter_map(|c| c.description.as_mut());
     let notes = report.notes.iter_mut().map(|n| &mut n.body);
-    let vendors = report.vendors.iter_mut().flat_map(|v| {
-        v.summary
-            .iter_mut()
-            .chain(v.scores.values_mut().flat_map(|s| {
-                s.rationale.iter_mut().chain(
-                    s.individual
-                        .values_mut()
-                        .filter_map(|own| own.rationale.as_mut()),
-                )
-            }))
-    });
+    let vendors =
+        report.vendors.iter_mut().flat_map(|v| {
+            v.summary
+                .iter_mut()
+                .chain(v.status_reason.iter_mut())
+                .chain(v.scores.values_mut().flat_map(|s| {
+                    s.rationale
+                        .iter_mut()
+                        .chain(s.feedback.iter_mut())
+                        .chain(s.advantage.iter_mut())
+                        .chain(s.individual.values_mut().flat_map(|own| {
+                            own.rationale.iter_mut().chain(own.feedback.iter_mut())
+                        }))
+                }))
+        });
     report
         .summary
         .iter_mut()
@@ -475,69 +497,4 @@ fn hide_evaluator_names(report: &mut Report) {
             .collect();
     }
     report.evaluator_aliases = ids;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::score::testing::{report, vendor};
-
-    fn names_for(bidder: &str) -> OtherNames {
-        let r = report(vec![
-            vendor("kestrel-lane", "Kestrel Lane Associates", &[]),
-            vendor("harbour-pine", "Harbour & Pine Learning", &[]),
-            vendor("brightpath", "Brightpath Learning", &[]),
-            vendor("northstar-digital", "Northstar Digital", &[]),
-            vendor("northstar-learning", "Northstar Learning", &[]),
-        ]);
-        OtherNames::of(&r, bidder)
-    }
-
-    #[test]
-    fn another_provider_is_found_by_name_slug_shorter_name_or_distinctive_first_word() {
-        let others = names_for("brightpath");
-        for text in [
-            "Less depth than Kestrel Lane Associates.",
-            "unlike kestrel-lane's bid",
-            "Kestrel Lane offered more",
-            "as Kestrel did",
-            "Harbour's team was larger",
-            "HARBOUR & PINE priced lower",
-        ] {
-            assert!(others.named_in(text).is_some(), "{text}");
-        }
-        assert_eq!(
-            others.named_in("as Kestrel did"),
-            Some("Kestrel Lane Associates")
-        );
-    }
-
-    #[test]
-    fn common_words_parts_of_words_and_the_bidders_own_name_are_not_taken_for_another() {
-        let others = names_for("brightpath");
-        for text in [
-            "Strong learning design and digital delivery.",
-            "A harbourside office; the pines outside.",
-            "Kestrels nest nearby",
-            "Brightpath Learning's own team",
-        ] {
-            assert_eq!(others.named_in(text), None, "{text}");
-        }
-        // Two providers that share a first word: neither is found by it in the other's debrief.
-        let digital = names_for("northstar-digital");
-        assert_eq!(digital.named_in("Northstar's own consultants"), None);
-        assert_eq!(
-            digital.named_in("Northstar Learning bid too"),
-            Some("Northstar Learning")
-        );
-    }
-
-    #[test]
-    fn a_word_is_matched_whole_at_either_end_of_the_text() {
-        assert!(contains_words("kestrel", "kestrel"));
-        assert!(contains_words("(kestrel)", "kestrel"));
-        assert!(contains_words("é kestrel é", "kestrel"));
-        assert!(!contains_words("kestrels", "kestrel"));
-        assert!(!contains_words("akestrel", "kestrel"));
-    }
 }

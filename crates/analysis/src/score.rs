@@ -186,6 +186,8 @@ pub mod testing {
                     Score {
                         score: *s,
                         rationale: None,
+                        feedback: None,
+                        advantage: None,
                         grade: if evidence.is_empty() {
                             Grade::None
                         } else {
@@ -210,6 +212,7 @@ pub mod testing {
             slug: slug.into(),
             name: name.into(),
             status: Status::Shortlisted,
+            status_reason: None,
             website: None,
             headquarters: None,
             founded: None,
@@ -255,6 +258,7 @@ pub mod testing {
             evaluator_aliases: Default::default(),
             previous: None,
             debrief_names_winner: false,
+            award: None,
             limits: Limits::default(),
             criteria: vec![criterion("a", 3.0), criterion("b", 1.0)],
             vendors,

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Criterion, Descriptor, Note, Scale, Score};
+use crate::model::{Award, Criterion, Descriptor, Note, Rich, Scale, Score, Status};
 use crate::rules::Verdict;
 
 /// One bidder's debrief.
@@ -29,11 +29,15 @@ pub struct Debrief {
     pub bidder: Bidder,
     /// The selected (else the leading) provider's scores; `None` when that is the bidder.
     pub selected: Option<Selected>,
+    /// The award decision, when report.yaml gives one.
+    pub award: Option<Award>,
     /// How many providers were assessed on every criterion.
     pub assessed: usize,
-    /// The notes about the bidder alone, not confidential, that its scores cite; by date.
+    /// The notes about the bidder alone, marked `share_with_bidder`; by date.
     pub notes: Vec<Note>,
-    /// What the policy left out because it names another provider.
+    /// The criteria the bidder is scored on with no feedback written for it.
+    pub missing_feedback: Vec<String>,
+    /// What the guard left out, and why.
     pub withheld: Vec<Withheld>,
 }
 
@@ -42,6 +46,9 @@ pub struct Debrief {
 pub struct Bidder {
     pub slug: String,
     pub name: String,
+    /// Where it stands, and why, in its dossier's words (`status_reason`).
+    pub status: Status,
+    pub status_reason: Option<Rich>,
     /// Its place among the assessed providers, when it is one of them.
     pub rank: Option<usize>,
     pub weighted_score: Option<f64>,
@@ -50,8 +57,8 @@ pub struct Bidder {
     pub selected: bool,
     /// Whether it was chosen (`status: selected`), not only ranked first.
     pub chosen: bool,
-    /// Its scores, each with its rationale and the notes of [`Debrief::notes`] it cites; the
-    /// panel's own scores are left out (they would name evaluators' views of the others).
+    /// Its scores, each with the feedback written for it and the notes of [`Debrief::notes`]
+    /// it cites; no rationale, agreed reason or panel's own scores.
     pub scores: BTreeMap<String, Score>,
     pub strengths: Vec<String>,
     pub concerns: Vec<String>,
@@ -67,17 +74,47 @@ pub struct Selected {
     pub weighted_score: Option<f64>,
     /// Its score on each criterion, by criterion id.
     pub scores: BTreeMap<String, f64>,
+    /// What makes each of those scores an advantage, in the panel's words (`advantage:`).
+    pub advantages: BTreeMap<String, Rich>,
 }
 
-/// A piece of text the policy left out of a debrief, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A piece of text the policy (or the disclosure guard) left out of a build, and why.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Withheld {
     /// The content file it is written in, relative to `content/`.
     pub source: String,
-    /// The criterion of a score's rationale; `None` for anything else.
-    pub criterion: Option<String>,
-    /// What it was: "the rationale for `track-record`", "the note `x`", "a strength".
+    /// Where in that file: the keys down to the field (`scores`, `track-record`,
+    /// `feedback`), empty for a note or a whole file.
+    pub field: Vec<String>,
+    /// What it was: "the feedback on `track-record`", "the note `x`", "a strength".
     pub what: String,
-    /// The other provider it names.
-    pub names: String,
+    /// Why it was left out.
+    pub reason: Reason,
+    /// The words that hold it, as the text has them, to point at.
+    pub quote: String,
+    /// Whether it cannot be left out (a title, a criterion's name), so the build stops.
+    pub blocking: bool,
+}
+
+/// Why the guard left a text out.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    /// It names another provider.
+    Names { name: String },
+    /// It quotes a pricing figure this audience may not see.
+    Quotes {
+        /// The vendor whose figure it is.
+        name: String,
+        /// What the figure is: "annual estimate".
+        label: String,
+        /// Whether that pricing is confidential (else it is another bidder's).
+        confidential: bool,
+        /// The vendor's dossier, relative to `content/`, and the key the figure is at.
+        source: String,
+        field: String,
+    },
+    /// It compares the bid with the others ("the lowest bid").
+    Compares { phrase: String },
+    /// A note this audience does not see: the team's own, or not shared with the bidder.
+    NotShared,
 }

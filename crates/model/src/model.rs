@@ -45,9 +45,7 @@ impl Audience {
         match self {
             Audience::Internal => "includes confidential notes, pricing and contacts; do not share",
             Audience::Shareable => "confidential notes, pricing and contacts are left out",
-            Audience::Bidder => {
-                "one provider's own assessment, beside the selected (or leading) provider's scores; nothing else of any other provider"
-            }
+            Audience::Bidder => "your tender's assessment, prepared for you alone",
         }
     }
 }
@@ -93,6 +91,8 @@ pub struct Report {
     /// Whether a bidder's debrief names the selected provider (report.yaml's
     /// `debrief: { name_winner: true }`); else it is "the selected provider".
     pub debrief_names_winner: bool,
+    /// The award decision, as bidders' debriefs tell it (report.yaml's `award`).
+    pub award: Option<Award>,
     pub limits: Limits,
     pub criteria: Vec<Criterion>,
     /// Sorted by slug; `score::rank` gives the ranking.
@@ -101,6 +101,16 @@ pub struct Report {
     pub notes: Vec<Note>,
     /// Files under `content/assets/`, relative to `content/`, sorted.
     pub assets: Vec<String>,
+}
+
+/// The award decision: when it was made, when the standstill period ends, whom to ask.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Award {
+    /// `YYYY-MM-DD`.
+    pub decision: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub standstill_ends: Option<String>,
+    pub contact: Option<String>,
 }
 
 /// Markdown rendered to sanitized HTML; links to the site root are behind `markdown::ROOT`.
@@ -267,6 +277,8 @@ pub struct Vendor {
     pub slug: String,
     pub name: String,
     pub status: Status,
+    /// Why it has that status, for its own debrief only.
+    pub status_reason: Option<Rich>,
     pub website: Option<String>,
     pub headquarters: Option<String>,
     pub founded: Option<i32>,
@@ -637,6 +649,10 @@ pub fn day_number(date: &str) -> Option<i64> {
 pub struct Score {
     pub score: f64,
     pub rationale: Option<Rich>,
+    /// What the bidder is told of it in its debrief.
+    pub feedback: Option<Rich>,
+    /// What makes it an advantage of the selected tender, told in every debrief.
+    pub advantage: Option<Rich>,
     /// Slugs of the notes that back the score.
     pub evidence: Vec<String>,
     /// How many notes back the score that this audience may not see.
@@ -667,6 +683,8 @@ pub struct Score {
 pub struct IndividualScore {
     /// Why they gave it.
     pub rationale: Option<Rich>,
+    /// What they would tell the bidder of it, for its debrief.
+    pub feedback: Option<Rich>,
     /// Slugs of the notes they cite, as this audience may see them.
     pub evidence: Vec<String>,
     /// When they gave it, `YYYY-MM-DD`.
@@ -711,6 +729,8 @@ pub struct Note {
     pub kind: NoteKind,
     pub author: Option<String>,
     pub confidential: bool,
+    /// Whether the debrief of the bidder it is about may show it.
+    pub share_with_bidder: bool,
     pub draft: bool,
     pub tags: Vec<String>,
     pub body: Rich,

@@ -260,7 +260,7 @@ fn check_raw_links(
     let mut rest = html.as_str();
     while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
-        let tag_len = tag_end(&rest[start..]);
+        let tag_len = shortlist_model::html::tag_end(&rest[start..]);
         let tag = &rest[start..start + tag_len];
         out.push_str(&check_tag(tag, base_dir, resolver, targets));
         rest = &rest[start + tag_len..];
@@ -271,41 +271,6 @@ fn check_raw_links(
 
 /// The attributes whose value is an address, among those the sanitizer lets through.
 const URL_ATTRIBUTES: [&str; 3] = ["href", "src", "cite"];
-
-/// The length of the tag at the start of `s`, quotes respected.
-fn tag_end(s: &str) -> usize {
-    let mut quoted = false;
-    for (i, c) in s.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            '>' if !quoted => return i + 1,
-            _ => {}
-        }
-    }
-    s.len()
-}
-
-/// The attributes of a sanitized tag, each as (its span in `tag`, with the space before it;
-/// its name; its value as written).
-fn attributes(tag: &str) -> Vec<(std::ops::Range<usize>, &str, &str)> {
-    let mut found = Vec::new();
-    let mut at = 0;
-    while let Some(eq) = tag[at..].find("=\"").map(|i| at + i) {
-        let name_start = tag[..eq].rfind(' ').map_or(eq, |i| i + 1);
-        let value_start = eq + 2;
-        let value_end = tag[value_start..]
-            .find('"')
-            .map_or(tag.len(), |i| value_start + i);
-        let end = (value_end + 1).min(tag.len());
-        found.push((
-            name_start.saturating_sub(1)..end,
-            &tag[name_start..eq],
-            &tag[value_start..value_end],
-        ));
-        at = end;
-    }
-    found
-}
 
 /// The content file an attribute's address names, as a browser reads the address: tabs and
 /// newlines anywhere in it are dropped and spaces around it trimmed (the URL standard).
@@ -330,7 +295,7 @@ fn check_tag(
     resolver: &dyn Resolver,
     targets: &mut Vec<String>,
 ) -> String {
-    let attributes = attributes(tag);
+    let attributes = shortlist_model::html::attributes(tag);
     let mut dropped = Vec::new();
     for (span, name, value) in &attributes {
         if !URL_ATTRIBUTES.contains(name) {

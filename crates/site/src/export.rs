@@ -25,9 +25,10 @@ use crate::model::{
 /// `report-notes/`, each note naming its file.
 pub const REPORT_JSON_VERSION: u32 = 3;
 
-/// The shape of a debrief's report.json (a document of its own, notes' texts in it): 2, the
-/// report.json version it began beside.
-pub const DEBRIEF_JSON_VERSION: u32 = 2;
+/// The shape of a debrief's report.json (a document of its own, notes' texts in it): 3 since
+/// it gives the feedback written for the bidder (not the rationale), its status, the award and
+/// the selected tender's advantages, and names its notes `note-N` rather than by file name.
+pub const DEBRIEF_JSON_VERSION: u32 = 3;
 
 /// A piece of Markdown as written, as HTML, and as plain text. In a shareable build the
 /// Markdown is the plain text too (its comments and link addresses could reveal more).
@@ -85,6 +86,8 @@ struct JsonReport<'a> {
     argument: Option<JsonArgument<'a>>,
     robustness: &'a crate::model::Robustness,
     contract: Option<&'a crate::model::Contract>,
+    /// The award decision, as bidders' debriefs tell it (report.yaml's `award`).
+    award: Option<&'a crate::model::Award>,
     /// The panel (named by role in a shareable build that hides names).
     evaluators: &'a [crate::model::Evaluator],
     /// What moved since the previous round, when one was given.
@@ -248,6 +251,8 @@ struct JsonVendor<'a> {
     /// The vendor's page, relative to the site's root.
     url: String,
     status: Status,
+    /// Why it has that status (for its own debrief); `null` outside the team.
+    status_reason: Option<JsonText<'a>>,
     rank: usize,
     weighted_score: Option<f64>,
     coverage: f64,
@@ -292,6 +297,10 @@ struct JsonVendor<'a> {
 struct JsonScore<'a> {
     score: f64,
     rationale: Option<JsonText<'a>>,
+    /// What the bidder is told of it in its debrief.
+    feedback: Option<JsonText<'a>>,
+    /// What makes it an advantage of the selected tender, told in every debrief.
+    advantage: Option<JsonText<'a>>,
     evidence: &'a [String],
     /// Notes behind the score that this audience may not see.
     confidential_evidence: usize,
@@ -315,6 +324,7 @@ struct JsonScore<'a> {
 #[schemars(rename = "IndividualScore")]
 struct JsonIndividual<'a> {
     rationale: Option<JsonText<'a>>,
+    feedback: Option<JsonText<'a>>,
     evidence: &'a [String],
     /// `YYYY-MM-DD`.
     date: Option<&'a str>,
@@ -333,6 +343,8 @@ struct JsonNote<'a> {
     criteria: &'a [String],
     author: Option<&'a str>,
     confidential: bool,
+    /// Whether the debrief of the bidder it is about may show it.
+    share_with_bidder: bool,
     draft: bool,
     tags: &'a [String],
     /// The file beside report.json that holds this note's text, under its slug
@@ -353,6 +365,7 @@ impl<'a> JsonNote<'a> {
             criteria: &n.criteria,
             author: n.author.as_deref(),
             confidential: n.confidential,
+            share_with_bidder: n.share_with_bidder,
             draft: n.draft,
             tags: &n.tags,
             body_file: crate::urls::note_texts(note_texts_part(&n.slug, parts)),
@@ -512,6 +525,7 @@ impl<'a> JsonVendor<'a> {
             name: &v.name,
             url: crate::urls::vendor(&v.slug),
             status: v.status,
+            status_reason: v.status_reason.as_ref().map(JsonText::of),
             rank: st.rank,
             weighted_score: st.weighted_score.map(round4),
             coverage: round4(st.coverage),
@@ -563,6 +577,8 @@ impl<'a> JsonScore<'a> {
         JsonScore {
             score: round4(s.score),
             rationale: s.rationale.as_ref().map(JsonText::of),
+            feedback: s.feedback.as_ref().map(JsonText::of),
+            advantage: s.advantage.as_ref().map(JsonText::of),
             evidence: &s.evidence,
             confidential_evidence: s.withheld,
             evidence_grade: s.grade,
@@ -579,6 +595,7 @@ impl<'a> JsonScore<'a> {
                 .map(|(id, own)| {
                     let own = JsonIndividual {
                         rationale: own.rationale.as_ref().map(JsonText::of),
+                        feedback: own.feedback.as_ref().map(JsonText::of),
                         evidence: &own.evidence,
                         date: own.date.as_deref(),
                     };
@@ -644,6 +661,7 @@ fn document<'a>(
         argument: analysis.argument.as_ref().map(JsonArgument::of),
         robustness: &report.robustness,
         contract: report.contract.as_ref(),
+        award: report.award.as_ref(),
         evaluators: &report.evaluators,
         changes,
         risks: crate::score::risk_register(report, standings)
@@ -990,6 +1008,8 @@ struct JsonDebrief<'a> {
     evaluators: &'a [String],
     bidder: JsonBidder<'a>,
     selected: Option<JsonSelected<'a>>,
+    /// The award decision, when report.yaml gives one.
+    award: Option<&'a crate::model::Award>,
     notes: Vec<JsonDebriefNote<'a>>,
 }
 
@@ -1000,6 +1020,8 @@ struct JsonSelected<'a> {
     chosen: bool,
     weighted_score: Option<f64>,
     scores: BTreeMap<&'a str, f64>,
+    /// What made each of its scores an advantage, in the panel's words.
+    advantages: BTreeMap<&'a str, DebriefText>,
 }
 
 #[derive(Serialize)]
@@ -1017,6 +1039,9 @@ struct JsonDebriefCriterion<'a> {
 struct JsonBidder<'a> {
     slug: &'a str,
     name: &'a str,
+    /// Its status (`selected`, `rejected`...) and the reason written for it.
+    status: &'static str,
+    status_reason: Option<DebriefText>,
     /// Its place among the providers assessed on every criterion.
     rank: Option<usize>,
     assessed: usize,
@@ -1035,16 +1060,18 @@ struct JsonBidder<'a> {
 struct JsonDebriefScore<'a> {
     score: f64,
     level: Option<&'a str>,
-    rationale: Option<DebriefText>,
-    agreed_reason: Option<&'a str>,
-    evidence: &'a [String],
+    /// What the panel tells the bidder of it (never the panel's rationale).
+    feedback: Option<DebriefText>,
+    /// The notes of `notes` behind it, by their `id`.
+    evidence: Vec<String>,
     /// Notes behind the score that the debrief leaves out.
     withheld_evidence: usize,
 }
 
 #[derive(Serialize)]
 struct JsonDebriefNote<'a> {
-    slug: &'a str,
+    /// `note-N`, by its place in the list: never its file name, which may name a rival.
+    id: String,
     title: &'a str,
     date: &'a str,
     kind: crate::model::NoteKind,
@@ -1055,6 +1082,12 @@ struct JsonDebriefNote<'a> {
 pub fn debrief_json(d: &crate::debrief::Debrief) -> Vec<u8> {
     let b = &d.bidder;
     let criterion = |id: &str| d.criteria.iter().find(|c| c.id == id);
+    let note_id = |slug: &str| {
+        d.notes
+            .iter()
+            .position(|n| n.slug == slug)
+            .map(|i| format!("note-{}", i + 1))
+    };
     let json = JsonDebrief {
         version: DEBRIEF_JSON_VERSION,
         generator: format!("shortlist {}", env!("CARGO_PKG_VERSION")),
@@ -1082,6 +1115,8 @@ pub fn debrief_json(d: &crate::debrief::Debrief) -> Vec<u8> {
         bidder: JsonBidder {
             slug: &b.slug,
             name: &b.name,
+            status: b.status.as_str(),
+            status_reason: b.status_reason.as_ref().map(DebriefText::of),
             rank: b.rank,
             assessed: d.assessed,
             weighted_score: b.weighted_score.map(round4),
@@ -1097,9 +1132,8 @@ pub fn debrief_json(d: &crate::debrief::Debrief) -> Vec<u8> {
                         level: criterion(id)
                             .and_then(|c| c.level_of(s.score))
                             .map(|l| &*l.text),
-                        rationale: s.rationale.as_ref().map(DebriefText::of),
-                        agreed_reason: s.agreed_reason.as_deref(),
-                        evidence: &s.evidence,
+                        feedback: s.feedback.as_ref().map(DebriefText::of),
+                        evidence: s.evidence.iter().filter_map(|e| note_id(e)).collect(),
                         withheld_evidence: s.withheld,
                     };
                     (id.as_str(), score)
@@ -1117,12 +1151,19 @@ pub fn debrief_json(d: &crate::debrief::Debrief) -> Vec<u8> {
                 .iter()
                 .map(|(id, x)| (id.as_str(), round4(*x)))
                 .collect(),
+            advantages: s
+                .advantages
+                .iter()
+                .map(|(id, a)| (id.as_str(), DebriefText::of(a)))
+                .collect(),
         }),
+        award: d.award.as_ref(),
         notes: d
             .notes
             .iter()
-            .map(|n| JsonDebriefNote {
-                slug: &n.slug,
+            .enumerate()
+            .map(|(i, n)| JsonDebriefNote {
+                id: format!("note-{}", i + 1),
                 title: &n.title,
                 date: &n.date,
                 kind: n.kind,
@@ -1149,6 +1190,7 @@ mod tests {
             kind: crate::model::NoteKind::Demo,
             author: None,
             confidential: false,
+            share_with_bidder: false,
             draft: false,
             tags: vec![],
             body: crate::model::Rich {

@@ -9,13 +9,14 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub use shortlist_analysis::{argument, changes, cost, debrief, redact, score, sensitivity};
+pub use shortlist_analysis::{argument, changes, cost, debrief, guard, redact, score, sensitivity};
 pub use shortlist_read::{
     cache, content, diagnostic, markdown, model, rules, schema, site, slug, urlpath, urls, yaml,
 };
 pub use shortlist_validate::validate;
 
 pub mod archive;
+pub mod disclosure;
 pub mod export;
 pub mod linkcheck;
 pub mod output;
@@ -107,8 +108,13 @@ pub struct Built {
     pub links: std::sync::Arc<validate::SiteIndex>,
     /// The digest of every content file, for a session to update one.
     pub inputs: content::digest::Inputs,
-    /// What a bidder's debrief left out because it names another provider, one warning each
-    /// (they are among [`Built::warnings`] too); `build` prints them whole.
+    /// The pricing figures the disclosure guard reads for, and the notes this audience does
+    /// not see, for a session to guard a note it renders again.
+    pub secrets: guard::Secrets,
+    pub withheld_notes: std::collections::BTreeSet<String>,
+    /// What the disclosure guard left out of a build that leaves the team (and the scores a
+    /// debrief shows with no feedback), one warning each (they are among [`Built::warnings`]
+    /// too); `build` prints them whole.
     pub left_out: Vec<Diagnostic>,
 }
 
@@ -182,42 +188,20 @@ pub fn make_site_into(
         clock = std::time::Instant::now();
     };
     let content_dir = root.join("content");
-    let limits = content::limits(&content_dir);
-    let (entries, mut diags) = content::walk(root, &content_dir, limits.files);
-    let (sources, read_problems) = content::read_all(&entries, cache, limits.file_size_mib << 20);
-    diags.extend(read_problems);
-    lap("read");
-    let settings = validate::Settings {
-        root,
-        audience: options.audience,
-        cache,
-        drafts: options.drafts,
-        base_url: options.base_url.as_deref(),
+    let Modelled {
+        report,
+        secrets,
+        withheld_notes,
+        guarded,
+        sources,
+        links,
+        inputs,
         limits,
-    };
-    let (validated, validation) = validate::validate(&entries, &sources, &settings);
-    diags.extend(validation);
-    diagnostic::sort(&mut diags);
-    let inputs = match content::digest::Inputs::of_cached(&entries, cache) {
-        Ok(inputs) => inputs,
-        Err(problem) => {
-            diags.push(Diagnostic::error(
-                std::path::Path::new("content"),
-                0,
-                0,
-                format!("cannot read a content file to fingerprint it: {problem}"),
-            ));
-            content::digest::Inputs::default()
-        }
-    };
-    let (report, links) = match validated {
-        Some(v) if !diags.iter().any(Diagnostic::is_error) => {
-            let mut report = v.report;
-            report.inputs = digests_of(&inputs);
-            (redact::for_audience(report), v.links)
-        }
-        _ => return Err(Failure::Content(diags)),
-    };
+        mut diags,
+    } = model_for(options, cache, &mut lap)?;
+    if guarded.iter().any(Diagnostic::is_error) {
+        return Err(Failure::Content(diags));
+    }
     let theme = theme::load(root, &report.theme);
     if let Ok(theme) = &theme
         && !theme.warnings.is_empty()
@@ -250,10 +234,14 @@ pub fn make_site_into(
     // A bidder's build is its debrief alone; any other, the whole site.
     let (made, changes, later, left_out) = if report.audience == model::Audience::Bidder {
         let slug = options.bidder.as_deref().unwrap_or_default();
-        let debrief = redact::for_bidder(&report, &standings, slug).map_err(Failure::Refused)?;
+        let debrief =
+            redact::for_bidder(&report, &secrets, &standings, slug).map_err(Failure::Refused)?;
         lap("score");
+        let left_out = debrief_warnings(&debrief, &sources);
+        if left_out.iter().any(Diagnostic::is_error) {
+            return Err(with_warnings(left_out));
+        }
         let made = render::debrief(&debrief, &with).map_err(with_warnings)?;
-        let left_out = withheld_warnings(&debrief, &sources);
         (made, None, left_out.clone(), left_out)
     } else {
         let changes = changes_since(options, &report, &standings, limits)
@@ -270,7 +258,7 @@ pub fn make_site_into(
             changes: changes.as_ref(),
         };
         let made = render::render(&scored, &with).map_err(with_warnings)?;
-        (made, changes, unexplained, Vec::new())
+        (made, changes, unexplained, guarded)
     };
     lap("render");
     if !later.is_empty() {
@@ -289,38 +277,137 @@ pub fn make_site_into(
         theme,
         links,
         inputs,
+        secrets,
+        withheld_notes,
         left_out,
     })
 }
 
-/// A warning for each text a debrief left out because it names another provider, at the
-/// score for a rationale, else at the file.
-fn withheld_warnings(debrief: &debrief::Debrief, sources: &[content::Source]) -> Vec<Diagnostic> {
-    let bidder = &debrief.bidder;
-    debrief
-        .withheld
-        .iter()
-        .map(|w| {
-            let message = format!(
-                "{} names {}, so the debrief for {} leaves it out",
-                w.what, w.names, bidder.name
-            );
-            let hint = format!(
-                "a debrief shows nothing of another provider; write it without naming {} to show it to {}",
-                w.names, bidder.name
-            );
-            w.criterion
-                .as_deref()
-                .and_then(|c| validate::score_warning(sources, &bidder.slug, c, &message, &hint))
-                .unwrap_or_else(|| {
-                    Diagnostic::warning_about_file(
-                        std::path::Path::new("content").join(&w.source),
-                        message,
-                    )
-                    .with_hint(hint)
-                })
-        })
-        .collect()
+/// The report as the build's audience may see it, and everything the stages before scoring
+/// found: the first half of [`make_site_into`], and all that `check` needs to ask what a
+/// build for another audience would leave out.
+struct Modelled {
+    report: Report,
+    secrets: guard::Secrets,
+    withheld_notes: std::collections::BTreeSet<String>,
+    /// What the disclosure guard left out of a shareable build (among `diags` too).
+    guarded: Vec<Diagnostic>,
+    sources: Vec<content::Source>,
+    links: std::sync::Arc<validate::SiteIndex>,
+    inputs: content::digest::Inputs,
+    limits: model::Limits,
+    /// Every problem so far, sorted.
+    diags: Vec<Diagnostic>,
+}
+
+/// Reads and validates the project, then redacts it for the audience with the disclosure
+/// guard; `lap` marks the end of reading.
+fn model_for(
+    options: &Options,
+    cache: &cache::Cache,
+    lap: &mut dyn FnMut(&'static str),
+) -> Result<Modelled, Failure> {
+    let root = &options.root;
+    let content_dir = root.join("content");
+    let limits = content::limits(&content_dir);
+    let (entries, mut diags) = content::walk(root, &content_dir, limits.files);
+    let (sources, read_problems) = content::read_all(&entries, cache, limits.file_size_mib << 20);
+    diags.extend(read_problems);
+    lap("read");
+    let settings = validate::Settings {
+        root,
+        audience: options.audience,
+        cache,
+        drafts: options.drafts,
+        base_url: options.base_url.as_deref(),
+        limits,
+    };
+    let (validated, validation) = validate::validate(&entries, &sources, &settings);
+    diags.extend(validation);
+    diagnostic::sort(&mut diags);
+    let inputs = match content::digest::Inputs::of_cached(&entries, cache) {
+        Ok(inputs) => inputs,
+        Err(problem) => {
+            diags.push(Diagnostic::error(
+                std::path::Path::new("content"),
+                0,
+                0,
+                format!("cannot read a content file to fingerprint it: {problem}"),
+            ));
+            content::digest::Inputs::default()
+        }
+    };
+    let (redacted, links) = match validated {
+        Some(v) if !diags.iter().any(Diagnostic::is_error) => {
+            let mut report = v.report;
+            report.inputs = digests_of(&inputs);
+            (redact::for_audience(report), v.links)
+        }
+        _ => return Err(Failure::Content(diags)),
+    };
+    let redact::Redacted {
+        report,
+        withheld,
+        secrets,
+        withheld_notes,
+    } = redacted;
+    // What the guard left out of a shareable build, at the words that hold it; a text that
+    // cannot be left out (a title) is an error, and stops the build.
+    let guarded = disclosure::diagnostics(&withheld, &sources, "the shareable build");
+    diags.extend(guarded.iter().cloned());
+    diagnostic::sort(&mut diags);
+    Ok(Modelled {
+        report,
+        secrets,
+        withheld_notes,
+        guarded,
+        sources,
+        links,
+        inputs,
+        limits,
+        diags,
+    })
+}
+
+/// What a build for `options`' audience (shareable, or a bidder's debrief) would leave out
+/// of what it sends, as its warnings (errors for what cannot be left out), without rendering
+/// it: for `check`, which reports them for every audience the project builds.
+pub fn disclosures(options: &Options, cache: &cache::Cache) -> Result<Vec<Diagnostic>, Failure> {
+    let modelled = model_for(options, cache, &mut |_| {})?;
+    if modelled.report.audience != model::Audience::Bidder {
+        return Ok(modelled.guarded);
+    }
+    let standings = score::rank(&modelled.report);
+    let slug = options.bidder.as_deref().unwrap_or_default();
+    let debrief = redact::for_bidder(&modelled.report, &modelled.secrets, &standings, slug)
+        .map_err(Failure::Refused)?;
+    Ok(debrief_warnings(&debrief, &modelled.sources))
+}
+
+/// Whether the project is written for bidders' debriefs: an award decision, or any feedback,
+/// advantage or note shared with a bidder. `check` then reads every debrief too.
+pub fn writes_debriefs(report: &Report) -> bool {
+    report.award.is_some()
+        || report.debrief_names_winner
+        || report.notes.iter().any(|n| n.share_with_bidder)
+        || report
+            .vendors
+            .iter()
+            .flat_map(|v| v.scores.values())
+            .any(|s| s.feedback.is_some() || s.advantage.is_some())
+}
+
+/// What the guard left out of `debrief`, and the scores it shows with no feedback.
+fn debrief_warnings(debrief: &debrief::Debrief, sources: &[content::Source]) -> Vec<Diagnostic> {
+    let audience = format!("the debrief for {}", debrief.bidder.name);
+    let mut warnings = disclosure::diagnostics(&debrief.withheld, sources, &audience);
+    warnings.extend(disclosure::missing_feedback(
+        &debrief.missing_feedback,
+        &debrief.bidder.slug,
+        &debrief.bidder.name,
+        sources,
+    ));
+    warnings
 }
 
 /// The digests the report records of `inputs`.

@@ -212,6 +212,11 @@ impl Session {
         content: &Path,
         path: &PathBuf,
     ) -> Option<(usize, crate::model::Rich)> {
+        // A debrief is not watched; it is read against every other provider's words.
+        let audience = last.report.audience;
+        if audience == crate::model::Audience::Bidder {
+            return None;
+        }
         // A path outside `content/` names no note.
         let rel = crate::content::relative(path, content);
         let i = last.report.notes.iter().position(|n| n.source == rel)?;
@@ -249,11 +254,21 @@ impl Session {
             text: text.into(),
         };
         let mut rich = crate::validate::note_text_again(&source, &files).ok()?;
+        if audience == crate::model::Audience::Shareable {
+            // A text the guard would leave out is for a whole build to leave out (and to take
+            // the links to it out of every other text); any other loses the addresses of the
+            // notes this audience does not see, and its Markdown, as a whole build makes it.
+            let guard = crate::guard::Guard::shareable(&last.secrets);
+            if guard.check(&rich.text, Some(&rich.html)).is_some() {
+                return None;
+            }
+            crate::guard::unlink(&mut rich, &last.withheld_notes);
+            crate::redact::source_for_outside(&mut rich);
+        }
         let old = &last.report.notes[i].body;
         if rich.links != old.links {
             return None;
         }
-        crate::redact::rich_text_for(last.report.audience, &mut rich);
         self.cache
             .store_text(path.clone(), meta.modified().ok(), meta.len(), &source.text);
         Some((i, rich))

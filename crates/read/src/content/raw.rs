@@ -59,6 +59,8 @@ pub struct RawReport {
     pub previous: Option<String>,
     /// How each bidder's debrief (`--audience bidder:<slug>`) is made: `{ name_winner: true }` names the selected provider in it.
     pub debrief: Option<RawDebrief>,
+    /// The award decision, for bidders' debriefs: `{ decision: 2026-12-01, standstill_ends: 2026-12-12, contact: procurement@example.org }`.
+    pub award: Option<RawAward>,
     /// Limits on the size of the project (file size, number of files, Markdown nesting).
     pub limits: Option<RawLimits>,
     /// The criteria vendors are scored on, each with its weight.
@@ -72,6 +74,18 @@ pub struct RawDebrief {
     /// Name the selected provider in each bidder's debrief (else it is "the selected provider").
     #[serde(default)]
     pub name_winner: bool,
+}
+
+/// The award decision, as each bidder's debrief tells it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAward {
+    /// The day the decision was made, `YYYY-MM-DD`.
+    pub decision: Option<String>,
+    /// The last day of the standstill period, `YYYY-MM-DD`: no contract is signed before it.
+    pub standstill_ends: Option<String>,
+    /// Whom a bidder should write to with questions about its debrief.
+    pub contact: Option<String>,
 }
 
 /// Limits on what the project may hold.
@@ -167,6 +181,8 @@ pub struct RawVendor {
     pub name: String,
     /// Where the vendor stands: `longlisted`, `shortlisted`, `finalist`, `selected` or `rejected` (default `longlisted`).
     pub status: Option<String>,
+    /// Why the vendor has the status it has (a rejection's reason, say), in Markdown: shown only in its own debrief.
+    pub status_reason: Option<String>,
     /// The vendor's website, a full `https://` address.
     pub website: Option<String>,
     /// Where the vendor is based.
@@ -263,6 +279,10 @@ pub struct RawScore {
     pub changed: Option<String>,
     /// Why this score, in Markdown.
     pub rationale: Option<String>,
+    /// What the bidder is told of this score in its debrief, in Markdown.
+    pub feedback: Option<String>,
+    /// What makes this score an advantage of the selected tender, in Markdown: shown in every debrief.
+    pub advantage: Option<String>,
     /// The notes that support the score, by slug (file name without `.md`).
     pub evidence: Vec<String>,
     /// Leave the rationale out of shareable builds.
@@ -284,6 +304,10 @@ struct RawScoreFull {
     changed: Option<String>,
     /// Why this score, in Markdown.
     rationale: Option<String>,
+    /// What the bidder is told of this score in its debrief, in Markdown (never the rationale).
+    feedback: Option<String>,
+    /// What makes this score an advantage of the selected tender, in Markdown: shown beside it in every debrief.
+    advantage: Option<String>,
     /// The notes that support the score, by slug (file name without `.md`): `[2026-10-02-reference-call]`.
     #[serde(default)]
     evidence: Vec<String>,
@@ -305,6 +329,8 @@ impl<'de> Deserialize<'de> for RawScore {
                     reason,
                     changed,
                     rationale,
+                    feedback,
+                    advantage,
                     evidence,
                     confidential,
                 } = full;
@@ -314,6 +340,8 @@ impl<'de> Deserialize<'de> for RawScore {
                     reason,
                     changed,
                     rationale,
+                    feedback,
+                    advantage,
                     evidence,
                     confidential,
                 }
@@ -386,6 +414,8 @@ impl RawScore {
             reason: None,
             changed: None,
             rationale: None,
+            feedback: None,
+            advantage: None,
             evidence: Vec::new(),
             confidential: false,
         }
@@ -409,6 +439,8 @@ pub struct RawGiven {
     pub score: f64,
     /// Why this score, in Markdown.
     pub rationale: Option<String>,
+    /// What the bidder is told of this score in its debrief, in Markdown.
+    pub feedback: Option<String>,
     /// The notes that support it, by slug.
     pub evidence: Vec<String>,
     /// When it was given, `YYYY-MM-DD`.
@@ -425,6 +457,8 @@ struct RawGivenFull {
     score: f64,
     /// Why this score, in Markdown.
     rationale: Option<String>,
+    /// What the bidder is told of this score in its debrief, in Markdown (never the rationale).
+    feedback: Option<String>,
     /// The notes that support it, by slug (file name without `.md`): `[2026-10-02-reference-call]`.
     #[serde(default)]
     evidence: Vec<String>,
@@ -445,6 +479,7 @@ impl<'de> Deserialize<'de> for RawGiven {
                 let RawGivenFull {
                     score,
                     rationale,
+                    feedback,
                     evidence,
                     date,
                     confidential,
@@ -452,6 +487,7 @@ impl<'de> Deserialize<'de> for RawGiven {
                 RawGiven {
                     score,
                     rationale,
+                    feedback,
                     evidence,
                     date,
                     confidential,
@@ -480,6 +516,7 @@ impl RawGiven {
         RawGiven {
             score,
             rationale: None,
+            feedback: None,
             evidence: Vec::new(),
             date: None,
             confidential: false,
@@ -508,6 +545,9 @@ pub struct RawNote {
     /// Leave the note out of shareable builds.
     #[serde(default)]
     pub confidential: bool,
+    /// Show the note in the debrief of the bidder it is about (notes are never shown to a bidder otherwise; an `internal` note never).
+    #[serde(default)]
+    pub share_with_bidder: bool,
     /// Leave the note out of every build unless `--drafts` is given.
     #[serde(default)]
     pub draft: bool,

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::debrief::Debrief;
-use crate::rules::Verdict;
+use crate::model::Status;
 
 /// The `site` variable of a debrief: what `base.html` reads, and the debrief itself.
 #[derive(Serialize, JsonSchema)]
@@ -32,8 +32,19 @@ pub struct DebriefView<'a> {
     pub verdict: &'static str,
     /// The badge class of the verdict.
     pub verdict_class: &'static str,
-    /// "2nd of 5 providers assessed on every criterion", or why it has no rank.
-    pub rank_label: String,
+    /// "2nd of 5 providers assessed on every criterion", when it has a rank.
+    pub rank_label: Option<String>,
+    /// Where the tender stands, in the bidder's words: "Your tender was selected.", "Your
+    /// tender was not selected.", "Your tender was rejected.", or that no decision is made.
+    pub outcome: String,
+    /// Why, as its dossier's `status_reason` says (HTML without links to the site).
+    pub outcome_reason: Option<String>,
+    /// Whether the award decision is made, and when: a sentence.
+    pub decision: String,
+    /// The standstill period, when report.yaml's `award` gives its end: a sentence.
+    pub standstill: Option<String>,
+    /// Whom to ask about the debrief.
+    pub contact: Option<&'a str>,
     /// Whether the bidder is itself the selected (or leading) provider.
     pub is_selected: bool,
     /// Whether the bidder was chosen (`status: selected`), not only ranked first.
@@ -43,6 +54,8 @@ pub struct DebriefView<'a> {
     /// How the selected provider is named: its name when report.yaml allows, else "The
     /// selected provider" (or "The leading provider" before one is chosen).
     pub selected_label: Option<String>,
+    /// The same, as it reads inside a sentence ("the selected provider").
+    pub selected_in_sentence: Option<String>,
     pub selected_weighted_label: Option<String>,
     /// One row per criterion, in report order.
     pub rows: Vec<DebriefRow<'a>>,
@@ -79,10 +92,12 @@ pub struct DebriefRow<'a> {
     /// Weighted points between the two on this criterion, share × (own − selected), signed:
     /// what this criterion gave or cost the bidder against the selected provider.
     pub gap_label: Option<String>,
-    /// Why the bidder got its score, HTML without links to the site.
-    pub rationale: Option<String>,
-    /// The panel's reason for an agreed score.
-    pub agreed_reason: Option<&'a str>,
+    /// What the panel tells the bidder of its score (`feedback:`), HTML without links to the
+    /// site; never the panel's own rationale.
+    pub feedback: Option<String>,
+    /// What made the selected (or leading) tender's score on it an advantage (its
+    /// `advantage:`), HTML without links to the site.
+    pub advantage: Option<String>,
     /// The notes behind the score that the page shows.
     pub evidence: Vec<DebriefNoteRef<'a>>,
     /// Notes behind the score that the debrief leaves out (confidential, or about others too).
@@ -95,14 +110,14 @@ pub struct DebriefNoteRef<'a> {
     pub title: &'a str,
     pub date: &'a str,
     pub kind_label: &'static str,
-    /// `#note-<slug>`.
+    /// `#note-N`, by the note's place on the page (a file name may name a rival).
     pub anchor: String,
 }
 
 /// A note shown in full in the debrief's appendix.
 #[derive(Serialize, JsonSchema)]
 pub struct DebriefNote<'a> {
-    /// The id of its section, `note-<slug>`.
+    /// The id of its section, `note-N`.
     pub id: String,
     pub title: &'a str,
     pub date: &'a str,
@@ -156,15 +171,36 @@ pub fn debrief_site(d: &Debrief) -> DebriefSite<'_> {
 fn debrief_view(d: &Debrief) -> DebriefView<'_> {
     let b = &d.bidder;
     let total: f64 = d.criteria.iter().map(|c| c.weight).sum();
-    let rank_label = match (b.rank, b.verdict) {
-        (Some(rank), _) => format!(
+    let rank_label = b.rank.map(|rank| {
+        format!(
             "{} of {} providers assessed on every criterion",
             ordinal(rank),
             d.assessed
-        ),
-        (None, Verdict::Unassessed) => "not ranked: not scored on every criterion".to_string(),
-        (None, _) => "not ranked".to_string(),
+        )
+    });
+    let decided = d.award.as_ref().and_then(|a| a.decision.as_deref());
+    let chosen = b.chosen || d.selected.as_ref().is_some_and(|s| s.chosen);
+    let outcome = match (b.status, b.chosen) {
+        (Status::Rejected, _) => "Your tender was rejected.".to_string(),
+        (_, true) => "Your tender was selected.".to_string(),
+        _ if chosen || decided.is_some() => "Your tender was not selected.".to_string(),
+        _ if b.selected => {
+            "Your tender ranks first; no provider has been selected yet.".to_string()
+        }
+        _ => "No provider has been selected yet.".to_string(),
     };
+    let decision = match decided {
+        Some(day) => format!("The award decision was made on {day}."),
+        None if chosen => "The award decision has been made.".to_string(),
+        None => "No award decision has been made yet.".to_string(),
+    };
+    let standstill = d
+        .award
+        .as_ref()
+        .and_then(|a| a.standstill_ends.as_deref())
+        .map(|day| {
+            format!("The standstill period ends on {day}: no contract will be signed before then.")
+        });
     let selected_label = d.selected.as_ref().map(|s| match (&s.name, s.chosen) {
         (Some(name), _) => name.clone(),
         (None, true) => "The selected provider".to_string(),
@@ -176,9 +212,22 @@ fn debrief_view(d: &Debrief) -> DebriefView<'_> {
         verdict: b.verdict.as_str(),
         verdict_class: b.verdict.class(),
         rank_label,
+        outcome,
+        outcome_reason: b
+            .status_reason
+            .as_ref()
+            .map(|r| crate::markdown::without_site_links(&r.html)),
+        decision,
+        standstill,
+        contact: d.award.as_ref().and_then(|a| a.contact.as_deref()),
         is_selected: b.selected,
         is_chosen: b.chosen,
         is_chosen_other: d.selected.as_ref().is_some_and(|s| s.chosen),
+        selected_in_sentence: d.selected.as_ref().map(|s| match (&s.name, s.chosen) {
+            (Some(name), _) => name.clone(),
+            (None, true) => "the selected provider".to_string(),
+            (None, false) => "the leading provider".to_string(),
+        }),
         selected_label,
         selected_weighted_label: d
             .selected
@@ -199,8 +248,9 @@ fn debrief_view(d: &Debrief) -> DebriefView<'_> {
         notes: d
             .notes
             .iter()
-            .map(|n| DebriefNote {
-                id: format!("note-{}", n.slug),
+            .enumerate()
+            .map(|(i, n)| DebriefNote {
+                id: format!("note-{}", i + 1),
                 title: &n.title,
                 date: &n.date,
                 kind_label: n.kind.label(),
@@ -214,7 +264,12 @@ fn debrief_row<'a>(d: &'a Debrief, c: &'a Criterion, total: f64) -> DebriefRow<'
     let own = d.bidder.scores.get(&c.id);
     let theirs = d.selected.as_ref().and_then(|s| s.scores.get(&c.id));
     let share = if total > 0.0 { c.weight / total } else { 0.0 };
-    let notes: BTreeMap<&str, &Note> = d.notes.iter().map(|n| (n.slug.as_str(), n)).collect();
+    let notes: BTreeMap<&str, (usize, &Note)> = d
+        .notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.slug.as_str(), (i + 1, n)))
+        .collect();
     DebriefRow {
         id: &c.id,
         name: &c.name,
@@ -235,20 +290,24 @@ fn debrief_row<'a>(d: &'a Debrief, c: &'a Criterion, total: f64) -> DebriefRow<'
         gap_label: own
             .zip(theirs)
             .map(|(s, x)| signed_points(share * (s.score - x))),
-        rationale: own
-            .and_then(|s| s.rationale.as_ref())
+        feedback: own
+            .and_then(|s| s.feedback.as_ref())
             .map(|r| crate::markdown::without_site_links(&r.html)),
-        agreed_reason: own.and_then(|s| s.agreed_reason.as_deref()),
+        advantage: d
+            .selected
+            .as_ref()
+            .and_then(|s| s.advantages.get(&c.id))
+            .map(|r| crate::markdown::without_site_links(&r.html)),
         evidence: own
             .map(|s| {
                 s.evidence
                     .iter()
                     .filter_map(|slug| notes.get(slug.as_str()))
-                    .map(|n| DebriefNoteRef {
+                    .map(|(i, n)| DebriefNoteRef {
                         title: &n.title,
                         date: &n.date,
                         kind_label: n.kind.label(),
-                        anchor: format!("#note-{}", n.slug),
+                        anchor: format!("#note-{i}"),
                     })
                     .collect()
             })

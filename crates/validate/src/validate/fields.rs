@@ -491,6 +491,7 @@ pub(super) fn report(
         hide_evaluator_names_when_shared,
         previous,
         debrief,
+        award,
         limits,
         criteria,
     } = raw;
@@ -526,12 +527,34 @@ pub(super) fn report(
         evaluator_aliases: BTreeMap::new(),
         previous,
         debrief_names_winner: debrief.is_some_and(|d| d.name_winner),
+        award: award.map(|a| award_of(ctx, a, diags)),
         limits: check_limits(ctx, limits, diags),
         criteria,
         levels,
         vendors: Vec::new(),
         notes: Vec::new(),
         assets: Vec::new(),
+    }
+}
+
+/// The award decision, its dates checked.
+fn award_of(
+    ctx: &FileCtx<'_>,
+    raw: crate::content::raw::RawAward,
+    diags: &mut Vec<Diagnostic>,
+) -> crate::model::Award {
+    let crate::content::raw::RawAward {
+        decision,
+        standstill_ends,
+        contact,
+    } = raw;
+    let at = |k: &'static str| [Seg::Key("award"), Seg::Key(k)];
+    crate::model::Award {
+        decision: optional_date(ctx, &at("decision"), &decision, diags),
+        standstill_ends: optional_date(ctx, &at("standstill_ends"), &standstill_ends, diags),
+        contact: contact
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty()),
     }
 }
 
@@ -793,6 +816,7 @@ pub(super) fn vendor(
     let RawVendor {
         name,
         status,
+        status_reason,
         website,
         headquarters,
         founded,
@@ -824,12 +848,23 @@ pub(super) fn vendor(
     let summary = summary
         .as_ref()
         .map(|s| rich(ctx, &[Seg::Key("summary")], s, "vendors", files, diags));
+    let status_reason = status_reason.as_ref().map(|s| {
+        rich(
+            ctx,
+            &[Seg::Key("status_reason")],
+            s,
+            "vendors",
+            files,
+            diags,
+        )
+    });
     let references = references_of(ctx, references, diags);
     let risks = risks_of(ctx, risks, diags);
     Vendor {
         slug: slug.to_string(),
         name: name.trim().to_string(),
         status,
+        status_reason,
         website,
         headquarters: headquarters.clone(),
         founded: *founded,
@@ -954,6 +989,8 @@ pub(super) fn score(
         reason,
         changed,
         rationale,
+        feedback,
+        advantage,
         evidence: cited,
         confidential,
     } = raw;
@@ -963,7 +1000,12 @@ pub(super) fn score(
         diags.push(super::unknown_criterion(ctx, &here, id, criteria));
         return None;
     }
-    let bare = rationale.is_none() && cited.is_empty() && !confidential && by.is_empty();
+    let bare = rationale.is_none()
+        && feedback.is_none()
+        && advantage.is_none()
+        && cited.is_empty()
+        && !confidential
+        && by.is_empty();
     let value_path: Vec<Seg<'_>> = if bare {
         here.to_vec()
     } else {
@@ -988,19 +1030,24 @@ pub(super) fn score(
             kept.push(slug.clone());
         }
     }
-    let rationale = rationale.as_ref().map(|r| {
+    let text = |key: &'static str, r: &String, diags: &mut Vec<Diagnostic>| {
         rich(
             ctx,
-            &[Seg::Key("scores"), Seg::Key(id), Seg::Key("rationale")],
+            &[Seg::Key("scores"), Seg::Key(id), Seg::Key(key)],
             r,
             "vendors",
             known.files,
             diags,
         )
-    });
+    };
+    let rationale = rationale.as_ref().map(|r| text("rationale", r, diags));
+    let feedback = feedback.as_ref().map(|r| text("feedback", r, diags));
+    let advantage = advantage.as_ref().map(|r| text("advantage", r, diags));
     Some(Score {
         score: final_score,
         rationale,
+        feedback,
+        advantage,
         evidence: kept,
         withheld: 0,
         confidential: *confidential,

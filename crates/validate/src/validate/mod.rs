@@ -583,6 +583,7 @@ fn build_note(
         kind,
         author,
         confidential,
+        share_with_bidder,
         draft,
         tags,
     } = raw;
@@ -619,6 +620,7 @@ fn build_note(
         kind,
         author: author.clone(),
         confidential: *confidential,
+        share_with_bidder: *share_with_bidder,
         draft: *draft,
         tags: tags.clone(),
         body: rendered.into_rich(),

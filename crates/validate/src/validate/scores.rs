@@ -154,7 +154,10 @@ fn check(
         return None;
     }
     let at = |key: &'static str| [here[0], here[1], Seg::Key(key)];
-    let bare = given.rationale.is_none() && given.evidence.is_empty() && given.date.is_none();
+    let bare = given.rationale.is_none()
+        && given.feedback.is_none()
+        && given.evidence.is_empty()
+        && given.date.is_none();
     let value_at: &[Seg<'_>] = if bare { here } else { &at("score") };
     let before = diags.len();
     check_on_scale(ctx, value_at, criterion, given.score, report.scale, diags);
@@ -168,11 +171,16 @@ fn check(
         .rationale
         .as_ref()
         .map(|r| rich(ctx, &at("rationale"), r, "scores", known.files, diags));
+    let feedback = given
+        .feedback
+        .as_ref()
+        .map(|r| rich(ctx, &at("feedback"), r, "scores", known.files, diags));
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
     Some(IndividualScore {
         rationale,
+        feedback,
         evidence,
         date,
         confidential: given.confidential,
