@@ -55,11 +55,27 @@ fn parse_audience(s: &str) -> Result<BuildAudience, String> {
             .map(str::to_string)
             .collect()
     };
+    // A slug names a folder (`output-bidder-<slug>`): refused here, before anything is made,
+    // unless it is a plain slug (no `..`, no `/`).
+    let plain = |slug: &str| -> Result<(), String> {
+        if shortlist::slug::is_valid(slug) {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{slug}` is not a vendor's slug: a slug is the file name of its dossier without `.yaml`, in lowercase letters, digits and hyphens"
+            ))
+        }
+    };
     match s.split_once(':') {
         Some(("bidder", slug)) if !slug.trim().is_empty() => {
+            plain(slug.trim())?;
             Ok(BuildAudience::Bidder(slug.trim().to_string()))
         }
-        Some(("bidders", list)) => Ok(BuildAudience::Bidders(slugs(list))),
+        Some(("bidders", list)) => {
+            let list = slugs(list);
+            list.iter().try_for_each(|s| plain(s))?;
+            Ok(BuildAudience::Bidders(list))
+        }
         None if s == "bidders" => Ok(BuildAudience::Bidders(Vec::new())),
         None => shortlist::model::Audience::ALL
             .iter()

@@ -284,3 +284,201 @@ fn the_preview_is_written_where_only_its_user_can_read_it() {
     drop(s);
     assert!(folder(tmp.path()).is_none(), "removed when serve stops");
 }
+
+/// A build killed (by a fault injected with strace) right where it writes the staging
+/// folder's marker: no later build is refused, and the next one is what a fresh one makes.
+#[test]
+fn a_build_killed_while_making_its_staging_folder_leaves_nothing_in_the_way() {
+    let Some(strace) = crate::common::find_tool("SHORTLIST_STRACE", &["strace"]) else {
+        crate::common::skipped("strace", "apt-get install strace, as `.ci/run` does");
+        return;
+    };
+    let p = Project::fixture("minimal");
+    p.build_ok();
+    let before = tree(&p.path("output"));
+    p.edit(
+        "content/vendors/acme.yaml",
+        "Acme Learning",
+        "Acme Learning Ltd",
+    );
+    let marker = p.path("output/.shortlist-staging.new/.shortlist-staging");
+    let status = std::process::Command::new(strace)
+        .args(["-f", "-qq", "-o", "/dev/null", "-P"])
+        .arg(&marker)
+        .args([
+            "-e",
+            "inject=openat:error=EIO:signal=KILL",
+            "-e",
+            "trace=openat",
+        ])
+        .arg(assert_cmd::cargo::cargo_bin("shortlist"))
+        .args(["build", "-q", "--root"])
+        .arg(p.root())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the fault was injected");
+    assert_eq!(tree(&p.path("output")), before, "the output is as it was");
+    p.build_ok();
+    assert!(p.read("output/index.html").contains("Acme Learning Ltd"));
+    crate::common::assert_staging_is_clean(&p);
+    assert!(!p.path("output/.shortlist-staging.new").exists());
+}
+
+/// Every file of the output has the same ordinary mode, whatever the mode of the asset it was
+/// copied from: no setuid bit goes along, and a 0600 asset is readable by a web server.
+#[cfg(unix)]
+#[test]
+fn an_asset_is_written_with_the_mode_of_every_other_output_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = Project::fixture("minimal");
+    p.write("content/assets/setuid.sh", "#!/bin/sh\n");
+    p.write("content/assets/private.png", b"\x89PNG private");
+    let mode = |rel: &str, m: u32| {
+        std::fs::set_permissions(p.path(rel), std::fs::Permissions::from_mode(m)).unwrap()
+    };
+    mode("content/assets/setuid.sh", 0o4755);
+    mode("content/assets/private.png", 0o600);
+    p.build_ok();
+    let of = |rel: &str| std::fs::metadata(p.path(rel)).unwrap().permissions().mode() & 0o7777;
+    let page = of("output/index.html");
+    assert_eq!(page & 0o7000, 0);
+    assert_eq!(page & 0o444, 0o444, "pages are readable by all: {page:o}");
+    assert_eq!(of("output/assets/setuid.sh"), page);
+    assert_eq!(of("output/assets/private.png"), page);
+}
+
+/// A folder of another file system mounted inside the output: the build stops before it
+/// changes anything, and what the mount holds stays (a removal never crosses into it).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_mount_point_inside_the_output_is_never_crossed() {
+    let p = Project::fixture("minimal");
+    p.build_ok();
+    let elsewhere = p.path("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("keep.txt"), "the user's").unwrap();
+    let extra = p.path("output/extra");
+    std::fs::create_dir_all(&extra).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .arg("--bind")
+        .args([&elsewhere, &extra])
+        .output();
+    if !mounted.is_ok_and(|o| o.status.success()) {
+        crate::common::skipped("a bind mount", "run the tests as root, as CI does");
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(extra.clone());
+    let before = tree(&p.path("output"));
+    p.edit(
+        "content/vendors/acme.yaml",
+        "Acme Learning",
+        "Acme Learning Ltd",
+    );
+    let (code, _, err) = p.run("build", &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "output/extra` is a mount point (another file system) inside the output folder"
+        ),
+        "{err}"
+    );
+    assert_eq!(tree(&p.path("output")), before, "nothing changed");
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.join("keep.txt")).unwrap(),
+        "the user's"
+    );
+    crate::common::assert_staging_is_clean(&p);
+}
+
+/// A build that fails leaves none of the folders it made for its output, and a bidder's slug
+/// that climbs out of the project is refused before anything is made.
+#[test]
+fn a_failed_build_leaves_no_folder_it_made_and_a_slug_never_climbs_out() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/vendors/acme.yaml",
+        "name: Acme Learning",
+        "name: [Acme",
+    );
+    let (code, _, err) = p.run("build", &["-o", p.path("a/b/out").to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!p.path("a").exists(), "a/b is left behind");
+    let outside = p.path("../x");
+    for slug in ["../../../x/y", "..", "Acme", "acme/../../x"] {
+        let (code, _, err) = p.run("build", &["--audience", &format!("bidder:{slug}")]);
+        assert_eq!(code, 2, "{slug}: {err}");
+        assert!(err.contains("is not a vendor's slug"), "{slug}: {err}");
+    }
+    let (code, _, err) = p.run("build", &["--audience", "bidders:acme,../x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!outside.exists() && !p.path("x").exists());
+    let left: Vec<String> = std::fs::read_dir(p.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("output"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// A read-only folder inside the output (as a user who is not root: root may write anywhere)
+/// fails the build before its commit changes anything, and a build once it is writable again
+/// makes what a fresh build makes.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_only_folder_in_the_output_fails_the_build_before_anything_changes() {
+    use std::os::unix::fs::PermissionsExt;
+    let setpriv = crate::common::find_tool("SHORTLIST_SETPRIV", &["setpriv"]);
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let Some(setpriv) = setpriv.filter(|_| root) else {
+        crate::common::skipped("setpriv run as root", "run the tests as root, as CI does");
+        return;
+    };
+    let p = Project::fixture("minimal");
+    // The project, open to the user `nobody` the builds run as.
+    let open = |path: &std::path::Path| {
+        for e in walkdir::WalkDir::new(path) {
+            let e = e.unwrap();
+            let mode = if e.file_type().is_dir() { 0o777 } else { 0o666 };
+            std::fs::set_permissions(e.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+    };
+    open(p.root());
+    let build_as_nobody = || {
+        std::process::Command::new(&setpriv)
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(assert_cmd::cargo::cargo_bin("shortlist"))
+            .args(["build", "-q", "--root"])
+            .arg(p.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let out = build_as_nobody();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let before = tree(&p.path("output"));
+    p.edit("content/vendors/acme.yaml", "Acme Learning", "Acme Learning Ltd");
+    open(&p.path("content"));
+    let stuck = p.path("output/vendors/acme");
+    std::fs::set_permissions(&stuck, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let out = build_as_nobody();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("output/vendors/acme` is read-only, so the build cannot replace what is in it; nothing was changed"),
+        "{err}"
+    );
+    assert_eq!(tree(&p.path("output")), before, "the output is exactly as it was");
+    std::fs::set_permissions(&stuck, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = build_as_nobody();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(p.read("output/vendors/acme/index.html").contains("Acme Learning Ltd"));
+}

@@ -38,6 +38,9 @@ const MARKER_TEXT: &str =
 const STAGING_MARKER: &str = ".shortlist-staging";
 /// The name of the folder, inside the output folder, that a build stages its files in.
 const STAGING: &str = ".shortlist-staging";
+/// The name the staging folder is made under, with its marker, before it is renamed to
+/// [`STAGING`]; only shortlist makes a folder of this name, and removes one by name alone.
+const STAGING_NEW: &str = ".shortlist-staging.new";
 
 pub use crate::Refused;
 
@@ -127,10 +130,10 @@ pub fn check_target(root: &Path, output: &Path) -> Result<PathBuf, Refused> {
         // A folder holding nothing but the staging folder of a first build (one that is
         // running, or was stopped) is as good as empty; whether that folder is ours is for
         // [`check_staging`] to say, once this build has its turn.
-        let staging = staging_dir(&out);
+        let ours = [staging_dir(&out), staging_new(&out)];
         let empty = fs::read_dir(&out).is_ok_and(|d| {
             d.filter_map(Result::ok).all(|e| {
-                e.path() == staging && fs::symlink_metadata(&staging).is_ok_and(|m| m.is_dir())
+                ours.contains(&e.path()) && fs::symlink_metadata(e.path()).is_ok_and(|m| m.is_dir())
             })
         });
         let marked = fs::symlink_metadata(out.join(MARKER)).is_ok_and(|m| m.is_file());
@@ -171,6 +174,97 @@ pub fn staging_dir(output: &Path) -> PathBuf {
     output.join(STAGING)
 }
 
+/// Where the staging folder is made before it is renamed into place.
+fn staging_new(output: &Path) -> PathBuf {
+    output.join(STAGING_NEW)
+}
+
+/// Removes what a build stopped while making its staging folder left, if anything.
+fn remove_staging_new(output: &Path) -> io::Result<()> {
+    let new = staging_new(output);
+    match fs::symlink_metadata(&new) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(&new),
+        Ok(_) => fs::remove_file(&new),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The first of `found` (relative to `output`, each folder before what it holds) that is a
+/// mount point: on another device than `output`, or (a bind mount of the same file system
+/// shows the same device) listed as one in Linux's `/proc/self/mountinfo`.
+#[cfg(unix)]
+fn mount_point_in<'f>(output: &Path, found: &'f [(String, fs::FileType)]) -> Option<&'f str> {
+    use std::os::unix::fs::MetadataExt;
+    let device = fs::symlink_metadata(output).ok()?.dev();
+    let real = fs::canonicalize(output).ok()?;
+    let mounts = mount_points();
+    found
+        .iter()
+        .filter(|(_, kind)| kind.is_dir())
+        .map(|(rel, _)| rel.as_str())
+        .find(|rel| {
+            fs::symlink_metadata(output.join(rel)).is_ok_and(|m| m.dev() != device)
+                || mounts.contains(&real.join(rel))
+        })
+}
+
+#[cfg(not(unix))]
+fn mount_point_in<'f>(_output: &Path, _found: &'f [(String, fs::FileType)]) -> Option<&'f str> {
+    None
+}
+
+/// Every mount point Linux lists for this process (`/proc/self/mountinfo`, its fifth field,
+/// with spaces and the like written as octal escapes); none elsewhere.
+#[cfg(unix)]
+fn mount_points() -> HashSet<PathBuf> {
+    let Ok(info) = fs::read_to_string("/proc/self/mountinfo") else {
+        return HashSet::new();
+    };
+    info.lines()
+        .filter_map(|line| line.split(' ').nth(4))
+        .map(|field| {
+            let mut out = Vec::new();
+            let bytes = field.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                let octal = bytes.get(i + 1..i + 4).and_then(|d| {
+                    std::str::from_utf8(d)
+                        .ok()
+                        .and_then(|d| u8::from_str_radix(d, 8).ok())
+                });
+                match (bytes[i], octal) {
+                    (b'\\', Some(b)) => {
+                        out.push(b);
+                        i += 4;
+                    }
+                    (b, _) => {
+                        out.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            use std::os::unix::ffi::OsStringExt;
+            PathBuf::from(std::ffi::OsString::from_vec(out))
+        })
+        .collect()
+}
+
+/// Puts the entries of the folder `dir` on disk (renames into it, removals from it); a file
+/// system that cannot sync a folder (some network shares) is taken at its word.
+fn sync_folder(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    match fs::File::open(dir).and_then(|f| f.sync_all()) {
+        Err(e) if e.kind() != io::ErrorKind::Unsupported && e.raw_os_error() != Some(22) => {
+            return Err(e).with_context(|| format!("failed to write `{}` to disk", dir.display()));
+        }
+        _ => {}
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// The staging folder earlier versions kept beside the output (`.output.staging`), with a
 /// whole copy of the last site in it: what they put there is removed by the next build, since
 /// that copy may be an internal site beside a shareable one. Anything else in it stays.
@@ -199,7 +293,51 @@ fn remove_old_staging(output: &Path) -> io::Result<()> {
 /// Held while a build writes into an output folder: builds, `watch` and `serve` into the same
 /// folder take turns. The lock is on the folder that holds the output (no lock file is left
 /// behind) and is released when this is dropped, or when the process ends however it ends.
-pub struct Lock(#[allow(dead_code)] fs::File);
+/// The folders it made to hold the output (`-o a/b/out` with no `a`) are removed again when it
+/// is dropped with no output folder in them: a build that failed leaves nothing behind.
+pub struct Lock {
+    #[allow(dead_code)]
+    file: fs::File,
+    output: PathBuf,
+    /// The folders made for the output's parent, outermost first.
+    made: Vec<PathBuf>,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        if fs::symlink_metadata(&self.output).is_err() {
+            for dir in self.made.iter().rev() {
+                // Only while empty: anything put there since is someone's.
+                if fs::remove_dir(dir).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Makes the folder `dir` and every missing one above it; says which it made, outermost first.
+fn make_folders(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut missing = Vec::new();
+    let mut at = Some(dir);
+    while let Some(d) = at.filter(|d| !d.as_os_str().is_empty() && fs::symlink_metadata(d).is_err())
+    {
+        missing.push(d.to_path_buf());
+        at = d.parent();
+    }
+    missing.reverse();
+    for (i, d) in missing.iter().enumerate() {
+        if let Err(e) = fs::create_dir(d)
+            && e.kind() != io::ErrorKind::AlreadyExists
+        {
+            for made in missing[..i].iter().rev() {
+                let _ = fs::remove_dir(made);
+            }
+            return Err(e);
+        }
+    }
+    Ok(missing)
+}
 
 /// Takes the write lock of `output`, calling `waiting` once if another build holds it.
 pub fn lock(output: &Path, waiting: &dyn Fn()) -> Result<Lock> {
@@ -207,9 +345,15 @@ pub fn lock(output: &Path, waiting: &dyn Fn()) -> Result<Lock> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)
-        .with_context(|| format!("failed to create `{}`", parent.display()))?;
+    let made =
+        make_folders(parent).with_context(|| format!("failed to create `{}`", parent.display()))?;
     let file = lock_file(parent, output)?;
+    let lock = Lock {
+        file,
+        output: output.to_path_buf(),
+        made,
+    };
+    let file = &lock.file;
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
@@ -222,7 +366,7 @@ pub fn lock(output: &Path, waiting: &dyn Fn()) -> Result<Lock> {
             return Err(e).with_context(|| format!("failed to lock `{}`", output.display()));
         }
     }
-    Ok(Lock(file))
+    Ok(lock)
 }
 
 #[cfg(unix)]
