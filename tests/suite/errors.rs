@@ -913,3 +913,119 @@ fn report_yaml_that_cannot_be_read_still_lets_every_dossier_be_checked() {
     );
     assert!(err.contains("2 errors in 2 files"), "{err}");
 }
+
+#[test]
+fn a_score_given_twice_is_an_error_at_the_second_not_a_lost_score() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\nevaluators:\n  - { id: patel, name: S. Patel }",
+    );
+    p.write(
+        "content/scores/patel.yaml",
+        "acme:\n  track-record: 4\nbudget:\n  cost: 3\nacme:\n  cost: 2\n",
+    );
+    p.write("content/scores/patel.yml", "budget:\n  cost: 4\n");
+    p.edit(
+        "content/vendors/budget.yaml",
+        "  cost: 5",
+        "  cost: 5\n  cost: 4",
+    );
+    fails_with(
+        &p,
+        &[
+            "error: the key `acme` appears twice in one group (first at line 1)\n --> content/scores/patel.yaml:5:1",
+            "a key may appear once in each group; keep one of them",
+            "content/vendors/budget.yaml:",
+            "the key `cost` appears twice in one group",
+            "this scores file has the slug `patel`, like `content/scores/patel.yaml`",
+        ],
+    );
+}
+
+#[test]
+fn a_file_with_thousands_of_problems_lists_the_first_hundred_and_counts_the_rest() {
+    let p = Project::fixture("minimal");
+    let keys: String = (0..3000).map(|i| format!("  nope-{i}: 3\n")).collect();
+    p.edit(
+        "content/vendors/acme.yaml",
+        "scores:\n",
+        &format!("scores:\n{keys}"),
+    );
+    let (code, out, _) = p.run("check", &[]);
+    assert_eq!(code, 1);
+    let listed = out
+        .lines()
+        .filter(|l| l.contains("error: there is no criterion `nope-"))
+        .count();
+    assert_eq!(listed, 100, "{out}");
+    // Each listed one at its own line, not all at the file's first.
+    let lines: std::collections::BTreeSet<&str> = out
+        .lines()
+        .filter(|l| l.contains("there is no criterion"))
+        .filter_map(|l| l.split(':').nth(1))
+        .collect();
+    assert_eq!(lines.len(), 100, "{out}");
+    assert!(
+        out.contains(
+            "content/vendors/acme.yaml: error: and 2900 more problems in this file, not listed"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_report_file_that_cannot_be_read_is_said_for_what_it_is_and_once() {
+    let p = Project::fixture("minimal");
+    let report = p.path("content/report.yaml");
+    let kept = p.read("content/report.yaml");
+    let check = |p: &Project| {
+        let (code, out, err) = p.run("check", &[]);
+        assert_eq!(code, 1, "{out}{err}");
+        out
+    };
+    std::fs::write(&report, b"title: \xff\xfe bad\n").unwrap();
+    let out = check(&p);
+    assert!(
+        out.contains("content/report.yaml:1:8: error: this file is not valid UTF-8 text"),
+        "{out}"
+    );
+    assert!(!out.contains("missing"), "{out}");
+    std::fs::write(&report, "").unwrap();
+    let out = check(&p);
+    assert!(
+        out.contains("content/report.yaml:1:1: error: this file is empty")
+            && !out.contains("missing"),
+        "{out}"
+    );
+    std::fs::remove_file(&report).unwrap();
+    std::fs::create_dir(&report).unwrap();
+    let out = check(&p);
+    assert!(
+        out.contains("content/report.yaml: error: the report file is a folder, not a file"),
+        "{out}"
+    );
+    std::fs::remove_dir(&report).unwrap();
+    #[cfg(unix)]
+    {
+        let made = std::process::Command::new("mkfifo").arg(&report).status();
+        if made.is_ok_and(|s| s.success()) {
+            let out = check(&p);
+            assert!(out.contains("the report file is not a plain file"), "{out}");
+            std::fs::remove_file(&report).unwrap();
+        }
+    }
+    std::fs::write(&report, kept).unwrap();
+    // A control character is placed where it is, not at 1:1.
+    p.edit(
+        "content/vendors/budget.yaml",
+        "status: longlisted",
+        "status: long\u{0}listed",
+    );
+    let out = check(&p);
+    assert!(
+        out.contains("content/vendors/budget.yaml:2:13: error: an invisible control character (U+0000) is here"),
+        "{out}"
+    );
+}

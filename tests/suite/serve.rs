@@ -348,7 +348,10 @@ fn short_flags_and_open_show_the_preview_in_the_browser() {
         s.stdout().lines().next().is_some_and(|l| l.ends_with('/'))
     });
     let url = s.stdout().lines().next().unwrap().to_string();
-    wait_until(30, "the browser to be asked", || opened.is_file());
+    // The shell makes the file before it writes the address into it.
+    wait_until(30, "the browser to be asked", || {
+        std::fs::read_to_string(&opened).is_ok_and(|t| !t.is_empty())
+    });
     assert_eq!(std::fs::read_to_string(&opened).unwrap(), url);
     let addr = url.trim_start_matches("http://").trim_end_matches('/');
     assert_eq!(http(addr, "GET", "/").status, 200);

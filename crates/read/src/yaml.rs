@@ -33,6 +33,7 @@ impl fmt::Display for YamlError {
 /// Parses `text` as one YAML document into `T`.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     check_flow_depth(text)?;
+    check_duplicate_keys(text)?;
     serde_yaml::from_str(text).map_err(|e| convert(&e))
 }
 
@@ -123,6 +124,7 @@ const MAX_SHAPE_PROBLEMS: usize = 50;
 /// checks never see invented data.
 pub fn parse_all<T: DeserializeOwned>(text: &str) -> Result<Checked<T>, YamlError> {
     check_flow_depth(text)?;
+    check_duplicate_keys(text)?;
     let first = match serde_yaml::from_str::<T>(text) {
         Ok(value) => {
             return Ok(Checked {
@@ -440,6 +442,132 @@ pub fn locate_nearest(text: &str, path: &[Seg<'_>]) -> Option<(usize, usize)> {
     }
 }
 
+/// An error at the second of two equal keys in one mapping. serde_yaml reports one at the
+/// start of the mapping, or, where the mapping is read into a map (a dossier's `scores`, a
+/// scores file), not at all: the last one would win, and a score would be lost.
+fn check_duplicate_keys(text: &str) -> Result<(), YamlError> {
+    let Err(e) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+        return Ok(());
+    };
+    let message = e.to_string();
+    if let Some(at) = reader_position(&message) {
+        return Err(character_error(text, at));
+    }
+    let Some(quoted) = message.split("duplicate entry with key ").nth(1) else {
+        return Ok(()); // any other problem is the typed parse's to report
+    };
+    let key = quoted
+        .split(" at line ")
+        .next()
+        .unwrap_or(quoted)
+        .trim()
+        .trim_matches('"')
+        .to_string();
+    let at = e.location().map(|l| (l.line(), l.column(), l.index()));
+    let found = at.and_then(|(line, col, index)| duplicate_of(text, &key, line, col, index));
+    let (line, col, first) = found.unwrap_or_else(|| {
+        let (line, col, _) = at.unwrap_or((0, 0, 0));
+        (line, col, None)
+    });
+    let first = first.map_or(String::new(), |l| format!(" (first at line {l})"));
+    Err(YamlError {
+        line,
+        col,
+        message: format!("the key `{key}` appears twice in one group{first}"),
+    })
+}
+
+/// The byte offset libyaml's reader gives for a character it refuses ("control characters are
+/// not allowed at position 10"), whose own line and column are always 1:1.
+fn reader_position(message: &str) -> Option<usize> {
+    let rest = message.split(" at position ").nth(1)?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// A character the YAML reader refuses, at `offset` of `text`, named and placed.
+fn character_error(text: &str, offset: usize) -> YamlError {
+    let offset = (0..=offset.min(text.len()))
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    let (line, col) = crate::diagnostic::line_col(text, offset);
+    let named = text[offset..]
+        .chars()
+        .next()
+        .map_or_else(String::new, |c| format!(" (U+{:04X})", u32::from(c)));
+    YamlError {
+        line,
+        col,
+        message: format!("an invisible control character{named} is here, where YAML allows none"),
+    }
+}
+
+/// Where `key` appears a second time in the mapping that starts at `line`:`col` (byte
+/// `index`), and the line of the first: in a block mapping, the entries at the mapping's
+/// indentation; in a flow mapping, the keys after its `{`.
+fn duplicate_of(
+    text: &str,
+    key: &str,
+    line: usize,
+    col: usize,
+    index: usize,
+) -> Option<(usize, usize, Option<usize>)> {
+    let is_key = |s: &str| {
+        let rest = s
+            .strip_prefix(key)
+            .or_else(|| s.strip_prefix(&format!("\"{key}\"")))
+            .or_else(|| s.strip_prefix(&format!("'{key}'")));
+        rest.is_some_and(|r| r.trim_start().starts_with(':'))
+    };
+    let mut seen = Vec::new();
+    if text[index..].starts_with('{') {
+        let mut depth = 0usize;
+        for (i, c) in text[index..].char_indices() {
+            match c {
+                '{' | '[' => depth += 1,
+                '}' | ']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            let after = &text[index + i..];
+            let starts = matches!(text[..index + i].chars().next_back(), Some('{' | ',' | ' '));
+            if depth == 1 && starts && is_key(after) {
+                seen.push(crate::diagnostic::line_col(text, index + i));
+            }
+        }
+    } else {
+        let indent = col.saturating_sub(1);
+        for (n, l) in text.lines().enumerate().skip(line.saturating_sub(1)) {
+            let first = n + 1 == line;
+            let content = if first {
+                l.get(indent..).unwrap_or_default()
+            } else {
+                let lead = l.len() - l.trim_start_matches(' ').len();
+                let trimmed = l.trim_start_matches(' ');
+                if trimmed.is_empty() || trimmed.starts_with('#') || lead > indent {
+                    continue;
+                }
+                if lead < indent || trimmed.starts_with("- ") && lead == indent {
+                    break;
+                }
+                trimmed
+            };
+            if is_key(content) {
+                seen.push((n + 1, indent + 1));
+            }
+        }
+    }
+    match seen.as_slice() {
+        [first, second, ..] => Some((second.0, second.1, Some(first.0))),
+        _ => None,
+    }
+}
+
 fn convert(e: &serde_yaml::Error) -> YamlError {
     let (line, col) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
     YamlError {
@@ -729,6 +857,41 @@ impl<'de> Visitor<'de> for Target {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_control_character_is_placed_at_its_line_and_column() {
+        let e = parse::<serde_yaml::Value>("name: A\nstatus: short\u{0}listed\n").unwrap_err();
+        assert_eq!((e.line, e.col), (2, 14), "{e:?}");
+        assert!(e.message.contains("(U+0000)"), "{e:?}");
+    }
+
+    #[test]
+    fn a_repeated_key_is_an_error_at_its_second_place_even_where_a_map_would_keep_the_last() {
+        use std::collections::BTreeMap;
+        let e = parse::<BTreeMap<String, BTreeMap<String, f64>>>(
+            "kestrel-lane:\n  fit: 3\n\n  # a comment\n  cost: 2\n  fit: 4\nbrightpath:\n  fit: 5\n",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.col), (6, 3), "{e:?}");
+        assert_eq!(
+            e.message,
+            "the key `fit` appears twice in one group (first at line 2)"
+        );
+        let e =
+            parse::<BTreeMap<String, serde_yaml::Value>>("a: 1\nb:\n  x: 1\na: 2\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.col, e.message.as_str()),
+            (
+                4,
+                1,
+                "the key `a` appears twice in one group (first at line 1)"
+            )
+        );
+        let e = parse::<BTreeMap<String, serde_yaml::Value>>("s: {fit: 1, cost: 2, fit: 3}\n")
+            .unwrap_err();
+        assert_eq!((e.line, e.col), (1, 22), "{e:?}");
+        assert!(parse::<BTreeMap<String, f64>>("a: 1\nb: 2\n").is_ok());
+    }
     use std::collections::BTreeMap;
 
     const DOSSIER: &str = "name: Acme\nscores:\n  track-record: { score: 7, evidence: [a, b] }\n  cost:\n    score: 2\n    evidence:\n      - x\n      - missing\n";

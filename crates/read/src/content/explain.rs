@@ -266,11 +266,16 @@ const SYNTAX: &[(&[&str], Option<&str>, &str)] = &[
         "close the quote, `[` or `{` that was opened",
     ),
     (
-        &["duplicate entry"],
+        &["duplicate entry", "appears twice in one group"],
         None,
         "a key may appear once in each group; keep one of them",
     ),
     (&["nested more than"], None, "flatten the structure"),
+    (
+        &["invisible control character"],
+        None,
+        "delete it: it is often pasted in with text from another program; if you cannot see it, retype the line",
+    ),
     (
         &["repetition limit", "recursion limit"],
         None,
@@ -547,7 +552,7 @@ mod tests {
         let hint = diags[0].hint.as_deref().unwrap_or_default();
         assert_eq!(
             diags[0].message,
-            "the key `name` appears twice in one group"
+            "the key `name` appears twice in one group (first at line 1)"
         );
         assert!(hint.contains("keep one of them"), "{diags:?}");
     }

@@ -51,7 +51,14 @@ pub(crate) struct FileCtx<'a> {
     pub yaml: &'a str,
     /// Line of the file on which `yaml` starts.
     pub first_line: usize,
+    /// How many problems of this file have been placed (each search reads the whole file).
+    pub placed: std::cell::Cell<usize>,
 }
+
+/// How many problems of one file are placed at their line and column and listed: finding each
+/// place reads the file again, so 16,000 unknown keys in one file took 71 s. The rest are
+/// counted in one problem at the end of the list ([`cap_per_file`]).
+pub const LISTED_PER_FILE: usize = 100;
 
 impl<'a> FileCtx<'a> {
     /// A YAML file read whole (a dossier, report.yaml).
@@ -61,10 +68,21 @@ impl<'a> FileCtx<'a> {
             text: &src.text,
             yaml: &src.text,
             first_line: 1,
+            placed: std::cell::Cell::new(0),
         }
     }
 
+    /// Whether this file's problems are still placed (see [`LISTED_PER_FILE`]); counts one.
+    fn placing(&self) -> bool {
+        let n = self.placed.get() + 1;
+        self.placed.set(n);
+        n <= LISTED_PER_FILE
+    }
+
     fn position(&self, path: &[Seg<'_>]) -> (usize, usize) {
+        if !self.placing() {
+            return (self.first_line, 1);
+        }
         let mut path = path;
         loop {
             if let Some((l, c)) = locate(self.yaml, path) {
@@ -80,12 +98,24 @@ impl<'a> FileCtx<'a> {
     /// An error at the node `path`, or at its nearest ancestor that exists.
     pub(crate) fn error(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.position(path);
-        Diagnostic::error(self.shown, line, col, message).attach_source(self.text)
+        self.with_snippet(Diagnostic::error(self.shown, line, col, message))
+    }
+
+    /// `d` with the line it points at, while this file's problems are listed.
+    fn with_snippet(&self, d: Diagnostic) -> Diagnostic {
+        if self.placed.get() <= LISTED_PER_FILE {
+            d.attach_source(self.text)
+        } else {
+            d
+        }
     }
 
     /// Where the last key of `path` is written (not its value, which may start a line below),
     /// else where [`Self::error`] would point.
     fn key_position(&self, path: &[Seg<'_>]) -> (usize, usize) {
+        if self.placed.get() >= LISTED_PER_FILE {
+            return self.position(path);
+        }
         crate::yaml::locate_key(self.yaml, path).map_or_else(
             || self.position(path),
             |(l, c)| (l + self.first_line - 1, c),
@@ -95,18 +125,41 @@ impl<'a> FileCtx<'a> {
     /// An error at the last key of `path`.
     pub(crate) fn error_at_key(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.key_position(path);
-        Diagnostic::error(self.shown, line, col, message).attach_source(self.text)
+        self.with_snippet(Diagnostic::error(self.shown, line, col, message))
     }
 
     pub(crate) fn warning(&self, path: &[Seg<'_>], message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.position(path);
-        Diagnostic::warning(self.shown, line, col, message).attach_source(self.text)
+        self.with_snippet(Diagnostic::warning(self.shown, line, col, message))
     }
 
     /// A diagnostic at a byte offset of the whole file.
     pub(crate) fn error_at_offset(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         let (line, col) = line_col(self.text, offset);
         Diagnostic::error(self.shown, line, col, message).attach_source(self.text)
+    }
+}
+
+/// Keeps the first [`LISTED_PER_FILE`] problems of each file, in the order they were found,
+/// and says how many more there are in one error at the file.
+fn cap_per_file(diags: &mut Vec<Diagnostic>) {
+    let mut count: BTreeMap<std::path::PathBuf, usize> = BTreeMap::new();
+    diags.retain(|d| {
+        let n = count.entry(d.file.clone()).or_default();
+        *n += 1;
+        *n <= LISTED_PER_FILE
+    });
+    for (file, n) in count.into_iter().filter(|(_, n)| *n > LISTED_PER_FILE) {
+        diags.push(
+            Diagnostic::about_file(
+                &file,
+                format!(
+                    "and {} more problems in this file, not listed",
+                    n - LISTED_PER_FILE
+                ),
+            )
+            .with_hint("mend the ones listed and check again: the rest are often the same mistake"),
+        );
     }
 }
 
@@ -162,6 +215,9 @@ pub fn validate(
     // Slugs first: they decide which pages exist and what links may point at.
     check_slugs(&vendor_sources, "dossier", &mut diags);
     check_slugs(&note_sources, "note", &mut diags);
+    // A scores file is named after its evaluator: `patel.yml` beside `patel.yaml` would
+    // replace one evaluator's scores with the other file's.
+    check_slugs(&of_kind(sources, Kind::Scores), "scores file", &mut diags);
     let parsed_vendors: Vec<(&Source, Option<RawVendor>)> = parse_each(
         &vendor_sources,
         |s| content::parse_yaml::<RawVendor>(&s.entry.shown, &s.text, 1, &s.text),
@@ -269,6 +325,7 @@ pub fn validate(
     if known.scores_checkable(&report) && !diags.iter().any(Diagnostic::is_error) {
         warn_uncited_notes(&notes, &vendors, &parsed_notes, &mut diags);
     }
+    cap_per_file(&mut diags);
     if diags.iter().any(Diagnostic::is_error) {
         return (None, diags);
     }
@@ -450,10 +507,25 @@ fn read_report<'s>(
         if !content_dir.is_dir() {
             return None;
         }
-        diags.push(
-            Diagnostic::about_file(content::shown(settings.root, &content_dir.join("report.yaml")), "the report file is missing")
-                .with_hint("create `content/report.yaml` with a `title` and `criteria`, or run `shortlist init`"),
-        );
+        let path = content_dir.join("report.yaml");
+        let shown = content::shown(settings.root, &path);
+        let (message, hint) = match std::fs::symlink_metadata(&path) {
+            Err(_) => (
+                "the report file is missing",
+                "create `content/report.yaml` with a `title` and `criteria`, or run `shortlist init`",
+            ),
+            // A file that could not be read (not UTF-8, empty, too big) has been said so.
+            Ok(m) if m.is_file() => return None,
+            Ok(m) if m.is_dir() => (
+                "the report file is a folder, not a file",
+                "move the folder away and write `content/report.yaml` as a text file with a `title` and `criteria`",
+            ),
+            Ok(_) => (
+                "the report file is not a plain file (a pipe, a device or a link)",
+                "replace it with a text file with a `title` and `criteria`",
+            ),
+        };
+        diags.push(Diagnostic::about_file(shown, message).with_hint(hint));
         return None;
     };
     for extra in reports {
@@ -573,6 +645,7 @@ fn build_note(
         text: &s.text,
         yaml: split.front,
         first_line: split.front_line,
+        placed: std::cell::Cell::new(0),
     };
     let before = diags.len();
     let RawNote {
@@ -665,6 +738,7 @@ pub fn note_text_again(s: &Source, files: &SiteFiles<'_>) -> Result<Rich, Vec<Di
         text: &s.text,
         yaml: split.front,
         first_line: split.front_line,
+        placed: std::cell::Cell::new(0),
     };
     let mut diags = Vec::new();
     let rendered = note_body(&ctx, s, &split, files, &mut diags);
