@@ -1029,3 +1029,45 @@ fn a_report_file_that_cannot_be_read_is_said_for_what_it_is_and_once() {
         "{out}"
     );
 }
+
+#[test]
+fn an_asset_over_its_limit_is_an_error_and_one_under_it_is_archived_whole() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\nlimits: { asset_size_mib: 1 }",
+    );
+    // Just under the limit, with bytes no block boundary hides: copied and archived as read.
+    let under: Vec<u8> = (0..(1u32 << 20) - 7).map(|i| (i % 251) as u8).collect();
+    p.write("content/assets/under.bin", &under);
+    let archive = p.path("site.tar.gz");
+    let (code, _, err) = p.run("build", &["--archive", archive.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read(p.path("output/assets/under.bin")).unwrap(),
+        under
+    );
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(
+        std::fs::File::open(&archive).unwrap(),
+    ));
+    let mut found = false;
+    for entry in tar.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        if entry.path().unwrap().to_string_lossy() == "assets/under.bin" {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            assert_eq!(bytes, under);
+            found = true;
+        }
+    }
+    assert!(found, "the asset is in the archive");
+    p.write("content/assets/over.bin", vec![0u8; (1 << 20) + 1]);
+    let err = p.build_err();
+    assert!(
+        err.contains("content/assets/over.bin")
+            && err.contains("this asset is 2 MiB, over the limit of 1 MiB")
+            && err.contains("asset_size_mib"),
+        "{err}"
+    );
+}

@@ -463,9 +463,17 @@ fn a_read_only_folder_in_the_output_fails_the_build_before_anything_changes() {
             .unwrap()
     };
     let out = build_as_nobody();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let before = tree(&p.path("output"));
-    p.edit("content/vendors/acme.yaml", "Acme Learning", "Acme Learning Ltd");
+    p.edit(
+        "content/vendors/acme.yaml",
+        "Acme Learning",
+        "Acme Learning Ltd",
+    );
     open(&p.path("content"));
     let stuck = p.path("output/vendors/acme");
     std::fs::set_permissions(&stuck, std::fs::Permissions::from_mode(0o555)).unwrap();
@@ -476,9 +484,20 @@ fn a_read_only_folder_in_the_output_fails_the_build_before_anything_changes() {
         err.contains("output/vendors/acme` is read-only, so the build cannot replace what is in it; nothing was changed"),
         "{err}"
     );
-    assert_eq!(tree(&p.path("output")), before, "the output is exactly as it was");
+    assert_eq!(
+        tree(&p.path("output")),
+        before,
+        "the output is exactly as it was"
+    );
     std::fs::set_permissions(&stuck, std::fs::Permissions::from_mode(0o777)).unwrap();
     let out = build_as_nobody();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(p.read("output/vendors/acme/index.html").contains("Acme Learning Ltd"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        p.read("output/vendors/acme/index.html")
+            .contains("Acme Learning Ltd")
+    );
 }

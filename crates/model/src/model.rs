@@ -501,6 +501,8 @@ pub struct Limits {
     pub files: usize,
     /// The deepest nesting of quotes, lists and HTML elements in a piece of Markdown.
     pub markdown_nesting: usize,
+    /// The largest file under `content/assets/`, in MiB.
+    pub asset_size_mib: u64,
 }
 
 impl Default for Limits {
@@ -509,6 +511,7 @@ impl Default for Limits {
             file_size_mib: 8,
             files: 50_000,
             markdown_nesting: 500,
+            asset_size_mib: 256,
         }
     }
 }
@@ -519,6 +522,7 @@ impl Limits {
         file_size_mib: 64,
         files: 1_000_000,
         markdown_nesting: MAX_NESTING,
+        asset_size_mib: 16_384,
     };
 }
 

@@ -5,7 +5,6 @@
 //! permissions, so the same site makes the same archive byte for byte. The archive is written
 //! beside its final name and renamed into place.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -32,15 +31,52 @@ impl Format {
     }
 }
 
-fn bytes_of<'f>(f: &'f OutputFile, site: &Path) -> Result<std::borrow::Cow<'f, [u8]>> {
-    let read = |src: &Path| {
-        std::fs::read(src).with_context(|| format!("failed to read `{}`", src.display()))
+/// What a file of the site is read from: its bytes in memory, or a file on disk (an asset, or
+/// a page already written into the built site) read as a stream, with its length.
+enum Content<'f> {
+    Bytes(&'f [u8]),
+    File(std::fs::File, u64),
+}
+
+fn content_of<'f>(f: &'f OutputFile, site: &Path) -> Result<Content<'f>> {
+    let open = |src: &Path| {
+        std::fs::File::open(src)
+            .and_then(|file| Ok((file.metadata()?.len(), file)))
+            .map(|(len, file)| Content::File(file, len))
+            .with_context(|| format!("failed to read `{}`", src.display()))
     };
-    Ok(match &f.body {
-        Body::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
-        Body::Copy(src) => std::borrow::Cow::Owned(read(src)?),
-        Body::Written(_) => std::borrow::Cow::Owned(read(&site.join(&f.path))?),
-    })
+    match &f.body {
+        Body::Bytes(b) => Ok(Content::Bytes(b.as_slice())),
+        Body::Copy(src) => open(src),
+        Body::Written(_) => open(&site.join(&f.path)),
+    }
+}
+
+impl Content<'_> {
+    fn len(&self) -> u64 {
+        match self {
+            Content::Bytes(b) => b.len() as u64,
+            Content::File(_, len) => *len,
+        }
+    }
+
+    /// Copies it into `out`, a block at a time; an error when the file's length changed.
+    fn copy_into(self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        match self {
+            Content::Bytes(b) => out.write_all(b),
+            Content::File(file, len) => {
+                use std::io::Read;
+                let copied = std::io::copy(&mut file.take(len), out)?;
+                if copied == len {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::other(
+                        "the file changed while it was archived",
+                    ))
+                }
+            }
+        }
+    }
 }
 
 /// Writes `files` into the archive `dest`, whose name says its format; files already written
@@ -66,7 +102,8 @@ fn write_zip(out: &mut std::fs::File, files: &[&OutputFile], site: &Path) -> Res
     for f in files {
         zip.start_file(f.path.as_str(), options)
             .context("failed to add to the archive")?;
-        zip.write_all(&bytes_of(f, site)?)
+        content_of(f, site)?
+            .copy_into(&mut zip)
             .context("failed to add to the archive")?;
     }
     zip.finish().context("failed to finish the archive")?;
@@ -78,13 +115,20 @@ fn write_tar_gz(out: &mut std::fs::File, files: &[&OutputFile], site: &Path) -> 
     let mut tar = tar::Builder::new(gz);
     tar.mode(tar::HeaderMode::Deterministic);
     for f in files {
-        let bytes = bytes_of(f, site)?;
+        let content = content_of(f, site)?;
         let mut header = tar::Header::new_gnu();
-        header.set_size(bytes.len() as u64);
+        header.set_size(content.len());
         header.set_mode(0o644);
         header.set_mtime(0);
         header.set_entry_type(tar::EntryType::Regular);
-        tar.append_data(&mut header, &f.path, bytes.as_ref())
+        let reader: Box<dyn std::io::Read> = match content {
+            Content::Bytes(b) => Box::new(b),
+            Content::File(file, len) => {
+                use std::io::Read;
+                Box::new(file.take(len))
+            }
+        };
+        tar.append_data(&mut header, &f.path, reader)
             .context("failed to add to the archive")?;
     }
     tar.into_inner()

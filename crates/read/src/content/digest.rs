@@ -35,6 +35,23 @@ pub fn of_bytes(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
+/// The SHA-256 of the file at `path`, read a block at a time, and how many bytes it read.
+pub fn of_file(path: &std::path::Path) -> std::io::Result<([u8; 32], u64)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut block = vec![0; 1 << 16];
+    let mut read = 0;
+    loop {
+        let n = file.read(&mut block)?;
+        if n == 0 {
+            return Ok((hasher.finalize().into(), read));
+        }
+        hasher.update(&block[..n]);
+        read += n as u64;
+    }
+}
+
 impl Inputs {
     /// The digests of every content file of `entries` (report.yaml, dossiers, notes, assets),
     /// read from disk; a file that cannot be read is left out and named in the error.
@@ -55,10 +72,10 @@ impl Inputs {
                 if let Some(digest) = cache.digest(&e.path, modified, len) {
                     return Ok((e.rel.clone(), digest));
                 }
-                let bytes = std::fs::read(&e.path).map_err(failed)?;
-                let digest = of_bytes(&bytes);
+                // Read a block at a time: an asset may be gigabytes.
+                let (digest, read) = of_file(&e.path).map_err(failed)?;
                 // Kept only when the file was not changed while it was read.
-                if bytes.len() as u64 == len {
+                if read == len {
                     cache.store_digest(e.path.clone(), modified, len, digest);
                 }
                 Ok((e.rel.clone(), digest))

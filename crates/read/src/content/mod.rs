@@ -136,6 +136,11 @@ pub fn limits(content_dir: &Path) -> crate::model::Limits {
             defaults.markdown_nesting as u64,
             ceiling.markdown_nesting as u64,
         ) as usize,
+        asset_size_mib: get(
+            "asset_size_mib",
+            defaults.asset_size_mib,
+            ceiling.asset_size_mib,
+        ),
     }
 }
 

@@ -98,6 +98,8 @@ pub struct RawLimits {
     pub files: Option<usize>,
     /// The deepest nesting of quotes, lists and HTML elements in Markdown (default 500, at most 2000).
     pub markdown_nesting: Option<usize>,
+    /// The largest file under `content/assets/`, in MiB (default 256, at most 16384).
+    pub asset_size_mib: Option<u64>,
 }
 
 /// One member of the evaluation panel.

@@ -344,8 +344,11 @@ fn flush_folders(output: &Path, folders: Vec<PathBuf>) -> Result<()> {
 fn writable(dir: &Path) -> bool {
     #[cfg(target_os = "linux")]
     {
-        rustix::fs::access(dir, rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK)
-            .is_ok()
+        rustix::fs::access(
+            dir,
+            rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK,
+        )
+        .is_ok()
     }
     #[cfg(not(target_os = "linux"))]
     {

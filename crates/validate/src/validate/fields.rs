@@ -177,6 +177,7 @@ fn check_limits(
         file_size_mib,
         files,
         markdown_nesting,
+        asset_size_mib,
     } = raw.unwrap_or_default();
     let mut limits = crate::model::Limits::default();
     let ceiling = crate::model::Limits::CEILING;
@@ -196,6 +197,12 @@ fn check_limits(
         file_size_mib,
         ceiling.file_size_mib,
         &mut limits.file_size_mib,
+    );
+    check(
+        "asset_size_mib",
+        asset_size_mib,
+        ceiling.asset_size_mib,
+        &mut limits.asset_size_mib,
     );
     let (mut n, mut depth) = (limits.files as u64, limits.markdown_nesting as u64);
     check(

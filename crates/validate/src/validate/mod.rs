@@ -218,6 +218,7 @@ pub fn validate(
     // A scores file is named after its evaluator: `patel.yml` beside `patel.yaml` would
     // replace one evaluator's scores with the other file's.
     check_slugs(&of_kind(sources, Kind::Scores), "scores file", &mut diags);
+    check_asset_sizes(entries, settings.limits, &mut diags);
     let parsed_vendors: Vec<(&Source, Option<RawVendor>)> = parse_each(
         &vendor_sources,
         |s| content::parse_yaml::<RawVendor>(&s.entry.shown, &s.text, 1, &s.text),
@@ -354,6 +355,30 @@ fn assemble(
         .map(|e| e.rel.clone())
         .collect();
     report
+}
+
+/// An error for each file of `content/assets/` larger than `limits: asset_size_mib`: assets
+/// are copied as streams, but a stray disk image should not make a build copy gigabytes.
+fn check_asset_sizes(entries: &[Entry], limits: crate::model::Limits, diags: &mut Vec<Diagnostic>) {
+    let max = limits.asset_size_mib << 20;
+    for e in entries.iter().filter(|e| e.kind == Kind::Asset) {
+        let Ok(len) = std::fs::metadata(&e.path).map(|m| m.len()) else {
+            continue;
+        };
+        if len > max {
+            diags.push(
+                Diagnostic::about_file(
+                    &e.shown,
+                    format!(
+                        "this asset is {} MiB, over the limit of {} MiB",
+                        len.div_ceil(1 << 20),
+                        limits.asset_size_mib
+                    ),
+                )
+                .with_hint("leave it out of `content/assets/` and link to where it is kept, or raise `limits: { asset_size_mib: N }` in report.yaml"),
+            );
+        }
+    }
 }
 
 /// The files of one kind.
