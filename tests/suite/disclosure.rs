@@ -558,3 +558,97 @@ fn a_link_to_a_withheld_note_goes_however_it_is_spelt() {
         "{page}"
     );
 }
+
+#[test]
+fn no_debrief_of_the_example_holds_another_bidder_however_it_is_named() {
+    let p = Project::example();
+    // Each bidder, a way the next is named, and a price of another (as the dossiers give them).
+    let bidders = [
+        (
+            "atlas-business-services",
+            "Atlas Business Services",
+            "Bright path",
+            "£480k",
+        ),
+        (
+            "brightpath",
+            "Brightpath Learning",
+            "Pine Learning",
+            "£430,000",
+        ),
+        (
+            "harbour-pine",
+            "Harbour & Pine Learning",
+            "Kestrel-Lane",
+            "0.395m",
+        ),
+        (
+            "kestrel-lane",
+            "Kestrel Lane Associates",
+            "Northstar",
+            "GBP 175k",
+        ),
+        (
+            "northstar",
+            "Northstar Performance Group",
+            "Quill mark",
+            "£260k",
+        ),
+        (
+            "quillmark",
+            "Quillmark Content Services",
+            "Rapid Course",
+            "410,000",
+        ),
+        ("rapidcourse", "Rapidcourse Studios", "Atlas", "£480,000"),
+    ];
+    for (slug, _, other, price) in bidders {
+        for (what, text) in [
+            ("NAME", format!("unlike {other}")),
+            ("PRICE", format!("against a bid of {price}")),
+            ("OWN", "a clean note of its own".to_string()),
+        ] {
+            p.write(
+                &format!("content/notes/{slug}/canary-{}-{slug}.md", what.to_lowercase()),
+                format!(
+                    "---\ntitle: Shared {what}\ndate: 2026-10-08\nvendors: [{slug}]\nkind: interview\nshare_with_bidder: true\n---\nCANARY-{what}-{slug}: {text}.\n"
+                ),
+            );
+        }
+    }
+    let out = p.path("debriefs");
+    let packs = p.path("packs");
+    std::fs::create_dir_all(&packs).unwrap();
+    let (code, _, err) = p.run(
+        "build",
+        &[
+            "--audience",
+            "bidders",
+            "-o",
+            out.to_str().unwrap(),
+            "--archive",
+            packs.join("d.zip").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    for (slug, _, _, _) in bidders {
+        let all = texts(&out.join(slug), Some(&packs.join(format!("d-{slug}.zip"))));
+        let mut needles: Vec<String> = bidders
+            .iter()
+            .flat_map(|(s, _, _, _)| [format!("CANARY-NAME-{s}"), format!("CANARY-PRICE-{s}")])
+            .collect();
+        for (other, name, _, _) in bidders.iter().filter(|(s, _, _, _)| *s != slug) {
+            needles.extend([
+                format!("CANARY-OWN-{other}"),
+                other.to_string(),
+                name.to_string(),
+            ]);
+        }
+        let leaks = found_in(&all, &needles);
+        assert!(leaks.is_empty(), "the debrief for {slug}:\n{leaks:#?}");
+        assert!(
+            !found_in(&all, &[format!("CANARY-OWN-{slug}")]).is_empty(),
+            "{slug} sees its own note"
+        );
+    }
+}

@@ -216,15 +216,18 @@ impl Staging {
             if fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir()) {
                 touched.insert(at.clone());
             }
+            // The nearest folder that exists (a file or link on the way is removed from it).
             while at.pop() && at.starts_with(&self.output) {
-                if fs::symlink_metadata(&at).is_ok() {
+                if fs::symlink_metadata(&at).is_ok_and(|m| m.is_dir()) {
                     touched.insert(at);
                     break;
                 }
             }
         }
         for rel in &unwanted {
-            if let Some(parent) = self.output.join(rel).parent() {
+            if let Some(parent) = self.output.join(rel).parent()
+                && fs::symlink_metadata(parent).is_ok_and(|m| m.is_dir())
+            {
                 touched.insert(parent.to_path_buf());
             }
         }
