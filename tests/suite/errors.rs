@@ -1071,3 +1071,38 @@ fn an_asset_over_its_limit_is_an_error_and_one_under_it_is_archived_whole() {
         "{err}"
     );
 }
+
+#[test]
+fn a_note_that_makes_too_much_html_is_an_error_at_the_note_and_is_not_sanitized() {
+    let p = Project::fixture("minimal");
+    p.edit(
+        "content/report.yaml",
+        "partner_threshold: 3.5",
+        "partner_threshold: 3.5\nlimits: { rendered_mib: 1 }",
+    );
+    // About 0.6 MB of Markdown that makes about 1.7 MB of HTML.
+    let rows: String = (0..50_000).map(|i| format!("| {i} | x |\n")).collect();
+    p.write(
+        "content/notes/table.md",
+        format!("---\ntitle: A big table\ndate: 2026-10-01\nvendors: [acme]\nkind: demo\n---\n| n | v |\n| --- | --- |\n{rows}"),
+    );
+    let err = fails_with(
+        &p,
+        &[
+            "error: this text makes 2 MiB of HTML; the limit is 1 MiB",
+            "--> content/notes/table.md:7:1",
+            "rendered_mib",
+        ],
+    );
+    assert!(
+        err.contains("build failed: 1 error in 1 file"),
+        "one problem, not two: {err}"
+    );
+    // Under a limit that allows it, the same note builds.
+    p.edit("content/report.yaml", "rendered_mib: 1", "rendered_mib: 2");
+    p.build_ok();
+    assert!(
+        p.read("output/notes/table/index.html")
+            .contains("<td>19999</td>")
+    );
+}

@@ -503,6 +503,8 @@ pub struct Limits {
     pub markdown_nesting: usize,
     /// The largest file under `content/assets/`, in MiB.
     pub asset_size_mib: u64,
+    /// The most HTML one piece of Markdown (a note, a rationale) may make, in MiB.
+    pub rendered_mib: u64,
 }
 
 impl Default for Limits {
@@ -512,6 +514,7 @@ impl Default for Limits {
             files: 50_000,
             markdown_nesting: 500,
             asset_size_mib: 256,
+            rendered_mib: 8,
         }
     }
 }
@@ -523,6 +526,7 @@ impl Limits {
         files: 1_000_000,
         markdown_nesting: MAX_NESTING,
         asset_size_mib: 16_384,
+        rendered_mib: 64,
     };
 }
 

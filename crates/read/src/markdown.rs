@@ -68,6 +68,9 @@ pub struct Rendered {
     /// How deep elements nest in the HTML; past [`MAX_NESTING`] the text is not shown and the
     /// caller reports an error.
     pub depth: usize,
+    /// How many bytes of HTML the Markdown made (before sanitizing); past the resolver's
+    /// [`Resolver::max_html_bytes`] the text is not shown and the caller reports an error.
+    pub html_bytes: usize,
     /// The plain text of the HTML, for exports and the search index: made once, with it.
     pub text: Arc<str>,
 }
@@ -101,6 +104,12 @@ pub trait Resolver {
     /// What the content file at `content_path` (relative to `content/`, already normalised)
     /// becomes on the site.
     fn target_of(&self, content_path: &str) -> Target;
+
+    /// The most HTML a piece of Markdown may make: past it, it is not sanitized (the
+    /// sanitizer's tree of a 7.6 MB table took gigabytes) nor shown.
+    fn max_html_bytes(&self) -> usize {
+        usize::MAX
+    }
 }
 
 /// Stands in for the address of a withheld link until the link is taken out.
@@ -133,8 +142,11 @@ pub fn render(source: &str, base_dir: &str, resolver: &dyn Resolver) -> Rendered
     pulldown_cmark::html::push_html(&mut raw_html, events.into_iter());
     let mut targets: Vec<String> = links.iter().filter_map(|l| l.target.clone()).collect();
     let depth = nesting_depth(&raw_html);
+    let html_bytes = raw_html.len();
     let html = if depth > MAX_NESTING {
         "<p>(This text nests too deeply to be shown.)</p>".to_string()
+    } else if html_bytes > resolver.max_html_bytes() {
+        "<p>(This text is too large to be shown.)</p>".to_string()
     } else {
         check_raw_links(sanitize(&raw_html), base_dir, resolver, &mut targets)
     };
@@ -148,6 +160,7 @@ pub fn render(source: &str, base_dir: &str, resolver: &dyn Resolver) -> Rendered
         links,
         targets,
         depth,
+        html_bytes,
     }
 }
 

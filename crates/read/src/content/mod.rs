@@ -141,6 +141,7 @@ pub fn limits(content_dir: &Path) -> crate::model::Limits {
             defaults.asset_size_mib,
             ceiling.asset_size_mib,
         ),
+        rendered_mib: get("rendered_mib", defaults.rendered_mib, ceiling.rendered_mib),
     }
 }
 

@@ -100,6 +100,8 @@ pub struct RawLimits {
     pub markdown_nesting: Option<usize>,
     /// The largest file under `content/assets/`, in MiB (default 256, at most 16384).
     pub asset_size_mib: Option<u64>,
+    /// The most HTML one piece of Markdown may make, in MiB (default 8, at most 64).
+    pub rendered_mib: Option<u64>,
 }
 
 /// One member of the evaluation panel.

@@ -178,6 +178,7 @@ fn check_limits(
         files,
         markdown_nesting,
         asset_size_mib,
+        rendered_mib,
     } = raw.unwrap_or_default();
     let mut limits = crate::model::Limits::default();
     let ceiling = crate::model::Limits::CEILING;
@@ -203,6 +204,12 @@ fn check_limits(
         asset_size_mib,
         ceiling.asset_size_mib,
         &mut limits.asset_size_mib,
+    );
+    check(
+        "rendered_mib",
+        rendered_mib,
+        ceiling.rendered_mib,
+        &mut limits.rendered_mib,
     );
     let (mut n, mut depth) = (limits.files as u64, limits.markdown_nesting as u64);
     check(

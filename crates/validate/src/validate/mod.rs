@@ -880,6 +880,19 @@ pub(crate) fn check_rendered<'p>(
     }) {
         diags.push(d);
     }
+    let limit = files.limits().rendered_mib;
+    if rendered.html_bytes as u64 > limit << 20 {
+        diags.push(
+            ctx.error_in(
+                at(0),
+                format!(
+                    "this text makes {} MiB of HTML; the limit is {limit} MiB",
+                    (rendered.html_bytes as u64).div_ceil(1 << 20)
+                ),
+            )
+            .with_hint("split it into several notes, or put a large table in `content/assets/` (as a CSV) and link to it; or raise `limits: { rendered_mib: N }` in `content/report.yaml`"),
+        );
+    }
     for link in rendered.links.iter().filter(|l| !l.found) {
         diags.push(broken_link(
             ctx,

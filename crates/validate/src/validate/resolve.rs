@@ -119,4 +119,8 @@ impl Resolver for SiteFiles<'_> {
             _ => Target::Missing,
         }
     }
+
+    fn max_html_bytes(&self) -> usize {
+        usize::try_from(self.index.limits.rendered_mib << 20).unwrap_or(usize::MAX)
+    }
 }
