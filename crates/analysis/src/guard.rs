@@ -177,6 +177,11 @@ impl<'s> Guard<'s> {
                 });
             }
         }
+        // Words are made only where names or comparisons are looked for (a debrief): a
+        // shareable build reads only figures, in every note of the project.
+        if self.names.is_none() && !self.comparisons {
+            return None;
+        }
         let words = words_of(seen);
         if let Some(names) = &self.names
             && let Some((name, quote)) = names.find(seen, &words)
@@ -215,7 +220,17 @@ fn invisible(c: char) -> bool {
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(c) = rest.chars().next() {
+    loop {
+        // Printable ASCII that starts no entity, copied a run at a time.
+        let run = rest
+            .bytes()
+            .position(|b| b == b'&' || !(0x20..0x7f).contains(&b))
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..run]);
+        rest = &rest[run..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         let (c, len) = match c {
             '&' => entity(rest).unwrap_or(('&', 1)),
             c => (c, c.len_utf8()),
@@ -231,7 +246,8 @@ pub fn normalize(text: &str) -> String {
 
 /// The character an entity at the start of `s` stands for, and the entity's length.
 fn entity(s: &str) -> Option<(char, usize)> {
-    let end = s[..s.len().min(12)].find(';')?;
+    // Looked for in bytes: the twelfth byte may be inside a character (`&x` then `é`).
+    let end = s.bytes().take(12).position(|b| b == b';')?;
     let body = &s[1..end];
     let c = if let Some(num) = body.strip_prefix('#') {
         let n = match num.strip_prefix(['x', 'X']) {
@@ -270,14 +286,16 @@ pub fn visible_text(html: &str) -> String {
     while let Some(start) = rest.find('<') {
         out.push_str(&rest[..start]);
         let end = shortlist_model::html::tag_end(&rest[start..]);
-        let tag = &rest[start + 1..start + end];
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if !(INLINE.contains(&name.as_str()) || name == "sup" || name == "u" || name == "wbr") {
+        let tag = rest[start + 1..start + end].trim_start_matches('/');
+        let name = &tag[..tag
+            .bytes()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(tag.len())];
+        let inline = INLINE
+            .iter()
+            .chain(&["sup", "u", "wbr"])
+            .any(|n| n.eq_ignore_ascii_case(name));
+        if !inline {
             out.push(' ');
         }
         rest = &rest[start + end..];
@@ -292,7 +310,14 @@ pub fn attribute_values(html: &str) -> String {
     let mut rest = html;
     while let Some(start) = rest.find('<') {
         let end = shortlist_model::html::tag_end(&rest[start..]);
-        for (_, _, value) in shortlist_model::html::attributes(&rest[start..start + end]) {
+        let tag = &rest[start..start + end];
+        // Most tags (`<p>`, `<td>`) have no attribute: nothing to list.
+        let values = if tag.contains("=\"") {
+            shortlist_model::html::attributes(tag)
+        } else {
+            Vec::new()
+        };
+        for (_, _, value) in values {
             out.push_str(value);
             out.push('\n');
         }
@@ -375,28 +400,17 @@ pub fn amounts_in(text: &str) -> Vec<Written> {
         // A multiplier, straight after or after one space, not followed by a letter.
         let tail = &text[end..];
         let gap = usize::from(tail.starts_with(' '));
-        let lower = tail[gap..].to_ascii_lowercase();
-        if let Some((word, by)) = MULTIPLIERS.iter().find(|(w, _)| {
-            lower.starts_with(w)
-                && !lower[w.len()..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric)
-        }) {
+        let tail = &tail[gap..];
+        if let Some((word, by)) = MULTIPLIERS.iter().find(|(w, _)| word_at_start(tail, w)) {
             values.iter_mut().for_each(|v| *v *= by);
             marked = true;
             after = end + gap + word.len();
         }
         let rest = &text[after..];
-        let percent = rest.trim_start().starts_with('%')
-            || rest
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("per cent")
-            || rest
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("percent");
+        let next = rest.trim_start();
+        let percent = next.starts_with('%')
+            || starts_with_ignoring_case(next, "per cent")
+            || starts_with_ignoring_case(next, "percent");
         let sign = currency_before(&text[..i]);
         marked |= sign.is_some() || currency_after(rest);
         if !percent && !values.is_empty() {
@@ -477,12 +491,13 @@ fn currency_before(before: &str) -> Option<usize> {
     {
         return Some(b.len() - sign.len_utf8());
     }
-    let lower = b.to_ascii_lowercase();
     CURRENCIES
         .iter()
         .find(|c| {
-            lower.ends_with(*c)
-                && !lower[..lower.len() - c.len()]
+            b.len() >= c.len()
+                && b.is_char_boundary(b.len() - c.len())
+                && b[b.len() - c.len()..].eq_ignore_ascii_case(c)
+                && !b[..b.len() - c.len()]
                     .chars()
                     .next_back()
                     .is_some_and(char::is_alphanumeric)
@@ -491,14 +506,23 @@ fn currency_before(before: &str) -> Option<usize> {
 }
 
 fn currency_after(after: &str) -> bool {
-    let a = after.trim_start().to_ascii_lowercase();
-    CURRENCIES.iter().any(|c| {
-        a.starts_with(c)
-            && !a[c.len()..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric)
-    })
+    let a = after.trim_start();
+    CURRENCIES.iter().any(|c| word_at_start(a, c))
+}
+
+/// Whether `s` starts with `prefix` (ASCII), ignoring case. Only the start is looked at: a
+/// copy of the rest in lower case, for each number, made the scan quadratic.
+fn starts_with_ignoring_case(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Whether `s` starts with the word `word` (ASCII, any case), not followed by a letter or digit.
+fn word_at_start(s: &str, word: &str) -> bool {
+    starts_with_ignoring_case(s, word)
+        && !s[word.len()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
 }
 
 /// The words of `text` (runs of letters and digits, lower-cased), each with its span.
@@ -1154,6 +1178,56 @@ mod tests {
                 .check("", Some("<p>410</p><p>000 staff</p>"))
                 .is_none()
         );
+    }
+
+    /// `normalize` a character at a time, as first written: the run-at-a-time one must agree.
+    fn normalize_by_chars(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            let (c, len) = match c {
+                '&' => entity(rest).unwrap_or(('&', 1)),
+                c => (c, c.len_utf8()),
+            };
+            rest = &rest[len..];
+            if !invisible(c) {
+                out.push(if c.is_whitespace() { ' ' } else { c });
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalizing_a_run_at_a_time_is_normalizing_a_character_at_a_time(
+            text in "([a-z0-9 ,.£€&;#x]|&shy;|&nbsp;|&#173;|\u{ad}|\u{200b}|\u{2060}|\t|\n|é)*"
+        ) {
+            proptest::prop_assert_eq!(normalize(&text), normalize_by_chars(&text));
+        }
+
+        #[test]
+        fn any_text_or_html_is_read_without_a_panic(
+            text in "([a-z0-9 ,.'’£€$&;#<>=\"/%kmKM-]|&shy;|\u{ad}|\u{2060}|é|北|\n)*"
+        ) {
+            let secrets = Secrets {
+                figures: vec![Figure {
+                    value: 410_000.0,
+                    slug: "a".into(),
+                    name: "A".into(),
+                    source: "vendors/a.yaml".into(),
+                    field: "annual_estimate",
+                    label: "annual estimate",
+                    confidential: true,
+                }],
+            };
+            let r = report(vec![
+                vendor("a", "Alpha Learning Group", &[]),
+                vendor("b", "Bright path", &[]),
+            ]);
+            let guard = Guard::debrief(&secrets, &r, &r.vendors[1]);
+            let _ = guard.check(&text, Some(&text));
+            let _ = Guard::shareable(&secrets).check(&text, None);
+        }
     }
 
     #[test]
