@@ -1081,6 +1081,21 @@ mod tests {
     use super::*;
     use crate::score::testing::{report, vendor};
 
+    /// A confidential annual estimate of 410,000 for the vendor `a`.
+    fn one_secret() -> Secrets {
+        Secrets {
+            figures: vec![Figure {
+                value: 410_000.0,
+                slug: "a".into(),
+                name: "A".into(),
+                source: "vendors/a.yaml".into(),
+                field: "annual_estimate",
+                label: "annual estimate",
+                confidential: true,
+            }],
+        }
+    }
+
     fn written(text: &str) -> Vec<Vec<f64>> {
         amounts_in(text).into_iter().map(|w| w.values).collect()
     }
@@ -1152,17 +1167,7 @@ mod tests {
             )),
             " Brightpath at 410,000  x "
         );
-        let secrets = Secrets {
-            figures: vec![Figure {
-                value: 410_000.0,
-                slug: "a".into(),
-                name: "A".into(),
-                source: "vendors/a.yaml".into(),
-                field: "annual_estimate",
-                label: "annual estimate",
-                confidential: true,
-            }],
-        };
+        let secrets = one_secret();
         let guard = Guard::shareable(&secrets);
         for html in [
             "<p>about <strong>£410</strong>k</p>",
@@ -1209,17 +1214,7 @@ mod tests {
         fn any_text_or_html_is_read_without_a_panic(
             text in "([a-z0-9 ,.'’£€$&;#<>=\"/%kmKM-]|&shy;|\u{ad}|\u{2060}|é|北|\n)*"
         ) {
-            let secrets = Secrets {
-                figures: vec![Figure {
-                    value: 410_000.0,
-                    slug: "a".into(),
-                    name: "A".into(),
-                    source: "vendors/a.yaml".into(),
-                    field: "annual_estimate",
-                    label: "annual estimate",
-                    confidential: true,
-                }],
-            };
+            let secrets = one_secret();
             let r = report(vec![
                 vendor("a", "Alpha Learning Group", &[]),
                 vendor("b", "Bright path", &[]),
